@@ -1,0 +1,38 @@
+use crate::output::{self, Format};
+use anstream::println;
+use rocketchat_topology::check::rules;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> u8 {
+    match args.format {
+        Format::Json => {
+            let list: Vec<_> = rules()
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name,
+                        "severity": r.severity.as_str(), "summary": r.summary,
+                    })
+                })
+                .collect();
+            output::print_json(&serde_json::Value::Array(list));
+        }
+        Format::Text => {
+            for r in rules() {
+                println!(
+                    "{} {:<8} {:<36} {}",
+                    r.code,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                );
+            }
+        }
+    }
+    0
+}

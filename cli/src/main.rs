@@ -1,0 +1,56 @@
+//! `rctopo`: the command-line front end. Argument parsing and printing only; every decision is
+//! made by the `rocketchat-topology` crate.
+
+mod cmd;
+mod input;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code: input could not be used (unreadable file, bad arguments).
+pub const EXIT_UNUSABLE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "rctopo",
+    version,
+    about = "Check, render and plan multi-instance Rocket.Chat deployments"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a topology file (the built-in example when FILE is omitted).
+    Check(cmd::check::Args),
+    /// Print the JSON Schema of the topology file.
+    Schema,
+    /// Write a commented starter topology.
+    Init(cmd::init::Args),
+    /// List every rule the checker applies.
+    Rules(cmd::rules::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_UNUSABLE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Schema => cmd::schema::run(),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,76 @@
+use super::Rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::layout::Layout;
+use crate::model::Topology;
+use crate::version::Version;
+
+/// What every rule reads: the layout, its topology and the parsed versions.
+pub struct Context<'a> {
+    pub layout: &'a Layout,
+    pub topology: &'a Topology,
+    /// `None` when `rocketchat.version` is not a version (reported by its own rule).
+    pub rocketchat_version: Option<Version>,
+    pub mongo_version: Option<Version>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(layout: &'a Layout) -> Self {
+        Context {
+            layout,
+            topology: &layout.topology,
+            rocketchat_version: layout.rocketchat_version(),
+            mongo_version: layout.mongo_version(),
+        }
+    }
+
+    /// Total number of resolved instances.
+    pub fn instance_count(&self) -> usize {
+        self.layout.instances.len()
+    }
+
+    /// Whether the Rocket.Chat version is at least `major.minor` (false when unknown).
+    pub fn rocketchat_at_least(&self, major: u32, minor: u32) -> bool {
+        self.rocketchat_version
+            .is_some_and(|v| v >= Version::new(major, minor, 0))
+    }
+}
+
+/// Collects one rule's diagnostics, stamping them with its code and name.
+pub struct Emit<'a> {
+    rule: &'static Rule,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Emit<'a> {
+    pub fn new(rule: &'static Rule, out: &'a mut Vec<Diagnostic>) -> Self {
+        Emit { rule, out }
+    }
+
+    pub fn emit(
+        &mut self,
+        severity: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Diagnostic {
+            code: self.rule.code.to_string(),
+            name: self.rule.name.to_string(),
+            severity,
+            path: path.into(),
+            message: message.into(),
+            help: help.into(),
+            location: None,
+        });
+    }
+
+    /// Emits with the rule's own severity.
+    pub fn report(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.emit(self.rule.severity, path, message, help);
+    }
+}

@@ -1,0 +1,69 @@
+//! T007 port-collides-with-mongod: mongod listens on 27017 by default, and on each member's port;
+//! an instance on the same port of the same host fails to bind (or mongod does).
+use crate::check::{Context, Emit, Rule};
+use crate::diagnostic::Severity;
+use crate::net::is_loopback;
+
+pub const RULE: Rule = Rule {
+    code: "T007",
+    name: "port-collides-with-mongod",
+    severity: Severity::Error,
+    summary: "An instance port equals 27017 or the port of a replica set member on the same host.",
+    check,
+};
+
+fn check(ctx: &Context, emit: &mut Emit) {
+    let t = ctx.topology;
+    let single_host = t.hosts.len() == 1;
+    for inst in &ctx.layout.instances {
+        let host = &t.hosts[inst.host_index];
+        let same_host = |member_host: &str| {
+            member_host == host.name
+                || Some(member_host) == host.address.as_deref()
+                || (single_host && is_loopback(member_host))
+        };
+        let member = t
+            .mongo
+            .members
+            .iter()
+            .find(|m| same_host(m.hostname()) && m.port() == Some(u32::from(inst.port)));
+        if inst.port == 27017 || member.is_some() {
+            let what = match member {
+                Some(m) => format!("replica set member `{}`", m.host),
+                None => "mongod's default port".to_string(),
+            };
+            emit.report(
+                super::port_path(host, inst.host_index, inst.ordinal),
+                format!(
+                    "instance {} uses port {}, which is {what}",
+                    inst.id, inst.port
+                ),
+                "keep Rocket.Chat on 3000 and up, away from MongoDB ports",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+
+    #[test]
+    fn triggers_on_mongod_ports() {
+        let r = check_toml(&example_with(&[(
+            "instances = \"auto\"",
+            "ports = [3000, 27017]",
+        )]));
+        assert_eq!(paths(&r, "T007"), ["hosts[0].ports[1]"]);
+        let r = check_toml(&example_with(&[(
+            "localhost:27017\" }",
+            "localhost:3001\" }",
+        )]));
+        assert_eq!(paths(&r, "T007"), ["hosts[0].instances"]);
+    }
+
+    #[test]
+    fn quiet_on_example() {
+        assert!(paths(&check_toml(crate::example::TOML), "T007").is_empty());
+    }
+}

@@ -1,0 +1,69 @@
+//! T009 port-collides-with-tcp-port: from 6.0 each instance also listens on TCP_PORT for
+//! instance-to-instance traffic (reference: Environment of one instance); it must not be another
+//! instance's HTTP port or another instance's TCP_PORT on the same host.
+use crate::check::{Context, Emit, Rule};
+use crate::diagnostic::Severity;
+use std::collections::BTreeMap;
+
+pub const RULE: Rule = Rule {
+    code: "T009",
+    name: "port-collides-with-tcp-port",
+    severity: Severity::Error,
+    summary: "A TCP_PORT equals an HTTP port or another TCP_PORT on the same host.",
+    check,
+};
+
+fn check(ctx: &Context, emit: &mut Emit) {
+    for host in &ctx.layout.hosts {
+        let mut used: BTreeMap<u32, String> = BTreeMap::new();
+        for inst in ctx.layout.instances_on(&host.name) {
+            used.insert(
+                u32::from(inst.port),
+                format!("the HTTP port of {}", inst.id),
+            );
+        }
+        for inst in ctx.layout.instances_on(&host.name) {
+            if inst.tcp_port == 0 {
+                continue;
+            }
+            if let Some(owner) = used.get(&inst.tcp_port) {
+                let h = &ctx.topology.hosts[inst.host_index];
+                let path = if h.tcp_base_port.is_some() {
+                    format!("hosts[{}].tcp_base_port", inst.host_index)
+                } else {
+                    "rocketchat.tcp_base_port".to_string()
+                };
+                emit.report(
+                    path,
+                    format!(
+                        "TCP_PORT {} of {} is already {owner}",
+                        inst.tcp_port, inst.id
+                    ),
+                    "move the TCP_PORT range clear of the HTTP ports (e.g. tcp_base_port = 4000)",
+                );
+                break; // one report per host: the range is what needs moving
+            } else {
+                used.insert(inst.tcp_port, format!("the TCP_PORT of {}", inst.id));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+
+    #[test]
+    fn triggers_on_overlap() {
+        let r = check_toml(&example_with(&[(
+            "tcp_base_port = 4000",
+            "tcp_base_port = 3001",
+        )]));
+        assert_eq!(paths(&r, "T009"), ["rocketchat.tcp_base_port"]);
+    }
+
+    #[test]
+    fn quiet_on_example() {
+        assert!(paths(&check_toml(crate::example::TOML), "T009").is_empty());
+    }
+}

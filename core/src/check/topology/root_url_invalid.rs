@@ -1,0 +1,51 @@
+//! T015 root-url-invalid: ROOT_URL is the public URL Rocket.Chat builds every link from; it must
+//! be an absolute http(s) URL without credentials.
+use crate::check::{Context, Emit, Rule};
+use crate::diagnostic::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "T015",
+    name: "root-url-invalid",
+    severity: Severity::Error,
+    summary: "ROOT_URL is not an absolute http(s) URL.",
+    check,
+};
+
+fn check(ctx: &Context, emit: &mut Emit) {
+    let url = &ctx.topology.site.root_url;
+    if super::root_url_parts(url).is_none()
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        emit.report(
+            "site.root_url",
+            format!("`{url}` is not an absolute http(s) URL"),
+            "write the URL users open, e.g. https://chat.example.com",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+
+    #[test]
+    fn triggers_on_relative_or_other_scheme() {
+        for bad in [
+            "chat.example.com",
+            "ftp://chat.example.com",
+            "https://",
+            "https://u:p@chat.example.com",
+        ] {
+            let r = check_toml(&example_with(&[(
+                "root_url = \"https://chat.example.com\"",
+                &format!("root_url = \"{bad}\""),
+            )]));
+            assert_eq!(paths(&r, "T015"), ["site.root_url"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn quiet_on_example() {
+        assert!(paths(&check_toml(crate::example::TOML), "T015").is_empty());
+    }
+}

@@ -1,0 +1,118 @@
+//! What a check finds: [`Diagnostic`]s collected in a [`Report`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A line and column (both 1-based) in the topology file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One finding: which rule, how bad, where in the file, what is wrong and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable code: family letter + number (`T001`).
+    pub code: String,
+    /// Kebab-case slug (`duplicate-port`).
+    pub name: String,
+    pub severity: Severity,
+    /// Field path in the topology file (`hosts[1].ports[0]`).
+    pub path: String,
+    pub message: String,
+    pub help: String,
+    /// Where `path` sits in the file, when the topology came from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}] {}: {}: {}",
+            self.severity, self.code, self.name, self.path, self.message
+        )
+    }
+}
+
+/// Every diagnostic of one check, errors first, then by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.code.cmp(&b.code))
+                .then_with(|| a.path.cmp(&b.path))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        diagnostics.dedup();
+        Report { diagnostics }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// The distinct rule codes present, sorted.
+    pub fn codes(&self) -> Vec<&str> {
+        let mut codes: Vec<&str> = self.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    /// The public JSON shape: `{"diagnostics": [...], "errors": n, "warnings": n}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "diagnostics": self.diagnostics,
+            "errors": self.errors(),
+            "warnings": self.warnings(),
+        })
+    }
+}

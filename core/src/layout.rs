@@ -1,0 +1,295 @@
+//! Resolution: a [`Topology`] becomes a [`Layout`], the one concrete form everything downstream
+//! reads (every instance with its host, address, ports, unit and environment). Nothing else
+//! re-derives ports or counts.
+
+use crate::model::{Host, Topology};
+use crate::secret::Secret;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Highest TCP/UDP port.
+pub const MAX_PORT: u32 = 65_535;
+
+/// A topology resolved into concrete instances.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Layout {
+    #[serde(skip)]
+    pub topology: Topology,
+    pub hosts: Vec<HostLayout>,
+    pub instances: Vec<Instance>,
+}
+
+/// One application host, resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostLayout {
+    pub name: String,
+    /// Position in the topology's `hosts` list (for field paths).
+    pub index: usize,
+    pub address: Option<String>,
+    pub cores: u32,
+    /// Whether the reverse proxy runs on this host.
+    pub runs_proxy: bool,
+}
+
+/// One Rocket.Chat process.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Instance {
+    /// `<host name>:<port>`, the name plans and tools use for an instance.
+    pub id: String,
+    pub host: String,
+    pub host_index: usize,
+    /// Position among its host's instances.
+    pub ordinal: usize,
+    /// INSTANCE_IP; `None` leaves Rocket.Chat's default (`localhost`).
+    pub address: Option<String>,
+    pub port: u16,
+    /// TCP_PORT for instance-to-instance traffic; 0 lets Rocket.Chat pick a random one.
+    pub tcp_port: u32,
+    /// systemd unit, `rocketchat@<port>.service`.
+    pub unit: String,
+    /// Where the proxy sends traffic: `127.0.0.1` when on the same host, else the host address.
+    pub upstream_host: String,
+    /// The full environment, in a stable order.
+    pub env: Vec<EnvVar>,
+}
+
+impl Instance {
+    /// `upstream_host:port`, for proxy configuration.
+    pub fn upstream(&self) -> String {
+        if self.upstream_host.contains(':') {
+            format!("[{}]:{}", self.upstream_host, self.port)
+        } else {
+            format!("{}:{}", self.upstream_host, self.port)
+        }
+    }
+
+    pub fn env_value(&self, name: &str) -> Option<&EnvValue> {
+        self.env.iter().find(|e| e.name == name).map(|e| &e.value)
+    }
+}
+
+/// One environment variable of an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: EnvValue,
+}
+
+/// An environment value; secrets (URLs with credentials, passwords) print as `***`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum EnvValue {
+    Plain(String),
+    Secret(Secret),
+}
+
+impl EnvValue {
+    /// The real value, for an environment file (mode 0600). Never log it.
+    pub fn expose(&self) -> &str {
+        match self {
+            EnvValue::Plain(s) => s,
+            EnvValue::Secret(s) => s.expose(),
+        }
+    }
+
+    pub fn is_secret(&self) -> bool {
+        matches!(self, EnvValue::Secret(_))
+    }
+}
+
+impl fmt::Debug for EnvValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvValue::Plain(s) => fmt::Debug::fmt(s, f),
+            EnvValue::Secret(s) => fmt::Debug::fmt(s, f),
+        }
+    }
+}
+
+impl fmt::Display for EnvValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvValue::Plain(s) => f.write_str(s),
+            EnvValue::Secret(s) => fmt::Display::fmt(s, f),
+        }
+    }
+}
+
+/// Variables this library derives from the topology; `env` tables cannot set them.
+pub const RESERVED_ENV: &[&str] = &[
+    "PORT",
+    "ROOT_URL",
+    "MONGO_URL",
+    "MONGO_OPLOG_URL",
+    "INSTANCE_IP",
+    "TCP_PORT",
+    "BIND_IP",
+    "HTTP_FORWARDED_COUNT",
+    "TRANSPORTER",
+];
+
+/// Names of extra variables whose values are treated as secrets.
+fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "CREDENTIAL",
+        "_URL",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+        && !matches!(upper.as_str(), "ROOT_URL")
+}
+
+impl Layout {
+    /// Resolves every host into instances. Never fails: what cannot be resolved (a port out of
+    /// range, a duplicate port) is left out here and reported by the checker against the file.
+    pub fn resolve(topology: &Topology) -> Layout {
+        let proxy_host = topology.proxy.as_ref().and_then(|p| p.host.as_deref());
+        let single_host = topology.hosts.len() == 1;
+        let mut hosts = Vec::with_capacity(topology.hosts.len());
+        let mut instances = Vec::new();
+        for (index, host) in topology.hosts.iter().enumerate() {
+            let runs_proxy = proxy_host == Some(host.name.as_str());
+            hosts.push(HostLayout {
+                name: host.name.clone(),
+                index,
+                address: host.address.clone(),
+                cores: host.cores,
+                runs_proxy,
+            });
+            // The proxy dials loopback when it shares the host, or when there is only one host
+            // and it has no address of its own (the how-to's setup).
+            let local = runs_proxy || (single_host && host.address.is_none());
+            for (ordinal, port) in host_ports(host).into_iter().enumerate() {
+                instances.push(instance(topology, host, index, ordinal, port, local));
+            }
+        }
+        Layout {
+            topology: topology.clone(),
+            hosts,
+            instances,
+        }
+    }
+
+    /// The instances of one host.
+    pub fn instances_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
+        self.instances.iter().filter(move |i| i.host == host)
+    }
+
+    /// Looks an instance up by its id (`app1:3001`).
+    pub fn instance(&self, id: &str) -> Option<&Instance> {
+        self.instances.iter().find(|i| i.id == id)
+    }
+
+    /// The Rocket.Chat version, parsed; `None` when the file's version is not a version.
+    pub fn rocketchat_version(&self) -> Option<crate::Version> {
+        self.topology.rocketchat.version.parse().ok()
+    }
+
+    pub fn mongo_version(&self) -> Option<crate::Version> {
+        self.topology.mongo.version.parse().ok()
+    }
+}
+
+/// The distinct, valid HTTP ports of a host, in order. Ports outside 1..=65535 and repeats are
+/// dropped (the checker reports them).
+pub fn host_ports(host: &Host) -> Vec<u16> {
+    let wanted: Box<dyn Iterator<Item = u32>> = match &host.ports {
+        Some(ports) => Box::new(ports.clone().into_iter()),
+        None => {
+            let count = host.instances.count(host.cores);
+            let end = host.base_port.saturating_add(count).min(MAX_PORT + 1);
+            Box::new(host.base_port..end)
+        }
+    };
+    let mut seen = BTreeSet::new();
+    wanted
+        .filter_map(|p| u16::try_from(p).ok().filter(|p| *p != 0))
+        .filter(|p| seen.insert(*p))
+        .collect()
+}
+
+fn instance(
+    t: &Topology,
+    host: &Host,
+    host_index: usize,
+    ordinal: usize,
+    port: u16,
+    local: bool,
+) -> Instance {
+    let tcp_port = host
+        .tcp_base_port
+        .or(t.rocketchat.tcp_base_port)
+        .map(|base| base.saturating_add(ordinal as u32))
+        .unwrap_or(0);
+    let bind_ip = t.rocketchat.bind_ip.clone();
+    let upstream_host = match (&bind_ip, local) {
+        (Some(ip), _) if ip != "0.0.0.0" && ip != "::" => ip.clone(),
+        (_, true) => "127.0.0.1".to_string(),
+        _ => host.address.clone().unwrap_or_else(|| host.name.clone()),
+    };
+    let mut env = Vec::new();
+    let mut push = |name: &str, value: EnvValue| {
+        env.retain(|e: &EnvVar| e.name != name);
+        env.push(EnvVar {
+            name: name.to_string(),
+            value,
+        });
+    };
+    let plain = |s: String| EnvValue::Plain(s);
+    push("PORT", plain(port.to_string()));
+    push("ROOT_URL", plain(t.site.root_url.clone()));
+    push(
+        "MONGO_URL",
+        EnvValue::Secret(Secret::new(t.mongo.url.clone())),
+    );
+    if let Some(oplog) = &t.mongo.oplog_url {
+        push(
+            "MONGO_OPLOG_URL",
+            EnvValue::Secret(Secret::new(oplog.clone())),
+        );
+    }
+    if let Some(address) = &host.address {
+        push("INSTANCE_IP", plain(address.clone()));
+    }
+    push("TCP_PORT", plain(tcp_port.to_string()));
+    if let Some(ip) = bind_ip {
+        push("BIND_IP", plain(ip));
+    }
+    if t.proxy.is_some() {
+        push("HTTP_FORWARDED_COUNT", plain("1".into()));
+    }
+    if let Some(transporter) = &t.rocketchat.transporter {
+        push("TRANSPORTER", plain(transporter.clone()));
+    }
+    push("DEPLOY_METHOD", plain("rocketchat-topology".into()));
+    for (name, value) in t.rocketchat.env.iter().chain(host.env.iter()) {
+        if RESERVED_ENV.contains(&name.as_str()) {
+            continue; // the checker reports the attempt (reserved-env)
+        }
+        let value = if is_secret_name(name) {
+            EnvValue::Secret(Secret::new(value.clone()))
+        } else {
+            plain(value.clone())
+        };
+        push(name, value);
+    }
+    Instance {
+        id: format!("{}:{}", host.name, port),
+        host: host.name.clone(),
+        host_index,
+        ordinal,
+        address: host.address.clone(),
+        port,
+        tcp_port,
+        unit: format!("rocketchat@{port}.service"),
+        upstream_host,
+        env,
+    }
+}

@@ -1,0 +1,163 @@
+use super::source_map::SourceMap;
+use crate::diagnostic::Location;
+
+/// Why a topology could not be read. Every variant names the file (when there is one), the place
+/// and the field, and says how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {message}")]
+    Io { file: String, message: String },
+    #[error("{file}: unknown file type: use a .toml, .yaml, .yml or .json extension")]
+    UnknownExtension { file: String },
+    #[error("unknown format `{format}`: expected toml, yaml or json")]
+    UnknownFormat { format: String },
+    #[error("{}: the topology is empty: start from `rctopo init`", display_file(.file))]
+    Empty { file: Option<String> },
+    #[error("{}: {format} syntax error: {message}", place(.file, .location))]
+    Syntax {
+        file: Option<String>,
+        format: &'static str,
+        location: Option<Location>,
+        message: String,
+    },
+    #[error("{}: {path}: {message}", place(.file, .location))]
+    Field {
+        file: Option<String>,
+        path: String,
+        location: Option<Location>,
+        message: String,
+    },
+    #[error("{}: {path}: environment variable `{name}` is not set: export it, or write the value itself", place(.file, .location))]
+    UnsetEnv {
+        file: Option<String>,
+        path: String,
+        location: Option<Location>,
+        name: String,
+    },
+    #[error("{}: {path}: {message}", place(.file, .location))]
+    BadReference {
+        file: Option<String>,
+        path: String,
+        location: Option<Location>,
+        message: String,
+    },
+}
+
+fn display_file(file: &Option<String>) -> &str {
+    file.as_deref().unwrap_or("<topology>")
+}
+
+fn place(file: &Option<String>, location: &Option<Location>) -> String {
+    match location {
+        Some(l) => format!("{}:{}:{}", display_file(file), l.line, l.column),
+        None => display_file(file).to_string(),
+    }
+}
+
+impl LoadError {
+    /// The field path the error concerns, if any.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            LoadError::Field { path, .. }
+            | LoadError::UnsetEnv { path, .. }
+            | LoadError::BadReference { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            LoadError::Syntax { location, .. }
+            | LoadError::Field { location, .. }
+            | LoadError::UnsetEnv { location, .. }
+            | LoadError::BadReference { location, .. } => *location,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn in_file(mut self, name: Option<String>) -> Self {
+        match &mut self {
+            LoadError::Syntax { file, .. }
+            | LoadError::Field { file, .. }
+            | LoadError::UnsetEnv { file, .. }
+            | LoadError::BadReference { file, .. }
+            | LoadError::Empty { file } => *file = name,
+            _ => {}
+        }
+        self
+    }
+
+    /// Fills in file and line:column from the source map.
+    pub(crate) fn located(mut self, map: &SourceMap) -> Self {
+        match &mut self {
+            LoadError::Field { path, location, .. }
+            | LoadError::UnsetEnv { path, location, .. }
+            | LoadError::BadReference { path, location, .. } => {
+                *location = map.locate(path);
+            }
+            _ => {}
+        }
+        self.in_file(map.file.clone())
+    }
+
+    pub(crate) fn from_field_error(
+        e: serde_path_to_error::Error<serde_json::Error>,
+        map: &SourceMap,
+    ) -> Self {
+        let path = e.path().to_string();
+        let message = improve_message(&e.inner().to_string());
+        // serde reports a missing field at its parent; name the field itself.
+        let path = match missing_field(&message) {
+            Some(field) if path == "." || path.is_empty() => field.to_string(),
+            Some(field) => format!("{path}.{field}"),
+            None => path,
+        };
+        LoadError::Field {
+            file: None,
+            path,
+            location: None,
+            message,
+        }
+        .located(map)
+    }
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+/// Adds a "did you mean" to serde's unknown-field and unknown-variant messages, and says what to
+/// do about a missing field.
+fn improve_message(message: &str) -> String {
+    if let Some(rest) = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+    {
+        let unknown = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .map(|list| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        if let Some(best) = closest(unknown, &expected) {
+            return format!("{message}; did you mean `{best}`?");
+        }
+        return message.to_string();
+    }
+    if missing_field(message).is_some() {
+        return format!("{message}: add it (see `rctopo schema`)");
+    }
+    message.to_string()
+}
+
+/// The candidate closest to `word`, if close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

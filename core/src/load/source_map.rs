@@ -1,0 +1,73 @@
+//! Where each field of a topology file sits, so diagnostics can say file:line:column.
+
+use crate::diagnostic::Location;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Field path (`hosts[1].cores`) -> position of its value in the file.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    /// The file the topology was read from, if any.
+    pub file: Option<String>,
+    pub locations: BTreeMap<String, Location>,
+}
+
+impl SourceMap {
+    /// The position of `path`, or of its nearest parent that has one
+    /// (`hosts[1].address` falls back to `hosts[1]` when the field is absent).
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        let mut p = path;
+        loop {
+            if let Some(loc) = self.locations.get(p) {
+                return Some(*loc);
+            }
+            p = parent_path(p)?;
+        }
+    }
+
+    pub(crate) fn insert(&mut self, path: String, location: Location) {
+        self.locations.entry(path).or_insert(location);
+    }
+}
+
+fn parent_path(path: &str) -> Option<&str> {
+    let cut = path.rfind(['.', '['])?;
+    Some(&path[..cut])
+}
+
+/// Joins a path and a map key the way field paths are written everywhere (`a.b`, `a[0]`).
+pub(crate) fn child_key(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+pub(crate) fn child_index(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+/// Byte offset -> 1-based line and column (columns count characters).
+pub(crate) fn location_of(text: &str, offset: usize) -> Location {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    Location { line, column }
+}
+
+/// Where a topology came from. Not part of its value: two topologies that say the same thing are
+/// equal wherever they were read from.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub source: SourceMap,
+    /// Paths of string values that were written with `${NAME}` references.
+    pub from_env: BTreeSet<String>,
+}
+
+impl PartialEq for Provenance {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}

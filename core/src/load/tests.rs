@@ -1,0 +1,254 @@
+use super::*;
+use crate::diagnostic::Location;
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+fn toml_err(text: &str) -> LoadError {
+    Topology::parse_with_env(text, Format::Toml, Some("t.toml".into()), &no_env).unwrap_err()
+}
+
+fn example_with(old: &str, new: &str) -> String {
+    assert!(crate::example::TOML.contains(old));
+    crate::example::TOML.replacen(old, new, 1)
+}
+
+#[test]
+fn example_loads_in_all_three_formats() {
+    let t = crate::example::topology();
+    let json = serde_json::to_string_pretty(&t).unwrap();
+    let from_json = Topology::parse_with_env(&json, Format::Json, None, &no_env).unwrap();
+    assert_eq!(from_json, t);
+    let yaml = to_yaml(&serde_json::to_value(&t).unwrap(), 0);
+    let from_yaml = Topology::parse_with_env(&yaml, Format::Yaml, None, &no_env).unwrap();
+    assert_eq!(from_yaml, t);
+}
+
+/// A tiny YAML writer for the round trip (block style, strings always quoted).
+fn to_yaml(v: &serde_json::Value, indent: usize) -> String {
+    use serde_json::Value::*;
+    let pad = " ".repeat(indent);
+    match v {
+        Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Object(_) | Array(_) => format!("{pad}{k}:\n{}", to_yaml(v, indent + 2)),
+                _ => format!("{pad}{k}: {}\n", to_yaml(v, 0).trim_end()),
+            })
+            .collect(),
+        Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Object(_) => {
+                    let inner = to_yaml(v, indent + 2);
+                    format!("{pad}- {}\n", inner.trim_start().trim_end())
+                }
+                _ => format!("{pad}- {}\n", to_yaml(v, 0).trim_end()),
+            })
+            .collect(),
+        String(s) => format!("{}\n", serde_json::to_string(s).unwrap()),
+        other => format!("{other}\n"),
+    }
+}
+
+#[test]
+fn wrong_type_names_file_line_column_and_path() {
+    let e = toml_err(&example_with("cores = 4", "cores = \"four\""));
+    assert_eq!(e.path(), Some("hosts[0].cores"));
+    let text = e.to_string();
+    assert!(text.starts_with("t.toml:"), "{text}");
+    assert!(
+        text.contains("hosts[0].cores: invalid type: string \"four\", expected u32"),
+        "{text}"
+    );
+    let line = crate::example::TOML
+        .lines()
+        .position(|l| l.starts_with("cores = 4"))
+        .unwrap()
+        + 1;
+    assert_eq!(e.location().map(|l| l.line), Some(line));
+}
+
+#[test]
+fn unknown_field_suggests_the_close_one() {
+    let e = toml_err(&example_with("cores = 4", "cors = 4"));
+    let text = e.to_string();
+    assert!(text.contains("unknown field `cors`"), "{text}");
+    assert!(text.contains("did you mean `cores`?"), "{text}");
+}
+
+#[test]
+fn unknown_variant_suggests_the_close_one() {
+    let e = toml_err(&example_with("kind = \"nginx\"", "kind = \"ngnix\""));
+    assert!(e.to_string().contains("did you mean `nginx`?"), "{e}");
+}
+
+#[test]
+fn missing_field_names_the_field() {
+    let e = toml_err(&example_with("version = \"7.10.0\"\n", ""));
+    assert_eq!(e.path(), Some("rocketchat.version"));
+}
+
+#[test]
+fn huge_numbers_are_errors() {
+    let e = toml_err(&example_with("cores = 4", "cores = 99999999999"));
+    assert_eq!(e.path(), Some("hosts[0].cores"));
+    let e = toml_err(&example_with("base_port = 3000", "base_port = -1"));
+    assert_eq!(e.path(), Some("hosts[0].base_port"));
+    let json = r#"{"site":{"root_url":"https://a"},"rocketchat":{"version":"7.0.0"},"mongo":{"url":"mongodb://a/b","version":"7.0"},"hosts":[{"name":"a","cores":1e400}]}"#;
+    let e = Topology::parse_with_env(json, Format::Json, None, &no_env).unwrap_err();
+    assert!(
+        matches!(e, LoadError::Syntax { .. } | LoadError::Field { .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_files_are_errors_in_every_format() {
+    for format in [Format::Toml, Format::Yaml, Format::Json] {
+        for text in ["", "  \n\n"] {
+            let e = Topology::parse_with_env(text, format, None, &no_env).unwrap_err();
+            assert!(matches!(e, LoadError::Empty { .. }), "{format}: {e}");
+        }
+    }
+}
+
+#[test]
+fn malformed_text_is_a_syntax_error_with_position() {
+    let cases = [
+        (Format::Toml, "[site\nroot_url = 1"),
+        (Format::Toml, "a = \"unterminated"),
+        (Format::Yaml, "site:\n  root_url: [1, 2\n"),
+        (Format::Yaml, "a: b\n a: c\n  - x"),
+        (Format::Json, "{\"site\": }"),
+        (Format::Json, "{\"site\": {\"root_url\": \"x\"}"),
+    ];
+    for (format, text) in cases {
+        let e = Topology::parse_with_env(text, format, Some("f".into()), &no_env).unwrap_err();
+        assert!(
+            matches!(e, LoadError::Syntax { .. }),
+            "{format} {text:?}: {e}"
+        );
+        assert!(e.location().is_some(), "{format} {text:?}: {e}");
+    }
+}
+
+#[test]
+fn yaml_errors_name_line_and_path() {
+    let yaml = "site:\n  root_url: https://chat.example.com\nrocketchat:\n  version: \"7.10.0\"\nmongo:\n  url: mongodb://db/rc?replicaSet=rs0\n  version: \"7.0\"\nhosts:\n  - name: a\n    cores: 4\n  - name: b\n    cores: four\n";
+    let e =
+        Topology::parse_with_env(yaml, Format::Yaml, Some("t.yaml".into()), &no_env).unwrap_err();
+    assert_eq!(e.path(), Some("hosts[1].cores"));
+    assert_eq!(
+        e.location(),
+        Some(Location {
+            line: 12,
+            column: 12
+        })
+    );
+    assert!(
+        e.to_string().starts_with(
+            "t.yaml:12:12: hosts[1].cores: invalid type: string \"four\", expected u32"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn json_errors_name_line_and_path() {
+    let json = "{\n \"site\": {\"root_url\": \"https://a\"},\n \"rocketchat\": {\"version\": \"7.0.0\"},\n \"mongo\": {\"url\": \"mongodb://a/b\", \"version\": \"7.0\"},\n \"hosts\": [\n  {\"name\": \"a\", \"cores\": true}\n ]\n}\n";
+    let e =
+        Topology::parse_with_env(json, Format::Json, Some("t.json".into()), &no_env).unwrap_err();
+    assert_eq!(e.path(), Some("hosts[0].cores"));
+    assert_eq!(e.location().map(|l| l.line), Some(6));
+}
+
+#[test]
+fn env_references_expand_and_are_recorded() {
+    let text = example_with(
+        "localhost:27017/rocketchat",
+        "rc:${RC_PW}@localhost:27017/rocketchat",
+    );
+    let env = |n: &str| (n == "RC_PW").then(|| "s3cret".to_string());
+    let t = Topology::parse_with_env(&text, Format::Toml, None, &env).unwrap();
+    assert!(t.mongo.url.contains("rc:s3cret@"));
+    assert!(t.provenance.from_env.contains("mongo.url"));
+}
+
+#[test]
+fn unset_env_is_an_error_naming_it() {
+    let text = example_with(
+        "localhost:27017/rocketchat",
+        "rc:${RC_PW}@localhost:27017/rocketchat",
+    );
+    let e = toml_err(&text);
+    assert!(
+        matches!(&e, LoadError::UnsetEnv { name, path, .. } if name == "RC_PW" && path == "mongo.url"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("`RC_PW` is not set"));
+    assert!(e.location().is_some());
+}
+
+#[test]
+fn bad_references_and_escapes() {
+    let e = toml_err(&example_with(
+        "/opt/rocket.chat/bundle",
+        "/opt/${unterminated",
+    ));
+    assert!(matches!(e, LoadError::BadReference { .. }), "{e}");
+    let e = toml_err(&example_with("/opt/rocket.chat/bundle", "/opt/${1X}"));
+    assert!(matches!(e, LoadError::BadReference { .. }), "{e}");
+    let t = Topology::parse_with_env(
+        &example_with("/opt/rocket.chat/bundle", "/opt/$${x}/$y"),
+        Format::Toml,
+        None,
+        &no_env,
+    )
+    .unwrap();
+    assert_eq!(t.rocketchat.bundle, "/opt/${x}/$y");
+}
+
+#[test]
+fn instances_accepts_auto_or_number_only() {
+    let e = toml_err(&example_with(
+        "instances = \"auto\"",
+        "instances = \"many\"",
+    ));
+    assert_eq!(e.path(), Some("hosts[0].instances"));
+    assert!(e.to_string().contains("\"auto\" or a number"), "{e}");
+}
+
+#[test]
+fn format_from_extension() {
+    use std::path::Path;
+    assert_eq!(Format::from_path(Path::new("a.toml")), Some(Format::Toml));
+    assert_eq!(Format::from_path(Path::new("a.YML")), Some(Format::Yaml));
+    assert_eq!(Format::from_path(Path::new("a.json")), Some(Format::Json));
+    assert_eq!(Format::from_path(Path::new("a.ini")), None);
+    let e = Topology::load("/nonexistent/file.ini").unwrap_err();
+    assert!(matches!(e, LoadError::UnknownExtension { .. }));
+    let e = Topology::load("/nonexistent/file.toml").unwrap_err();
+    assert!(matches!(e, LoadError::Io { .. }), "{e}");
+}
+
+#[test]
+fn yaml_refuses_several_documents() {
+    let e = Topology::parse_with_env("a: 1\n---\nb: 2\n", Format::Yaml, None, &no_env).unwrap_err();
+    assert!(e.to_string().contains("several YAML documents"), "{e}");
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused_quickly() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let prev = i - 1;
+        text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    let e = Topology::parse_with_env(&text, Format::Yaml, None, &no_env).unwrap_err();
+    assert!(
+        matches!(e, LoadError::Syntax { .. } | LoadError::Field { .. }),
+        "{e}"
+    );
+}

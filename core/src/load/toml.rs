@@ -1,0 +1,85 @@
+//! TOML -> value + source map, with toml_edit (it keeps the span of every item).
+
+use super::error::LoadError;
+use super::source_map::{child_index, child_key, location_of, SourceMap};
+use serde_json::{Map, Number, Value};
+use toml_edit::{Document, Item, Table};
+
+pub(super) fn parse(text: &str) -> Result<(Value, SourceMap), LoadError> {
+    let doc = Document::parse(text).map_err(|e| LoadError::Syntax {
+        file: None,
+        format: "TOML",
+        location: e.span().map(|s| location_of(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    let mut map = SourceMap::default();
+    let value = table(text, doc.as_table(), "", &mut map);
+    Ok((value, map))
+}
+
+fn table(text: &str, t: &Table, path: &str, map: &mut SourceMap) -> Value {
+    let mut out = Map::new();
+    for (key, item) in t.iter() {
+        let p = child_key(path, key);
+        // The value's position wins; the key's stands in where the value has none.
+        out.insert(key.to_string(), item_value(text, item, &p, map));
+        if let Some((k, _)) = t.get_key_value(key) {
+            if let Some(span) = k.span() {
+                map.insert(p.clone(), location_of(text, span.start));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn item_value(text: &str, item: &Item, path: &str, map: &mut SourceMap) -> Value {
+    if let Some(span) = item.span() {
+        map.insert(path.to_string(), location_of(text, span.start));
+    }
+    match item {
+        Item::None => Value::Null,
+        Item::Value(v) => value(text, v, path, map),
+        Item::Table(t) => table(text, t, path, map),
+        Item::ArrayOfTables(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let p = child_index(path, i);
+                    if let Some(span) = t.span() {
+                        map.insert(p.clone(), location_of(text, span.start));
+                    }
+                    table(text, t, &p, map)
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn value(text: &str, v: &toml_edit::Value, path: &str, map: &mut SourceMap) -> Value {
+    use toml_edit::Value as T;
+    if let Some(span) = v.span() {
+        map.insert(path.to_string(), location_of(text, span.start));
+    }
+    match v {
+        T::String(s) => Value::String(s.value().clone()),
+        T::Integer(i) => Value::Number((*i.value()).into()),
+        T::Float(f) => Number::from_f64(*f.value())
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        T::Boolean(b) => Value::Bool(*b.value()),
+        T::Datetime(d) => Value::String(d.value().to_string()),
+        T::Array(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, v)| value(text, v, &child_index(path, i), map))
+                .collect(),
+        ),
+        T::InlineTable(t) => {
+            let mut out = Map::new();
+            for (key, v) in t.iter() {
+                out.insert(key.to_string(), value(text, v, &child_key(path, key), map));
+            }
+            Value::Object(out)
+        }
+    }
+}

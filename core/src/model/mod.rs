@@ -1,0 +1,49 @@
+//! The topology as written in a topology file (TOML, YAML or JSON). Serde types only: resolution
+//! into concrete instances lives in [`crate::layout`], judgement in [`crate::check`].
+
+mod host;
+mod mongo;
+mod proxy;
+mod rocketchat;
+
+pub use host::{Host, Instances};
+pub use mongo::{Member, Mongo, StorageEngine};
+pub use proxy::{Affinity, Proxy, ProxyKind, Tls};
+pub use rocketchat::{Edition, RocketChat};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole multi-instance Rocket.Chat deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Topology {
+    pub site: Site,
+    pub rocketchat: RocketChat,
+    pub mongo: Mongo,
+    /// The reverse proxy in front of the instances. Required as soon as there is more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<Proxy>,
+    /// Application hosts, each running one or more Rocket.Chat instances.
+    #[serde(default)]
+    pub hosts: Vec<Host>,
+    /// Where this topology was read from (file, positions, `${NAME}` fields). Not part of its value.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub provenance: crate::load::Provenance,
+}
+
+/// What users see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// The public URL users open (ROOT_URL), e.g. `https://chat.example.com`.
+    pub root_url: String,
+}
+
+impl Topology {
+    /// The JSON Schema of a topology file.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Topology)).unwrap_or_default()
+    }
+}

@@ -1,0 +1,110 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The MongoDB replica set behind Rocket.Chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mongo {
+    /// MONGO_URL. Write the password as `${ENV_NAME}` so the file can be committed.
+    pub url: String,
+    /// MONGO_OPLOG_URL (legacy from Rocket.Chat 5.4): only when needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oplog_url: Option<String>,
+    /// MongoDB server release, e.g. `7.0`.
+    pub version: String,
+    #[serde(default)]
+    pub storage_engine: StorageEngine,
+    /// Replica set name (`replication.replSetName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_set: Option<String>,
+    #[serde(default)]
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum StorageEngine {
+    #[default]
+    #[serde(rename = "wiredTiger", alias = "wiredtiger")]
+    WiredTiger,
+    #[serde(rename = "mmapv1")]
+    Mmapv1,
+    #[serde(rename = "inMemory", alias = "inmemory")]
+    InMemory,
+}
+
+impl StorageEngine {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StorageEngine::WiredTiger => "wiredTiger",
+            StorageEngine::Mmapv1 => "mmapv1",
+            StorageEngine::InMemory => "inMemory",
+        }
+    }
+}
+
+/// One replica set member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// `host:port` as registered in the replica set config (port defaults to 27017).
+    pub host: String,
+    /// An arbiter votes but holds no data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub arbiter: bool,
+    /// 0 or 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes: Option<u32>,
+    /// Election priority (default 1; 0 for arbiters, hidden and non-voting members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
+    /// Hidden members replicate but never serve clients.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub hidden: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Member {
+    /// The host part of `host`, without port or IPv6 brackets.
+    pub fn hostname(&self) -> &str {
+        split_host_port(&self.host).0
+    }
+
+    /// The port of `host` (27017 when absent). `None` when the port is not a number.
+    pub fn port(&self) -> Option<u32> {
+        match split_host_port(&self.host).1 {
+            None => Some(27017),
+            Some(p) => p.parse().ok(),
+        }
+    }
+
+    pub fn votes(&self) -> u32 {
+        self.votes.unwrap_or(1)
+    }
+
+    pub fn priority(&self) -> f64 {
+        if self.arbiter || self.hidden || self.votes == Some(0) {
+            self.priority.unwrap_or(0.0)
+        } else {
+            self.priority.unwrap_or(1.0)
+        }
+    }
+}
+
+/// Splits `host:port`, `[v6]:port`, `host` into host and optional port text.
+pub(crate) fn split_host_port(s: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = s.strip_prefix('[') {
+        if let Some(end) = rest.find(']') {
+            let host = &rest[..end];
+            let port = rest[end + 1..].strip_prefix(':');
+            return (host, port);
+        }
+        return (s, None);
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (h, Some(p)),
+        _ => (s, None),
+    }
+}

@@ -1,0 +1,77 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The reverse proxy that spreads users over the instances.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proxy {
+    pub kind: ProxyKind,
+    /// The public host name (must match ROOT_URL's host).
+    pub server_name: String,
+    /// Name of the application host the proxy runs on; absent when it has a machine of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// TLS termination; required when ROOT_URL is https.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
+    #[serde(default)]
+    pub affinity: Affinity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyKind {
+    Nginx,
+    Apache,
+    Haproxy,
+}
+
+impl ProxyKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ProxyKind::Nginx => "nginx",
+            ProxyKind::Apache => "apache",
+            ProxyKind::Haproxy => "haproxy",
+        }
+    }
+}
+
+/// How the proxy keeps a user on one instance (SockJS polling must return to the same one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Affinity {
+    None,
+    IpHash,
+    #[default]
+    Cookie,
+}
+
+impl Affinity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Affinity::None => "none",
+            Affinity::IpHash => "ip_hash",
+            Affinity::Cookie => "cookie",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// Path of the certificate (chain) file on the proxy host.
+    pub certificate: String,
+    /// Path of the private key file on the proxy host.
+    pub key: String,
+}
+
+impl Proxy {
+    /// Ports the proxy listens on: 80 always (redirect or plain HTTP), 443 with TLS.
+    pub fn listen_ports(&self) -> Vec<u32> {
+        if self.tls.is_some() {
+            vec![80, 443]
+        } else {
+            vec![80]
+        }
+    }
+}

@@ -1,0 +1,66 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The Rocket.Chat application shared by every instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RocketChat {
+    /// Release, e.g. `7.10.0`. Drives version rules, the health endpoint and oplog advice.
+    pub version: String,
+    /// `community` or `enterprise`. Enterprise (with the `scalability` module) silences the
+    /// note that Community Edition loses cross-instance ephemeral events from 6.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<Edition>,
+    /// Directory of the unpacked bundle (holds `main.js`).
+    #[serde(default = "default_bundle")]
+    pub bundle: String,
+    /// Absolute path of the Node.js binary.
+    #[serde(default = "default_node")]
+    pub node: String,
+    /// System user the instances run as.
+    #[serde(default = "default_user")]
+    pub user: String,
+    /// System group; defaults to the user's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// File-system upload directory, kept writable by the hardened unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploads_path: Option<String>,
+    /// TRANSPORTER, e.g. `monolith+nats://nats:4222`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transporter: Option<String>,
+    /// BIND_IP for every instance (default 0.0.0.0, Rocket.Chat's own default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind_ip: Option<String>,
+    /// First TCP_PORT for instance-to-instance traffic; instance i on a host gets base + i.
+    /// A host's own `tcp_base_port` wins. Unset means TCP_PORT=0 (random port).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_base_port: Option<u32>,
+    /// Extra environment for every instance (OVERWRITE_SETTING_*, etc.).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Edition {
+    Community,
+    Enterprise,
+}
+
+fn default_bundle() -> String {
+    "/opt/rocket.chat/bundle".into()
+}
+fn default_node() -> String {
+    "/usr/local/bin/node".into()
+}
+fn default_user() -> String {
+    "rocketchat".into()
+}
+
+impl RocketChat {
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or(&self.user)
+    }
+}
