@@ -1,0 +1,17 @@
+//! Node.js bindings for `rocketchat-topology`, built with napi-rs.
+//!
+//! Conversion only: every decision is made by the core crate. Results are plain JavaScript
+//! objects whose shapes are declared here with `#[napi(object)]` so the generated `index.d.ts`
+//! types every field. Every exported function is marked `catch_unwind`, so a Rust panic becomes a
+//! JavaScript exception instead of aborting the Node process.
+
+#![deny(clippy::all)]
+
+mod error;
+mod layout;
+mod render;
+mod report;
+mod topology;
+
+pub use error::ErrorCode;
+pub use topology::Topology;

@@ -1,0 +1,142 @@
+//! The `Topology` class: load, check, lay out and render one deployment.
+
+use crate::error::{js_error, load_error, ErrorCode, ErrorDetails};
+use crate::layout::Layout;
+use crate::render::{RenderedFile, Target};
+use crate::report::{diagnostics, CheckReport, Diagnostic};
+use napi::{Env, Result};
+use napi_derive::napi;
+use rocketchat_topology as core;
+use rocketchat_topology::render::RenderError;
+
+/// A topology file format.
+#[napi(string_enum = "lowercase")]
+#[derive(Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+    Json,
+}
+
+impl From<Format> for core::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Toml => core::Format::Toml,
+            Format::Yaml => core::Format::Yaml,
+            Format::Json => core::Format::Json,
+        }
+    }
+}
+
+/// A multi-instance Rocket.Chat deployment, read and resolved.
+#[napi]
+pub struct Topology {
+    layout: core::Layout,
+}
+
+impl Topology {
+    fn new(topology: core::Topology) -> Self {
+        Topology {
+            layout: core::Layout::resolve(&topology),
+        }
+    }
+
+    /// The resolved core layout, for the other modules of this crate (plan).
+    #[allow(dead_code)]
+    pub(crate) fn core_layout(&self) -> &core::Layout {
+        &self.layout
+    }
+}
+
+#[napi]
+impl Topology {
+    /// Reads a topology file; the format comes from its extension (.toml, .yaml/.yml, .json).
+    /// `${NAME}` values are read from the process environment.
+    #[napi(factory, catch_unwind)]
+    pub fn load(env: Env, path: String) -> Result<Topology> {
+        core::Topology::load(&path)
+            .map(Topology::new)
+            .map_err(|e| load_error(&env, &e))
+    }
+
+    /// Parses topology text in the given format.
+    #[napi(factory, catch_unwind)]
+    pub fn from_string(env: Env, text: String, format: Format) -> Result<Topology> {
+        core::Topology::parse(&text, format.into())
+            .map(Topology::new)
+            .map_err(|e| load_error(&env, &e))
+    }
+
+    /// Builds a topology from an object shaped like the topology file (see `jsonSchema()`).
+    #[napi(factory, catch_unwind)]
+    pub fn from_object(
+        env: Env,
+        #[napi(ts_arg_type = "Record<string, unknown>")] value: serde_json::Value,
+    ) -> Result<Topology> {
+        core::Topology::from_value(value)
+            .map(Topology::new)
+            .map_err(|e| load_error(&env, &e))
+    }
+
+    /// The JSON Schema of a topology file.
+    #[napi(catch_unwind, ts_return_type = "Record<string, unknown>")]
+    pub fn json_schema() -> serde_json::Value {
+        core::Topology::json_schema()
+    }
+
+    /// The file this topology was read from, when it came from a file.
+    #[napi(getter, catch_unwind)]
+    pub fn file(&self) -> Option<String> {
+        self.layout.topology.provenance.source.file.clone()
+    }
+
+    /// Every instance with its host, ports, unit and environment (secrets read `***`).
+    #[napi(catch_unwind)]
+    pub fn layout(&self) -> Layout {
+        Layout::from(&self.layout)
+    }
+
+    /// Every diagnostic of the checker, errors first.
+    #[napi(catch_unwind)]
+    pub fn check(&self) -> Vec<Diagnostic> {
+        diagnostics(core::check(&self.layout))
+    }
+
+    /// The check as the CLI's `rctopo check --format json` prints it, with counts.
+    #[napi(catch_unwind)]
+    pub fn report(&self) -> CheckReport {
+        core::check(&self.layout).into()
+    }
+
+    /// The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
+    /// `diagnostics`) when the topology has check errors.
+    #[napi(catch_unwind)]
+    pub fn render(&self, env: Env, target: Target) -> Result<Vec<RenderedFile>> {
+        match core::render::render(&self.layout, target.into()) {
+            Ok(files) => Ok(files.into_iter().map(RenderedFile::from).collect()),
+            Err(e) => Err(self.render_error(&env, &e)),
+        }
+    }
+}
+
+impl Topology {
+    fn render_error(&self, env: &Env, e: &RenderError) -> napi::Error {
+        let diagnostics = match e {
+            RenderError::CheckFailed { .. } => {
+                let report = core::check(&self.layout);
+                report
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == core::Severity::Error)
+                    .map(Diagnostic::from)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let details = ErrorDetails {
+            diagnostics,
+            ..ErrorDetails::new(ErrorCode::RenderError)
+        };
+        js_error(env, e.to_string(), details)
+    }
+}
