@@ -1,0 +1,49 @@
+// Shared paths and the CLI runner for the parity tests.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const repoDir = resolve(packageDir, '..')
+export const examplesDir = join(repoDir, 'examples')
+export const fixturesDir = join(packageDir, 'test', 'fixtures')
+
+/** Every example topology shipped with the project, plus this package's own fixtures. */
+export function topologyFiles() {
+  const examples = readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.toml'))
+    .map((f) => join(examplesDir, f))
+  const fixtures = readdirSync(fixturesDir)
+    .filter((f) => /\.(toml|ya?ml|json)$/.test(f))
+    .map((f) => join(fixturesDir, f))
+  return [...examples, ...fixtures]
+}
+
+let rctopoPath = null
+
+/** The rctopo binary: $RCTOPO, else the workspace's debug build (built once if missing). */
+export function rctopo() {
+  if (rctopoPath) return rctopoPath
+  const candidate = process.env.RCTOPO ?? join(repoDir, 'target', 'debug', 'rctopo')
+  if (!process.env.RCTOPO) {
+    // Cheap when up to date; makes sure the CLI matches the core the addon was built from.
+    execFileSync('cargo', ['build', '-q', '-p', 'rctopo'], { cwd: repoDir, stdio: 'inherit' })
+  }
+  if (!existsSync(candidate)) throw new Error(`rctopo not found at ${candidate}`)
+  rctopoPath = candidate
+  return candidate
+}
+
+/** Runs rctopo with `args`; returns { status, stdout, stderr }. */
+export function runCli(args, options = {}) {
+  const r = spawnSync(rctopo(), args, { encoding: 'utf8', ...options })
+  if (r.error) throw r.error
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Whether the CLI has a subcommand (`rctopo help` lists it). */
+export function cliHas(command) {
+  const r = runCli(['--help'])
+  return new RegExp(`^\\s+${command}\\s`, 'm').test(r.stdout)
+}

@@ -1,0 +1,49 @@
+// Compiled with `tsc --noEmit --strict` against the generated index.d.ts: a deploy script's
+// everyday use of the package must type-check without casts to `any`.
+import {
+  Topology,
+  type CheckReport,
+  type Diagnostic,
+  type ErrorDetails,
+  type Format,
+  type Instance,
+  type Layout,
+  type RenderedFile,
+  type Severity,
+  type Target,
+} from 'rocketchat-topology'
+
+const format: Format = 'toml'
+const topology: Topology = Topology.fromString('[site]\nroot_url = "https://chat.example.com"\n', format)
+const fromFile: Topology = Topology.load('examples/howto.toml')
+const fromObject: Topology = Topology.fromObject({ site: { root_url: 'https://chat.example.com' } })
+const file: string | null = fromFile.file
+
+const layout: Layout = topology.layout()
+const ports: number[] = layout.instances.map((i: Instance) => i.port)
+const secretNames: string[] = layout.instances.flatMap((i) => i.env.filter((e) => e.secret).map((e) => e.name))
+const address: string | undefined = layout.hosts[0]?.address
+
+const diagnostics: Diagnostic[] = topology.check()
+const worst: Severity | undefined = diagnostics[0]?.severity
+const line: number | undefined = diagnostics[0]?.location?.line
+const report: CheckReport = fromObject.report()
+const failed: boolean = report.errors > 0
+
+const target: Target = 'nginx'
+const files: RenderedFile[] = topology.render(target)
+const envFiles: string[] = files.filter((f) => f.mode === 0o600).map((f) => `${f.host}:${f.path}`)
+
+try {
+  Topology.fromString('x = 1', 'yaml')
+} catch (e) {
+  const err = e as Error & ErrorDetails
+  const code: 'TopologyError' | 'RenderError' = err.code
+  const where: string | undefined = err.path
+  const findings: Diagnostic[] = err.diagnostics
+  void [code, where, findings, err.message]
+}
+
+const schema: Record<string, unknown> = Topology.jsonSchema()
+
+void [file, ports, secretNames, address, worst, line, failed, envFiles, schema]
