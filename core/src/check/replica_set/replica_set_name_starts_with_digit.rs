@@ -20,8 +20,18 @@ fn check(ctx: &Context, emit: &mut Emit) {
         emit.report(
             "mongo.replica_set",
             format!("replica set name `{name}` starts with a digit: Rocket.Chat fails with `no primary found in replicaset or invalid replica set name` (RC #12781)"),
-            format!("rename it, e.g. `rs{}`", name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')),
+            format!("rename it, e.g. `{}`", suggestion(name)),
         );
+    }
+}
+
+/// The name without its leading digits and separators, or `rs<name>` when nothing is left.
+fn suggestion(name: &str) -> String {
+    let trimmed = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    if trimmed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        trimmed.to_string()
+    } else {
+        format!("rs{name}")
     }
 }
 
@@ -36,6 +46,8 @@ mod tests {
             "replica_set = \"001-rs\"",
         )]));
         assert_eq!(paths(&r, "R008"), ["mongo.replica_set"]);
+        assert_eq!(super::suggestion("001-rs"), "rs");
+        assert_eq!(super::suggestion("0"), "rs0");
     }
 
     #[test]
