@@ -9,6 +9,14 @@ export const repoDir = resolve(packageDir, '..')
 export const examplesDir = join(repoDir, 'examples')
 export const fixturesDir = join(packageDir, 'test', 'fixtures')
 
+/**
+ * The password the example topologies read from `${RC_MONGO_PASSWORD}`. A recognisable canary:
+ * the redaction tests assert it appears nowhere but in environment files. Set here so the Node
+ * package and the CLI (which inherits the environment) read the same value.
+ */
+export const CANARY = 'canary-Pw-9e1b7c'
+process.env.RC_MONGO_PASSWORD = CANARY
+
 /** Every example topology shipped with the project, plus this package's own fixtures. */
 export function topologyFiles() {
   const examples = readdirSync(examplesDir)

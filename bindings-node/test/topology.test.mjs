@@ -82,7 +82,7 @@ describe('Topology', () => {
   })
 
   it('check() lists diagnostics errors first, with the file position of each', () => {
-    const t = Topology.load(join(fixturesDir, 'broken.toml'))
+    const t = Topology.load(join(fixturesDir, 'duplicate-port.toml'))
     const diagnostics = t.check()
     const duplicate = diagnostics.find((d) => d.name === 'duplicate-port')
     assert.ok(duplicate, JSON.stringify(diagnostics))
