@@ -17,7 +17,9 @@ mod mongod;
 mod nginx;
 mod systemd;
 
+pub use apache::{route as apache_route, MODULES as APACHE_MODULES};
 pub use haproxy::{server_name as haproxy_server_name, BACKEND as HAPROXY_BACKEND};
+pub use systemd::env_path;
 pub use header::Comment;
 
 use crate::diagnostic::Severity;
