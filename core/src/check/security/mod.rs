@@ -31,6 +31,16 @@ pub(super) const RULES: &[&Rule] = &[
     &unsafe_member::RULE,
 ];
 
+/// The field path of an env entry. A name with control characters is escaped (`\n`), so a
+/// diagnostic line stays one line; its location then falls back to the table's.
+fn env_path(prefix: &str, name: &str) -> String {
+    if name.chars().any(char::is_control) {
+        format!("{prefix}.{}", name.escape_debug())
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
 /// Every `env` table with its field path: `rocketchat.env`, then `hosts[i].env`.
 fn env_tables(t: &Topology) -> Vec<(String, &BTreeMap<String, String>)> {
     let mut tables = vec![("rocketchat.env".to_string(), &t.rocketchat.env)];

@@ -17,7 +17,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
         for name in env.keys() {
             if let Some(why) = syntax::env_name(name) {
                 emit.report(
-                    format!("{prefix}.{name}"),
+                    super::env_path(&prefix, name),
                     format!(
                         "`{}` is not an environment variable name: {why}",
                         name.escape_debug()
@@ -39,7 +39,7 @@ mod tests {
             "base_port = 3000",
             "base_port = 3000\nenv = { \"A=B\\nMONGO_URL\" = \"x\" }",
         )]));
-        assert_eq!(paths(&r, "S015"), ["hosts[0].env.A=B\nMONGO_URL"]);
+        assert_eq!(paths(&r, "S015"), ["hosts[0].env.A=B\\nMONGO_URL"]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
     }
     for (prefix, env) in super::env_tables(t) {
         for (name, value) in env {
-            values.push((format!("{prefix}.{name}"), value));
+            values.push((super::env_path(&prefix, name), value));
         }
     }
     for (path, value) in values {
