@@ -85,7 +85,11 @@ fn write_all(dir: &Path, files: &[RenderedFile]) -> u8 {
             output::error(&message);
             return crate::EXIT_UNUSABLE;
         }
-        println!("wrote {} (mode {:04o})", dir.join(f.out_path().unwrap_or_default()).display(), f.mode);
+        println!(
+            "wrote {} (mode {:04o})",
+            dir.join(f.out_path().unwrap_or_default()).display(),
+            f.mode
+        );
     }
     0
 }

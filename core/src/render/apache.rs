@@ -33,7 +33,11 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
         .copied()
         .filter(|m| *m != "ssl" || proxy.tls.is_some())
         .collect();
-    let _ = writeln!(s, "# Enable with: a2enmod {} && a2ensite rocketchat", modules.join(" "));
+    let _ = writeln!(
+        s,
+        "# Enable with: a2enmod {} && a2ensite rocketchat",
+        modules.join(" ")
+    );
     if proxy.affinity == Affinity::IpHash {
         s.push_str("# Apache has no client-IP hashing: affinity `ip_hash` is rendered as the ROUTEID cookie.\n");
     }

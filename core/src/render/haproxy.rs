@@ -22,7 +22,7 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
     if let Some(tls) = &proxy.tls {
         let _ = writeln!(
             s,
-            "# HAProxy reads the private key from the certificate file itself or from `{}.key`\n# (this topology names {}).",
+            "# HAProxy loads the private key from the certificate file or from `{}.key`:\n# install the key ({}) there.",
             tls.certificate, tls.key
         );
     }

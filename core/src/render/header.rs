@@ -34,7 +34,13 @@ pub fn topology_name(layout: &Layout) -> String {
         .as_deref()
         .unwrap_or("<topology given without a file name>");
     name.chars()
-        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 

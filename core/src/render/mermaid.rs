@@ -26,7 +26,11 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
         None => None,
     };
     for host in &layout.hosts {
-        let address = host.address.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let address = host
+            .address
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
             "    subgraph host{}[\"{}{}\"]",
@@ -35,7 +39,11 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
             label(&address)
         );
         for i in layout.instances_on(&host.name) {
-            let drained = if ctx.is_drained(&i.id) { " drained" } else { "" };
+            let drained = if ctx.is_drained(&i.id) {
+                " drained"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
                 "        host{}_{}[\"{}{drained}\"]",

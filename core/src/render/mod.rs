@@ -10,8 +10,8 @@
 //! errors. Secrets are written only to the environment files (mode 0600).
 
 mod apache;
-mod header;
 mod haproxy;
+mod header;
 mod mermaid;
 mod mongod;
 mod nginx;
@@ -19,8 +19,8 @@ mod systemd;
 
 pub use apache::{route as apache_route, MODULES as APACHE_MODULES};
 pub use haproxy::{server_name as haproxy_server_name, BACKEND as HAPROXY_BACKEND};
-pub use systemd::env_path;
 pub use header::Comment;
+pub use systemd::env_path;
 
 use crate::diagnostic::Severity;
 use crate::layout::Layout;
@@ -172,7 +172,11 @@ pub fn render_with(
     options: &RenderOptions,
 ) -> Result<Vec<RenderedFile>, RenderError> {
     refuse_errors(layout)?;
-    if let Some(id) = options.drained.iter().find(|id| layout.instance(id).is_none()) {
+    if let Some(id) = options
+        .drained
+        .iter()
+        .find(|id| layout.instance(id).is_none())
+    {
         return Err(RenderError::UnknownInstance { id: id.clone() });
     }
     let ctx = RenderContext { layout, options };

@@ -96,7 +96,10 @@ fn member_conf(ctx: &RenderContext, set: &str, m: &Member, shared_host: bool) ->
     };
     let mut s = ctx.header(
         Comment::Hash,
-        &format!("mongod configuration of replica set member {} ({set}).", address(m)),
+        &format!(
+            "mongod configuration of replica set member {} ({set}).",
+            address(m)
+        ),
     );
     let _ = write!(
         s,
@@ -121,9 +124,16 @@ fn member_conf(ctx: &RenderContext, set: &str, m: &Member, shared_host: bool) ->
 fn initiate_script(ctx: &RenderContext, set: &str, first: &Member) -> String {
     let mut s = ctx.header(
         Comment::Slashes,
-        &format!("Initiates replica set {set}. Run once: mongosh --host {} {INITIATE_PATH}", address(first)),
+        &format!(
+            "Initiates replica set {set}. Run once: mongosh --host {} {INITIATE_PATH}",
+            address(first)
+        ),
     );
-    let _ = write!(s, "\nconst config = {{\n  _id: {},\n  members: [\n", json(set));
+    let _ = write!(
+        s,
+        "\nconst config = {{\n  _id: {},\n  members: [\n",
+        json(set)
+    );
     for (i, m) in ctx.layout.topology.mongo.members.iter().enumerate() {
         let _ = writeln!(
             s,

@@ -40,7 +40,9 @@ pub fn make_certificate(dir: &Path) -> Option<Tls> {
     let cert = dir.join("cert.pem");
     let key = dir.join("cert.pem.key");
     let out = Command::new(openssl)
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+        ])
         .arg("/CN=chat.example.com")
         .arg("-keyout")
         .arg(&key)
@@ -48,7 +50,11 @@ pub fn make_certificate(dir: &Path) -> Option<Tls> {
         .arg(&cert)
         .output()
         .expect("openssl runs");
-    assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(Tls {
         certificate: cert.display().to_string(),
         key: key.display().to_string(),
@@ -98,7 +104,12 @@ const HOST_COUNTS: [usize; 24] = [
 pub fn generated(node: &str) -> Vec<Case> {
     let kinds = ["nginx", "apache", "haproxy"];
     let affinities = ["cookie", "ip_hash", "none"];
-    let releases = [("7.10.0", "7.0"), ("7.11.0", "7.0"), ("6.12.0", "6.0"), ("5.2.0", "5.0")];
+    let releases = [
+        ("7.10.0", "7.0"),
+        ("7.11.0", "7.0"),
+        ("6.12.0", "6.0"),
+        ("5.2.0", "5.0"),
+    ];
     HOST_COUNTS
         .iter()
         .enumerate()
@@ -107,10 +118,18 @@ pub fn generated(node: &str) -> Vec<Case> {
             let affinity = affinities[(n / 3) % 3];
             let tls = n % 2 == 0;
             let (version, mongo) = releases[n % 4];
-            let name = format!("generated-{n:02}-{hosts}hosts-{kind}-{affinity}-{}", if tls { "tls" } else { "http" });
+            let name = format!(
+                "generated-{n:02}-{hosts}hosts-{kind}-{affinity}-{}",
+                if tls { "tls" } else { "http" }
+            );
             let text = generated_text(hosts, kind, affinity, tls, version, mongo, node, n);
-            let topology = Topology::parse_with_env(&text, Format::Toml, Some(format!("{name}.toml")), &|_| None)
-                .unwrap_or_else(|e| panic!("{name} does not load: {e}\n{text}"));
+            let topology = Topology::parse_with_env(
+                &text,
+                Format::Toml,
+                Some(format!("{name}.toml")),
+                &|_| None,
+            )
+            .unwrap_or_else(|e| panic!("{name} does not load: {e}\n{text}"));
             Case { name, topology }
         })
         .collect()
@@ -179,7 +198,11 @@ pub fn corpus(tls: &Tls, node: &str) -> Vec<(Case, Layout)> {
             let layout = Layout::resolve(&case.topology);
             let report = check(&layout);
             if report.has_errors() {
-                let first = report.diagnostics.first().map(|d| d.to_string()).unwrap_or_default();
+                let first = report
+                    .diagnostics
+                    .first()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
                 assert!(
                     !case.name.starts_with("generated"),
                     "generated topology {} has check errors: {first}",

@@ -94,7 +94,8 @@ pub fn absolute_path(s: &str) -> Option<String> {
     if s.len() > MAX_PATH {
         return Some(format!("it is longer than {MAX_PATH} characters"));
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '/');
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '@' | '/');
     if let Some(bad) = first_bad_char(s, allowed) {
         return Some(format!("it contains {bad}"));
     }
@@ -221,7 +222,10 @@ mod tests {
         assert_eq!(account_name("rocketchat"), None);
         assert_eq!(host_name("app-1.eu"), None);
         assert_eq!(env_name("OVERWRITE_SETTING_Site_Name"), None);
-        assert_eq!(env_value("mongodb://rc:p%40ss@db1:27017/rc?replicaSet=rs0"), None);
+        assert_eq!(
+            env_value("mongodb://rc:p%40ss@db1:27017/rc?replicaSet=rs0"),
+            None
+        );
         assert_eq!(env_value("Bob's chat"), None);
         assert_eq!(replica_set_name("rs0"), None);
         assert_eq!(host_port("db1:27017"), None);

@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn quiet_on_plain_name() {
-        let r = check_toml(&example_with(&[("user = \"rocketchat\"", "user = \"rocket_chat\"")]));
+        let r = check_toml(&example_with(&[(
+            "user = \"rocketchat\"",
+            "user = \"rocket_chat\"",
+        )]));
         assert!(paths(&r, "S012").is_empty());
     }
 }

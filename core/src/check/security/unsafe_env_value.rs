@@ -63,7 +63,10 @@ mod tests {
         ]));
         assert_eq!(paths(&r, "S016"), ["hosts[0].env.SITE", "mongo.url"]);
         let text = format!("{:?}", r.diagnostics);
-        assert!(!text.contains("canary"), "a message quoted the secret: {text}");
+        assert!(
+            !text.contains("canary"),
+            "a message quoted the secret: {text}"
+        );
     }
 
     #[test]

@@ -8,11 +8,13 @@ pub const RULE: Rule = Rule {
     code: "S013",
     name: "unsafe-host-name",
     severity: Severity::Error,
-    summary: "A host name (hosts[].name, proxy.host) holds characters that cannot name files or servers.",
+    summary:
+        "A host name (hosts[].name, proxy.host) holds characters that cannot name files or servers.",
     check,
 };
 
-const HELP: &str = "name hosts with letters, digits, `.`, `_` and `-` (e.g. `app1`), at most 63 characters";
+const HELP: &str =
+    "name hosts with letters, digits, `.`, `_` and `-` (e.g. `app1`), at most 63 characters";
 
 fn check(ctx: &Context, emit: &mut Emit) {
     for (i, host) in ctx.topology.hosts.iter().enumerate() {

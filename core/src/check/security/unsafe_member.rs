@@ -8,7 +8,8 @@ pub const RULE: Rule = Rule {
     code: "S018",
     name: "unsafe-member",
     severity: Severity::Error,
-    summary: "A replica set member's host is not `host:port`, or its priority is not a finite number.",
+    summary:
+        "A replica set member's host is not `host:port`, or its priority is not a finite number.",
     check,
 };
 

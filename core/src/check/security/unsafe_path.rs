@@ -44,7 +44,10 @@ mod tests {
     #[test]
     fn triggers_on_specifier_and_relative_path() {
         let r = check_toml(&example_with(&[
-            ("bundle = \"/opt/rocket.chat/bundle\"", "bundle = \"/opt/%n/bundle\""),
+            (
+                "bundle = \"/opt/rocket.chat/bundle\"",
+                "bundle = \"/opt/%n/bundle\"",
+            ),
             ("node = \"/usr/local/bin/node\"", "node = \"node\""),
         ]));
         assert_eq!(paths(&r, "S011"), ["rocketchat.bundle", "rocketchat.node"]);
