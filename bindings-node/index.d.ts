@@ -34,7 +34,7 @@ export declare class Topology {
    * The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
    * `diagnostics`) when the topology has check errors.
    */
-  render(target: Target): Array<RenderedFile>
+  render(target: Target, options?: RenderOptions | undefined | null): Array<RenderedFile>
 }
 
 /** A whole check: the CLI's `rctopo check --format json` document. */
@@ -140,6 +140,15 @@ export interface RenderedFile {
   /** Unix permission bits, e.g. `0o600` (384) for environment files. */
   mode: number
   contents: string
+}
+
+/** Choices that are not part of the topology. */
+export interface RenderOptions {
+  /**
+   * Instance ids (`app1:3001`) rendered out of rotation (nginx `down`, HAProxy weight 0,
+   * Apache drain), as a plan does before restarting them.
+   */
+  drained?: Array<string>
 }
 
 export type Severity = 'info' | 'warning' | 'error'

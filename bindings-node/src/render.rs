@@ -31,6 +31,23 @@ impl From<Target> for core::Target {
     }
 }
 
+/// Choices that are not part of the topology.
+#[napi(object)]
+#[derive(Default)]
+pub struct RenderOptions {
+    /// Instance ids (`app1:3001`) rendered out of rotation (nginx `down`, HAProxy weight 0,
+    /// Apache drain), as a plan does before restarting them.
+    pub drained: Option<Vec<String>>,
+}
+
+impl From<RenderOptions> for core::RenderOptions {
+    fn from(o: RenderOptions) -> Self {
+        core::RenderOptions {
+            drained: o.drained.unwrap_or_default().into_iter().collect(),
+        }
+    }
+}
+
 /// One file to install.
 #[napi(object)]
 pub struct RenderedFile {

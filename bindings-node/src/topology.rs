@@ -2,7 +2,7 @@
 
 use crate::error::{js_error, load_error, ErrorCode, ErrorDetails};
 use crate::layout::Layout;
-use crate::render::{RenderedFile, Target};
+use crate::render::{RenderOptions, RenderedFile, Target};
 use crate::report::{diagnostics, CheckReport, Diagnostic};
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -111,8 +111,14 @@ impl Topology {
     /// The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
     /// `diagnostics`) when the topology has check errors.
     #[napi(catch_unwind)]
-    pub fn render(&self, env: Env, target: Target) -> Result<Vec<RenderedFile>> {
-        match core::render::render(&self.layout, target.into()) {
+    pub fn render(
+        &self,
+        env: Env,
+        target: Target,
+        options: Option<RenderOptions>,
+    ) -> Result<Vec<RenderedFile>> {
+        let options = options.unwrap_or_default().into();
+        match core::render::render_with(&self.layout, target.into(), &options) {
             Ok(files) => Ok(files.into_iter().map(RenderedFile::from).collect()),
             Err(e) => Err(self.render_error(&env, &e)),
         }

@@ -104,6 +104,53 @@ describe('Topology', () => {
   })
 })
 
+describe('render', () => {
+  it('renders the how-to: units, one 0600 env file per instance, nginx, mongod, diagram', () => {
+    const files = Topology.load(howto).render('all')
+    const byPath = Object.fromEntries(files.map((f) => [f.path, f]))
+    for (const port of [3000, 3001, 3002]) {
+      const env = byPath[`/etc/rocketchat/${port}.env`]
+      assert.equal(env.host, 'app1')
+      assert.equal(env.mode, 0o600)
+      assert.match(env.contents, new RegExp(`^PORT="${port}"$`, 'm'))
+    }
+    assert.equal(byPath['/etc/systemd/system/rocketchat@.service'].mode, 0o644)
+    assert.match(byPath['/etc/nginx/conf.d/rocketchat.conf'].contents, /server 127\.0\.0\.1:3002 /)
+    assert.deepEqual(Topology.load(howto).render('all'), files, 'byte-identical on every call')
+  })
+
+  it('one target renders only its files; drained instances are taken out of rotation', () => {
+    const t = Topology.load(howto)
+    const [nginx, ...rest] = t.render('nginx', { drained: ['app1:3001'] })
+    assert.deepEqual(rest, [])
+    assert.match(nginx.contents, /server 127\.0\.0\.1:3001 [^\n]* down;/)
+    assert.doesNotMatch(nginx.contents, /server 127\.0\.0\.1:3000 [^\n]* down;/)
+    assert.deepEqual(t.render('nginx', {}), t.render('nginx'))
+  })
+
+  it('refuses a topology with check errors: RenderError carrying the error diagnostics', () => {
+    const t = Topology.load(join(fixturesDir, 'duplicate-port.toml'))
+    try {
+      t.render('all')
+      assert.fail('expected a RenderError')
+    } catch (e) {
+      assert.equal(e.code, 'RenderError')
+      assert.match(e.message, /fix them before rendering/)
+      assert.ok(e.diagnostics.length > 0)
+      assert.ok(e.diagnostics.every((d) => d.severity === 'error'))
+      assert.ok(e.diagnostics.some((d) => d.name === 'duplicate-port'))
+    }
+  })
+
+  it('an unknown drained instance is a RenderError that shows the id format', () => {
+    assert.throws(() => Topology.load(howto).render('nginx', { drained: ['app9:1'] }), {
+      code: 'RenderError',
+      message: /drained instance `app9:1` is not in the layout: use an id such as `app1:3001`/,
+      diagnostics: [],
+    })
+  })
+})
+
 describe('errors', () => {
   const thrown = (fn) => {
     try {
