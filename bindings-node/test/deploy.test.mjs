@@ -54,12 +54,18 @@ describe('examples/node/deploy.mjs', { skip: missingFeature() ?? false }, () => 
       assert.equal(readFileSync(path, 'utf8'), f.contents, path)
       assert.equal(statSync(path).mode & 0o777, f.mode, path)
     }
-    assert.deepEqual(written.filter((p) => !p.startsWith('plan.')), expected.map((f) => join(f.host, f.path)).sort())
+    assert.deepEqual(written.filter((p) => !p.startsWith('plan')), expected.map((f) => join(f.host, f.path)).sort())
     assert.match(r.stdout, new RegExp(`wrote ${expected.length} files`))
     assert.match(r.stdout, /^wave 1 \(/m)
     const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))
     assert.ok(plan.steps.length > 0)
-    assert.ok(statSync(join(out, 'plan.sh')).mode & 0o100)
+    const scripts = listFiles(join(out, 'plan'))
+    const app1 = scripts.find((n) => /^\d+-app1\.sh$/.test(n))
+    assert.ok(app1, scripts.join(' '))
+    for (const name of scripts) assert.equal(statSync(join(out, 'plan', name)).mode & 0o777, 0o755, name)
+    const text = readFileSync(join(out, 'plan', app1), 'utf8')
+    assert.match(text, /^#!\/usr\/bin\/env bash|^#!\/bin\/bash/)
+    assert.ok(!text.includes('***'), 'scripts install rendered env files, never embed redacted ones')
   })
 
   it('an upgrade from the current topology rolls the instances one wave at a time', () => {

@@ -7,7 +7,8 @@
 // 2. writes every rendered file to OUT_DIR/<host>/<install path> with its mode
 //    (environment files, which hold the MongoDB password, are 0600);
 // 3. plans the rollout from CURRENT_TOPOLOGY (or a fresh install) and prints its waves,
-//    then saves the plan as OUT_DIR/plan.json and OUT_DIR/plan.sh.
+//    then saves the plan as OUT_DIR/plan.json and its bash scripts (one per machine, plus
+//    one rollback script per wave) under OUT_DIR/plan/.
 // Exit codes: 0 done, 1 the topology has errors, 2 unusable input.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
@@ -28,13 +29,23 @@ function main() {
   for (const file of files) writeRendered(outDir, file)
   console.log(`wrote ${files.length} files under ${outDir}`)
 
-  const rollout = plan(current, desired, {
-    maxUnavailable: args.maxUnavailable,
-    maxSurge: args.maxSurge,
-  })
+  let rollout
+  try {
+    rollout = plan(current, desired, { maxUnavailable: args.maxUnavailable, maxSurge: args.maxSurge })
+  } catch (e) {
+    if (e.code !== 'PlanError') throw e
+    console.error(`deploy: the planner refused: ${e.message}`)
+    return 1
+  }
   printWaves(rollout)
   writeFileSync(join(outDir, 'plan.json'), rollout.toJson() + '\n')
-  writeFileSync(join(outDir, 'plan.sh'), rollout.toShell(), { mode: 0o755 })
+  mkdirSync(join(outDir, 'plan'), { recursive: true })
+  for (const script of rollout.toShell()) {
+    const path = join(outDir, 'plan', script.name)
+    writeFileSync(path, script.text, { mode: 0o755 })
+    chmodSync(path, 0o755)
+  }
+  console.log(`plan saved: ${join(outDir, 'plan.json')}, scripts in ${join(outDir, 'plan')}/`)
   return 0
 }
 
