@@ -32,6 +32,8 @@ enum Command {
     Init(cmd::init::Args),
     /// List every rule the checker applies.
     Rules(cmd::rules::Args),
+    /// Plan a zero-downtime rollout (the built-in example's upgrade when no file is given).
+    Plan(cmd::plan::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Schema => cmd::schema::run(),
         Command::Init(args) => cmd::init::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
     };
     ExitCode::from(code)
 }
