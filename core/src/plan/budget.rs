@@ -78,16 +78,24 @@ fn surge_slots<'a>(
         let after = desired.instances_on(&host.name).count();
         let spare = (host.cores as usize).saturating_sub(before.max(after));
         let mut taken = taken_ports(current, desired, &host.name);
+        let on_host = || {
+            current
+                .instances_on(&host.name)
+                .chain(desired.instances_on(&host.name))
+        };
+        let http_base = on_host().map(|i| u32::from(i.port)).max().unwrap_or(3000);
+        let tcp_base = on_host().map(|i| i.tcp_port).max().unwrap_or(0);
         for _ in 0..spare.min(wanted - slots.len()) {
-            let port = free_port(&taken, &host.name)?;
-            taken.insert(u32::from(port));
+            let port = u32::from(free_port(&taken, http_base, &host.name)?);
+            taken.insert(port);
             let tcp_port = if template.tcp_port == 0 {
                 0
             } else {
-                let tcp = u32::from(free_port(&taken, &host.name)?);
+                let tcp = u32::from(free_port(&taken, tcp_base, &host.name)?);
                 taken.insert(tcp);
                 tcp
             };
+            let port = u16::try_from(port).unwrap_or(u16::MAX);
             slots.push(SurgeSlot {
                 host: host.name.clone(),
                 port,
@@ -115,14 +123,8 @@ fn taken_ports(current: &Layout, desired: &Layout, host: &str) -> BTreeSet<u32> 
     taken
 }
 
-/// The first free port above every port the host uses (so it is spare on both sides).
-fn free_port(taken: &BTreeSet<u32>, host: &str) -> Result<u16, PlanError> {
-    let highest = taken
-        .iter()
-        .copied()
-        .filter(|p| *p >= 1024)
-        .max()
-        .unwrap_or(3000);
+/// The first port above `highest` that nothing on the host uses, on either side.
+fn free_port(taken: &BTreeSet<u32>, highest: u32, host: &str) -> Result<u16, PlanError> {
     (highest + 1..=u32::from(u16::MAX))
         .find(|p| !taken.contains(p))
         .and_then(|p| u16::try_from(p).ok())
