@@ -337,3 +337,46 @@ fn layouts_resolve_the_same_way_for_plans_and_checks() {
     let l = Layout::resolve(&t);
     assert_eq!(rocketchat_topology::check(&l).errors(), 0);
 }
+
+#[test]
+fn shifting_tcp_ports_restarts_the_holder_of_each_port_first() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(4001);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3000 takes 4001 from app1:3001, which takes 4002 from app1:3002.
+    let order: Vec<&str> = plan
+        .summary
+        .waves
+        .iter()
+        .flat_map(|w| w.instances.iter().map(String::as_str))
+        .collect();
+    assert_eq!(order, ["app1:3002", "app1:3001", "app1:3000"]);
+}
+
+#[test]
+fn scaling_in_while_shifting_tcp_ports_retires_the_holder_early() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(4001);
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(2);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3001 needs 4002, held by app1:3002, which is leaving anyway: it goes first.
+    assert!(
+        at(&plan, "remove_file", Some("app1:3002")) < at(&plan, "start_unit", Some("app1:3001"))
+    );
+    assert_eq!(plan.summary.instances_to_restart, 3);
+}
+
+#[test]
+fn swapping_tcp_ports_is_refused_with_a_way_out() {
+    let current = multi(&[2], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.hosts[0].ports = Some(vec![3001, 3000]);
+    let err = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap_err();
+    assert!(
+        matches!(err, rocketchat_topology::PlanError::PortCycle { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("two rollouts"));
+}

@@ -47,8 +47,8 @@ pub enum PlanError {
         from: String,
         to: String,
     },
-    #[error("instances {instances} swap TCP_PORTs, so none can restart before another stops; raise max_unavailable to {needed} or change tcp_base_port in two rollouts")]
-    PortCycle { instances: String, needed: usize },
+    #[error("instances {instances} swap TCP_PORTs, so none can start before another stops; move them in two rollouts: first to TCP ports nothing uses, then to the final ones")]
+    PortCycle { instances: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
     NoSurgePort { host: String, from: u16 },
     #[error("internal: the generated plan failed simulation ({0}); please report this")]

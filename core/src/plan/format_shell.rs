@@ -175,6 +175,15 @@ rct_put() {
     ),
 ];
 
+/// The source of one shell helper (`rct_nginx_down`, ...), for tests and for command sets that
+/// call helpers from their own scripts.
+pub fn helper(name: &str) -> Option<&'static str> {
+    HELPERS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, body)| *body)
+}
+
 impl Plan {
     /// The plan as bash scripts for `layout` (the desired one: it names the proxy kind).
     pub fn to_shell(&self, desired: &Layout, options: &ShellOptions) -> Vec<ShellScript> {

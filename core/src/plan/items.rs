@@ -137,7 +137,6 @@ fn ordered<'a>(mut items: Vec<Item<'a>>, order: Order) -> Result<Vec<Item<'a>>, 
                     .map(|j| items[j].old().id.clone())
                     .collect();
                 return Err(PlanError::PortCycle {
-                    needed: stuck.len(),
                     instances: stuck.join(", "),
                 });
             }
