@@ -425,7 +425,7 @@ impl Writer<'_> {
             Action::WaitDrained { seconds } => vec![format!("sleep {seconds}")],
             Action::MongoInitiate { config, .. } => {
                 let script = format!(
-                    "try {{ rs.status(); print('replica set already initiated'); }} catch (e) {{ rs.initiate({config}); }}"
+                    "try {{ rs.status(); print(\"replica set already initiated\"); }} catch (e) {{ rs.initiate({config}); }}"
                 );
                 vec![remote(fill(&c.mongo_initiate, &[("script", &script)]))]
             }
