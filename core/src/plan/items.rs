@@ -20,14 +20,14 @@ pub(crate) enum Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    pub(crate) fn old(&self) -> &'a Instance {
+    pub(crate) fn predecessor(&self) -> &'a Instance {
         match *self {
             Item::Restart(k) => k.current,
             Item::Replace { old, .. } | Item::Retire(old) => old,
         }
     }
 
-    pub(crate) fn new(&self) -> Option<&'a Instance> {
+    pub(crate) fn successor(&self) -> Option<&'a Instance> {
         match *self {
             Item::Restart(k) => Some(k.desired),
             Item::Replace { new, .. } => Some(new),
@@ -36,7 +36,7 @@ impl<'a> Item<'a> {
     }
 
     fn sort_key(&self, order: Order) -> (usize, usize, u16) {
-        let i = self.old();
+        let i = self.predecessor();
         match order {
             Order::Spread => (i.ordinal, i.host_index, i.port),
             Order::ByHost => (i.host_index, i.ordinal, i.port),
@@ -82,7 +82,7 @@ pub(crate) fn work<'a>(
     // A restarting instance whose new TCP_PORT a removed instance holds: retire that one early.
     let mut retire = Vec::new();
     for item in &items {
-        if let Some(new) = item.new() {
+        if let Some(new) = item.successor() {
             if let Some(pos) = removed
                 .iter()
                 .position(|i| holds_tcp(i, &new.host, new.tcp_port))
@@ -108,11 +108,13 @@ fn ordered<'a>(mut items: Vec<Item<'a>>, order: Order) -> Result<Vec<Item<'a>>, 
     let needs: Vec<Vec<usize>> = items
         .iter()
         .enumerate()
-        .map(|(j, item)| match item.new() {
+        .map(|(j, item)| match item.successor() {
             Some(new) if new.tcp_port != 0 => items
                 .iter()
                 .enumerate()
-                .filter(|(k, other)| *k != j && holds_tcp(other.old(), &new.host, new.tcp_port))
+                .filter(|(k, other)| {
+                    *k != j && holds_tcp(other.predecessor(), &new.host, new.tcp_port)
+                })
                 .map(|(k, _)| k)
                 .collect(),
             _ => Vec::new(),
@@ -134,7 +136,7 @@ fn ordered<'a>(mut items: Vec<Item<'a>>, order: Order) -> Result<Vec<Item<'a>>, 
             None => {
                 let stuck: Vec<String> = (0..items.len())
                     .filter(|j| !placed.contains(j))
-                    .map(|j| items[j].old().id.clone())
+                    .map(|j| items[j].predecessor().id.clone())
                     .collect();
                 return Err(PlanError::PortCycle {
                     instances: stuck.join(", "),

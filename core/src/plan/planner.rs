@@ -291,8 +291,8 @@ fn rolling_waves(ctx: &Ctx, diff: &Diff, work: &Work, budget: &Resolved, b: &mut
             .proxy
             .as_ref()
             .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| first[0].old().host.clone());
-        let wave_ids: Vec<&str> = first.iter().map(|i| i.old().id.as_str()).collect();
+            .unwrap_or_else(|| first[0].predecessor().host.clone());
+        let wave_ids: Vec<&str> = first.iter().map(|i| i.predecessor().id.as_str()).collect();
         b.push(vec![(
             machine,
             Action::Gate {
@@ -315,7 +315,7 @@ fn rolling_waves(ctx: &Ctx, diff: &Diff, work: &Work, budget: &Resolved, b: &mut
 fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut Builder) {
     b.open(kind);
     let current = ctx.layout(Side::Current);
-    let of_old = |i: &Item| Member::of(current, Side::Current, i.old(), ctx.policy);
+    let of_old = |i: &Item| Member::of(current, Side::Current, i.predecessor(), ctx.policy);
     let of_new = |n| Member::of(ctx.desired, Side::Desired, n, ctx.policy);
     let restarted: Vec<Member> = chunk
         .iter()
@@ -330,7 +330,7 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
     let news: Vec<Member> = chunk
         .iter()
         .filter_map(|i| {
-            let m = of_new(i.new()?);
+            let m = of_new(i.successor()?);
             Some(if matches!(i, Item::Replace { .. }) {
                 m.fresh()
             } else {
@@ -339,7 +339,7 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
         })
         .collect();
     for item in chunk {
-        b.note_instance(&item.old().id);
+        b.note_instance(&item.predecessor().id);
     }
     let olds: Vec<Member> = restarted.iter().chain(&retired).cloned().collect();
     let mut forward = ctx.leave(&olds);
@@ -352,7 +352,7 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
     let replaced: BTreeSet<&str> = chunk
         .iter()
         .filter(|i| matches!(i, Item::Replace { .. }))
-        .filter_map(|i| i.new().map(|n| n.id.as_str()))
+        .filter_map(|i| i.successor().map(|n| n.id.as_str()))
         .collect();
     let (news_retired, news_restarted): (Vec<Member>, Vec<Member>) = news
         .iter()
@@ -362,7 +362,10 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
     undo.extend(ctx.stop(&news_restarted, false));
     undo.extend(ctx.stop(&news_retired, true));
     if diff.unit_changed {
-        let hosts: BTreeSet<&str> = chunk.iter().map(|i| i.old().host.as_str()).collect();
+        let hosts: BTreeSet<&str> = chunk
+            .iter()
+            .map(|i| i.predecessor().host.as_str())
+            .collect();
         for host in hosts {
             undo.extend(ctx.install_units(host, Side::Current));
         }
