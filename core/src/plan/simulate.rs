@@ -110,6 +110,8 @@ struct World<'a> {
     pending: BTreeSet<String>,
     live: BTreeSet<String>,
     serving: usize,
+    /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
+    versions: BTreeMap<String, usize>,
 }
 
 impl Plan {
@@ -218,6 +220,7 @@ impl<'a> World<'a> {
             pending: BTreeSet::new(),
             live: BTreeSet::new(),
             serving: 0,
+            versions: BTreeMap::new(),
         };
         if let Some(c) = current {
             for i in &c.instances {
@@ -248,6 +251,8 @@ impl<'a> World<'a> {
                 }
             }
             w.serving = c.instances.len();
+            w.versions
+                .insert(c.topology.rocketchat.version.clone(), c.instances.len());
         }
         w
     }
@@ -290,8 +295,11 @@ impl<'a> World<'a> {
             Action::StopUnit { unit, .. } => self.stop(host, unit),
             Action::WaitHealthy { instance, .. } => match self.running.get_mut(instance) {
                 Some(r) => {
+                    // Without a proxy, a healthy instance serves; with one, only after a reload.
+                    if !r.healthy && !self.has_proxy {
+                        self.serving += 1;
+                    }
                     r.healthy = true;
-                    self.recount();
                     Ok(())
                 }
                 None => fail(
@@ -455,6 +463,7 @@ impl<'a> World<'a> {
             }
         }
         let version = self.layout(env.side).topology.rocketchat.version.clone();
+        *self.versions.entry(version.clone()).or_default() += 1;
         self.running.insert(
             id,
             Running {
@@ -482,8 +491,17 @@ impl<'a> World<'a> {
                 format!("{id} stops while the proxy still routes to it"),
             );
         }
-        self.running.remove(&id);
-        self.recount();
+        if let Some(gone) = self.running.remove(&id) {
+            if gone.healthy && !self.has_proxy {
+                self.serving -= 1;
+            }
+            if let Some(n) = self.versions.get_mut(&gone.version) {
+                *n -= 1;
+                if *n == 0 {
+                    self.versions.remove(&gone.version);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -510,23 +528,18 @@ impl<'a> World<'a> {
         Ok(())
     }
 
+    /// Serving instances behind the proxy: the live set, which a reload only accepts when every
+    /// member is healthy and a stop refuses to break.
     fn recount(&mut self) {
-        self.serving = if self.has_proxy {
-            self.live
-                .iter()
-                .filter(|id| self.running.get(*id).is_some_and(|r| r.healthy))
-                .count()
-        } else {
-            self.running.values().filter(|r| r.healthy).count()
-        };
+        self.serving = self.live.len();
     }
 
     fn versions_ok(&self) -> Result<(), String> {
         if self.version_changed {
             return Ok(());
         }
-        let versions: BTreeSet<&str> = self.running.values().map(|r| r.version.as_str()).collect();
-        if versions.len() > 1 {
+        if self.versions.len() > 1 {
+            let versions: Vec<&String> = self.versions.keys().collect();
             return Err(format!(
                 "versions {versions:?} run side by side outside a rolling upgrade"
             ));
