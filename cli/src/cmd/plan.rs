@@ -185,3 +185,49 @@ fn make_executable(path: &Path) -> std::io::Result<()> {
 fn make_executable(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(from: Option<&str>, to: Option<&str>) -> Args {
+        Args {
+            from: from.map(PathBuf::from),
+            to: to.map(PathBuf::from),
+            max_unavailable: None,
+            max_surge: None,
+            canary: None,
+            policy: None,
+            commands: None,
+            format: PlanFormat::Text,
+            ssh: false,
+            out: None,
+        }
+    }
+
+    #[test]
+    fn the_demo_upgrades_the_built_in_example() {
+        let (current, desired) = topologies(&args(None, None)).unwrap();
+        let current = current.unwrap();
+        assert_eq!(current.rocketchat.version, "7.10.0");
+        assert_eq!(desired.rocketchat.version, DEMO_VERSION);
+        let plan = plan(
+            Some(&Layout::resolve(&current)),
+            &Layout::resolve(&desired),
+            &Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.summary.restart_waves, 3);
+    }
+
+    #[test]
+    fn flags_override_the_policy() {
+        let mut a = args(None, None);
+        a.max_unavailable = Some(parse_budget("50%").unwrap());
+        a.canary = Some(1);
+        let p = policy(&a).unwrap();
+        assert_eq!(p.max_unavailable, Budget::Percent(50));
+        assert_eq!(p.canary, 1);
+        assert!(parse_budget("1.5").unwrap_err().contains("not a budget"));
+    }
+}

@@ -248,7 +248,7 @@ impl Writer<'_> {
                 name: format!("{}.sh", join(if prefix.is_empty() { "plan" } else { "" })),
                 host: None,
                 rollback,
-                text: self.script(steps, None, rollback, title),
+                text: self.script(steps, None, title),
             }];
         }
         let mut runs: Vec<(&str, Vec<Step>)> = Vec::new();
@@ -275,13 +275,13 @@ impl Writer<'_> {
                     name,
                     host: Some(host.to_string()),
                     rollback,
-                    text: self.script(run, Some(host), rollback, &title),
+                    text: self.script(run, Some(host), &title),
                 }
             })
             .collect()
     }
 
-    fn script(&self, steps: &[Step], local: Option<&str>, rollback: bool, title: &str) -> String {
+    fn script(&self, steps: &[Step], local: Option<&str>, title: &str) -> String {
         let mut body = String::new();
         let mut wave = 0;
         for step in steps {
@@ -316,16 +316,16 @@ impl Writer<'_> {
             }
         }
         let _ = writeln!(out, "set -euo pipefail\n");
-        let (var, what) = if rollback {
-            ("RCTOPO_CURRENT", "current")
-        } else {
-            ("RCTOPO_DESIRED", "desired")
-        };
-        if body.contains("\"${RENDERED}\"") {
-            let _ = writeln!(
-                out,
-                "RENDERED=${{{var}:?set {var} to the output of rctopo render --target all --out DIR for the {what} topology}}"
-            );
+        for (dir, var, what) in [
+            ("DESIRED", "RCTOPO_DESIRED", "desired"),
+            ("CURRENT", "RCTOPO_CURRENT", "current"),
+        ] {
+            if body.contains(&format!("\"${{{dir}}}\"")) {
+                let _ = writeln!(
+                    out,
+                    "{dir}=${{{var}:?set {var} to the output of rctopo render --target all --out DIR for the {what} topology}}\n"
+                );
+            }
         }
         for (name, helper) in HELPERS {
             if uses(&body, name) || needed_by_others(&body, name) {
@@ -353,7 +353,11 @@ impl Writer<'_> {
             Action::WriteFile {
                 path, mode, source, ..
             } => {
-                let src = format!("\"${{RENDERED}}\"/{}", shell_quote(&source.rendered));
+                let dir = match source.side {
+                    Side::Desired => "DESIRED",
+                    Side::Current => "CURRENT",
+                };
+                let src = format!("\"${{{dir}}}\"/{}", shell_quote(&source.rendered));
                 let mode = format!("{mode:04o}");
                 let mut lines = vec![if ssh {
                     format!(
@@ -372,7 +376,6 @@ impl Writer<'_> {
                         shell_quote(&o.value)
                     )));
                 }
-                debug_assert!(source.side == Side::Desired || source.side == Side::Current);
                 lines
             }
             Action::RemoveFile { path, .. } => vec![remote(format!("rm -f {}", shell_quote(path)))],
