@@ -311,6 +311,18 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
         .simulate(Some(&current), &desired, &case.policy)
         .map_err(|v| TestCaseError::fail(v.to_string()))?;
     prop_assert!(timeline.lowest_serving >= want.floor);
+    // The rollback of the first, a middle and the last wave restores what the wave touched.
+    let waves = &plan.summary.waves;
+    if !waves.is_empty() {
+        for w in [
+            waves[0].wave,
+            waves[waves.len() / 2].wave,
+            waves[waves.len() - 1].wave,
+        ] {
+            plan.simulate_rollback(&current, &desired, &case.policy, w)
+                .map_err(|v| TestCaseError::fail(format!("rollback of wave {w}: {v}")))?;
+        }
+    }
     // Every removed instance is stopped and its env file removed; every added one started.
     let kept: BTreeSet<&str> = desired.instances.iter().map(|i| i.id.as_str()).collect();
     for gone in current

@@ -380,3 +380,64 @@ fn swapping_tcp_ports_is_refused_with_a_way_out() {
     );
     assert!(err.to_string().contains("two rollouts"));
 }
+
+#[test]
+fn every_wave_of_every_sample_rolls_back_cleanly() {
+    let upgrade = |t: &rocketchat_topology::Topology| upgrade_of(t, "7.11.0");
+    let mut samples = vec![(howto(), upgrade(&howto()), Policy::default())];
+    for kind in [ProxyKind::Nginx, ProxyKind::Apache, ProxyKind::Haproxy] {
+        let current = multi(&[2, 3], &[4, 4], kind);
+        let mut next = upgrade(&current);
+        next.rocketchat.bundle = "/opt/rocket.chat/7.11.0/bundle".into();
+        next.hosts[0].instances = rocketchat_topology::model::Instances::Count(3);
+        next.hosts[1].base_port = 3100;
+        next.hosts.push(host(2, 1, 2));
+        let policy = Policy {
+            max_surge: Budget::Count(1),
+            canary: 1,
+            ..Policy::default()
+        };
+        samples.push((current, next, policy));
+    }
+    let mut scale_in = multi(&[3, 2], &[4, 4], ProxyKind::Nginx);
+    let before = scale_in.clone();
+    scale_in.hosts.truncate(1);
+    samples.push((before, scale_in, Policy::default()));
+    for (current, next, policy) in samples {
+        let (c, d) = (layout(&current), layout(&next));
+        let plan = plan(Some(&c), &d, &policy).unwrap();
+        for wave in &plan.summary.waves {
+            // Only a scale-in of surge instances alone has nothing to restore.
+            let surge_only = wave.kind == WaveKind::ScaleIn
+                && wave.instances.iter().all(|i| c.instance(i).is_none());
+            assert!(
+                surge_only || !wave.rollback.is_empty(),
+                "wave {} has a rollback",
+                wave.wave
+            );
+            plan.simulate_rollback(&c, &d, &policy, wave.wave)
+                .unwrap_or_else(|v| {
+                    panic!(
+                        "rollback of wave {} ({:?}): {v}\n{}",
+                        wave.wave,
+                        wave.kind,
+                        plan.to_text()
+                    )
+                });
+        }
+    }
+}
+
+#[test]
+fn an_instance_that_needs_a_restarting_instances_tcp_port_starts_after_it() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(3997);
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(4);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3003 takes TCP_PORT 4000, which app1:3000 holds until its restart.
+    assert!(
+        at(&plan, "start_unit", Some("app1:3000")) < at(&plan, "start_unit", Some("app1:3003"))
+    );
+    assert_eq!(plan.summary.waves.last().unwrap().kind, WaveKind::Proxy);
+}

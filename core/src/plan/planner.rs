@@ -424,10 +424,65 @@ fn proxy_wave(ctx: &Ctx, needed: bool, b: &mut Builder) {
     }
     b.open(WaveKind::Proxy);
     b.push(ctx.install_proxy(Side::Desired));
-    if ctx.current.is_some() {
-        b.rollback(ctx.install_proxy(Side::Current));
+    if let Some(current) = ctx.current {
+        b.rollback(proxy_rollback(ctx, current));
     }
     b.close();
+}
+
+/// The previous proxy settings with the present membership: the current render, with the
+/// instances that are gone taken out and the new ones put in, then validated and reloaded.
+fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
+    let install = ctx.install_proxy(Side::Current);
+    let Some((write, reload)) = install.split_first() else {
+        return Vec::new();
+    };
+    let ids =
+        |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.id.clone()).collect() };
+    let (before, after) = (ids(current), ids(ctx.desired));
+    let members = |l: &Layout, side: Side, keep: &dyn Fn(&str) -> bool| -> Vec<Member> {
+        l.instances
+            .iter()
+            .filter(|i| keep(&i.id))
+            .map(|i| Member::of(l, side, i, ctx.policy))
+            .collect()
+    };
+    let gone = members(current, Side::Current, &|id| !after.contains(id));
+    let new = members(ctx.desired, Side::Desired, &|id| !before.contains(id));
+    let mut ops = vec![write.clone()];
+    let edits = |ops: &mut Vec<super::builder::Op>, ms: &[Member], add: bool| {
+        for m in ms {
+            let (machine, action) = match (&ctx.proxy, add) {
+                (Some((_, machine)), true) => (
+                    machine.clone(),
+                    Action::ProxyAdd {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                ),
+                (Some((_, machine)), false) => (
+                    machine.clone(),
+                    Action::ProxyRemove {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                ),
+                (None, _) => continue,
+            };
+            let verb = if add { "keep" } else { "leave out" };
+            ops.push((
+                machine,
+                action,
+                format!("{verb} {}: membership stays as it is now", m.id),
+            ));
+        }
+    };
+    edits(&mut ops, &gone, false);
+    edits(&mut ops, &new, true);
+    ops.extend(reload.iter().cloned());
+    ops
 }
 
 fn summarize(

@@ -126,40 +126,88 @@ impl Plan {
     ) -> Result<Timeline, Violation> {
         let floor = floor(current, desired, policy)?;
         let mut world = World::new(current, desired);
-        let mut timeline = Timeline {
-            floor,
-            lowest_serving: world.serving,
-            frames: Vec::with_capacity(self.steps.len()),
-        };
-        for step in &self.steps {
-            world
-                .apply(step)
-                .map_err(|(kind, message)| violation(step.id, kind, message))?;
-            if world.serving < floor {
-                return Err(violation(
-                    step.id,
-                    ViolationKind::Capacity,
-                    format!(
-                        "{} instance(s) serving, below the floor of {floor} (current capacity minus max_unavailable)",
-                        world.serving
-                    ),
-                ));
-            }
-            world
-                .versions_ok()
-                .map_err(|m| violation(step.id, ViolationKind::MixedVersions, m))?;
-            timeline.lowest_serving = timeline.lowest_serving.min(world.serving);
-            timeline.frames.push(Frame {
-                step: step.id,
-                serving: world.serving,
-                running: world.running.len(),
-            });
-        }
+        let mut timeline = Timeline::new(floor, world.serving);
+        run(&self.steps, &mut world, &mut timeline)?;
         world
             .end_state()
             .map_err(|m| violation(0, ViolationKind::EndState, m))?;
         Ok(timeline)
     }
+
+    /// Runs the plan up to the end of `wave`, then that wave's rollback, with the same checks
+    /// after every step; at the end, every instance the wave touched is back as `current` has it
+    /// (running, healthy, with its old version and environment, in the proxy) or gone if it was
+    /// new.
+    pub fn simulate_rollback(
+        &self,
+        current: &Layout,
+        desired: &Layout,
+        policy: &Policy,
+        wave: u32,
+    ) -> Result<Timeline, Violation> {
+        let Some(summary) = self.summary.waves.iter().find(|w| w.wave == wave) else {
+            return Err(violation(
+                0,
+                ViolationKind::Inconsistent,
+                format!("the plan has no wave {wave}"),
+            ));
+        };
+        let floor = floor(Some(current), desired, policy)?;
+        let mut world = World::new(Some(current), desired);
+        let mut timeline = Timeline::new(floor, world.serving);
+        let forward: Vec<Step> = self
+            .steps
+            .iter()
+            .filter(|s| s.wave <= wave)
+            .cloned()
+            .collect();
+        run(&forward, &mut world, &mut timeline)?;
+        run(&summary.rollback, &mut world, &mut timeline)?;
+        world
+            .restored(&summary.instances)
+            .map_err(|m| violation(0, ViolationKind::EndState, m))?;
+        Ok(timeline)
+    }
+}
+
+impl Timeline {
+    fn new(floor: usize, serving: usize) -> Timeline {
+        Timeline {
+            floor,
+            lowest_serving: serving,
+            frames: Vec::new(),
+        }
+    }
+}
+
+/// Applies `steps`, checking the floor and versions after each.
+fn run(steps: &[Step], world: &mut World, timeline: &mut Timeline) -> Result<(), Violation> {
+    let floor = timeline.floor;
+    for step in steps {
+        world
+            .apply(step)
+            .map_err(|(kind, message)| violation(step.id, kind, message))?;
+        if world.serving < floor {
+            return Err(violation(
+                step.id,
+                ViolationKind::Capacity,
+                format!(
+                    "{} instance(s) serving, below the floor of {floor} (current capacity minus max_unavailable)",
+                    world.serving
+                ),
+            ));
+        }
+        world
+            .versions_ok()
+            .map_err(|m| violation(step.id, ViolationKind::MixedVersions, m))?;
+        timeline.lowest_serving = timeline.lowest_serving.min(world.serving);
+        timeline.frames.push(Frame {
+            step: step.id,
+            serving: world.serving,
+            running: world.running.len(),
+        });
+    }
+    Ok(())
 }
 
 fn violation(step: u32, kind: ViolationKind, message: String) -> Violation {
@@ -602,6 +650,34 @@ impl<'a> World<'a> {
             }
             if self.unit_differs && *side != Side::Desired {
                 return Err(format!("{host} still loads the old unit template"));
+            }
+        }
+        Ok(())
+    }
+
+    /// After a wave's rollback: its instances run as `current` has them, or are gone if new.
+    fn restored(&self, ids: &[String]) -> Result<(), String> {
+        let current = self.current.unwrap_or(self.desired);
+        for id in ids {
+            match current.instance(id) {
+                Some(i) => {
+                    let want = fingerprint(current, i);
+                    match self.running.get(id) {
+                        Some(r) if r.healthy && r.fingerprint == want => {}
+                        _ => {
+                            return Err(format!(
+                                "{id} is not back on its previous version and environment"
+                            ))
+                        }
+                    }
+                    if self.has_proxy && !self.live.contains(id) {
+                        return Err(format!("{id} is not back in the proxy"));
+                    }
+                }
+                None if self.running.contains_key(id) => {
+                    return Err(format!("{id} still runs after the rollback"))
+                }
+                None => {}
             }
         }
         Ok(())
