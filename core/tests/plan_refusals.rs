@@ -239,3 +239,19 @@ fn the_simulator_catches_an_unfinished_rollout() {
     assert_eq!(v.kind, ViolationKind::EndState);
     assert!(v.message.contains("app1:3002"), "{}", v.message);
 }
+
+#[test]
+fn names_that_would_reach_a_shell_or_proxy_config_unquoted_are_refused() {
+    let current = multi(&[2], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.hosts[0].address = Some("10.0.0.1;$(reboot)".into());
+    let err = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap_err();
+    match &err {
+        PlanError::UnsafeName { field, .. } => assert_eq!(field, "hosts[0].address"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let mut hostile = current.clone();
+    hostile.hosts[0].name = "-oProxyCommand=x".into();
+    let err = plan(None, &layout(&hostile), &Policy::default()).unwrap_err();
+    assert!(err.to_string().contains("hosts[0].name"), "{err}");
+}

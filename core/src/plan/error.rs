@@ -49,6 +49,8 @@ pub enum PlanError {
     },
     #[error("instances {instances} swap TCP_PORTs, so none can start before another stops; move them in two rollouts: first to TCP ports nothing uses, then to the final ones")]
     PortCycle { instances: String },
+    #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
+    UnsafeName { field: String, value: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
     NoSurgePort { host: String, from: u16 },
     #[error("internal: the generated plan failed simulation ({0}); please report this")]

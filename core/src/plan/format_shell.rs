@@ -303,10 +303,10 @@ impl Writer<'_> {
         }
         let mut out = String::new();
         let _ = writeln!(out, "#!/usr/bin/env bash");
-        let _ = writeln!(out, "# rctopo plan: {}", title.replace('\n', " "));
+        let _ = writeln!(out, "# rctopo plan: {}", comment(title));
         match local {
             Some(host) => {
-                let _ = writeln!(out, "# Run as root on {}.", host.replace('\n', " "));
+                let _ = writeln!(out, "# Run as root on {}.", comment(host));
             }
             None => {
                 let _ = writeln!(
@@ -456,6 +456,13 @@ fn needed_by_others(body: &str, name: &str) -> bool {
         ]
         .iter()
         .any(|h| uses(body, h))
+}
+
+/// Text for a comment line: control characters become spaces.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A machine name as a file name part.

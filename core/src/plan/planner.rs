@@ -94,10 +94,47 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
             first,
         });
     }
+    for layout in current.into_iter().chain([desired]) {
+        refuse_unsafe_names(layout)?;
+    }
     if let Some(current) = current {
         diff::refuse_unplannable(current, desired)?;
     }
     refuse_versions(current, desired)
+}
+
+/// Host names and addresses end up in ssh commands, file names and proxy configuration edits;
+/// only plain names and addresses get there.
+fn refuse_unsafe_names(layout: &Layout) -> Result<(), PlanError> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('-')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
+    };
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for h in &layout.hosts {
+        names.push((format!("hosts[{}].name", h.index), &h.name));
+        if let Some(a) = &h.address {
+            names.push((format!("hosts[{}].address", h.index), a));
+        }
+    }
+    for i in &layout.instances {
+        names.push((format!("instance {}: upstream", i.id), &i.upstream_host));
+    }
+    if let Some(p) = layout.topology.proxy.as_ref().and_then(|p| p.host.as_ref()) {
+        names.push(("proxy.host".into(), p));
+    }
+    for (n, m) in layout.topology.mongo.members.iter().enumerate() {
+        names.push((format!("mongo.members[{n}].host"), &m.host));
+    }
+    match names.into_iter().find(|(_, v)| !plain(v)) {
+        Some((field, value)) => Err(PlanError::UnsafeName {
+            field,
+            value: value.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The target release must support the deployed MongoDB, and a downgrade must not cross a
