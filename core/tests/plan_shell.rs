@@ -271,6 +271,7 @@ fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
     assert!(text.contains("    server 127.0.0.1:3002;\n"), "{text}");
     assert!(text.contains("server 127.0.0.1:3000 down;\n"), "{text}");
     nginx_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -314,6 +315,7 @@ fn haproxy_helpers_disable_and_enable_servers_in_a_config_haproxy_accepts() {
         "{text}"
     );
     haproxy_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -359,4 +361,5 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
         "{text}"
     );
     apache_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
 }
