@@ -183,6 +183,7 @@ fn the_health_poll_fails_the_script_when_an_instance_never_answers() {
         out.contains("not healthy after 2 s") && !out.contains("reached"),
         "{out}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
