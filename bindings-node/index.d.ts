@@ -9,6 +9,20 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** An ordered, simulated rollout. */
+export declare class Plan {
+  /** Every step, in order. */
+  get steps(): Array<Step>
+  /** The plan in figures, with its waves. */
+  get summary(): Summary
+  /** The CLI's `rctopo plan --format json` document, byte for byte. */
+  toJson(): string
+  /** The CLI's `rctopo plan --format text`. */
+  toText(): string
+  /** Bash scripts: one per machine (or one over ssh with `ssh: true`), plus rollback scripts. */
+  toShell(options?: ShellOptionsInput | undefined | null): Array<ShellScript>
+}
+
 /** A multi-instance Rocket.Chat deployment, read and resolved. */
 export declare class Topology {
   /**
@@ -37,6 +51,36 @@ export declare class Topology {
   render(target: Target, options?: RenderOptions | undefined | null): Array<RenderedFile>
 }
 
+/** What a step does. `kind` says which fields are present (as in `rctopo plan --format json`). */
+export interface Action {
+  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate'
+  /** The instance (`app1:3001`) the action concerns, when it concerns one. */
+  instance?: string
+  /** write_file, remove_file: the install path. */
+  path?: string
+  /** write_file: permission bits. */
+  mode?: number
+  /** write_file: which rendered file to install. */
+  source?: FileSource
+  /** enable/disable/start/stop_unit. */
+  unit?: string
+  /** proxy_add, proxy_remove: the upstream (backend) and server entry. */
+  upstream?: string
+  server?: string
+  /** wait_healthy: the URL probed and its timing. */
+  url?: string
+  deadlineSeconds?: number
+  intervalSeconds?: number
+  minHealthySeconds?: number
+  /** wait_drained: seconds to wait. */
+  seconds?: number
+  /** mongo_initiate: the replica set and its `rs.initiate` document. */
+  replicaSet?: string
+  config?: Record<string, unknown>
+  /** gate: why the rollout waits for a person. */
+  reason?: string
+}
+
 /** A whole check: the CLI's `rctopo check --format json` document. */
 export interface CheckReport {
   /** Errors first, then by code and path. */
@@ -60,6 +104,11 @@ export interface Diagnostic {
   location?: Location
 }
 
+export interface EnvOverride {
+  name: string
+  value: string
+}
+
 /** One environment variable; `value` is `***` when `secret` is true. */
 export interface EnvVar {
   name: string
@@ -68,7 +117,7 @@ export interface EnvVar {
 }
 
 /** The `code` property of every error this package throws. */
-export type ErrorCode = 'TopologyError' | 'RenderError'
+export type ErrorCode = 'TopologyError' | 'RenderError' | 'PlanError'
 
 /**
  * The fields every thrown `Error` carries besides `message`:
@@ -84,8 +133,27 @@ export interface ErrorDetails {
   diagnostics: Array<Diagnostic>
 }
 
+/** Where a written file comes from: `<render dir of side>/<rendered>`. */
+export interface FileSource {
+  /** `desired` for the rollout, `current` for rollbacks. */
+  side: 'current' | 'desired'
+  /** Path relative to the render directory: `<machine>/<install path>`. */
+  rendered: string
+  /** Non-secret variables rewritten in a copied environment file (surge instances). */
+  overrides: Array<EnvOverride>
+}
+
 /** A topology file format. */
 export type Format = 'toml' | 'yaml' | 'json'
+
+/** How an instance proves it is ready before it joins the proxy. */
+export interface HealthPolicyInput {
+  /** HTTP path to probe; by default the one the Rocket.Chat version offers. */
+  path?: string
+  intervalSeconds?: number
+  deadlineSeconds?: number
+  minHealthySeconds?: number
+}
 
 /** One application host, resolved. */
 export interface HostLayout {
@@ -131,6 +199,28 @@ export interface Location {
   column: number
 }
 
+/**
+ * Plans the rollout from `current` (null for a fresh install) to `desired`. Throws a
+ * `PlanError` when the planner refuses (with the desired topology's error diagnostics when
+ * those are the reason) or the policy is invalid.
+ */
+export declare function plan(current: Topology | undefined | null, desired: Topology, policy?: PolicyInput | undefined | null): Plan
+
+/** The rules of a rollout; every field is optional (defaults: one instance at a time, no surge). */
+export interface PolicyInput {
+  /** Instances out of service at once: a count (`1`) or a percentage of the current ones (`'25%'`). */
+  maxUnavailable?: number | string
+  /** Extra instances started on spare ports before old ones stop: a count or a percentage. */
+  maxSurge?: number | string
+  /** Instances restarted first, followed by a manual gate. */
+  canary?: number
+  health?: HealthPolicyInput
+  /** Seconds between leaving the proxy and stopping, so WebSocket clients move. */
+  drainDelaySeconds?: number
+  /** `spread` (round-robin over hosts, the default) or `by_host`. */
+  order?: 'spread' | 'by_host'
+}
+
 /** One file to install. */
 export interface RenderedFile {
   /** The machine the file belongs on (an application host, the proxy's host, a mongod member). */
@@ -153,5 +243,72 @@ export interface RenderOptions {
 
 export type Severity = 'info' | 'warning' | 'error'
 
+/** How to write the shell scripts. */
+export interface ShellOptionsInput {
+  /** One script that reaches every machine over ssh, instead of one per machine. */
+  ssh?: boolean
+  /** Commands replacing systemctl and the proxy helpers (fields as in `rctopo plan --commands`). */
+  commands?: Record<string, unknown>
+}
+
+/** One shell script. */
+export interface ShellScript {
+  /** File name, e.g. `app1.sh`. */
+  name: string
+  /** The machine it runs on; absent for an ssh script run from a control machine. */
+  host?: string
+  /** Whether it undoes a wave. */
+  rollback: boolean
+  text: string
+}
+
+/** One ordered step of a plan. */
+export interface Step {
+  /** 1-based position in the plan (rollback steps number on their own). */
+  id: number
+  wave: number
+  /** The machine the step runs on. */
+  host: string
+  action: Action
+  description: string
+}
+
+/** The plan in figures. */
+export interface Summary {
+  /**
+   * `install`, `upgrade`, `config`, `scale_out`, `scale_in`, `port_move`, `proxy`; empty when
+   * nothing changes.
+   */
+  changes: Array<string>
+  fromVersion?: string
+  toVersion: string
+  instancesBefore: number
+  instancesAfter: number
+  /** Instances that go out of service once. */
+  instancesToRestart: number
+  maxUnavailable: number
+  maxSurge: number
+  /** Instances restarted at once. */
+  parallelism: number
+  /** Waves that take instances out of service (canary + rolling). */
+  restartWaves: number
+  /** Serving instances never drop below this. */
+  minServing: number
+  waves: Array<Wave>
+  /** Expected duration in seconds. */
+  estimatedSeconds: number
+  /** Duration if every health check takes its full deadline. */
+  worstCaseSeconds: number
+}
+
 /** What to render. */
 export type Target = 'systemd' | 'nginx' | 'apache' | 'haproxy' | 'mongod' | 'mermaid' | 'all'
+
+/** One wave: its kind, the instances it takes out of or puts into service, and its rollback. */
+export interface Wave {
+  wave: number
+  kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy'
+  instances: Array<string>
+  /** The steps that restore the state before this wave. */
+  rollback: Array<Step>
+}

@@ -14,6 +14,8 @@ pub enum ErrorCode {
     TopologyError,
     /// Files could not be rendered (an unknown target, or a topology whose check has errors).
     RenderError,
+    /// The planner refused the rollout, or the policy is invalid.
+    PlanError,
 }
 
 impl ErrorCode {
@@ -21,6 +23,7 @@ impl ErrorCode {
         match self {
             ErrorCode::TopologyError => "TopologyError",
             ErrorCode::RenderError => "RenderError",
+            ErrorCode::PlanError => "PlanError",
         }
     }
 }

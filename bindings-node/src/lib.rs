@@ -9,6 +9,7 @@
 
 mod error;
 mod layout;
+mod plan;
 mod render;
 mod report;
 mod topology;

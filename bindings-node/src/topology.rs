@@ -42,7 +42,6 @@ impl Topology {
     }
 
     /// The resolved core layout, for the other modules of this crate (plan).
-    #[allow(dead_code)]
     pub(crate) fn core_layout(&self) -> &core::Layout {
         &self.layout
     }

@@ -19,7 +19,7 @@ describe('index.d.ts', () => {
     assert.equal(r.status, 0, r.output)
   })
 
-  it('misuse does not type-check: unknown format, unknown target, wrong field type', () => {
+  it('misuse does not type-check: unknown format, target or plan order, wrong field type', () => {
     const r = compile([
       '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
       '--target', 'es2022', 'test/types/misuse.mts',
@@ -28,6 +28,7 @@ describe('index.d.ts', () => {
     assert.match(r.output, /'"xml"' is not assignable to parameter of type 'Format'/)
     assert.match(r.output, /'"iis"' is not assignable to parameter of type 'Target'/)
     assert.match(r.output, /Type 'number' is not assignable to type 'string'/)
+    assert.match(r.output, /'"random"' is not assignable to type '"spread" \| "by_host" \| undefined'/)
   })
 
   it('declares no `any` in the public surface', () => {

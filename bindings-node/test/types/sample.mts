@@ -1,7 +1,10 @@
 // Compiled with `tsc --noEmit --strict` against the generated index.d.ts: a deploy script's
 // everyday use of the package must type-check without casts to `any`.
 import {
+  Plan,
   Topology,
+  plan,
+  type PolicyInput,
   type CheckReport,
   type Diagnostic,
   type ErrorDetails,
@@ -38,7 +41,7 @@ try {
   Topology.fromString('x = 1', 'yaml')
 } catch (e) {
   const err = e as Error & ErrorDetails
-  const code: 'TopologyError' | 'RenderError' = err.code
+  const code: 'TopologyError' | 'RenderError' | 'PlanError' = err.code
   const where: string | undefined = err.path
   const findings: Diagnostic[] = err.diagnostics
   void [code, where, findings, err.message]
@@ -46,4 +49,12 @@ try {
 
 const schema: Record<string, unknown> = Topology.jsonSchema()
 
-void [file, ports, secretNames, address, worst, line, failed, envFiles, schema]
+const policy: PolicyInput = { maxUnavailable: '25%', maxSurge: 1, health: { deadlineSeconds: 600 }, order: 'by_host' }
+const rollout: Plan = plan(null, topology, policy)
+const upgrade: Plan = plan(fromFile, topology)
+const waveKinds: string[] = rollout.summary.waves.map((w) => `${w.wave} ${w.kind} ${w.instances.join(',')}`)
+const healthUrls: string[] = upgrade.steps.flatMap((s) => (s.action.kind === 'wait_healthy' && s.action.url ? [s.action.url] : []))
+const scripts: string[] = rollout.toShell({ ssh: true }).map((s) => `${s.name}: ${s.text.length}`)
+const json: string = rollout.toJson()
+
+void [file, ports, secretNames, address, worst, line, failed, envFiles, schema, waveKinds, healthUrls, scripts, json]
