@@ -15,4 +15,5 @@ mod report;
 mod topology;
 
 pub use error::ErrorCode;
+pub use plan::{plan, Plan};
 pub use topology::Topology;
