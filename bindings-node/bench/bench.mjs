@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Topology } from 'rocketchat-topology'
+import { plan, Topology } from 'rocketchat-topology'
 import { examplesDir, repoDir } from '../test/helpers.mjs'
 
 const ITERATIONS = 200
@@ -35,6 +35,8 @@ for (const name of ['howto.toml', 'production.toml']) {
   rows.push([name, 'layout()', median(() => topology.layout(), ITERATIONS)])
   rows.push([name, 'check()', median(() => topology.check(), ITERATIONS)])
   rows.push([name, 'load + check', median(() => Topology.load(file).check(), ITERATIONS)])
+  rows.push([name, "render('all')", median(() => topology.render('all'), ITERATIONS)])
+  rows.push([name, 'plan(null, t) (fresh install)', median(() => plan(null, topology), ITERATIONS)])
   if (rctopo) {
     const cli = () => spawnSync(rctopo, ['check', file, '--format', 'json'], { encoding: 'utf8' })
     rows.push([name, `${rctopo.includes('release') ? 'release' : 'debug'} rctopo check (process)`, median(cli, CLI_ITERATIONS)])
