@@ -100,6 +100,7 @@ impl MongoUrl {
         self.written.expose()
     }
 
+    /// Whether the URL carries a non-empty password.
     pub fn has_password(&self) -> bool {
         self.password.as_ref().is_some_and(|p| !p.is_empty())
     }

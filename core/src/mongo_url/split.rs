@@ -19,7 +19,7 @@ pub(super) struct Parts {
     pub hosts: Vec<String>,
     /// Decoded username; `None` when there is no userinfo.
     pub username: Option<String>,
-    /// Decoded password; `None` when absent or empty.
+    /// Decoded password; `None` when no `:` follows the username (`user:@` gives `Some("")`).
     pub password: Option<String>,
     /// Database from the path (decoded), `None` when the path is empty or `/`.
     pub database: Option<String>,
@@ -169,7 +169,7 @@ fn invalid_url() -> MongoUrlError {
 /// The part of the URL after the host list, as a URL parser reads it. Returns the decoded
 /// userinfo, the pathname and the query.
 struct Tail {
-    userinfo: Option<(String, String)>,
+    userinfo: Option<(String, Option<String>)>,
     pathname: String,
     query: Option<String>,
 }
@@ -179,7 +179,7 @@ fn read_tail(m: &Matched<'_>) -> Result<Tail, MongoUrlError> {
     let mut userinfo = m.username.map(|u| {
         (
             whatwg::drop_tabs_and_newlines(u),
-            whatwg::drop_tabs_and_newlines(m.password.unwrap_or("")),
+            m.password.map(whatwg::drop_tabs_and_newlines),
         )
     });
     let mut remainder = rest.as_str();
@@ -205,8 +205,10 @@ fn read_tail(m: &Matched<'_>) -> Result<Tail, MongoUrlError> {
         }
         whatwg::parse_host_port(host_port).ok_or_else(invalid_url)?;
         let raw = &authority[..at];
-        let (u, p) = raw.split_once(':').unwrap_or((raw, ""));
-        userinfo = Some((u.to_string(), p.to_string()));
+        userinfo = Some(match raw.split_once(':') {
+            Some((u, p)) => (u.to_string(), Some(p.to_string())),
+            None => (raw.to_string(), None),
+        });
         remainder = &rest[end..];
     }
     let (before_fragment, _) = remainder.split_once('#').unwrap_or((remainder, ""));
@@ -226,9 +228,9 @@ fn read_tail(m: &Matched<'_>) -> Result<Tail, MongoUrlError> {
     })
 }
 
-fn decode_userinfo(
-    raw: Option<(String, String)>,
-) -> Result<(Option<String>, Option<String>), MongoUrlError> {
+type Userinfo = (Option<String>, Option<String>);
+
+fn decode_userinfo(raw: Option<(String, Option<String>)>) -> Result<Userinfo, MongoUrlError> {
     let Some((u, p)) = raw else {
         return Ok((None, None));
     };
@@ -241,11 +243,11 @@ fn decode_userinfo(
         })
     };
     let username = decode(&u)?;
-    let password = decode(&p)?;
+    let password = p.as_deref().map(&decode).transpose()?;
     if username.is_empty() {
         return Ok((None, None));
     }
-    Ok((Some(username), (!password.is_empty()).then_some(password)))
+    Ok((Some(username), password))
 }
 
 fn database(pathname: &str) -> Result<Option<String>, MongoUrlError> {

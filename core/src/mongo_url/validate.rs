@@ -379,6 +379,14 @@ fn apply(
     let key = o.name.to_lowercase();
     let first = values.first().map(String::as_str).unwrap_or("");
     match o.kind {
+        OptionKind::String if o.name == "w" => {
+            // The driver turns a numeric w into a number.
+            let value = match first.trim().parse::<i64>() {
+                Ok(n) => json!(n),
+                Err(_) => json!(first),
+            };
+            st.out.insert(key, value);
+        }
         OptionKind::String | OptionKind::Any => {
             st.out.insert(key, json!(shown(o, first)));
         }
