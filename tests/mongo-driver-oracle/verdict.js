@@ -19,6 +19,13 @@ function verdict(uri) {
   }
 }
 
+// `--options`: print the driver's URI option names (its OPTIONS table) as one JSON array.
+if (process.argv.includes('--options')) {
+  const { OPTIONS } = require('mongodb/lib/connection_string');
+  process.stdout.write(JSON.stringify(Object.keys(OPTIONS)) + '\n');
+  process.exit(0);
+}
+
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 rl.on('line', (line) => {
   if (line.trim() === '') return;

@@ -140,16 +140,65 @@ fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, 
         .collect()
 }
 
+/// JavaScript regular expressions (without the `u` flag, no groups) read `\\O`, `\\-`, `\\9`
+/// as the character itself and `\\1`..`\\7` as octal escapes; the regex crate rejects those,
+/// so they become plain literals.
+fn js_identity_escapes(pattern: &str) -> String {
+    const CLASSES: &str = "dDwWsSbBnrtvfcxuk";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(e @ '0'..='7') => {
+                let mut code = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) if code * 8 + d <= 0o377 => {
+                            code = code * 8 + d;
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                let literal = char::from_u32(code).unwrap_or('\0');
+                out.push_str(&regex::escape(&literal.to_string()));
+            }
+            Some(e) if CLASSES.contains(e) => {
+                out.push('\\');
+                out.push(e);
+            }
+            Some(e) => out.push_str(&regex::escape(&e.to_string())),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
 fn resolve_mechanism(o: &UriOption, value: &str) -> Result<&'static str, MongoUrlError> {
     let help = format!("use one of {}", MECHANISMS.join(", "));
-    let pattern = regex::Regex::new(&format!(r"(?i)\b{value}\b")).map_err(|_| {
-        bad_value(
+    // In JavaScript a quantifier right after the leading `\\b` has nothing to repeat.
+    let quantified_boundary = value.starts_with(['?', '*', '+'])
+        || (value.starts_with('{') && value[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if quantified_boundary {
+        return Err(bad_value(
             o,
             format!("authMechanism `{value}` is not a valid mechanism name"),
-            help.clone(),
-        )
-    })?;
+            help,
+        ));
+    }
+    let pattern =
+        regex::Regex::new(&format!(r"(?i)\b{}\b", js_identity_escapes(value))).map_err(|_| {
+            bad_value(
+                o,
+                format!("authMechanism `{value}` is not a valid mechanism name"),
+                help.clone(),
+            )
+        })?;
     MECHANISMS
         .iter()
         .copied()
