@@ -32,6 +32,8 @@ enum Command {
     Init(cmd::init::Args),
     /// List every rule the checker applies.
     Rules(cmd::rules::Args),
+    /// Check a MONGO_URL (and MONGO_OPLOG_URL) the way Rocket.Chat's driver reads it.
+    MongoUrl(cmd::mongo_url::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Schema => cmd::schema::run(),
         Command::Init(args) => cmd::init::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::MongoUrl(args) => cmd::mongo_url::run(args),
     };
     ExitCode::from(code)
 }

@@ -105,6 +105,14 @@ impl MongoUrl {
         self.password.as_ref().is_some_and(|p| !p.is_empty())
     }
 
+    /// Whether the URL holds any secret: a password, `proxyPassword` or a key file password.
+    pub fn has_secret(&self) -> bool {
+        self.has_password()
+            || options::OPTIONS
+                .iter()
+                .any(|o| o.secret && self.option(o.name).is_some())
+    }
+
     /// One option's value, by name in any case.
     pub fn option(&self, name: &str) -> Option<&Value> {
         self.options.get(&name.to_lowercase())
