@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M005",
-    name: "direct-connection",
+    name: "mongo-url-direct-connection",
     severity: Severity::Error,
     summary: "A Mongo URL sets directConnection=true.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),

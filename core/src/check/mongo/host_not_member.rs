@@ -7,7 +7,7 @@ use crate::mongo_url::MongoUrl;
 
 pub const RULE: Rule = Rule {
     code: "M009",
-    name: "host-not-a-member",
+    name: "mongo-url-host-not-a-member",
     severity: Severity::Warning,
     summary: "A host in a Mongo URL is not listed in mongo.members.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),

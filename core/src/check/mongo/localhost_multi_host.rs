@@ -7,7 +7,7 @@ use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M007",
-    name: "localhost-with-remote-instances",
+    name: "mongo-url-localhost-with-remote-instances",
     severity: Severity::Error,
     summary: "A Mongo URL points at localhost while instances run on several hosts.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),

@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M006",
-    name: "read-preference-not-primary",
+    name: "mongo-url-read-preference-not-primary",
     severity: Severity::Warning,
     summary: "MONGO_URL sets a readPreference other than primary.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),

@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M004",
-    name: "replica-set-name-leading-digit",
+    name: "mongo-url-replica-set-leading-digit",
     severity: Severity::Error,
     summary: "The replicaSet in a Mongo URL starts with a digit.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),

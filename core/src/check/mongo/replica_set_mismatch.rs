@@ -6,7 +6,7 @@ use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M008",
-    name: "replica-set-mismatch",
+    name: "mongo-url-replica-set-mismatch",
     severity: Severity::Error,
     summary: "The replicaSet in a Mongo URL differs from mongo.replica_set.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
