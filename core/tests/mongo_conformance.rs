@@ -7,7 +7,7 @@
 
 mod mongo_support;
 
-use mongo_support::{deviations, spec_cases, spec_dir};
+use mongo_support::{deviations, say, spec_cases, spec_dir};
 use rocketchat_topology::mongo_url::MongoUrl;
 use serde_json::Value;
 
@@ -109,10 +109,10 @@ fn check_parsed(case: &Value, url: &MongoUrl, driver_types: bool) -> Vec<String>
 #[test]
 fn connection_string_spec() {
     let Some(cases) = spec_cases() else {
-        println!(
+        say(&format!(
             "SKIP connection_string_spec: no conformance files at {} (set RCTOPO_SPEC_TESTS)",
             spec_dir().display()
-        );
+        ));
         return;
     };
     assert!(cases.len() >= 90, "only {} spec cases found", cases.len());
@@ -151,10 +151,10 @@ fn connection_string_spec() {
         deviations.len(),
         "a listed deviation matches no spec case"
     );
-    println!(
+    say(&format!(
         "connection-string spec: {} cases ({checked_parts} valid ones checked part by part), {deviated} where the driver deviates",
         cases.len()
-    );
+    ));
     assert!(
         failures.is_empty(),
         "{} of {} spec cases fail:\n{}",

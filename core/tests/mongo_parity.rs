@@ -7,7 +7,7 @@
 
 mod mongo_support;
 
-use mongo_support::{oracle_dir, spec_cases};
+use mongo_support::{oracle_dir, say, spec_cases};
 use rocketchat_topology::mongo_url::options::{OptionKind, OPTIONS};
 use rocketchat_topology::mongo_url::MongoUrl;
 use serde_json::Value;
@@ -290,10 +290,10 @@ fn oracle_available() -> bool {
         .join("node_modules/mongodb/package.json")
         .exists();
     if !installed {
-        println!(
+        say(&format!(
             "SKIP mongo driver parity: {} has no node_modules (run `npm ci` there)",
             oracle_dir().display()
-        );
+        ));
     }
     installed
 }
@@ -326,7 +326,9 @@ fn verdicts_match_rocket_chats_driver() {
     let urls = corpus();
     assert!(urls.len() >= 500, "corpus has only {} URLs", urls.len());
     let Some(verdicts) = driver_verdicts(&urls) else {
-        println!("SKIP mongo driver parity: `node` cannot be started");
+        say(&format!(
+            "SKIP mongo driver parity: `node` cannot be started"
+        ));
         return;
     };
     let known = known_differences();
@@ -352,12 +354,12 @@ fn verdicts_match_rocket_chats_driver() {
             ));
         }
     }
-    println!(
+    say(&format!(
         "mongo driver parity: {} URLs, driver accepts {accepted} and rejects {}; {agreements} agree, {listed} listed differences, {} unexplained",
         urls.len(),
         urls.len() - accepted,
         disagreements.len()
-    );
+    ));
     assert!(
         disagreements.is_empty(),
         "{} disagreement(s) with the driver:\n{}",
@@ -376,7 +378,9 @@ fn option_table_matches_the_drivers() {
         .current_dir(oracle_dir())
         .output();
     let Ok(out) = out else {
-        println!("SKIP option table parity: `node` cannot be started");
+        say(&format!(
+            "SKIP option table parity: `node` cannot be started"
+        ));
         return;
     };
     let names: Vec<String> = serde_json::from_slice(&out.stdout).unwrap_or_default();

@@ -77,7 +77,14 @@ impl MongoUrl {
                 .map(|h| host::parse_host(h))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let validated = validate::validate(&parts)?;
+        let mut validated = validate::validate(&parts)?;
+        if parts.srv
+            && !validated.options.contains_key("tls")
+            && !validated.options.contains_key("ssl")
+        {
+            // A mongodb+srv URL turns TLS on unless it says otherwise.
+            validated.options.insert("tls".into(), Value::Bool(true));
+        }
         Ok(MongoUrl {
             scheme: if parts.srv {
                 Scheme::MongodbSrv

@@ -152,3 +152,15 @@ fn layout_hides_only_urls_with_secrets() {
     ));
     assert!(matches!(env("mongodb://rc:x@/"), Some(EnvValue::Secret(_))));
 }
+
+#[test]
+fn srv_implies_tls_unless_told() {
+    let url = MongoUrl::parse("mongodb+srv://Cluster0.example.net/rc").unwrap();
+    assert!(url.is_srv());
+    assert_eq!(url.option_bool("tls"), Some(true));
+    assert_eq!(url.hosts[0].host, "cluster0.example.net");
+    assert_eq!(url.hosts[0].port, None);
+    let url = MongoUrl::parse("mongodb+srv://cluster0.example.net/rc?ssl=false").unwrap();
+    assert_eq!(url.option_bool("tls"), None);
+    assert_eq!(url.option_bool("ssl"), Some(false));
+}

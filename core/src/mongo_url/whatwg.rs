@@ -214,7 +214,7 @@ fn parse_host(host: &str) -> Option<UrlHost> {
     }
     let mut encoded = String::with_capacity(host.len());
     for c in host.chars() {
-        if c < ' ' || c > '~' {
+        if !(' '..='~').contains(&c) {
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 encoded.push_str(&format!("%{b:02X}"));

@@ -74,3 +74,9 @@ pub fn spec_cases() -> Option<Vec<(String, Value)>> {
     }
     Some(cases)
 }
+
+/// Prints a line past the test harness's capture (SKIP lines and figures belong in the log).
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
