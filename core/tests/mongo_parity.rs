@@ -326,9 +326,7 @@ fn verdicts_match_rocket_chats_driver() {
     let urls = corpus();
     assert!(urls.len() >= 500, "corpus has only {} URLs", urls.len());
     let Some(verdicts) = driver_verdicts(&urls) else {
-        say(&format!(
-            "SKIP mongo driver parity: `node` cannot be started"
-        ));
+        say("SKIP mongo driver parity: `node` cannot be started");
         return;
     };
     let known = known_differences();
@@ -378,9 +376,7 @@ fn option_table_matches_the_drivers() {
         .current_dir(oracle_dir())
         .output();
     let Ok(out) = out else {
-        say(&format!(
-            "SKIP option table parity: `node` cannot be started"
-        ));
+        say("SKIP option table parity: `node` cannot be started");
         return;
     };
     let names: Vec<String> = serde_json::from_slice(&out.stdout).unwrap_or_default();
