@@ -142,7 +142,11 @@ pub(crate) fn mongod_places(topology: &Topology) -> Vec<MongodPlace> {
                     format!("-{port}"),
                 )
             } else {
-                (MONGOD_CONF.to_string(), MONGOD_UNIT.to_string(), String::new())
+                (
+                    MONGOD_CONF.to_string(),
+                    MONGOD_UNIT.to_string(),
+                    String::new(),
+                )
             };
             MongodPlace {
                 machine: machine.clone(),
@@ -190,7 +194,10 @@ mod tests {
 
     #[test]
     fn backend_names_keep_only_characters_haproxy_accepts() {
-        assert_eq!(backend_server("app1.example.com", 3000), "app1.example.com_3000");
+        assert_eq!(
+            backend_server("app1.example.com", 3000),
+            "app1.example.com_3000"
+        );
         assert_eq!(backend_server("a:b[c]", 3001), "a_b_c__3001");
         assert_eq!(apache_balancer("ws"), "balancer://rocketchat-ws");
     }
@@ -211,7 +218,9 @@ mod tests {
         assert_eq!(places[1].unit, "mongod@27018.service");
         assert_eq!(places[2].conf, MONGOD_CONF);
         assert_eq!(places[2].unit, MONGOD_UNIT);
-        assert!(places.iter().all(|p| is_mongod_conf(&p.conf) && is_mongod_unit(&p.unit)));
+        assert!(places
+            .iter()
+            .all(|p| is_mongod_conf(&p.conf) && is_mongod_unit(&p.unit)));
         assert!(!is_mongod_conf("/etc/mongod-x.conf"));
     }
 }
