@@ -83,8 +83,10 @@ fn plan_edits(layout: &Layout, kind: ProxyKind, config: &Path, socket: &Path) ->
         .insert("OVERWRITE_SETTING_Site_Name".into(), "Renamed".into());
     let desired = Layout::resolve(&next);
     let plan = plan(Some(layout), &desired, &Policy::default()).expect("plans");
-    let mut commands = CommandSet::default();
-    commands.haproxy_socket = socket.display().to_string();
+    let mut commands = CommandSet {
+        haproxy_socket: socket.display().to_string(),
+        ..CommandSet::default()
+    };
     let pc = match kind {
         ProxyKind::Nginx => &mut commands.nginx,
         ProxyKind::Apache => &mut commands.apache,
