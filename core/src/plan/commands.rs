@@ -68,7 +68,7 @@ impl Default for CommandSet {
                 add: "rct_haproxy_up {config} {backend} {server} {upstream}".into(),
                 remove: "rct_haproxy_down {config} {backend} {server} {socket}".into(),
             },
-            haproxy_socket: "/run/haproxy/admin.sock".into(),
+            haproxy_socket: paths::HAPROXY_SOCKET.into(),
         }
     }
 }
