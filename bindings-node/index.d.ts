@@ -9,6 +9,34 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A connection string Rocket.Chat's driver accepts, cut into its parts. */
+export declare class MongoUrl {
+  /**
+   * Parses `url`, failing exactly where Rocket.Chat's driver would. Throws a `MongoUrlError`
+   * whose `kind` names the part at fault and whose `help` says how to fix it.
+   */
+  static parse(url: string): MongoUrl
+  get scheme(): 'mongodb' | 'mongodb+srv'
+  get hosts(): Array<MongoHost>
+  get username(): string | null
+  /** Whether the URL carries a non-empty password (the password itself is never exposed). */
+  get hasPassword(): boolean
+  /** The database in the path, or the `dbName` option. */
+  get database(): string | null
+  /** Lowercased option name -> value, as the driver read it. Secret values are `***`. */
+  get options(): Record<string, unknown>
+  /** What the driver would warn about (deprecated options, repeated names). */
+  get warnings(): Array<string>
+  get authMechanism(): string | null
+  get replicaSet(): string | null
+  /** Where the driver authenticates: `authSource`, else the database, else `admin`. */
+  get authDb(): string
+  /** The URL rebuilt from its parts with the password as `***`. */
+  redacted(): string
+  /** Same as `redacted()`, so string interpolation never shows the password. */
+  toString(): string
+}
+
 /** An ordered, simulated rollout. */
 export declare class Plan {
   /** Every step, in order. */
@@ -81,6 +109,13 @@ export interface Action {
   reason?: string
 }
 
+/**
+ * Checks MONGO_URL (and MONGO_OPLOG_URL) as Rocket.Chat `rocketchatVersion` would use them:
+ * the driver's verdict plus the M rules (version-dependent rules are skipped without a version).
+ * Throws a `MongoUrlError` only when `rocketchatVersion` is not a version; a bad URL is reported.
+ */
+export declare function checkMongoUrls(url: string, oplogUrl?: string | undefined | null, rocketchatVersion?: string | undefined | null): UrlReport
+
 /** A whole check: the CLI's `rctopo check --format json` document. */
 export interface CheckReport {
   /** Errors first, then by code and path. */
@@ -117,7 +152,7 @@ export interface EnvVar {
 }
 
 /** The `code` property of every error this package throws. */
-export type ErrorCode = 'TopologyError' | 'RenderError' | 'PlanError'
+export type ErrorCode = 'TopologyError' | 'RenderError' | 'PlanError' | 'MongoUrlError'
 
 /**
  * The fields every thrown `Error` carries besides `message`:
@@ -131,6 +166,13 @@ export interface ErrorDetails {
   location?: Location
   /** The findings that caused the error; empty when none apply. */
   diagnostics: Array<Diagnostic>
+  /**
+   * MongoUrlError: the part of the URL at fault (syntax, userinfo, host, database, option,
+   * conflict, auth).
+   */
+  kind?: string
+  /** MongoUrlError: how to fix the URL. */
+  help?: string
 }
 
 /** Where a written file comes from: `<render dir of side>/<rendered>`. */
@@ -197,6 +239,14 @@ export interface Layout {
 export interface Location {
   line: number
   column: number
+}
+
+/** One host of the list. */
+export interface MongoHost {
+  host: string
+  /** Absent for unix sockets and `mongodb+srv` service names. */
+  port?: number
+  type: 'ipv4' | 'ip_literal' | 'hostname' | 'unix'
 }
 
 /**
@@ -303,6 +353,52 @@ export interface Summary {
 
 /** What to render. */
 export type Target = 'systemd' | 'nginx' | 'apache' | 'haproxy' | 'mongod' | 'mermaid' | 'all'
+
+/** The credentials part of a report; never the password. */
+export interface UrlAuth {
+  username: string
+  /** The database the driver authenticates against. */
+  db: string
+  mechanism?: string
+}
+
+/** An error of the driver's verdict. */
+export interface UrlError {
+  url: 'MONGO_URL' | 'MONGO_OPLOG_URL'
+  /** The part at fault: syntax, userinfo, host, database, option, conflict, auth. */
+  kind: string
+  message: string
+  help: string
+}
+
+/** One URL, parsed (the oplog URL in a report). */
+export interface UrlParts {
+  valid: boolean
+  scheme?: 'mongodb' | 'mongodb+srv'
+  hosts: Array<MongoHost>
+  auth?: UrlAuth
+  database?: string
+  options: Record<string, unknown>
+  warnings: Array<string>
+}
+
+/**
+ * What `rctopo mongo-url --format json` prints: MONGO_URL's parts, the driver's verdict for
+ * both URLs in `errors`, and Rocket.Chat's rules in `diagnostics`.
+ */
+export interface UrlReport {
+  /** Whether Rocket.Chat's driver accepts the URL (and the oplog URL, when given). */
+  valid: boolean
+  scheme?: 'mongodb' | 'mongodb+srv'
+  hosts: Array<MongoHost>
+  auth?: UrlAuth
+  database?: string
+  options: Record<string, unknown>
+  warnings: Array<string>
+  errors: Array<UrlError>
+  diagnostics: Array<Diagnostic>
+  oplog?: UrlParts
+}
 
 /** One wave: its kind, the instances it takes out of or puts into service, and its rollback. */
 export interface Wave {

@@ -835,8 +835,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.MongoUrl = nativeBinding.MongoUrl
 module.exports.Plan = nativeBinding.Plan
 module.exports.Topology = nativeBinding.Topology
+module.exports.checkMongoUrls = nativeBinding.checkMongoUrls
 module.exports.ErrorCode = nativeBinding.ErrorCode
 module.exports.Format = nativeBinding.Format
 module.exports.plan = nativeBinding.plan

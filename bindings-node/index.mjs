@@ -5,5 +5,5 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const binding = require('./index.js')
 
-export const { Topology, Plan, plan, __napiBindingTarget } = binding
+export const { Topology, Plan, plan, MongoUrl, checkMongoUrls, __napiBindingTarget } = binding
 export default binding

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     RenderError,
     /// The planner refused the rollout, or the policy is invalid.
     PlanError,
+    /// A MongoDB connection string Rocket.Chat's driver would reject.
+    MongoUrlError,
 }
 
 impl ErrorCode {
@@ -24,6 +26,7 @@ impl ErrorCode {
             ErrorCode::TopologyError => "TopologyError",
             ErrorCode::RenderError => "RenderError",
             ErrorCode::PlanError => "PlanError",
+            ErrorCode::MongoUrlError => "MongoUrlError",
         }
     }
 }
@@ -39,6 +42,11 @@ pub struct ErrorDetails {
     pub location: Option<Location>,
     /// The findings that caused the error; empty when none apply.
     pub diagnostics: Vec<Diagnostic>,
+    /// MongoUrlError: the part of the URL at fault (syntax, userinfo, host, database, option,
+    /// conflict, auth).
+    pub kind: Option<String>,
+    /// MongoUrlError: how to fix the URL.
+    pub help: Option<String>,
 }
 
 impl ErrorDetails {
@@ -48,6 +56,8 @@ impl ErrorDetails {
             path: None,
             location: None,
             diagnostics: Vec::new(),
+            kind: None,
+            help: None,
         }
     }
 }
@@ -72,6 +82,12 @@ fn build(env: &Env, message: &str, details: ErrorDetails) -> Result<Error> {
         object.set("location", location)?;
     }
     object.set("diagnostics", details.diagnostics)?;
+    if let Some(kind) = details.kind {
+        object.set("kind", kind)?;
+    }
+    if let Some(help) = details.help {
+        object.set("help", help)?;
+    }
     Ok(Error::from(object.to_unknown()))
 }
 

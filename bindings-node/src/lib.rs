@@ -9,11 +9,13 @@
 
 mod error;
 mod layout;
+mod mongo_url;
 mod plan;
 mod render;
 mod report;
 mod topology;
 
 pub use error::ErrorCode;
+pub use mongo_url::{check_mongo_urls, MongoUrl};
 pub use plan::{plan, Plan};
 pub use topology::Topology;

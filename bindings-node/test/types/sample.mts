@@ -1,10 +1,13 @@
 // Compiled with `tsc --noEmit --strict` against the generated index.d.ts: a deploy script's
 // everyday use of the package must type-check without casts to `any`.
 import {
+  MongoUrl,
   Plan,
   Topology,
+  checkMongoUrls,
   plan,
   type PolicyInput,
+  type UrlReport,
   type CheckReport,
   type Diagnostic,
   type ErrorDetails,
@@ -41,7 +44,7 @@ try {
   Topology.fromString('x = 1', 'yaml')
 } catch (e) {
   const err = e as Error & ErrorDetails
-  const code: 'TopologyError' | 'RenderError' | 'PlanError' = err.code
+  const code: 'TopologyError' | 'RenderError' | 'PlanError' | 'MongoUrlError' = err.code
   const where: string | undefined = err.path
   const findings: Diagnostic[] = err.diagnostics
   void [code, where, findings, err.message]
@@ -57,4 +60,9 @@ const healthUrls: string[] = upgrade.steps.flatMap((s) => (s.action.kind === 'wa
 const scripts: string[] = rollout.toShell({ ssh: true }).map((s) => `${s.name}: ${s.text.length}`)
 const json: string = rollout.toJson()
 
-void [file, ports, secretNames, address, worst, line, failed, envFiles, schema, waveKinds, healthUrls, scripts, json]
+const url: MongoUrl = MongoUrl.parse('mongodb://db1/rocketchat?replicaSet=rs0')
+const hostNames: string[] = url.hosts.map((h) => `${h.host}:${h.port ?? ''} (${h.type})`)
+const urlReport: UrlReport = checkMongoUrls('mongodb://db1/rocketchat', null, '7.10.0')
+const urlOk: boolean = urlReport.valid && urlReport.errors.length === 0
+
+void [file, ports, secretNames, address, worst, line, failed, envFiles, schema, waveKinds, healthUrls, scripts, json, hostNames, urlOk]

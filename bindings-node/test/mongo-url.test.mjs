@@ -1,0 +1,109 @@
+// MongoUrl.parse and checkMongoUrls: the core's connection-string parser and M rules.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { checkMongoUrls, MongoUrl } from 'rocketchat-topology'
+import { CANARY, cliHas, runCli } from './helpers.mjs'
+
+const good = `mongodb://rc:${CANARY}@db1:27017,db2:27018/rocketchat?replicaSet=rs0&authSource=admin`
+
+describe('MongoUrl', () => {
+  it('parses hosts, credentials, database and options', () => {
+    const u = MongoUrl.parse(good)
+    assert.equal(u.scheme, 'mongodb')
+    assert.deepEqual(u.hosts, [
+      { host: 'db1', port: 27017, type: 'hostname' },
+      { host: 'db2', port: 27018, type: 'hostname' },
+    ])
+    assert.equal(u.username, 'rc')
+    assert.equal(u.hasPassword, true)
+    assert.equal(u.database, 'rocketchat')
+    assert.equal(u.replicaSet, 'rs0')
+    assert.equal(u.authDb, 'admin')
+    assert.deepEqual(u.options, { authsource: 'admin', replicaset: 'rs0' })
+  })
+
+  it('never shows the password: redacted(), toString() and interpolation print ***', () => {
+    const u = MongoUrl.parse(good)
+    assert.equal(u.redacted(), 'mongodb://rc:***@db1:27017,db2:27018/rocketchat?authsource=admin&replicaset=rs0')
+    assert.equal(`${u}`, u.redacted())
+    assert.equal(String(u), u.redacted())
+    for (const text of [JSON.stringify(u), JSON.stringify(u.options), u.redacted()]) assert.ok(!text.includes(CANARY))
+  })
+
+  it('a URL the driver rejects is a MongoUrlError with kind and help', () => {
+    assert.throws(() => MongoUrl.parse('mongodb://'), (e) => {
+      assert.ok(e instanceof Error)
+      assert.equal(e.code, 'MongoUrlError')
+      assert.equal(e.kind, 'syntax')
+      assert.equal(typeof e.help, 'string')
+      assert.ok(e.help.length > 0)
+      assert.deepEqual(e.diagnostics, [])
+      return true
+    })
+    assert.throws(() => MongoUrl.parse(`mongodb://rc:${CANARY}@db1/?replicaSett=rs0`), (e) => {
+      assert.equal(e.code, 'MongoUrlError')
+      assert.ok(!e.message.includes(CANARY) && !e.help.includes(CANARY))
+      return true
+    })
+  })
+})
+
+describe('checkMongoUrls', () => {
+  it('reports the missing replicaSet as an error diagnostic', () => {
+    const r = checkMongoUrls('mongodb://localhost:27017/rocketchat', null, '7.10.0')
+    assert.equal(r.valid, true)
+    assert.deepEqual(r.errors, [])
+    const d = r.diagnostics.find((x) => x.name === 'mongo-url-no-replica-set')
+    assert.equal(d.severity, 'error')
+    assert.equal(d.path, 'MONGO_URL')
+  })
+
+  it('a URL the driver rejects is reported, not thrown', () => {
+    const r = checkMongoUrls('mongodb://', undefined, undefined)
+    assert.equal(r.valid, false)
+    assert.equal(r.errors[0].url, 'MONGO_URL')
+    assert.equal(r.errors[0].kind, 'syntax')
+  })
+
+  it('checks the oplog URL too', () => {
+    const r = checkMongoUrls('mongodb://db1/rocketchat?replicaSet=rs0', 'mongodb://db1/rocketchat?replicaSet=rs0', '7.10.0')
+    assert.equal(r.oplog.valid, true)
+    assert.ok(r.diagnostics.some((d) => d.path.startsWith('MONGO_OPLOG_URL')), JSON.stringify(r.diagnostics))
+  })
+
+  it('a rocketchatVersion that is not a version is a MongoUrlError', () => {
+    assert.throws(() => checkMongoUrls('mongodb://db1/?replicaSet=rs0', null, 'seven'), {
+      code: 'MongoUrlError',
+      path: 'rocketchatVersion',
+      message: /`seven` is not a version/,
+    })
+  })
+
+  for (const [url, oplog] of [
+    [good, null],
+    ['mongodb://localhost:27017/rocketchat', null],
+    ['mongodb+srv://rc:pw@cluster.example.com/rocketchat', 'mongodb://db1/local?replicaSet=rs0'],
+    ['mongodb://db1/?replicaSett=rs0', null],
+  ]) {
+    it(`same report as \`rctopo mongo-url --format json\`: ${url.replace(CANARY, '***')}`, (t) => {
+      if (!cliHas('mongo-url')) return t.skip('this rctopo has no mongo-url command yet')
+      const args = ['mongo-url', url, '--rocketchat-version', '7.10.0', '--format', 'json']
+      if (oplog) args.push('--oplog', oplog)
+      const cli = runCli(args)
+      const report = checkMongoUrls(url, oplog, '7.10.0')
+      const passed = report.valid && !report.diagnostics.some((d) => d.severity === 'error')
+      assert.equal(cli.status, passed ? 0 : 1, cli.stderr)
+      // The CLI writes an absent value as null; the package leaves it out.
+      assert.deepEqual(JSON.parse(JSON.stringify(report)), withoutNulls(JSON.parse(cli.stdout)))
+      assert.ok(!cli.stdout.includes(CANARY))
+    })
+  }
+})
+
+function withoutNulls(value) {
+  if (Array.isArray(value)) return value.map(withoutNulls)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]))
+  }
+  return value
+}
