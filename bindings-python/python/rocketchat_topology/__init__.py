@@ -9,6 +9,8 @@ the Node package give the same answers.
 []
 """
 
+from typing import TYPE_CHECKING
+
 from ._native import (
     Diagnostic,
     InternalError,
@@ -19,6 +21,21 @@ from ._native import (
     TopologyError,
     __version__,
 )
+
+if TYPE_CHECKING:
+    # Shapes of the plain-data results; they exist for type checkers only.
+    from ._native import (
+        DiagnosticDict as DiagnosticDict,
+        EnvVar as EnvVar,
+        Format as Format,
+        HostLayout as HostLayout,
+        Instance as Instance,
+        Layout as Layout,
+        LocationDict as LocationDict,
+        Report as Report,
+        Severity as Severity,
+        Target as Target,
+    )
 
 __all__ = [
     "Diagnostic",

@@ -1,0 +1,116 @@
+# Type stubs of the Rust extension. Keep in step with bindings-python/src/*.rs.
+import os
+from typing import Any, Literal, TypedDict, final
+
+__version__: str
+
+Severity = Literal["error", "warning", "info"]
+
+class EnvVar(TypedDict):
+    name: str
+    value: str  # "***" for secrets (MONGO_URL, MONGO_OPLOG_URL, *PASSWORD*, *TOKEN*, ...)
+
+class HostLayout(TypedDict):
+    name: str
+    index: int
+    address: str | None
+    cores: int
+    runs_proxy: bool
+
+class Instance(TypedDict):
+    id: str  # "<host>:<port>", e.g. "app1:3001"
+    host: str
+    host_index: int
+    ordinal: int
+    address: str | None
+    port: int
+    tcp_port: int
+    unit: str
+    upstream_host: str
+    env: list[EnvVar]
+
+class Layout(TypedDict):
+    hosts: list[HostLayout]
+    instances: list[Instance]
+
+class LocationDict(TypedDict):
+    line: int
+    column: int
+
+class DiagnosticDict(TypedDict, total=False):
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    message: str
+    help: str
+    location: LocationDict
+
+class Report(TypedDict):
+    diagnostics: list[DiagnosticDict]
+    errors: int
+    warnings: int
+
+@final
+class Diagnostic:
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def help(self) -> str: ...
+    @property
+    def location(self) -> tuple[int, int] | None: ...
+    def to_dict(self) -> DiagnosticDict: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class RenderedFile:
+    @property
+    def host(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def mode(self) -> int: ...
+    @property
+    def contents(self) -> str: ...
+
+Target = Literal["systemd", "nginx", "apache", "haproxy", "mongod", "mermaid", "all"]
+Format = Literal["toml", "yaml", "json"]
+
+@final
+class Topology:
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Topology: ...
+    @staticmethod
+    def from_str(text: str, format: Format = "toml") -> Topology: ...
+    @staticmethod
+    def from_dict(value: dict[str, Any]) -> Topology: ...
+    @staticmethod
+    def json_schema() -> dict[str, Any]: ...
+    @property
+    def file(self) -> str | None: ...
+    def layout(self) -> Layout: ...
+    def check(self) -> list[Diagnostic]: ...
+    def report(self) -> Report: ...
+    def render(self, target: Target = "all") -> list[RenderedFile]: ...
+
+class _Carrying(ValueError):
+    diagnostics: list[Diagnostic]
+    path: str | None
+    location: tuple[int, int] | None
+    file: str | None
+
+class TopologyError(_Carrying): ...
+class MongoUrlError(_Carrying): ...
+class PlanError(_Carrying): ...
+class InternalError(RuntimeError): ...
+
+def _panic_for_test() -> None: ...

@@ -1,0 +1,87 @@
+"""The bindings give exactly what the CLI gives: same diagnostics JSON, same rendered bytes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import rocketchat_topology as rct
+
+from conftest import EXAMPLES, failing_text
+
+
+def cli_check(rctopo: Path, path: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [str(rctopo), "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    parsed: dict[str, object] = json.loads(done.stdout)
+    return parsed
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_check_matches_the_cli(rctopo: Path, example: Path) -> None:
+    assert rct.Topology.load(example).report() == cli_check(rctopo, example)
+
+
+def test_errors_match_the_cli(rctopo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "failing.toml"
+    path.write_text(failing_text())
+    report = rct.Topology.load(path).report()
+    assert report["errors"] == 2
+    assert report == cli_check(rctopo, path)
+
+
+def cli_render(rctopo: Path, example: Path, out: Path) -> dict[str, bytes]:
+    """`rctopo render --target all --out DIR` writes DIR/<host>/<install path>."""
+    done = subprocess.run(
+        [str(rctopo), "render", "--target", "all", "--out", str(out), str(example)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return {
+        str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_render_matches_the_cli_byte_for_byte(
+    rctopo: Path, example: Path, tmp_path: Path
+) -> None:
+    topology = rct.Topology.load(example)
+    if any(d.severity == "error" for d in topology.check()):
+        pytest.skip(f"{example.name} has check errors by design; render refuses it")
+    files = topology.render("all")
+    assert files, "render returned no files"
+    ours = {f"{f.host}/{f.path.lstrip('/')}": f.contents.encode() for f in files}
+    assert ours == cli_render(rctopo, example, tmp_path / "out")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_render_modes_match_the_cli(rctopo: Path, example: Path, tmp_path: Path) -> None:
+    topology = rct.Topology.load(example)
+    if any(d.severity == "error" for d in topology.check()):
+        pytest.skip(f"{example.name} has check errors by design; render refuses it")
+    out = tmp_path / "out"
+    cli_render(rctopo, example, out)
+    for f in topology.render("all"):
+        on_disk = out / f.host / f.path.lstrip("/")
+        assert on_disk.stat().st_mode & 0o7777 == f.mode, f.path
+
+
+def test_render_refuses_a_failing_topology_with_its_diagnostics() -> None:
+    with pytest.raises(rct.TopologyError) as caught:
+        rct.Topology.from_str(failing_text()).render("all")
+    assert {d.code for d in caught.value.diagnostics if d.severity == "error"} == {"T005", "T007"}
+
+
+def test_unknown_render_target_is_a_topology_error() -> None:
+    with pytest.raises(rct.TopologyError, match="unknown target"):
+        rct.Topology.load(EXAMPLES[0]).render("lighttpd")  # type: ignore[arg-type]
