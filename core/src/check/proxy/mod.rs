@@ -1,2 +1,15 @@
+//! P: the reverse proxy in front of the instances.
+
+mod no_affinity;
+mod no_proxy;
+mod proxy_host_unknown;
+mod tls_missing;
+
 use super::Rule;
-pub(super) const RULES: &[&Rule] = &[];
+
+pub(super) const RULES: &[&Rule] = &[
+    &no_proxy::RULE,
+    &no_affinity::RULE,
+    &tls_missing::RULE,
+    &proxy_host_unknown::RULE,
+];

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh clone: installs what it needs, then runs the Rust
+# checks and tests, the Python package's tests (pytest, mypy, real ansible-playbook) and the
+# Node package's tests (node --test, tsc). Prints each runner's summary lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./scripts/setup.sh
+
+# MongoDB's Connection String spec tests live beside the project (never copied into it).
+export RCTOPO_SPEC_TESTS=${RCTOPO_SPEC_TESTS:-$root/../shared/conformance/connection-string}
+export CARGO_TERM_COLOR=never
+
+echo "== rustfmt, clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== cargo test (core, cli)"
+cargo test -p rocketchat-topology -p rctopo 2>&1 | tee "${TMPDIR:-/tmp}/rctopo-cargo-test.log" \
+  | grep -E '^(test result:|running [0-9]+ tests?|---- |thread .* panicked|failures:|SKIP)' || true
+test "${PIPESTATUS[0]}" -eq 0 || { echo "cargo test failed; full log: ${TMPDIR:-/tmp}/rctopo-cargo-test.log"; exit 1; }
+
+for part in python node; do
+  if [ -x "scripts/test-$part.sh" ]; then
+    echo "== $part package"
+    "scripts/test-$part.sh"
+  fi
+done
+
+echo "== all tests passed"
