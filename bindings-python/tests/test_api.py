@@ -8,43 +8,13 @@ from pathlib import Path
 import pytest
 import rocketchat_topology as rct
 
-from conftest import HOWTO, failing_text, howto_text
+from conftest import HOWTO, failing_text, howto_dict, howto_text
 
 
 def test_load_parse_and_dict_give_the_same_layout(tmp_path: Path) -> None:
     loaded = rct.Topology.load(HOWTO)
     parsed = rct.Topology.from_str(howto_text(), "toml")
-    as_json = json.dumps(
-        {
-            "site": {"root_url": "https://chat.example.com"},
-            "rocketchat": {
-                "version": "7.10.0",
-                "bundle": "/opt/rocket.chat/bundle",
-                "node": "/usr/local/bin/node",
-                "user": "rocketchat",
-                "uploads_path": "/var/lib/rocket.chat/uploads",
-                "tcp_base_port": 4000,
-            },
-            "mongo": {
-                "url": "mongodb://localhost:27017/rocketchat?replicaSet=rs0",
-                "version": "7.0",
-                "storage_engine": "wiredTiger",
-                "replica_set": "rs0",
-                "members": [{"host": "localhost:27017"}],
-            },
-            "proxy": {
-                "kind": "nginx",
-                "server_name": "chat.example.com",
-                "host": "app1",
-                "tls": {
-                    "certificate": "/etc/nginx/certificate.crt",
-                    "key": "/etc/nginx/certificate.key",
-                },
-                "affinity": "cookie",
-            },
-            "hosts": [{"name": "app1", "cores": 4, "instances": "auto", "base_port": 3000}],
-        }
-    )
+    as_json = json.dumps(howto_dict())
     from_json = rct.Topology.from_str(as_json, format="json")
     from_dict = rct.Topology.from_dict(json.loads(as_json))
     json_file = tmp_path / "howto.json"
@@ -167,3 +137,13 @@ def test_repr_is_readable() -> None:
     assert repr(rct.Topology.load(HOWTO)) == (
         f"<Topology 1 host(s), 3 instance(s) from {HOWTO}>"
     )
+
+
+def test_unset_environment_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RC_MONGO_PASSWORD")
+    production = HOWTO.parent / "production.toml"
+    with pytest.raises(rct.TopologyError) as caught:
+        rct.Topology.load(production)
+    assert "RC_MONGO_PASSWORD" in str(caught.value)
+    assert caught.value.path == "mongo.url"
+    assert caught.value.location is not None

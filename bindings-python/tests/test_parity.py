@@ -57,7 +57,18 @@ def test_render_matches_the_cli_byte_for_byte(
 ) -> None:
     topology = rct.Topology.load(example)
     if any(d.severity == "error" for d in topology.check()):
-        pytest.skip(f"{example.name} has check errors by design; render refuses it")
+        # Both refuse: the CLI with a non-zero exit, the bindings with the diagnostics.
+        with pytest.raises(rct.TopologyError) as caught:
+            topology.render("all")
+        assert caught.value.diagnostics == topology.check()
+        refused = subprocess.run(
+            [str(rctopo), "render", "--target", "all", "--out", str(tmp_path), str(example)],
+            capture_output=True,
+            timeout=120,
+        )
+        assert refused.returncode != 0
+        assert not any(tmp_path.iterdir())
+        return
     files = topology.render("all")
     assert files, "render returned no files"
     ours = {f"{f.host}/{f.path.lstrip('/')}": f.contents.encode() for f in files}
@@ -68,7 +79,7 @@ def test_render_matches_the_cli_byte_for_byte(
 def test_render_modes_match_the_cli(rctopo: Path, example: Path, tmp_path: Path) -> None:
     topology = rct.Topology.load(example)
     if any(d.severity == "error" for d in topology.check()):
-        pytest.skip(f"{example.name} has check errors by design; render refuses it")
+        return  # covered by the byte-for-byte test: both refuse
     out = tmp_path / "out"
     cli_render(rctopo, example, out)
     for f in topology.render("all"):

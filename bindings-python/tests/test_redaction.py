@@ -8,7 +8,7 @@ import json
 import pytest
 import rocketchat_topology as rct
 
-from conftest import CANARY, CANARY_TOKEN, canary_text
+from conftest import CANARY, CANARY_TOKEN, EXAMPLES, canary_text
 
 SECRETS = (CANARY, CANARY_TOKEN)
 
@@ -47,4 +47,19 @@ def test_rendered_files_hold_the_password_only_in_owner_only_files() -> None:
     for f in files:
         assert_clean(repr(f), "repr(RenderedFile)")
         if any(secret in f.contents for secret in SECRETS):
+            assert f.mode & 0o077 == 0, f"{f.path} holds a secret with mode {f.mode:o}"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_examples_never_show_their_password(example: object) -> None:
+    topology = rct.Topology.load(str(example))
+    assert_clean(repr(topology) + json.dumps(topology.layout()), f"{example}")
+    assert_clean(json.dumps(topology.report()), f"{example} report")
+    try:
+        files = topology.render("all")
+    except rct.TopologyError as error:
+        assert_clean(str(error) + repr(error.diagnostics), f"{example} render error")
+        return
+    for f in files:
+        if CANARY in f.contents:
             assert f.mode & 0o077 == 0, f"{f.path} holds a secret with mode {f.mode:o}"

@@ -73,12 +73,12 @@ diagnostics:
   description: Every finding (code, name, severity, path, message, help, location).
   type: list
   returned: always
-errors:
+error_count:
   description: Number of error diagnostics.
   type: int
   returned: always
-warnings:
-  description: Number of warning diagnostics.
+warning_count:
+  description: Number of warning diagnostics (C(warnings) is Ansible's own key).
   type: int
   returned: always
 files:
@@ -236,6 +236,15 @@ def run_planned(module, topology, report):
     )
 
 
+def result_of(report):
+    """The check report under result keys: `warnings` is Ansible's own (a list of messages)."""
+    return {
+        "diagnostics": report["diagnostics"],
+        "error_count": report["errors"],
+        "warning_count": report["warnings"],
+    }
+
+
 def hide_inline_urls(module, value):
     """An inline topology's MongoDB URLs hold the password: mask them in every output,
     including the echoed module arguments. (A file path is not echoed with its contents.)"""
@@ -269,7 +278,7 @@ def main():
     state = module.params["state"]
     try:
         topology = load(module.params["topology"], "topology")
-        report = topology.report()
+        report = result_of(topology.report())
         {"checked": run_checked, "rendered": run_rendered, "planned": run_planned}[state](
             module, topology, report
         )
