@@ -200,3 +200,28 @@ def test_planned_returns_steps_and_waves(tmp_path: Path) -> None:
     assert plan["steps"], plan
     assert run.result["waves"]
     assert run.result["shell"].startswith("#!")
+
+
+def test_site_playbook_and_module_docs_parse(tmp_path: Path) -> None:
+    env = dict(os.environ, ANSIBLE_LIBRARY=str(LIBRARY), ANSIBLE_HOME=str(tmp_path))
+    bindir = Path(sys.executable).parent
+    syntax = subprocess.run(
+        [str(bindir / "ansible-playbook"), "--syntax-check", "-i", "inventory.ini", "site.yml"],
+        cwd=REPO / "examples" / "ansible",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert syntax.returncode == 0, syntax.stdout + syntax.stderr
+    docs = subprocess.run(
+        [str(bindir / "ansible-doc"), "--json", "-M", str(LIBRARY), "rocketchat_topology"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert docs.returncode == 0, docs.stderr
+    doc = json.loads(docs.stdout)["rocketchat_topology"]["doc"]
+    assert set(doc["options"]) == {"topology", "state", "target", "dest", "current", "policy"}
+    assert doc["options"]["state"]["choices"] == ["checked", "rendered", "planned"]

@@ -11,7 +11,7 @@ description:
   - Loads a rocketchat-topology description (file or inline dict) and checks it, renders its
     configuration files, or plans a rollout, with the exact behaviour of the C(rctopo) CLI.
   - Needs the C(rocketchat-topology) Python package on the host the module runs on
-    (usually localhost): C(pip install rocketchat-topology).
+    (usually localhost), installed with C(pip install rocketchat-topology).
 options:
   topology:
     description: Path of a .toml/.yaml/.json topology file, or the topology as a dict.
@@ -39,7 +39,7 @@ options:
     description: The deployed topology (path or dict) for C(state=planned); omit for a first install.
     type: raw
   policy:
-    description: Rollout policy for C(state=planned), e.g. C({max_unavailable: 1, max_surge: 0}).
+    description: "Rollout policy for C(state=planned), e.g. C({max_unavailable: 1, max_surge: 0})."
     type: dict
     default: {}
 notes:
