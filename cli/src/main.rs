@@ -32,6 +32,8 @@ enum Command {
     Init(cmd::init::Args),
     /// List every rule the checker applies.
     Rules(cmd::rules::Args),
+    /// Render configuration files (systemd, nginx, apache, haproxy, mongod, mermaid, all).
+    Render(cmd::render::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Schema => cmd::schema::run(),
         Command::Init(args) => cmd::init::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Render(args) => cmd::render::run(args),
     };
     ExitCode::from(code)
 }

@@ -44,6 +44,40 @@ impl Serialize for Secret {
     }
 }
 
+/// Replaces the password of every `scheme://user:password@` in `text` with `***`.
+/// Used on any text that quotes a URL from the topology (messages, errors).
+pub fn redact_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (before, after) = rest.split_at(i + 3);
+        out.push_str(before);
+        // The userinfo ends at the last `@` before the first `/`, `?`, `#`, space or backtick.
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '`' | '\'' | '"') || c.is_whitespace())
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push(':');
+                        out.push_str(REDACTED);
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +89,21 @@ mod tests {
         assert_eq!(format!("{s:?}"), "***");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"***\"");
         assert_eq!(s.expose(), "canary-7f3a");
+    }
+
+    #[test]
+    fn url_passwords_are_redacted() {
+        assert_eq!(
+            redact_url_passwords(
+                "url `mongodb://rc:p@ss:w0rd@db1:27017,db2/rc?x=1` and http://a/b"
+            ),
+            "url `mongodb://rc:***@db1:27017,db2/rc?x=1` and http://a/b"
+        );
+        assert_eq!(
+            redact_url_passwords("mongodb://user@db"),
+            "mongodb://user@db"
+        );
+        assert_eq!(redact_url_passwords("no url"), "no url");
+        assert_eq!(redact_url_passwords("a://"), "a://");
     }
 }

@@ -58,8 +58,8 @@ impl<'a> Emit<'a> {
             name: self.rule.name.to_string(),
             severity,
             path: path.into(),
-            message: message.into(),
-            help: help.into(),
+            message: displayable(&message.into()),
+            help: displayable(&help.into()),
             location: None,
         });
     }
@@ -72,5 +72,40 @@ impl<'a> Emit<'a> {
         help: impl Into<String>,
     ) {
         self.emit(self.rule.severity, path, message, help);
+    }
+}
+
+/// Diagnostics quote values from the topology file. Whatever a rule quotes, the text shown never
+/// holds a control character (a newline could forge a line of output) nor the password of a
+/// URL's userinfo (`scheme://user:***@host`).
+fn displayable(text: &str) -> String {
+    let redacted = crate::secret::redact_url_passwords(text);
+    if !redacted.chars().any(char::is_control) {
+        return redacted;
+    }
+    redacted
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::displayable;
+
+    #[test]
+    fn quoted_values_are_made_safe_to_print() {
+        assert_eq!(displayable("a\nb"), r"a\nb");
+        assert_eq!(displayable("name `a\nerror[X] b`"), r"name `a\nerror[X] b`");
+        assert_eq!(
+            displayable("TRANSPORTER `nats://u:pw@nats:4222`"),
+            "TRANSPORTER `nats://u:***@nats:4222`"
+        );
     }
 }

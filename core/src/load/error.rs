@@ -105,7 +105,7 @@ impl LoadError {
         map: &SourceMap,
     ) -> Self {
         let path = e.path().to_string();
-        let message = improve_message(&e.inner().to_string());
+        let message = crate::secret::redact_url_passwords(&improve_message(&e.inner().to_string()));
         // serde reports a missing field at its parent; name the field itself.
         let path = match missing_field(&message) {
             Some(field) if path == "." || path.is_empty() => field.to_string(),

@@ -4,9 +4,29 @@
 //! - [`render`] refuses a layout whose check has errors, and returns files in a stable order;
 //! - every [`RenderedFile`] names the machine it belongs on (`host`), its install path, its mode
 //!   and its contents; output is byte-identical for the same input.
+//!
+//! Values reach the files unescaped: the `S` rules of the checker accept only values whose
+//! characters mean nothing special in any target syntax, and rendering refuses a layout with
+//! errors. Secrets are written only to the environment files (mode 0600).
 
+mod apache;
+mod haproxy;
+mod header;
+mod mermaid;
+mod mongod;
+mod nginx;
+mod systemd;
+
+pub use apache::{route as apache_route, MODULES as APACHE_MODULES};
+pub use haproxy::{server_name as haproxy_server_name, BACKEND as HAPROXY_BACKEND};
+pub use header::Comment;
+pub use systemd::env_path;
+
+use crate::diagnostic::Severity;
 use crate::layout::Layout;
+use crate::model::ProxyKind;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -22,6 +42,18 @@ pub enum Target {
     Mermaid,
     /// Every target for the configured proxy kind.
     All,
+}
+
+impl Target {
+    /// Every target but `All`, in rendering order.
+    pub const EACH: [Target; 6] = [
+        Target::Systemd,
+        Target::Nginx,
+        Target::Apache,
+        Target::Haproxy,
+        Target::Mongod,
+        Target::Mermaid,
+    ];
 }
 
 impl FromStr for Target {
@@ -46,11 +78,15 @@ impl FromStr for Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        f.write_str(&s)
+        f.write_str(match self {
+            Target::Systemd => "systemd",
+            Target::Nginx => "nginx",
+            Target::Apache => "apache",
+            Target::Haproxy => "haproxy",
+            Target::Mongod => "mongod",
+            Target::Mermaid => "mermaid",
+            Target::All => "all",
+        })
     }
 }
 
@@ -58,8 +94,8 @@ impl fmt::Display for Target {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RenderedFile {
     /// The machine the file belongs on: an application host's name, the proxy's host
-    /// (`proxy.host`, or `proxy` when the proxy has a machine of its own), or a replica set
-    /// member's host name for mongod files.
+    /// (`proxy.host`, or [`PROXY_HOST`] when the proxy has a machine of its own), a replica set
+    /// member's host name for mongod files, or [`DOCS_HOST`] for the diagram.
     pub host: String,
     /// Absolute install path, e.g. `/etc/rocketchat/3001.env`.
     pub path: String,
@@ -68,20 +104,181 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
+impl RenderedFile {
+    /// Where the file goes under an output directory: `<host>/<path without leading slash>`.
+    /// Refuses a host or path that would leave the directory (`..`, absolute parts).
+    pub fn out_path(&self) -> Result<std::path::PathBuf, RenderError> {
+        use std::path::{Component, Path};
+        let relative = Path::new(&self.host).join(self.path.trim_start_matches('/'));
+        let plain = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if self.host.is_empty() || !plain {
+            return Err(RenderError::Other(format!(
+                "refusing to write `{}` for host `{}`: it would leave the output directory",
+                self.path.escape_debug(),
+                self.host.escape_debug()
+            )));
+        }
+        Ok(relative)
+    }
+
+    /// Whether the file holds secrets (an environment file, mode 0600).
+    pub fn holds_secrets(&self) -> bool {
+        self.mode & 0o077 == 0
+    }
+}
+
+/// The `host` of proxy files when the proxy runs on a machine of its own.
+pub const PROXY_HOST: &str = "proxy";
+/// The `host` of files that belong in documentation rather than on a machine (the diagram).
+pub const DOCS_HOST: &str = "docs";
+
+/// Choices that are not part of the topology.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Instance ids (`app1:3001`) taken out of rotation: nginx renders them `down`, HAProxy with
+    /// weight 0 (drain), Apache with the drain status. Used by plans that drain before a restart.
+    pub drained: BTreeSet<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
     #[error("unknown target `{target}`: expected systemd, nginx, apache, haproxy, mongod, mermaid or all")]
     UnknownTarget { target: String },
     #[error("the topology has {errors} error(s); fix them before rendering (run `rctopo check`): {first}")]
     CheckFailed { errors: usize, first: String },
+    #[error("target `{target}` needs {field}: {help}")]
+    Missing {
+        target: Target,
+        field: &'static str,
+        help: &'static str,
+    },
+    #[error("drained instance `{id}` is not in the layout: use an id such as `app1:3001`")]
+    UnknownInstance { id: String },
     #[error("{0}")]
     Other(String),
 }
 
 /// Renders `target` for `layout`.
 pub fn render(layout: &Layout, target: Target) -> Result<Vec<RenderedFile>, RenderError> {
-    let _ = (layout, target);
-    Err(RenderError::Other(
-        "rendering lands with the render issue".into(),
-    ))
+    render_with(layout, target, &RenderOptions::default())
+}
+
+/// Renders `target` for `layout` with `options` (e.g. drained instances).
+pub fn render_with(
+    layout: &Layout,
+    target: Target,
+    options: &RenderOptions,
+) -> Result<Vec<RenderedFile>, RenderError> {
+    refuse_errors(layout)?;
+    if let Some(id) = options
+        .drained
+        .iter()
+        .find(|id| layout.instance(id).is_none())
+    {
+        return Err(RenderError::UnknownInstance { id: id.clone() });
+    }
+    let ctx = RenderContext { layout, options };
+    match target {
+        Target::All => render_all(&ctx),
+        one => render_one(&ctx, one),
+    }
+}
+
+/// Everything a target renderer reads.
+pub(crate) struct RenderContext<'a> {
+    pub layout: &'a Layout,
+    pub options: &'a RenderOptions,
+}
+
+impl RenderContext<'_> {
+    pub fn is_drained(&self, id: &str) -> bool {
+        self.options.drained.contains(id)
+    }
+
+    /// The generated-by header for a file, in the file's comment syntax.
+    pub fn header(&self, comment: Comment, what: &str) -> String {
+        header::header(self.layout, comment, what)
+    }
+
+    /// The machine proxy files belong on.
+    pub fn proxy_host(&self) -> String {
+        self.layout
+            .topology
+            .proxy
+            .as_ref()
+            .and_then(|p| p.host.clone())
+            .unwrap_or_else(|| PROXY_HOST.to_string())
+    }
+}
+
+fn refuse_errors(layout: &Layout) -> Result<(), RenderError> {
+    let report = crate::check(layout);
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    match errors.first() {
+        None => Ok(()),
+        Some(first) => Err(RenderError::CheckFailed {
+            errors: errors.len(),
+            first: first.to_string(),
+        }),
+    }
+}
+
+fn render_one(ctx: &RenderContext, target: Target) -> Result<Vec<RenderedFile>, RenderError> {
+    match target {
+        Target::Systemd => Ok(systemd::render(ctx)),
+        Target::Nginx => nginx::render(ctx),
+        Target::Apache => apache::render(ctx),
+        Target::Haproxy => haproxy::render(ctx),
+        Target::Mongod => mongod::render(ctx),
+        Target::Mermaid => Ok(mermaid::render(ctx)),
+        Target::All => render_all(ctx),
+    }
+}
+
+/// The targets `all` means for this layout: systemd, the configured proxy, mongod when members
+/// are listed, and the diagram.
+pub fn targets_for_all(layout: &Layout) -> Vec<Target> {
+    let mut targets = vec![Target::Systemd];
+    if let Some(proxy) = &layout.topology.proxy {
+        targets.push(match proxy.kind {
+            ProxyKind::Nginx => Target::Nginx,
+            ProxyKind::Apache => Target::Apache,
+            ProxyKind::Haproxy => Target::Haproxy,
+        });
+    }
+    if !layout.topology.mongo.members.is_empty() {
+        targets.push(Target::Mongod);
+    }
+    targets.push(Target::Mermaid);
+    targets
+}
+
+fn render_all(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
+    let mut files = Vec::new();
+    for target in targets_for_all(ctx.layout) {
+        files.extend(render_one(ctx, target)?);
+    }
+    Ok(files)
+}
+
+/// The proxy section, or the error a proxy target gives without one.
+pub(crate) fn require_proxy<'a>(
+    ctx: &'a RenderContext,
+    target: Target,
+) -> Result<&'a crate::model::Proxy, RenderError> {
+    ctx.layout
+        .topology
+        .proxy
+        .as_ref()
+        .ok_or(RenderError::Missing {
+            target,
+            field: "a [proxy] section",
+            help: "add [proxy] with kind, server_name and affinity",
+        })
 }

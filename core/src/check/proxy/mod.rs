@@ -1,5 +1,6 @@
 //! P: the reverse proxy in front of the instances.
 
+mod haproxy_key_location;
 mod no_affinity;
 mod no_proxy;
 mod proxy_host_unknown;
@@ -12,4 +13,5 @@ pub(super) const RULES: &[&Rule] = &[
     &no_affinity::RULE,
     &tls_missing::RULE,
     &proxy_host_unknown::RULE,
+    &haproxy_key_location::RULE,
 ];

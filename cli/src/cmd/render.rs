@@ -1,0 +1,115 @@
+use crate::input;
+use crate::output;
+use anstream::println;
+use rocketchat_topology::render::{render_with, RenderError, RenderOptions, RenderedFile, Target};
+use rocketchat_topology::{check, Layout};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Topology file (.toml, .yaml, .json). Omit to render the built-in example.
+    file: Option<PathBuf>,
+    /// systemd, nginx, apache, haproxy, mongod, mermaid or all.
+    #[arg(long, short)]
+    target: String,
+    /// Write the files to DIR/<host>/<install path>, with their modes, instead of printing them.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Render these instances (e.g. `app1:3001`) as drained. Repeatable.
+    #[arg(long = "drain", value_name = "INSTANCE")]
+    drained: Vec<String>,
+    /// Print environment files (they hold secrets) on standard output too.
+    #[arg(long)]
+    show_secrets: bool,
+}
+
+/// Exit 0: rendered; 1: the topology has errors; 2: unusable input or output.
+pub fn run(args: Args) -> u8 {
+    let target: Target = match args.target.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            output::error(&format!("--target: {e}"));
+            return crate::EXIT_UNUSABLE;
+        }
+    };
+    let topology = match input::load(args.file.as_deref()) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let layout = Layout::resolve(&topology);
+    let options = RenderOptions {
+        drained: args.drained.into_iter().collect(),
+    };
+    let files = match render_with(&layout, target, &options) {
+        Ok(files) => files,
+        Err(RenderError::CheckFailed { .. }) => {
+            let report = check(&layout);
+            let file = topology.provenance.source.file.clone();
+            output::print_report_text(&report, file.as_deref());
+            output::error("the topology has errors: nothing was rendered");
+            return 1;
+        }
+        Err(e) => {
+            output::error(&e.to_string());
+            return crate::EXIT_UNUSABLE;
+        }
+    };
+    match &args.out {
+        Some(dir) => write_all(dir, &files),
+        None => {
+            print_all(&files, args.show_secrets);
+            0
+        }
+    }
+}
+
+fn print_all(files: &[RenderedFile], show_secrets: bool) {
+    for (n, f) in files.iter().enumerate() {
+        if n > 0 {
+            println!();
+        }
+        println!("==> {}:{} (mode {:04o}) <==", f.host, f.path, f.mode);
+        if f.holds_secrets() && !show_secrets {
+            println!("# contents withheld: this file holds secrets; write it with --out DIR or pass --show-secrets");
+        } else {
+            anstream::print!("{}", f.contents);
+        }
+    }
+}
+
+fn write_all(dir: &Path, files: &[RenderedFile]) -> u8 {
+    for f in files {
+        if let Err(message) = write_one(dir, f) {
+            output::error(&message);
+            return crate::EXIT_UNUSABLE;
+        }
+        println!(
+            "wrote {} (mode {:04o})",
+            dir.join(f.out_path().unwrap_or_default()).display(),
+            f.mode
+        );
+    }
+    0
+}
+
+fn write_one(dir: &Path, f: &RenderedFile) -> Result<(), String> {
+    let path = dir.join(f.out_path().map_err(|e| e.to_string())?);
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    // The mode is set at creation, so an environment file is never readable by others, even
+    // for a moment; set again in case the file already existed.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(f.mode)
+        .open(&path)
+        .map_err(fail)?;
+    file.set_permissions(std::fs::Permissions::from_mode(f.mode))
+        .map_err(fail)?;
+    file.write_all(f.contents.as_bytes()).map_err(fail)
+}

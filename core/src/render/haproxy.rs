@@ -1,0 +1,122 @@
+//! HAProxy: a whole `haproxy.cfg` with a frontend (HTTPS with an HTTP redirect, or plain HTTP)
+//! and one backend over every instance, cookie stickiness, health checks on the release's health
+//! endpoint, `timeout tunnel` for WebSockets and a runtime API socket, so a plan can run
+//! `set server rocketchat/<server> state drain` (see [`server_name`]).
+
+use super::{require_proxy, Comment, RenderContext, RenderError, RenderedFile, Target};
+use crate::layout::Instance;
+use crate::model::{Affinity, Proxy};
+use std::fmt::Write;
+
+pub const PATH: &str = "/etc/haproxy/haproxy.cfg";
+/// The runtime API socket (`echo "show servers state" | socat stdio <SOCKET>`).
+pub const SOCKET: &str = "/run/haproxy/admin.sock";
+/// The backend holding every instance.
+pub const BACKEND: &str = "rocketchat";
+/// The stickiness cookie.
+pub const COOKIE: &str = "RCSERVERID";
+
+pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
+    let proxy = require_proxy(ctx, Target::Haproxy)?;
+    let mut s = ctx.header(Comment::Hash, "HAProxy configuration for Rocket.Chat.");
+    if let Some(tls) = &proxy.tls {
+        let _ = writeln!(
+            s,
+            "# HAProxy loads the private key from the certificate file or from `{}.key`:\n# install the key ({}) there.",
+            tls.certificate, tls.key
+        );
+    }
+    let _ = write!(
+        s,
+        "\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    # Runtime API: drain and re-enable instances without a reload.\n    stats socket {SOCKET} mode 660 level admin\n    stats timeout 30s\n    user haproxy\n    group haproxy\n    daemon\n    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets\n\n"
+    );
+    s.push_str(
+        "defaults\n    log global\n    mode http\n    option httplog\n    option dontlognull\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n    timeout http-request 10s\n    # WebSockets stay open for long; an idle one is closed after an hour.\n    timeout tunnel 1h\n\n",
+    );
+    frontend(&mut s, proxy);
+    backend(&mut s, ctx, proxy);
+    Ok(vec![RenderedFile {
+        host: ctx.proxy_host(),
+        path: PATH.into(),
+        mode: 0o644,
+        contents: s,
+    }])
+}
+
+fn frontend(s: &mut String, proxy: &Proxy) {
+    s.push_str("frontend rocketchat_front\n    bind :80\n");
+    match &proxy.tls {
+        Some(tls) => {
+            let _ = write!(
+                s,
+                "    bind :443 ssl crt {} alpn h2,http/1.1\n    http-request redirect scheme https code 301 unless {{ ssl_fc }}\n    http-request set-header X-Forwarded-Proto https\n    http-response set-header Strict-Transport-Security \"max-age=63072000\"\n",
+                tls.certificate
+            );
+        }
+        None => s.push_str("    http-request set-header X-Forwarded-Proto http\n"),
+    }
+    let _ = write!(
+        s,
+        "    option forwardfor\n    default_backend {BACKEND}\n\n"
+    );
+}
+
+fn backend(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
+    let health = ctx
+        .layout
+        .rocketchat_version()
+        .map(crate::version::health_path)
+        .unwrap_or("/api/info");
+    let _ = writeln!(s, "backend {BACKEND}");
+    match proxy.affinity {
+        Affinity::Cookie => {
+            let secure = if proxy.tls.is_some() { " secure" } else { "" };
+            let _ = writeln!(
+                s,
+                "    balance roundrobin\n    cookie {COOKIE} insert indirect nocache httponly{secure}"
+            );
+        }
+        Affinity::IpHash => s.push_str("    balance source\n    hash-type consistent\n"),
+        Affinity::None => s.push_str("    balance leastconn\n"),
+    }
+    let _ = write!(
+        s,
+        "    option httpchk\n    http-check send meth GET uri {health}\n    http-check expect status 200\n    default-server inter 5s fall 3 rise 2\n"
+    );
+    for instance in &ctx.layout.instances {
+        let name = server_name(instance);
+        let cookie = if proxy.affinity == Affinity::Cookie {
+            format!(" cookie {name}")
+        } else {
+            String::new()
+        };
+        // Weight 0 is HAProxy's drain state: open sessions and sticky users stay, no new ones.
+        let drain = if ctx.is_drained(&instance.id) {
+            " weight 0"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "    server {name} {} check{cookie}{drain}",
+            instance.upstream()
+        );
+    }
+}
+
+/// The HAProxy server name of an instance: `<host>_<port>`, with any character HAProxy does not
+/// allow in a name replaced by `_` (host names are already restricted by S013).
+pub fn server_name(instance: &Instance) -> String {
+    let host: String = instance
+        .host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{host}_{}", instance.port)
+}

@@ -1,0 +1,93 @@
+//! Mermaid: a flowchart of the topology (proxy -> hosts -> instances -> replica set members) for
+//! documentation and pull requests.
+
+use super::{Comment, RenderContext, RenderedFile, DOCS_HOST};
+use std::fmt::Write;
+
+pub const PATH: &str = "/rocketchat-topology.mmd";
+
+pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
+    let layout = ctx.layout;
+    let t = &layout.topology;
+    let mut s = ctx.header(Comment::Percent, "Diagram of the Rocket.Chat topology.");
+    s.push_str("flowchart LR\n    users((users))\n");
+    let entry = match &t.proxy {
+        Some(p) => {
+            let scheme = if p.tls.is_some() { "https" } else { "http" };
+            let _ = writeln!(
+                s,
+                "    proxy[\"{} {}<br/>{scheme}://{}\"]\n    users --> proxy",
+                p.kind.as_str(),
+                label(&ctx.proxy_host()),
+                label(&p.server_name)
+            );
+            Some("proxy")
+        }
+        None => None,
+    };
+    for host in &layout.hosts {
+        let address = host
+            .address
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "    subgraph host{}[\"{}{}\"]",
+            host.index,
+            label(&host.name),
+            label(&address)
+        );
+        for i in layout.instances_on(&host.name) {
+            let drained = if ctx.is_drained(&i.id) {
+                " drained"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "        host{}_{}[\"{}{drained}\"]",
+                host.index,
+                i.port,
+                label(&i.id)
+            );
+        }
+        s.push_str("    end\n");
+    }
+    for i in &layout.instances {
+        let from = entry.unwrap_or("users");
+        let _ = writeln!(s, "    {from} --> host{}_{}", i.host_index, i.port);
+    }
+    let members = &t.mongo.members;
+    if !members.is_empty() {
+        let set = t.mongo.replica_set.as_deref().unwrap_or("replica set");
+        let _ = writeln!(s, "    subgraph mongo[\"MongoDB {}\"]", label(set));
+        for (n, m) in members.iter().enumerate() {
+            let role = if m.arbiter {
+                " arbiter"
+            } else if m.hidden {
+                " hidden"
+            } else {
+                ""
+            };
+            let _ = writeln!(s, "        member{n}[\"{}{role}\"]", label(&m.host));
+        }
+        s.push_str("    end\n");
+        for host in &layout.hosts {
+            if layout.instances_on(&host.name).next().is_some() {
+                let _ = writeln!(s, "    host{} --> mongo", host.index);
+            }
+        }
+    }
+    vec![RenderedFile {
+        host: DOCS_HOST.into(),
+        path: PATH.into(),
+        mode: 0o644,
+        contents: s,
+    }]
+}
+
+/// Text for a quoted Mermaid label: `"` and `#` would end or escape it, so they become entities.
+fn label(s: &str) -> String {
+    s.replace('#', "#35;").replace('"', "#quot;")
+}
