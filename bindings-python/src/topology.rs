@@ -6,7 +6,7 @@ use crate::guard::guarded;
 use crate::rendered::RenderedFile;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rocketchat_topology::render::{self, RenderError, Target};
+use rocketchat_topology::render::{self, RenderError, RenderOptions, Target};
 use rocketchat_topology::{self as core, Format, Layout};
 use std::path::PathBuf;
 
@@ -106,14 +106,23 @@ impl Topology {
     }
 
     /// The files of `target` (`systemd`, `nginx`, `apache`, `haproxy`, `mongod`, `mermaid` or
-    /// `all`). Raises `TopologyError` with the diagnostics when the check finds errors.
-    #[pyo3(signature = (target = "all"))]
-    fn render(&self, py: Python<'_>, target: &str) -> PyResult<Vec<RenderedFile>> {
+    /// `all`), with the instances in `drained` (ids like `app1:3001`) out of rotation. Raises
+    /// `TopologyError` with the diagnostics when the check finds errors.
+    #[pyo3(signature = (target = "all", drained = Vec::new()))]
+    fn render(
+        &self,
+        py: Python<'_>,
+        target: &str,
+        drained: Vec<String>,
+    ) -> PyResult<Vec<RenderedFile>> {
         guarded("rendering", || {
             let target: Target = target
                 .parse()
                 .map_err(|e| render_error(py, &self.layout, &e))?;
-            render::render(&self.layout, target)
+            let options = RenderOptions {
+                drained: drained.into_iter().collect(),
+            };
+            render::render_with(&self.layout, target, &options)
                 .map(|files| files.into_iter().map(RenderedFile::from).collect())
                 .map_err(|e| render_error(py, &self.layout, &e))
         })

@@ -46,6 +46,7 @@ def playbook(
         dest: {json.dumps(str(dump))}
       check_mode: false
       diff: false
+      changed_when: false
 """
     )
     env = dict(
@@ -199,7 +200,13 @@ def test_planned_returns_steps_and_waves(tmp_path: Path) -> None:
     plan = run.result["plan"]
     assert plan["steps"], plan
     assert run.result["waves"]
-    assert run.result["shell"].startswith("#!")
+    scripts = run.result["scripts"]
+    assert scripts and all(s["text"].startswith("#!") for s in scripts)
+    assert [s["wave"] for s in plan["steps"]] == sorted(s["wave"] for s in plan["steps"])
+    assert [[s["id"] for s in wave] for wave in run.result["waves"]] == [
+        [s["id"] for s in plan["steps"] if s["wave"] == wave[0]["wave"]]
+        for wave in run.result["waves"]
+    ]
 
 
 def test_site_playbook_and_module_docs_parse(tmp_path: Path) -> None:

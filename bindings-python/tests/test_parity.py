@@ -96,3 +96,23 @@ def test_render_refuses_a_failing_topology_with_its_diagnostics() -> None:
 def test_unknown_render_target_is_a_topology_error() -> None:
     with pytest.raises(rct.TopologyError, match="unknown target"):
         rct.Topology.load(EXAMPLES[0]).render("lighttpd")  # type: ignore[arg-type]
+
+
+def test_drained_render_matches_the_cli(rctopo: Path, tmp_path: Path) -> None:
+    example = EXAMPLES[[p.name for p in EXAMPLES].index("howto.toml")]
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(rctopo), "render", "--target", "nginx", "--drain", "app1:3001", "--out", str(out),
+         str(example)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    topology = rct.Topology.load(example)
+    drained = topology.render("nginx", drained=["app1:3001"])
+    assert drained != topology.render("nginx")
+    for f in drained:
+        assert (out / f.host / f.path.lstrip("/")).read_text() == f.contents
+    with pytest.raises(rct.TopologyError, match="app1:9999"):
+        topology.render("nginx", drained=["app1:9999"])

@@ -97,9 +97,9 @@ waves:
   description: The plan's steps grouped by wave, in order.
   type: list
   returned: state=planned
-shell:
-  description: The plan as a shell script.
-  type: str
+scripts:
+  description: The plan as bash scripts, [{name, host, rollback, text}], as C(rctopo plan --format shell --out DIR).
+  type: list
   returned: state=planned
 """
 
@@ -231,7 +231,7 @@ def run_planned(module, topology, report):
         changed=False,
         plan=plan.to_dict(),
         waves=plan.waves,
-        shell=plan.to_shell(),
+        scripts=plan.to_shell(),
         **report,
     )
 
