@@ -10,7 +10,10 @@ root=$(pwd)
 venv=${RCTOPO_PYTHON_VENV:-$root/bindings-python/.venv}
 if [ ! -x "$venv/bin/python" ]; then
   echo "test-python: creating $venv"
-  python3 -m venv "$venv"
+  python3 -m venv "$venv" || {
+    echo "test-python: python3 -m venv failed; on Debian/Ubuntu install python3-venv" >&2
+    exit 1
+  }
 fi
 py="$venv/bin/python"
 "$py" -m pip install -q --disable-pip-version-check maturin pytest mypy ansible-core
