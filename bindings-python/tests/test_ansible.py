@@ -104,6 +104,16 @@ def test_checked_fails_with_the_codes_in_the_message(tmp_path: Path) -> None:
     assert "failed=1" in run.stdout
 
 
+def test_rendered_refuses_a_failing_topology_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "failing.toml"
+    bad.write_text(failing_text())
+    dest = tmp_path / "build"
+    run = playbook(tmp_path, {"topology": str(bad), "state": "rendered", "dest": str(dest)})
+    assert run.result["failed"] is True
+    assert "T005" in run.result["msg"] and "T007" in run.result["msg"]
+    assert not dest.exists()
+
+
 def test_unloadable_topology_fails_with_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "typo.toml"
     bad.write_text(HOWTO.read_text().replace("base_port", "base_prot"))

@@ -56,6 +56,8 @@ CHILD = textwrap.dedent(
         except rct.TopologyError:
             continue
         t.check(); t.layout(); t.report()
+        for target in ("all", "systemd", "nginx", "apache", "haproxy", "mongod", "mermaid"):
+            attempt(lambda: t.render(target))
     print(outcomes)
     """
 )
