@@ -34,6 +34,8 @@ enum Command {
     Rules(cmd::rules::Args),
     /// Render configuration files (systemd, nginx, apache, haproxy, mongod, mermaid, all).
     Render(cmd::render::Args),
+    /// Plan a zero-downtime rollout (the built-in example's upgrade when no file is given).
+    Plan(cmd::plan::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Render(args) => cmd::render::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
     };
     ExitCode::from(code)
 }

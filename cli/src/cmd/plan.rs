@@ -1,0 +1,233 @@
+//! `rctopo plan`: a zero-downtime rollout from one topology to another, as text, JSON or bash.
+
+use crate::input;
+use crate::output;
+use rocketchat_topology::plan::{Budget, CommandSet, ShellOptions};
+use rocketchat_topology::{example, plan, Layout, Policy, Topology};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Shell,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The deployment as it runs now. Omit with --to for a fresh install; omit both for the demo
+    /// (the built-in example upgraded to a newer Rocket.Chat).
+    #[arg(long)]
+    from: Option<PathBuf>,
+    /// The deployment as it should be.
+    #[arg(long)]
+    to: Option<PathBuf>,
+    /// Instances out of service at once: a count or a percentage of the current ones (`25%`).
+    #[arg(long, value_parser = parse_budget)]
+    max_unavailable: Option<Budget>,
+    /// Extra instances started on spare ports first: a count or a percentage.
+    #[arg(long, value_parser = parse_budget)]
+    max_surge: Option<Budget>,
+    /// Instances restarted first, followed by a manual gate.
+    #[arg(long)]
+    canary: Option<u32>,
+    /// A policy file (TOML or JSON) with every field of the rollout policy; flags win over it.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// A command set (TOML or JSON) replacing systemctl/proxy commands in the shell output.
+    #[arg(long)]
+    commands: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    format: PlanFormat,
+    /// Shell: one script that reaches every machine over ssh, instead of one per machine.
+    #[arg(long)]
+    ssh: bool,
+    /// Shell: write every script (and the rollback scripts) into this directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+fn parse_budget(s: &str) -> Result<Budget, String> {
+    s.parse()
+        .map_err(|e: rocketchat_topology::plan::BudgetError| e.to_string())
+}
+
+/// The demo's target release: the example's 7.10.0 upgraded, still supporting MongoDB 7.0.
+const DEMO_VERSION: &str = "7.11.0";
+
+/// Exit 0: plan printed; 1: the planner refused; 2: unusable input.
+pub fn run(args: Args) -> u8 {
+    match plan_and_print(&args) {
+        Ok(()) => 0,
+        Err(code) => code,
+    }
+}
+
+fn plan_and_print(args: &Args) -> Result<(), u8> {
+    let (current, desired) = topologies(args)?;
+    let policy = policy(args)?;
+    let current = current.as_ref().map(Layout::resolve);
+    let desired = Layout::resolve(&desired);
+    let plan = plan(current.as_ref(), &desired, &policy).map_err(|e| {
+        output::error(&e.to_string());
+        1
+    })?;
+    match args.format {
+        PlanFormat::Text => print!("{}", plan.to_text()),
+        PlanFormat::Json => output::print_json(&plan.to_json()),
+        PlanFormat::Shell => print_shell(args, &plan, &desired)?,
+    }
+    Ok(())
+}
+
+fn topologies(args: &Args) -> Result<(Option<Topology>, Topology), u8> {
+    match (&args.from, &args.to) {
+        (None, None) => {
+            let mut desired = example::topology();
+            desired.rocketchat.version = DEMO_VERSION.into();
+            Ok((Some(example::topology()), desired))
+        }
+        (from, to) => {
+            let current = from.as_deref().map(|f| input::load(Some(f))).transpose()?;
+            let desired = input::load(to.as_deref())?;
+            Ok((current, desired))
+        }
+    }
+}
+
+fn policy(args: &Args) -> Result<Policy, u8> {
+    let mut policy: Policy = match &args.policy {
+        Some(path) => read_struct(path)?,
+        None => Policy::default(),
+    };
+    if let Some(b) = args.max_unavailable {
+        policy.max_unavailable = b;
+    }
+    if let Some(b) = args.max_surge {
+        policy.max_surge = b;
+    }
+    if let Some(c) = args.canary {
+        policy.canary = c;
+    }
+    Ok(policy)
+}
+
+/// A TOML or JSON file (by extension) as `T`.
+fn read_struct<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, u8> {
+    let fail = |message: String| {
+        output::error(&format!("{}: {message}", path.display()));
+        crate::EXIT_UNUSABLE
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        serde_json::from_str(&text).map_err(|e| fail(e.to_string()))
+    } else {
+        toml::from_str(&text).map_err(|e| fail(e.to_string()))
+    }
+}
+
+fn print_shell(args: &Args, plan: &rocketchat_topology::Plan, desired: &Layout) -> Result<(), u8> {
+    let commands: CommandSet = match &args.commands {
+        Some(path) => read_struct(path)?,
+        None => CommandSet::default(),
+    };
+    let options = ShellOptions {
+        ssh: args.ssh,
+        commands,
+    };
+    let scripts = plan.to_shell(desired, &options);
+    match &args.out {
+        Some(dir) => write_scripts(dir, &scripts),
+        None => {
+            let forward: Vec<_> = scripts.iter().filter(|s| !s.rollback).collect();
+            match forward.as_slice() {
+                [one] => {
+                    print!("{}", one.text);
+                    Ok(())
+                }
+                _ => {
+                    output::error(&format!(
+                        "the plan runs on {} machines in turn: pass --out DIR to write one script per part, or --ssh for one script",
+                        forward.len()
+                    ));
+                    Err(crate::EXIT_UNUSABLE)
+                }
+            }
+        }
+    }
+}
+
+fn write_scripts(dir: &Path, scripts: &[rocketchat_topology::plan::ShellScript]) -> Result<(), u8> {
+    let fail = |e: std::io::Error| {
+        output::error(&format!("{}: {e}", dir.display()));
+        crate::EXIT_UNUSABLE
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    for script in scripts {
+        let path = dir.join(&script.name);
+        std::fs::write(&path, &script.text).map_err(fail)?;
+        make_executable(&path).map_err(fail)?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(from: Option<&str>, to: Option<&str>) -> Args {
+        Args {
+            from: from.map(PathBuf::from),
+            to: to.map(PathBuf::from),
+            max_unavailable: None,
+            max_surge: None,
+            canary: None,
+            policy: None,
+            commands: None,
+            format: PlanFormat::Text,
+            ssh: false,
+            out: None,
+        }
+    }
+
+    #[test]
+    fn the_demo_upgrades_the_built_in_example() {
+        let (current, desired) = topologies(&args(None, None)).unwrap();
+        let current = current.unwrap();
+        assert_eq!(current.rocketchat.version, "7.10.0");
+        assert_eq!(desired.rocketchat.version, DEMO_VERSION);
+        let plan = plan(
+            Some(&Layout::resolve(&current)),
+            &Layout::resolve(&desired),
+            &Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.summary.restart_waves, 3);
+    }
+
+    #[test]
+    fn flags_override_the_policy() {
+        let mut a = args(None, None);
+        a.max_unavailable = Some(parse_budget("50%").unwrap());
+        a.canary = Some(1);
+        let p = policy(&a).unwrap();
+        assert_eq!(p.max_unavailable, Budget::Percent(50));
+        assert_eq!(p.canary, 1);
+        assert!(parse_budget("1.5").unwrap_err().contains("not a budget"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The shell commands a plan's actions become. The default drives systemd and the configured
+//! proxy (nginx, Apache or HAProxy); a user can load another set (docker, pm2 ...) from TOML,
+//! YAML or JSON so the same plan drives other supervisors.
+//!
+//! Templates name their arguments in braces: `{unit}`, `{config}`, `{backend}`, `{server}`,
+//! `{upstream}`, `{socket}`, `{script}`. Every value is shell-quoted when substituted, so no value
+//! from a topology file can break out of its argument.
+
+use crate::model::ProxyKind;
+use crate::paths;
+use serde::{Deserialize, Serialize};
+
+/// How one proxy kind is validated, reloaded and has a backend server added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyCommands {
+    pub validate: String,
+    pub reload: String,
+    /// Put a server back (or in) the backend of the installed configuration.
+    pub add: String,
+    /// Take a server out (nginx: mark it `down`, which keeps `ip_hash` stable; HAProxy: runtime
+    /// `state drain`, then `disabled` in the file so the reload keeps it out).
+    pub remove: String,
+}
+
+/// The commands of every action kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommandSet {
+    pub daemon_reload: String,
+    pub enable_unit: String,
+    pub disable_unit: String,
+    pub start_unit: String,
+    pub stop_unit: String,
+    /// `{script}` is the JavaScript that initiates the replica set once.
+    pub mongo_initiate: String,
+    pub nginx: ProxyCommands,
+    pub apache: ProxyCommands,
+    pub haproxy: ProxyCommands,
+    /// HAProxy's admin socket (runtime API), for `{socket}`.
+    pub haproxy_socket: String,
+}
+
+impl Default for CommandSet {
+    fn default() -> Self {
+        CommandSet {
+            daemon_reload: "systemctl daemon-reload".into(),
+            enable_unit: "systemctl enable {unit}".into(),
+            disable_unit: "systemctl disable {unit}".into(),
+            start_unit: "systemctl start {unit}".into(),
+            stop_unit: "systemctl stop {unit}".into(),
+            mongo_initiate: "mongosh --quiet --eval {script}".into(),
+            nginx: ProxyCommands {
+                validate: "nginx -t".into(),
+                reload: "systemctl reload nginx".into(),
+                add: "rct_nginx_up {config} {backend} {upstream}".into(),
+                remove: "rct_nginx_down {config} {upstream}".into(),
+            },
+            apache: ProxyCommands {
+                validate: "apachectl -t".into(),
+                reload: "systemctl reload apache2".into(),
+                add: "rct_apache_up {config} {backend} {upstream} {server}".into(),
+                remove: "rct_apache_down {config} {upstream}".into(),
+            },
+            haproxy: ProxyCommands {
+                validate: format!("haproxy -c -f {}", paths::HAPROXY_CFG),
+                reload: "systemctl reload haproxy".into(),
+                add: "rct_haproxy_up {config} {backend} {server} {upstream}".into(),
+                remove: "rct_haproxy_down {config} {backend} {server} {socket}".into(),
+            },
+            haproxy_socket: "/run/haproxy/admin.sock".into(),
+        }
+    }
+}
+
+impl CommandSet {
+    pub fn proxy(&self, kind: ProxyKind) -> &ProxyCommands {
+        match kind {
+            ProxyKind::Nginx => &self.nginx,
+            ProxyKind::Apache => &self.apache,
+            ProxyKind::Haproxy => &self.haproxy,
+        }
+    }
+}
+
+/// Quotes `s` as one shell word: bare when it holds only safe characters, else single-quoted.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"@%+=:,./_-".contains(&b));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Fills `{name}` placeholders of `template` with shell-quoted values. Unknown placeholders stay
+/// as written (a command set may use shell braces of its own).
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), &shell_quote(value));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_as_one_word() {
+        assert_eq!(
+            shell_quote("rocketchat@3000.service"),
+            "rocketchat@3000.service"
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("x'; rm -rf /"), r"'x'\''; rm -rf /'");
+        assert_eq!(
+            fill("systemctl stop {unit}", &[("unit", "$(reboot)")]),
+            "systemctl stop '$(reboot)'"
+        );
+    }
+
+    #[test]
+    fn command_sets_load_from_toml_with_defaults() {
+        let set: CommandSet =
+            toml::from_str("start_unit = \"pm2 start {unit}\"\nstop_unit = \"pm2 stop {unit}\"\n")
+                .unwrap();
+        assert_eq!(set.start_unit, "pm2 start {unit}");
+        assert_eq!(set.daemon_reload, "systemctl daemon-reload");
+        assert!(toml::from_str::<CommandSet>("start = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! What changes between two layouts: instances added, removed, restarted or left alone, and
+//! whether the unit template or the proxy configuration must be rewritten.
+
+use super::error::PlanError;
+use crate::layout::{Instance, Layout};
+use crate::model::Topology;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+/// An instance present on both sides.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kept<'a> {
+    pub current: &'a Instance,
+    pub desired: &'a Instance,
+}
+
+/// The change from `current` to `desired`.
+#[derive(Debug, Default)]
+pub(crate) struct Diff<'a> {
+    /// Present on both sides with a different environment, version or unit: rolling restart.
+    pub restart: Vec<Kept<'a>>,
+    /// Present on both sides and unchanged.
+    pub unchanged: Vec<Kept<'a>>,
+    pub added: Vec<&'a Instance>,
+    pub removed: Vec<&'a Instance>,
+    /// Hosts whose unit template must be (re)written: every desired host on install, every host
+    /// with instances when the unit's settings change, hosts that appear.
+    pub unit_hosts: BTreeSet<String>,
+    /// Hosts left without instances: their unit template and target are removed.
+    pub emptied_hosts: BTreeSet<String>,
+    pub unit_changed: bool,
+    pub version_changed: bool,
+    pub proxy_changed: bool,
+}
+
+/// A digest of what an instance runs: version, unit settings and full environment. Two instances
+/// with the same fingerprint need no restart. Secrets enter the hash but never leave it.
+pub(crate) fn fingerprint(layout: &Layout, instance: &Instance) -> u64 {
+    let mut h = DefaultHasher::new();
+    layout.topology.rocketchat.version.hash(&mut h);
+    unit_settings(&layout.topology).hash(&mut h);
+    for var in &instance.env {
+        var.name.hash(&mut h);
+        var.value.expose().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The settings the unit template is rendered from.
+fn unit_settings(t: &Topology) -> [Option<&str>; 5] {
+    let r = &t.rocketchat;
+    [
+        Some(r.bundle.as_str()),
+        Some(r.node.as_str()),
+        Some(r.user.as_str()),
+        r.group.as_deref(),
+        r.uploads_path.as_deref(),
+    ]
+}
+
+impl<'a> Diff<'a> {
+    pub(crate) fn between(current: Option<&'a Layout>, desired: &'a Layout) -> Diff<'a> {
+        let mut diff = Diff::default();
+        let Some(current) = current else {
+            diff.added = desired.instances.iter().collect();
+            diff.unit_hosts = hosts_with_instances(desired);
+            diff.proxy_changed = desired.topology.proxy.is_some();
+            return diff;
+        };
+        diff.unit_changed = unit_settings(&current.topology) != unit_settings(&desired.topology);
+        diff.version_changed =
+            current.topology.rocketchat.version != desired.topology.rocketchat.version;
+        let now: BTreeMap<&str, &Instance> = current
+            .instances
+            .iter()
+            .map(|i| (i.id.as_str(), i))
+            .collect();
+        for d in &desired.instances {
+            match now.get(d.id.as_str()) {
+                Some(c) => {
+                    let kept = Kept {
+                        current: c,
+                        desired: d,
+                    };
+                    if fingerprint(current, c) == fingerprint(desired, d) {
+                        diff.unchanged.push(kept);
+                    } else {
+                        diff.restart.push(kept);
+                    }
+                }
+                None => diff.added.push(d),
+            }
+        }
+        let wanted: BTreeSet<&str> = desired.instances.iter().map(|i| i.id.as_str()).collect();
+        diff.removed = current
+            .instances
+            .iter()
+            .filter(|i| !wanted.contains(i.id.as_str()))
+            .collect();
+        let before = hosts_with_instances(current);
+        let after = hosts_with_instances(desired);
+        diff.unit_hosts = if diff.unit_changed {
+            after.clone()
+        } else {
+            after.difference(&before).cloned().collect()
+        };
+        diff.emptied_hosts = before.difference(&after).cloned().collect();
+        let upstreams =
+            |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.upstream()).collect() };
+        diff.proxy_changed = current.topology.proxy != desired.topology.proxy
+            || upstreams(current) != upstreams(desired);
+        diff
+    }
+}
+
+fn hosts_with_instances(layout: &Layout) -> BTreeSet<String> {
+    layout.instances.iter().map(|i| i.host.clone()).collect()
+}
+
+/// Refuses changes the planner does not roll: MongoDB itself, and the proxy's kind or machine.
+pub(crate) fn refuse_unplannable(current: &Layout, desired: &Layout) -> Result<(), PlanError> {
+    let (c, d) = (&current.topology.mongo, &desired.topology.mongo);
+    let mongo_fields: [(&'static str, String, String); 4] = [
+        ("version", c.version.clone(), d.version.clone()),
+        (
+            "replica_set",
+            c.replica_set.clone().unwrap_or_default(),
+            d.replica_set.clone().unwrap_or_default(),
+        ),
+        (
+            "members",
+            members(&current.topology),
+            members(&desired.topology),
+        ),
+        (
+            "storage_engine",
+            c.storage_engine.as_str().into(),
+            d.storage_engine.as_str().into(),
+        ),
+    ];
+    for (field, from, to) in mongo_fields {
+        if from != to {
+            return Err(PlanError::MongoChange { field, from, to });
+        }
+    }
+    let (cp, dp) = (&current.topology.proxy, &desired.topology.proxy);
+    let kind = |p: &Option<crate::model::Proxy>| {
+        p.as_ref()
+            .map(|p| p.kind.as_str().to_string())
+            .unwrap_or_else(|| "none".into())
+    };
+    if kind(cp) != kind(dp) {
+        return Err(PlanError::ProxyMove {
+            what: "kind",
+            from: kind(cp),
+            to: kind(dp),
+        });
+    }
+    let machine = |l: &Layout| crate::paths::proxy_machine(&l.topology).unwrap_or_default();
+    if machine(current) != machine(desired) {
+        return Err(PlanError::ProxyMove {
+            what: "host",
+            from: machine(current),
+            to: machine(desired),
+        });
+    }
+    Ok(())
+}
+
+fn members(t: &Topology) -> String {
+    t.mongo
+        .members
+        .iter()
+        .map(|m| m.host.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,58 @@
+//! Why a plan was refused.
+
+use super::simulate::Violation;
+
+/// A request the planner refuses, with the reason and what to change.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "the desired topology has {errors} error(s); fix them first (run `rctopo check`): {first}"
+    )]
+    DesiredHasErrors { errors: usize, first: String },
+    #[error("policy.{field}: {message}")]
+    InvalidPolicy {
+        field: &'static str,
+        message: String,
+    },
+    #[error("policy: max_unavailable and max_surge are both 0, so no instance may ever restart; allow at least one (e.g. max_unavailable = 1)")]
+    ZeroBudget,
+    #[error("policy: max_unavailable resolves to 0 and max_surge needs spare cores, but no host has a core to spare (cores - instances = 0 everywhere); set max_unavailable >= 1")]
+    NoSurgeRoom,
+    #[error("the desired topology has no instances: removing every instance is an outage, not a rollout; keep at least one")]
+    RemovesEveryInstance,
+    #[error("rocketchat.version `{version}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`")]
+    BadVersion { version: String },
+    #[error("Rocket.Chat {rocketchat} does not support the deployed MongoDB {mongo} (supported: {supported}); upgrade MongoDB first, then Rocket.Chat")]
+    MongoUnsupported {
+        rocketchat: String,
+        mongo: String,
+        supported: String,
+    },
+    #[error("downgrading Rocket.Chat {from} -> {to} crosses a MongoDB requirement (MongoDB >= {from_floor} for {from}, >= {to_floor} for {to}); the database was migrated for {from}: restore a backup instead")]
+    DowngradeAcrossMongo {
+        from: String,
+        to: String,
+        from_floor: String,
+        to_floor: String,
+    },
+    #[error("mongo.{field} changes from `{from}` to `{to}`: the planner rolls Rocket.Chat, not MongoDB; change the replica set first (rs.reconfig / MongoDB upgrade), then describe it in both files")]
+    MongoChange {
+        field: &'static str,
+        from: String,
+        to: String,
+    },
+    #[error("proxy {what} changes from `{from}` to `{to}`: moving or replacing the proxy cannot be done without a gap; install the new proxy beside the old one and switch DNS")]
+    ProxyMove {
+        what: &'static str,
+        from: String,
+        to: String,
+    },
+    #[error("instances {instances} swap TCP_PORTs, so none can start before another stops; move them in two rollouts: first to TCP ports nothing uses, then to the final ones")]
+    PortCycle { instances: String },
+    #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
+    UnsafeName { field: String, value: String },
+    #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
+    NoSurgePort { host: String, from: u16 },
+    #[error("internal: the generated plan failed simulation ({0}); please report this")]
+    Unsafe(Violation),
+}

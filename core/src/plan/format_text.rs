@@ -1,0 +1,87 @@
+//! The plan for people: waves, steps and the estimated duration.
+
+use super::summary::WaveKind;
+use super::Plan;
+use std::fmt::Write;
+
+fn duration(seconds: u64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
+        s => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+fn kind_name(kind: WaveKind) -> &'static str {
+    match kind {
+        WaveKind::ReplicaSet => "replica set",
+        WaveKind::Prepare => "prepare",
+        WaveKind::ScaleOut => "scale out",
+        WaveKind::SurgeUp => "surge up",
+        WaveKind::Canary => "canary",
+        WaveKind::Rolling => "rolling",
+        WaveKind::ScaleIn => "scale in",
+        WaveKind::Cleanup => "cleanup",
+        WaveKind::Proxy => "proxy",
+    }
+}
+
+impl Plan {
+    /// Waves and steps, one line each, with the budget and the estimated duration.
+    pub fn to_text(&self) -> String {
+        let s = &self.summary;
+        let mut out = String::new();
+        let changes = if s.changes.is_empty() {
+            "nothing to change".to_string()
+        } else {
+            s.changes.join(", ")
+        };
+        let from = s.from_version.as_deref().unwrap_or("none");
+        let _ = writeln!(
+            out,
+            "Plan: {changes} (Rocket.Chat {from} -> {}, {} -> {} instances)",
+            s.to_version, s.instances_before, s.instances_after
+        );
+        let _ = writeln!(
+            out,
+            "Budget: max_unavailable {}, surge {}, {} at a time; serving never below {}",
+            s.max_unavailable, s.max_surge, s.parallelism, s.min_serving
+        );
+        let _ = writeln!(
+            out,
+            "{} steps in {} waves ({} restart waves for {} instances); estimated {}, at most {}",
+            self.steps.len(),
+            s.waves.len(),
+            s.restart_waves,
+            s.instances_to_restart,
+            duration(s.estimated_seconds),
+            duration(s.worst_case_seconds)
+        );
+        let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
+        for wave in &s.waves {
+            let instances = if wave.instances.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", wave.instances.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "\nwave {} ({}){instances}",
+                wave.wave,
+                kind_name(wave.kind)
+            );
+            for step in self.wave(wave.wave) {
+                let _ = writeln!(
+                    out,
+                    "  {:>4}  {:<width$}  {:<14}  {}",
+                    step.id,
+                    step.host,
+                    step.action.kind(),
+                    step.description
+                );
+            }
+            let _ = writeln!(out, "        rollback: {} step(s)", wave.rollback.len());
+        }
+        out
+    }
+}

@@ -1,0 +1,63 @@
+//! Rollout planning: from where a deployment is (`current`, or nothing for a fresh install) to
+//! where it should be (`desired`), an ordered plan that keeps the capacity the policy allows,
+//! never routes traffic to an instance that is not healthy, and stops at the first unhealthy one.
+//!
+//! ```
+//! use rocketchat_topology::{example, plan, Layout};
+//! let current = Layout::resolve(&example::topology());
+//! let mut next = example::topology();
+//! next.rocketchat.version = "7.11.0".into();
+//! let desired = Layout::resolve(&next);
+//! let plan = plan::plan(Some(&current), &desired, &plan::Policy::default()).unwrap();
+//! assert_eq!(plan.summary.restart_waves, 3); // three instances, one at a time
+//! ```
+//!
+//! Modules: [`policy`] (the rules), `diff` (what changes), `items`/`budget` (rolling work and
+//! parallelism), `planner` (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
+//! and [`commands`] (outputs).
+
+pub mod action;
+mod budget;
+mod builder;
+pub mod commands;
+mod diff;
+mod error;
+pub mod format_shell;
+pub mod format_text;
+mod items;
+mod member;
+mod ops;
+mod planner;
+pub mod policy;
+pub mod simulate;
+pub mod summary;
+
+pub use action::{Action, EnvOverride, FileSource, Side, Step};
+pub use commands::CommandSet;
+pub use error::PlanError;
+pub use format_shell::{ShellOptions, ShellScript};
+pub use planner::plan;
+pub use policy::{Budget, BudgetError, HealthPolicy, Order, Policy};
+pub use simulate::{Frame, Timeline, Violation, ViolationKind};
+pub use summary::{Summary, WaveKind, WaveSummary};
+
+use serde::Serialize;
+
+/// An ordered, simulated rollout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub summary: Summary,
+}
+
+impl Plan {
+    /// `{"steps": [{"id", "wave", "host", "action": {"kind", ...}, "description"}], "summary": {...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// The steps of one wave.
+    pub fn wave(&self, wave: u32) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(move |s| s.wave == wave)
+    }
+}

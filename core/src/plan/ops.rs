@@ -1,0 +1,289 @@
+//! Step sequences the planner composes: leave the proxy and drain, stop, start and wait, join the
+//! proxy, install unit templates and proxy configurations. Forward steps and rollbacks use the
+//! same sequences with the sides swapped.
+
+use super::action::{Action, FileSource, Side};
+use super::builder::Op;
+use super::member::Member;
+use super::policy::Policy;
+use crate::layout::Layout;
+use crate::model::ProxyKind;
+use crate::paths;
+
+/// What the sequences need to know about the deployment.
+pub(crate) struct Ctx<'a> {
+    pub current: Option<&'a Layout>,
+    pub desired: &'a Layout,
+    pub policy: &'a Policy,
+    /// Proxy kind and the machine it runs on.
+    pub proxy: Option<(ProxyKind, String)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn layout(&self, side: Side) -> &'a Layout {
+        match side {
+            Side::Current => self.current.unwrap_or(self.desired),
+            Side::Desired => self.desired,
+        }
+    }
+
+    /// The members leave the proxy (one reload), then clients get `drain_delay` to move.
+    pub(crate) fn leave(&self, members: &[Member]) -> Vec<Op> {
+        let Some((_, machine)) = &self.proxy else {
+            return Vec::new();
+        };
+        if members.is_empty() {
+            return Vec::new();
+        }
+        let mut ops: Vec<Op> = members
+            .iter()
+            .map(|m| {
+                (
+                    machine.clone(),
+                    Action::ProxyRemove {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                    format!("take {} out of the proxy", m.id),
+                )
+            })
+            .collect();
+        ops.extend(self.reload_proxy());
+        if self.policy.drain_delay_seconds > 0 {
+            ops.push((
+                machine.clone(),
+                Action::WaitDrained {
+                    seconds: self.policy.drain_delay_seconds,
+                },
+                format!(
+                    "wait {} s so clients of {} reconnect elsewhere",
+                    self.policy.drain_delay_seconds,
+                    ids(members)
+                ),
+            ));
+        }
+        ops
+    }
+
+    /// Healthy members join the proxy (one reload).
+    pub(crate) fn join(&self, members: &[Member]) -> Vec<Op> {
+        let Some((_, machine)) = &self.proxy else {
+            return Vec::new();
+        };
+        if members.is_empty() {
+            return Vec::new();
+        }
+        let mut ops: Vec<Op> = members
+            .iter()
+            .map(|m| {
+                (
+                    machine.clone(),
+                    Action::ProxyAdd {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                    format!("put {} into the proxy", m.id),
+                )
+            })
+            .collect();
+        ops.extend(self.reload_proxy());
+        ops
+    }
+
+    /// Validate, then reload, the proxy.
+    pub(crate) fn reload_proxy(&self) -> Vec<Op> {
+        let Some((kind, machine)) = &self.proxy else {
+            return Vec::new();
+        };
+        vec![
+            (
+                machine.clone(),
+                Action::ProxyValidate,
+                format!("validate the {} configuration", kind.as_str()),
+            ),
+            (
+                machine.clone(),
+                Action::ProxyReload,
+                format!("reload {} without dropping connections", kind.as_str()),
+            ),
+        ]
+    }
+
+    /// Stops members; `retire` also disables them and removes their env files.
+    pub(crate) fn stop(&self, members: &[Member], retire: bool) -> Vec<Op> {
+        let mut ops = Vec::new();
+        for m in members {
+            let instance = Some(m.id.clone());
+            ops.push((
+                m.host.clone(),
+                Action::StopUnit {
+                    unit: m.unit.clone(),
+                    instance: instance.clone(),
+                },
+                format!("stop {}", m.id),
+            ));
+            if retire {
+                if m.enabled {
+                    ops.push((
+                        m.host.clone(),
+                        Action::DisableUnit {
+                            unit: m.unit.clone(),
+                            instance: instance.clone(),
+                        },
+                        format!("disable {} at boot", m.id),
+                    ));
+                }
+                ops.push((
+                    m.host.clone(),
+                    Action::RemoveFile {
+                        path: m.env_path(),
+                        instance,
+                    },
+                    format!("remove the environment file of {}", m.id),
+                ));
+            }
+        }
+        ops
+    }
+
+    /// Installs each member's env file, enables it when new, starts it, then waits until every
+    /// one is healthy.
+    pub(crate) fn start(&self, members: &[Member]) -> Vec<Op> {
+        let mut ops = Vec::new();
+        for m in members {
+            let instance = Some(m.id.clone());
+            ops.push((
+                m.host.clone(),
+                Action::WriteFile {
+                    path: m.env_path(),
+                    mode: paths::ENV_MODE,
+                    source: m.env.clone(),
+                    instance: instance.clone(),
+                },
+                format!("install the environment file of {}", m.id),
+            ));
+            if m.enable_on_start {
+                ops.push((
+                    m.host.clone(),
+                    Action::EnableUnit {
+                        unit: m.unit.clone(),
+                        instance: instance.clone(),
+                    },
+                    format!("enable {} at boot", m.id),
+                ));
+            }
+            ops.push((
+                m.host.clone(),
+                Action::StartUnit {
+                    unit: m.unit.clone(),
+                    instance,
+                },
+                format!("start {}", m.id),
+            ));
+        }
+        let h = &self.policy.health;
+        for m in members {
+            ops.push((
+                m.host.clone(),
+                Action::WaitHealthy {
+                    instance: m.id.clone(),
+                    url: m.health_url.clone(),
+                    deadline_seconds: h.deadline_seconds,
+                    interval_seconds: h.interval_seconds,
+                    min_healthy_seconds: h.min_healthy_seconds,
+                },
+                format!(
+                    "wait until {} answers {} (deadline {} s)",
+                    m.id, m.health_url, h.deadline_seconds
+                ),
+            ));
+        }
+        ops
+    }
+
+    /// Writes the unit template and target of `host` from `side`, then reloads systemd.
+    pub(crate) fn install_units(&self, host: &str, side: Side) -> Vec<Op> {
+        let mut ops: Vec<Op> = [paths::UNIT_TEMPLATE, paths::TARGET_UNIT]
+            .into_iter()
+            .map(|path| {
+                (
+                    host.to_string(),
+                    Action::WriteFile {
+                        path: path.to_string(),
+                        mode: paths::CONFIG_MODE,
+                        source: FileSource {
+                            side,
+                            rendered: paths::rendered_relative(host, path),
+                            overrides: Vec::new(),
+                        },
+                        instance: None,
+                    },
+                    format!("install {path}"),
+                )
+            })
+            .collect();
+        ops.push(daemon_reload(host));
+        ops
+    }
+
+    /// Removes the unit template and target of a host left without instances.
+    pub(crate) fn remove_units(&self, host: &str) -> Vec<Op> {
+        let mut ops: Vec<Op> = [paths::UNIT_TEMPLATE, paths::TARGET_UNIT]
+            .into_iter()
+            .map(|path| {
+                (
+                    host.to_string(),
+                    Action::RemoveFile {
+                        path: path.to_string(),
+                        instance: None,
+                    },
+                    format!("remove {path}: no instance runs here any more"),
+                )
+            })
+            .collect();
+        ops.push(daemon_reload(host));
+        ops
+    }
+
+    /// Installs the proxy configuration rendered for `side`, validates and reloads.
+    pub(crate) fn install_proxy(&self, side: Side) -> Vec<Op> {
+        let Some((kind, machine)) = &self.proxy else {
+            return Vec::new();
+        };
+        let path = paths::proxy_config(*kind);
+        let mut ops = vec![(
+            machine.clone(),
+            Action::WriteFile {
+                path: path.to_string(),
+                mode: paths::CONFIG_MODE,
+                source: FileSource {
+                    side,
+                    rendered: paths::rendered_relative(machine, path),
+                    overrides: Vec::new(),
+                },
+                instance: None,
+            },
+            format!("install the {} configuration {path}", kind.as_str()),
+        )];
+        ops.extend(self.reload_proxy());
+        ops
+    }
+}
+
+fn daemon_reload(host: &str) -> Op {
+    (
+        host.to_string(),
+        Action::DaemonReload,
+        "reload systemd so it reads the new unit files".to_string(),
+    )
+}
+
+fn ids(members: &[Member]) -> String {
+    members
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,594 @@
+//! The planner: refuses what cannot be rolled safely, then composes waves (replica set, prepare,
+//! scale out, surge, canary and rolling restarts, scale in, cleanup, proxy) and proves the result
+//! with the simulator before handing it out.
+
+use super::action::{Action, Side};
+use super::budget::{self, Resolved};
+use super::builder::Builder;
+use super::diff::{self, Diff};
+use super::error::PlanError;
+use super::items::{self, Item, Work};
+use super::member::Member;
+use super::ops::Ctx;
+use super::policy::Policy;
+use super::summary::{step_seconds, Summary, WaveKind};
+use super::Plan;
+use crate::layout::Layout;
+use crate::paths;
+use crate::version::{self, MongoSupport};
+use std::collections::BTreeSet;
+
+/// Plans the change from `current` (`None`: a fresh install) to `desired` under `policy`.
+/// The plan returned has passed [`Plan::simulate`].
+pub fn plan(
+    current: Option<&Layout>,
+    desired: &Layout,
+    policy: &Policy,
+) -> Result<Plan, PlanError> {
+    policy.validate()?;
+    refuse(current, desired)?;
+    let diff = Diff::between(current, desired);
+    let work = items::work(&diff, current, policy.order)?;
+    let budget = budget::resolve(policy, current, desired, work.items.len())?;
+    let proxy = desired
+        .topology
+        .proxy
+        .as_ref()
+        .zip(paths::proxy_machine(&desired.topology))
+        .map(|(p, machine)| (p.kind, machine));
+    let ctx = Ctx {
+        current,
+        desired,
+        policy,
+        proxy,
+    };
+    let mut b = Builder::default();
+    if current.is_none() {
+        replica_set_wave(&ctx, &mut b);
+    }
+    prepare_wave(&ctx, &diff, &mut b);
+    let install = current.is_none();
+    scale_out_wave(&ctx, &work.early, install, &mut b);
+    let surge: Vec<Member> = budget
+        .surge
+        .iter()
+        .map(|slot| Member::surge(desired, slot, policy))
+        .collect();
+    surge_wave(&ctx, &surge, &mut b);
+    let restart_waves = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
+    scale_out_wave(&ctx, &work.late, false, &mut b);
+    scale_in_wave(&ctx, &work, &surge, &mut b);
+    cleanup_wave(&ctx, &diff, &mut b);
+    let edited_proxy = b.steps.iter().any(|s| {
+        matches!(
+            s.action,
+            Action::ProxyAdd { .. } | Action::ProxyRemove { .. }
+        )
+    });
+    proxy_wave(&ctx, install || diff.proxy_changed || edited_proxy, &mut b);
+    let summary = summarize(&ctx, &diff, &work, &budget, restart_waves, &b);
+    let plan = Plan {
+        steps: b.steps,
+        summary,
+    };
+    plan.simulate(current, desired, policy)
+        .map_err(PlanError::Unsafe)?;
+    Ok(plan)
+}
+
+/// Requests the planner refuses, with the reason.
+fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
+    if desired.instances.is_empty() {
+        return Err(PlanError::RemovesEveryInstance);
+    }
+    let report = crate::check(desired);
+    if report.has_errors() {
+        let first = report
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == crate::Severity::Error)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return Err(PlanError::DesiredHasErrors {
+            errors: report.errors(),
+            first,
+        });
+    }
+    for layout in current.into_iter().chain([desired]) {
+        refuse_unsafe_names(layout)?;
+    }
+    if let Some(current) = current {
+        diff::refuse_unplannable(current, desired)?;
+    }
+    refuse_versions(current, desired)
+}
+
+/// Host names and addresses end up in ssh commands, file names and proxy configuration edits;
+/// only plain names and addresses get there.
+fn refuse_unsafe_names(layout: &Layout) -> Result<(), PlanError> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('-')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
+    };
+    let mut names: Vec<(String, &str)> = Vec::new();
+    for h in &layout.hosts {
+        names.push((format!("hosts[{}].name", h.index), &h.name));
+        if let Some(a) = &h.address {
+            names.push((format!("hosts[{}].address", h.index), a));
+        }
+    }
+    for i in &layout.instances {
+        names.push((format!("instance {}: upstream", i.id), &i.upstream_host));
+    }
+    if let Some(p) = layout.topology.proxy.as_ref().and_then(|p| p.host.as_ref()) {
+        names.push(("proxy.host".into(), p));
+    }
+    for (n, m) in layout.topology.mongo.members.iter().enumerate() {
+        names.push((format!("mongo.members[{n}].host"), &m.host));
+    }
+    match names.into_iter().find(|(_, v)| !plain(v)) {
+        Some((field, value)) => Err(PlanError::UnsafeName {
+            field,
+            value: value.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The target release must support the deployed MongoDB, and a downgrade must not cross a
+/// MongoDB requirement.
+fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
+    let to = desired
+        .rocketchat_version()
+        .ok_or_else(|| PlanError::BadVersion {
+            version: desired.topology.rocketchat.version.clone(),
+        })?;
+    let deployed = current.unwrap_or(desired);
+    if let Some(mongo) = deployed.mongo_version() {
+        if version::mongo_support(to, mongo) == MongoSupport::Unsupported {
+            return Err(PlanError::MongoUnsupported {
+                rocketchat: to.to_string(),
+                mongo: deployed.topology.mongo.version.clone(),
+                supported: version::listed_mongo_versions(to).join(", "),
+            });
+        }
+    }
+    let Some(from) = current.and_then(Layout::rocketchat_version) else {
+        return Ok(());
+    };
+    let floor = |v| {
+        version::minimum_mongo(v)
+            .map(|(a, b)| format!("{a}.{b}"))
+            .unwrap_or_else(|| "?".into())
+    };
+    if to < from && version::minimum_mongo(to) != version::minimum_mongo(from) {
+        return Err(PlanError::DowngradeAcrossMongo {
+            from: from.to_string(),
+            to: to.to_string(),
+            from_floor: floor(from),
+            to_floor: floor(to),
+        });
+    }
+    Ok(())
+}
+
+/// Fresh install: mongod on every member, then `rs.initiate` once on the first.
+fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
+    let mongo = &ctx.desired.topology.mongo;
+    let (Some(set), Some(first)) = (&mongo.replica_set, mongo.members.first()) else {
+        return;
+    };
+    b.open(WaveKind::ReplicaSet);
+    let mut machines: Vec<&str> = mongo.members.iter().map(|m| m.hostname()).collect();
+    machines.dedup();
+    for machine in machines {
+        b.push(vec![
+            (
+                machine.to_string(),
+                Action::WriteFile {
+                    path: paths::MONGOD_CONF.into(),
+                    mode: paths::CONFIG_MODE,
+                    source: super::action::FileSource {
+                        side: Side::Desired,
+                        rendered: paths::rendered_relative(machine, paths::MONGOD_CONF),
+                        overrides: Vec::new(),
+                    },
+                    instance: None,
+                },
+                format!("install {} (replica set {set})", paths::MONGOD_CONF),
+            ),
+            (
+                machine.to_string(),
+                Action::EnableUnit {
+                    unit: paths::MONGOD_UNIT.into(),
+                    instance: None,
+                },
+                "enable mongod at boot".into(),
+            ),
+            (
+                machine.to_string(),
+                Action::StartUnit {
+                    unit: paths::MONGOD_UNIT.into(),
+                    instance: None,
+                },
+                "start mongod".into(),
+            ),
+        ]);
+    }
+    b.push(vec![(
+        first.hostname().to_string(),
+        Action::MongoInitiate {
+            replica_set: set.clone(),
+            config: initiate_config(set, &mongo.members),
+        },
+        format!("initiate replica set {set} once, before any instance starts"),
+    )]);
+    b.close();
+}
+
+/// The `rs.initiate` document for the members, as MongoDB expects it.
+fn initiate_config(set: &str, members: &[crate::model::Member]) -> serde_json::Value {
+    let members: Vec<serde_json::Value> = members
+        .iter()
+        .enumerate()
+        .map(|(id, m)| {
+            let mut doc = serde_json::json!({ "_id": id, "host": m.host });
+            if m.arbiter {
+                doc["arbiterOnly"] = true.into();
+            }
+            if let Some(votes) = m.votes {
+                doc["votes"] = votes.into();
+            }
+            if m.priority.is_some() || m.arbiter || m.hidden || m.votes == Some(0) {
+                doc["priority"] = m.priority().into();
+            }
+            if m.hidden {
+                doc["hidden"] = true.into();
+            }
+            doc
+        })
+        .collect();
+    serde_json::json!({ "_id": set, "members": members })
+}
+
+/// Unit templates are written and loaded; running instances keep their loaded units until they
+/// restart.
+fn prepare_wave(ctx: &Ctx, diff: &Diff, b: &mut Builder) {
+    b.open(WaveKind::Prepare);
+    let existed: BTreeSet<&str> = ctx
+        .current
+        .map(|c| c.instances.iter().map(|i| i.host.as_str()).collect())
+        .unwrap_or_default();
+    for host in &diff.unit_hosts {
+        b.push(ctx.install_units(host, Side::Desired));
+        if existed.contains(host.as_str()) {
+            b.rollback(ctx.install_units(host, Side::Current));
+        } else {
+            b.rollback(ctx.remove_units(host));
+        }
+    }
+    b.close();
+}
+
+/// New instances start and become healthy before they join the proxy. On a fresh install the
+/// proxy is installed afterwards with every instance in it.
+fn scale_out_wave(ctx: &Ctx, added: &[&crate::layout::Instance], install: bool, b: &mut Builder) {
+    if added.is_empty() {
+        return;
+    }
+    b.open(WaveKind::ScaleOut);
+    let members: Vec<Member> = added
+        .iter()
+        .map(|i| Member::of(ctx.desired, Side::Desired, i, ctx.policy).fresh())
+        .collect();
+    for m in &members {
+        b.note_instance(&m.id);
+    }
+    b.push(ctx.start(&members));
+    if !install {
+        b.push(ctx.join(&members));
+    }
+    let mut undo = ctx.leave(&members);
+    undo.extend(ctx.stop(&members, true));
+    b.rollback(undo);
+    b.close();
+}
+
+/// Surge instances start on spare ports and join the proxy, so restarts never lower capacity.
+fn surge_wave(ctx: &Ctx, surge: &[Member], b: &mut Builder) {
+    if surge.is_empty() {
+        return;
+    }
+    b.open(WaveKind::SurgeUp);
+    for m in surge {
+        b.note_instance(&m.id);
+    }
+    b.push(ctx.start(surge));
+    b.push(ctx.join(surge));
+    let mut undo = ctx.leave(surge);
+    undo.extend(ctx.stop(surge, true));
+    b.rollback(undo);
+    b.close();
+}
+
+/// Canary then rolling waves of at most `parallelism` items each. Returns the number of waves.
+fn rolling_waves(ctx: &Ctx, diff: &Diff, work: &Work, budget: &Resolved, b: &mut Builder) -> usize {
+    let p = budget.parallelism().max(1);
+    let canary = (ctx.policy.canary as usize).min(work.items.len());
+    let (first, rest) = work.items.split_at(canary);
+    let mut waves = 0;
+    for chunk in first.chunks(p) {
+        rolling_wave(ctx, diff, chunk, WaveKind::Canary, b);
+        waves += 1;
+    }
+    if canary > 0 && !rest.is_empty() {
+        let machine = ctx
+            .proxy
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| first[0].predecessor().host.clone());
+        let wave_ids: Vec<&str> = first.iter().map(|i| i.predecessor().id.as_str()).collect();
+        b.push(vec![(
+            machine,
+            Action::Gate {
+                reason: format!(
+                    "canary {} runs the new release: confirm chat works before the rest",
+                    wave_ids.join(", ")
+                ),
+            },
+            "wait for the operator to confirm the canary".into(),
+        )]);
+    }
+    for chunk in rest.chunks(p) {
+        rolling_wave(ctx, diff, chunk, WaveKind::Rolling, b);
+        waves += 1;
+    }
+    waves
+}
+
+/// One wave: leave + drain, stop everything, start everything, wait healthy, rejoin.
+fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut Builder) {
+    b.open(kind);
+    let current = ctx.layout(Side::Current);
+    let of_old = |i: &Item| Member::of(current, Side::Current, i.predecessor(), ctx.policy);
+    let of_new = |n| Member::of(ctx.desired, Side::Desired, n, ctx.policy);
+    let restarted: Vec<Member> = chunk
+        .iter()
+        .filter(|i| matches!(i, Item::Restart(_)))
+        .map(of_old)
+        .collect();
+    let retired: Vec<Member> = chunk
+        .iter()
+        .filter(|i| !matches!(i, Item::Restart(_)))
+        .map(of_old)
+        .collect();
+    let news: Vec<Member> = chunk
+        .iter()
+        .filter_map(|i| {
+            let m = of_new(i.successor()?);
+            Some(if matches!(i, Item::Replace { .. }) {
+                m.fresh()
+            } else {
+                m
+            })
+        })
+        .collect();
+    for item in chunk {
+        b.note_instance(&item.predecessor().id);
+    }
+    let olds: Vec<Member> = restarted.iter().chain(&retired).cloned().collect();
+    let mut forward = ctx.leave(&olds);
+    forward.extend(ctx.stop(&restarted, false));
+    forward.extend(ctx.stop(&retired, true));
+    forward.extend(ctx.start(&news));
+    forward.extend(ctx.join(&news));
+    b.push(forward);
+
+    let replaced: BTreeSet<&str> = chunk
+        .iter()
+        .filter(|i| matches!(i, Item::Replace { .. }))
+        .filter_map(|i| i.successor().map(|n| n.id.as_str()))
+        .collect();
+    let (news_retired, news_restarted): (Vec<Member>, Vec<Member>) = news
+        .iter()
+        .cloned()
+        .partition(|m| replaced.contains(m.id.as_str()));
+    let mut undo = ctx.leave(&news);
+    undo.extend(ctx.stop(&news_restarted, false));
+    undo.extend(ctx.stop(&news_retired, true));
+    if diff.unit_changed {
+        let hosts: BTreeSet<&str> = chunk
+            .iter()
+            .map(|i| i.predecessor().host.as_str())
+            .collect();
+        for host in hosts {
+            undo.extend(ctx.install_units(host, Side::Current));
+        }
+    }
+    let olds_back: Vec<Member> = restarted
+        .iter()
+        .cloned()
+        .chain(retired.iter().cloned().map(Member::fresh))
+        .collect();
+    undo.extend(ctx.start(&olds_back));
+    undo.extend(ctx.join(&olds_back));
+    b.rollback(undo);
+    b.close();
+}
+
+/// Removed and surge instances leave the proxy, drain, stop and are disabled.
+fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[Member], b: &mut Builder) {
+    let current = ctx.layout(Side::Current);
+    let removed: Vec<Member> = work
+        .removed
+        .iter()
+        .map(|i| Member::of(current, Side::Current, i, ctx.policy))
+        .collect();
+    let leaving: Vec<Member> = removed.iter().chain(surge).cloned().collect();
+    if leaving.is_empty() {
+        return;
+    }
+    b.open(WaveKind::ScaleIn);
+    for m in &leaving {
+        b.note_instance(&m.id);
+    }
+    let mut forward = ctx.leave(&leaving);
+    forward.extend(ctx.stop(&leaving, true));
+    b.push(forward);
+    let back: Vec<Member> = removed.into_iter().map(Member::fresh).collect();
+    let mut undo = ctx.start(&back);
+    undo.extend(ctx.join(&back));
+    b.rollback(undo);
+    b.close();
+}
+
+/// Hosts left without instances lose their unit template and target.
+fn cleanup_wave(ctx: &Ctx, diff: &Diff, b: &mut Builder) {
+    b.open(WaveKind::Cleanup);
+    for host in &diff.emptied_hosts {
+        b.push(ctx.remove_units(host));
+        b.rollback(ctx.install_units(host, Side::Current));
+    }
+    b.close();
+}
+
+/// The rendered proxy configuration replaces the edited one: validated, then reloaded.
+fn proxy_wave(ctx: &Ctx, needed: bool, b: &mut Builder) {
+    if !needed || ctx.proxy.is_none() {
+        return;
+    }
+    b.open(WaveKind::Proxy);
+    b.push(ctx.install_proxy(Side::Desired));
+    if let Some(current) = ctx.current {
+        b.rollback(proxy_rollback(ctx, current));
+    }
+    b.close();
+}
+
+/// The previous proxy settings with the present membership: the current render, with the
+/// instances that are gone taken out and the new ones put in, then validated and reloaded.
+fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
+    let install = ctx.install_proxy(Side::Current);
+    let Some((write, reload)) = install.split_first() else {
+        return Vec::new();
+    };
+    let ids =
+        |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.id.clone()).collect() };
+    let (before, after) = (ids(current), ids(ctx.desired));
+    let members = |l: &Layout, side: Side, keep: &dyn Fn(&str) -> bool| -> Vec<Member> {
+        l.instances
+            .iter()
+            .filter(|i| keep(&i.id))
+            .map(|i| Member::of(l, side, i, ctx.policy))
+            .collect()
+    };
+    let gone = members(current, Side::Current, &|id| !after.contains(id));
+    let new = members(ctx.desired, Side::Desired, &|id| !before.contains(id));
+    let mut ops = vec![write.clone()];
+    let edits = |ops: &mut Vec<super::builder::Op>, ms: &[Member], add: bool| {
+        for m in ms {
+            let (machine, action) = match (&ctx.proxy, add) {
+                (Some((_, machine)), true) => (
+                    machine.clone(),
+                    Action::ProxyAdd {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                ),
+                (Some((_, machine)), false) => (
+                    machine.clone(),
+                    Action::ProxyRemove {
+                        instance: m.id.clone(),
+                        upstream: m.upstream.clone(),
+                        server: m.server.clone(),
+                    },
+                ),
+                (None, _) => continue,
+            };
+            let verb = if add { "keep" } else { "leave out" };
+            ops.push((
+                machine,
+                action,
+                format!("{verb} {}: membership stays as it is now", m.id),
+            ));
+        }
+    };
+    edits(&mut ops, &gone, false);
+    edits(&mut ops, &new, true);
+    ops.extend(reload.iter().cloned());
+    ops
+}
+
+fn summarize(
+    ctx: &Ctx,
+    diff: &Diff,
+    work: &Work,
+    budget: &Resolved,
+    restart_waves: usize,
+    b: &Builder,
+) -> Summary {
+    let before = ctx.current.map_or(0, |c| c.instances.len());
+    let after = ctx.desired.instances.len();
+    let (estimated, worst) = b
+        .steps
+        .iter()
+        .map(|s| step_seconds(&s.action))
+        .fold((0, 0), |(e, w), (a, c)| (e + a, w + c));
+    Summary {
+        changes: changes(ctx, diff, work),
+        from_version: ctx.current.map(|c| c.topology.rocketchat.version.clone()),
+        to_version: ctx.desired.topology.rocketchat.version.clone(),
+        instances_before: before,
+        instances_after: after,
+        instances_to_restart: work.items.len(),
+        max_unavailable: budget.max_unavailable,
+        max_surge: budget.surge.len(),
+        parallelism: budget.parallelism(),
+        restart_waves,
+        min_serving: min_serving(before, after, budget.max_unavailable),
+        waves: b.waves.clone(),
+        estimated_seconds: estimated,
+        worst_case_seconds: worst,
+    }
+}
+
+/// The floor the simulator enforces: the smaller side's capacity minus max_unavailable.
+pub(crate) fn min_serving(before: usize, after: usize, max_unavailable: usize) -> usize {
+    before.min(after).saturating_sub(max_unavailable)
+}
+
+fn changes(ctx: &Ctx, diff: &Diff, work: &Work) -> Vec<&'static str> {
+    let Some(current) = ctx.current else {
+        return vec!["install"];
+    };
+    let mut out = Vec::new();
+    if diff.version_changed {
+        let up = current.rocketchat_version() < ctx.desired.rocketchat_version();
+        out.push(if up { "upgrade" } else { "downgrade" });
+    }
+    let env_changed = diff.restart.iter().any(|k| k.current.env != k.desired.env);
+    if env_changed || diff.unit_changed {
+        out.push("config");
+    }
+    let moved = work.items.iter().any(|i| matches!(i, Item::Replace { .. }))
+        || diff
+            .added
+            .iter()
+            .any(|a| diff.removed.iter().any(|r| r.host == a.host));
+    if moved {
+        out.push("port_move");
+    }
+    if diff.added.len() > diff.removed.len() {
+        out.push("scale_out");
+    }
+    if diff.removed.len() > diff.added.len() {
+        out.push("scale_in");
+    }
+    if current.topology.proxy != ctx.desired.topology.proxy {
+        out.push("proxy");
+    }
+    out
+}

@@ -1,0 +1,730 @@
+//! The simulator: runs a plan's steps on a model of units, env files, unit templates, proxy
+//! membership (pending and live) and versions, and checks the rollout's promises at every step.
+
+use super::action::{Action, FileSource, Side, Step};
+use super::budget;
+use super::diff::{fingerprint, Diff};
+use super::items;
+use super::planner::min_serving;
+use super::policy::Policy;
+use super::Plan;
+use crate::layout::{Instance, Layout};
+use crate::paths;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+
+/// Which promise a step broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationKind {
+    /// Fewer instances serving and in the proxy than the current capacity minus max_unavailable.
+    Capacity,
+    /// The proxy routes to an instance that is stopped, unhealthy or not yet started.
+    RoutesToUnready,
+    /// Two running instances share a host and port (HTTP or TCP_PORT).
+    PortClash,
+    /// A unit started without its env file (or with one written for another port).
+    MissingEnvFile,
+    /// A unit started before systemd loaded its template, or with the other side's template.
+    UnitNotLoaded,
+    /// An instance started before the replica set was initiated.
+    MongoNotReady,
+    /// Several Rocket.Chat versions run outside a rolling upgrade.
+    MixedVersions,
+    /// A step refers to something that does not exist (an unknown instance or rendered file).
+    Inconsistent,
+    /// The end state differs from the desired layout.
+    EndState,
+}
+
+/// A broken promise: the step (0 = after the last step), what broke and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("step {step}: {message}")]
+pub struct Violation {
+    pub step: u32,
+    pub kind: ViolationKind,
+    pub message: String,
+}
+
+/// What the model looked like after one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Frame {
+    pub step: u32,
+    /// Instances healthy and routed to by the proxy (or healthy, without a proxy).
+    pub serving: usize,
+    /// Instances whose unit runs.
+    pub running: usize,
+}
+
+/// The run of a plan: one frame per step, and the floor it kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub floor: usize,
+    pub lowest_serving: usize,
+    pub frames: Vec<Frame>,
+}
+
+impl fmt::Display for Timeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} steps, serving never below {} (floor {})",
+            self.frames.len(),
+            self.lowest_serving,
+            self.floor
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct EnvFile {
+    side: Side,
+    port: u16,
+    tcp: u32,
+    fingerprint: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Running {
+    healthy: bool,
+    tcp: u32,
+    fingerprint: u64,
+    version: String,
+}
+
+struct World<'a> {
+    current: Option<&'a Layout>,
+    desired: &'a Layout,
+    has_proxy: bool,
+    mongo_ready: bool,
+    unit_differs: bool,
+    version_changed: bool,
+    env: HashMap<(String, u16), EnvFile>,
+    written_units: HashMap<String, Side>,
+    loaded_units: HashMap<String, Side>,
+    mongod_conf: HashSet<String>,
+    mongod_running: HashSet<String>,
+    running: BTreeMap<String, Running>,
+    enabled: BTreeSet<String>,
+    pending: BTreeSet<String>,
+    live: BTreeSet<String>,
+    serving: usize,
+    /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
+    versions: BTreeMap<String, usize>,
+}
+
+impl Plan {
+    /// Runs the plan on a model of the deployment and checks, after every step: capacity,
+    /// proxy routing, port uniqueness, env files, unit templates, replica set readiness and
+    /// versions; at the end, that the deployment equals `desired`.
+    pub fn simulate(
+        &self,
+        current: Option<&Layout>,
+        desired: &Layout,
+        policy: &Policy,
+    ) -> Result<Timeline, Violation> {
+        let floor = floor(current, desired, policy)?;
+        let mut world = World::new(current, desired);
+        let mut timeline = Timeline::new(floor, world.serving);
+        run(&self.steps, &mut world, &mut timeline)?;
+        world
+            .end_state()
+            .map_err(|m| violation(0, ViolationKind::EndState, m))?;
+        Ok(timeline)
+    }
+
+    /// Runs the plan up to the end of `wave`, then that wave's rollback, with the same checks
+    /// after every step; at the end, every instance the wave touched is back as `current` has it
+    /// (running, healthy, with its old version and environment, in the proxy) or gone if it was
+    /// new.
+    pub fn simulate_rollback(
+        &self,
+        current: &Layout,
+        desired: &Layout,
+        policy: &Policy,
+        wave: u32,
+    ) -> Result<Timeline, Violation> {
+        let Some(summary) = self.summary.waves.iter().find(|w| w.wave == wave) else {
+            return Err(violation(
+                0,
+                ViolationKind::Inconsistent,
+                format!("the plan has no wave {wave}"),
+            ));
+        };
+        let floor = floor(Some(current), desired, policy)?;
+        let mut world = World::new(Some(current), desired);
+        let mut timeline = Timeline::new(floor, world.serving);
+        let forward: Vec<Step> = self
+            .steps
+            .iter()
+            .filter(|s| s.wave <= wave)
+            .cloned()
+            .collect();
+        run(&forward, &mut world, &mut timeline)?;
+        run(&summary.rollback, &mut world, &mut timeline)?;
+        world
+            .restored(&summary.instances)
+            .map_err(|m| violation(0, ViolationKind::EndState, m))?;
+        Ok(timeline)
+    }
+}
+
+impl Timeline {
+    fn new(floor: usize, serving: usize) -> Timeline {
+        Timeline {
+            floor,
+            lowest_serving: serving,
+            frames: Vec::new(),
+        }
+    }
+}
+
+/// Applies `steps`, checking the floor and versions after each.
+fn run(steps: &[Step], world: &mut World, timeline: &mut Timeline) -> Result<(), Violation> {
+    let floor = timeline.floor;
+    for step in steps {
+        world
+            .apply(step)
+            .map_err(|(kind, message)| violation(step.id, kind, message))?;
+        if world.serving < floor {
+            return Err(violation(
+                step.id,
+                ViolationKind::Capacity,
+                format!(
+                    "{} instance(s) serving, below the floor of {floor} (current capacity minus max_unavailable)",
+                    world.serving
+                ),
+            ));
+        }
+        world
+            .versions_ok()
+            .map_err(|m| violation(step.id, ViolationKind::MixedVersions, m))?;
+        timeline.lowest_serving = timeline.lowest_serving.min(world.serving);
+        timeline.frames.push(Frame {
+            step: step.id,
+            serving: world.serving,
+            running: world.running.len(),
+        });
+    }
+    Ok(())
+}
+
+fn violation(step: u32, kind: ViolationKind, message: String) -> Violation {
+    Violation {
+        step,
+        kind,
+        message,
+    }
+}
+
+/// The serving floor for this change and policy, resolved as the planner resolves it.
+fn floor(current: Option<&Layout>, desired: &Layout, policy: &Policy) -> Result<usize, Violation> {
+    let diff = Diff::between(current, desired);
+    let budget = items::work(&diff, current, policy.order)
+        .map_err(|e| e.to_string())
+        .and_then(|w| {
+            budget::resolve(policy, current, desired, w.items.len()).map_err(|e| e.to_string())
+        })
+        .map_err(|m| violation(0, ViolationKind::Inconsistent, m))?;
+    let before = current.map_or(0, |c| c.instances.len());
+    Ok(min_serving(
+        before,
+        desired.instances.len(),
+        budget.max_unavailable,
+    ))
+}
+
+type StepResult = Result<(), (ViolationKind, String)>;
+
+fn fail<T>(kind: ViolationKind, message: String) -> Result<T, (ViolationKind, String)> {
+    Err((kind, message))
+}
+
+impl<'a> World<'a> {
+    /// The deployment as `current` describes it: every instance running, healthy, in the proxy.
+    fn new(current: Option<&'a Layout>, desired: &'a Layout) -> World<'a> {
+        let unit_differs = current.is_some_and(|c| {
+            let (a, b) = (&c.topology.rocketchat, &desired.topology.rocketchat);
+            (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
+                != (&b.bundle, &b.node, &b.user, &b.group, &b.uploads_path)
+        });
+        let mut w = World {
+            current,
+            desired,
+            has_proxy: desired.topology.proxy.is_some(),
+            mongo_ready: current.is_some(),
+            unit_differs,
+            version_changed: current.is_some_and(|c| {
+                c.topology.rocketchat.version != desired.topology.rocketchat.version
+            }),
+            env: HashMap::new(),
+            written_units: HashMap::new(),
+            loaded_units: HashMap::new(),
+            mongod_conf: HashSet::new(),
+            mongod_running: HashSet::new(),
+            running: BTreeMap::new(),
+            enabled: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            live: BTreeSet::new(),
+            serving: 0,
+            versions: BTreeMap::new(),
+        };
+        if let Some(c) = current {
+            for i in &c.instances {
+                w.env.insert(
+                    (i.host.clone(), i.port),
+                    EnvFile {
+                        side: Side::Current,
+                        port: i.port,
+                        tcp: i.tcp_port,
+                        fingerprint: fingerprint(c, i),
+                    },
+                );
+                w.written_units.insert(i.host.clone(), Side::Current);
+                w.loaded_units.insert(i.host.clone(), Side::Current);
+                w.running.insert(
+                    i.id.clone(),
+                    Running {
+                        healthy: true,
+                        tcp: i.tcp_port,
+                        fingerprint: fingerprint(c, i),
+                        version: c.topology.rocketchat.version.clone(),
+                    },
+                );
+                w.enabled.insert(i.id.clone());
+                if w.has_proxy {
+                    w.pending.insert(i.id.clone());
+                    w.live.insert(i.id.clone());
+                }
+            }
+            w.serving = c.instances.len();
+            w.versions
+                .insert(c.topology.rocketchat.version.clone(), c.instances.len());
+        }
+        w
+    }
+
+    fn layout(&self, side: Side) -> &'a Layout {
+        match side {
+            Side::Current => self.current.unwrap_or(self.desired),
+            Side::Desired => self.desired,
+        }
+    }
+
+    fn apply(&mut self, step: &Step) -> StepResult {
+        let host = step.host.as_str();
+        match &step.action {
+            Action::WriteFile { path, source, .. } => self.write(host, path, source),
+            Action::RemoveFile { path, .. } => {
+                self.remove(host, path);
+                Ok(())
+            }
+            Action::DaemonReload => {
+                match self.written_units.get(host) {
+                    Some(side) => self.loaded_units.insert(host.to_string(), *side),
+                    None => self.loaded_units.remove(host),
+                };
+                Ok(())
+            }
+            Action::EnableUnit { unit, .. } => {
+                if let Some(port) = instance_port(unit) {
+                    self.enabled.insert(format!("{host}:{port}"));
+                }
+                Ok(())
+            }
+            Action::DisableUnit { unit, .. } => {
+                if let Some(port) = instance_port(unit) {
+                    self.enabled.remove(&format!("{host}:{port}"));
+                }
+                Ok(())
+            }
+            Action::StartUnit { unit, .. } => self.start(host, unit),
+            Action::StopUnit { unit, .. } => self.stop(host, unit),
+            Action::WaitHealthy { instance, .. } => match self.running.get_mut(instance) {
+                Some(r) => {
+                    // Without a proxy, a healthy instance serves; with one, only after a reload.
+                    if !r.healthy && !self.has_proxy {
+                        self.serving += 1;
+                    }
+                    r.healthy = true;
+                    Ok(())
+                }
+                None => fail(
+                    ViolationKind::Inconsistent,
+                    format!("waits for {instance}, which is not running"),
+                ),
+            },
+            Action::ProxyAdd { instance, .. } => {
+                self.pending.insert(instance.clone());
+                Ok(())
+            }
+            Action::ProxyRemove { instance, .. } => {
+                self.pending.remove(instance);
+                Ok(())
+            }
+            Action::ProxyReload => self.reload(),
+            Action::MongoInitiate { .. } => {
+                let members = &self.desired.topology.mongo.members;
+                let missing: Vec<&str> = members
+                    .iter()
+                    .map(|m| m.hostname())
+                    .filter(|h| !self.mongod_running.contains(*h))
+                    .collect();
+                if !missing.is_empty() {
+                    return fail(
+                        ViolationKind::MongoNotReady,
+                        format!("rs.initiate before mongod runs on {missing:?}"),
+                    );
+                }
+                self.mongo_ready = true;
+                Ok(())
+            }
+            Action::ProxyValidate | Action::WaitDrained { .. } | Action::Gate { .. } => Ok(()),
+        }
+    }
+
+    fn write(&mut self, host: &str, path: &str, source: &FileSource) -> StepResult {
+        if path == paths::UNIT_TEMPLATE {
+            self.written_units.insert(host.to_string(), source.side);
+        } else if path == paths::MONGOD_CONF {
+            self.mongod_conf.insert(host.to_string());
+        } else if let Some(port) = env_port(path) {
+            let file = self.env_file(source)?;
+            self.env.insert((host.to_string(), port), file);
+        } else if self.is_proxy_config(path) {
+            self.pending = self
+                .layout(source.side)
+                .instances
+                .iter()
+                .map(|i| i.id.clone())
+                .collect();
+        }
+        Ok(())
+    }
+
+    fn is_proxy_config(&self, path: &str) -> bool {
+        self.desired
+            .topology
+            .proxy
+            .as_ref()
+            .is_some_and(|p| paths::proxy_config(p.kind) == path)
+    }
+
+    /// The env file a source installs: the instance of that side it was rendered for, with
+    /// the overrides applied.
+    fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
+        let layout = self.layout(source.side);
+        let instance = rendered_instance(layout, &source.rendered).ok_or((
+            ViolationKind::Inconsistent,
+            format!("no instance renders {}", source.rendered),
+        ))?;
+        let mut file = EnvFile {
+            side: source.side,
+            port: instance.port,
+            tcp: instance.tcp_port,
+            fingerprint: fingerprint(layout, instance),
+        };
+        for o in &source.overrides {
+            match o.name.as_str() {
+                "PORT" => file.port = o.value.parse().unwrap_or(0),
+                "TCP_PORT" => file.tcp = o.value.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        Ok(file)
+    }
+
+    fn remove(&mut self, host: &str, path: &str) {
+        if path == paths::UNIT_TEMPLATE {
+            self.written_units.remove(host);
+        } else if let Some(port) = env_port(path) {
+            self.env.remove(&(host.to_string(), port));
+        }
+    }
+
+    fn start(&mut self, host: &str, unit: &str) -> StepResult {
+        if unit == paths::MONGOD_UNIT {
+            if !self.mongod_conf.contains(host) {
+                return fail(
+                    ViolationKind::MissingEnvFile,
+                    format!("mongod starts on {host} without {}", paths::MONGOD_CONF),
+                );
+            }
+            self.mongod_running.insert(host.to_string());
+            return Ok(());
+        }
+        let Some(port) = instance_port(unit) else {
+            return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
+        };
+        let id = format!("{host}:{port}");
+        let Some(env) = self.env.get(&(host.to_string(), port)).cloned() else {
+            return fail(
+                ViolationKind::MissingEnvFile,
+                format!("{id} starts without {}", paths::env_file(port)),
+            );
+        };
+        if env.port != port {
+            return fail(
+                ViolationKind::MissingEnvFile,
+                format!("{id} starts with an env file that sets PORT={}", env.port),
+            );
+        }
+        match self.loaded_units.get(host) {
+            None => {
+                return fail(
+                    ViolationKind::UnitNotLoaded,
+                    format!("{id} starts before systemd loaded {}", paths::UNIT_TEMPLATE),
+                )
+            }
+            Some(side) if self.unit_differs && *side != env.side => {
+                return fail(
+                    ViolationKind::UnitNotLoaded,
+                    format!(
+                        "{id} starts with the {side:?} unit template but the {:?} env file",
+                        env.side
+                    ),
+                )
+            }
+            Some(_) => {}
+        }
+        if !self.mongo_ready {
+            return fail(
+                ViolationKind::MongoNotReady,
+                format!("{id} starts before the replica set is initiated"),
+            );
+        }
+        if self.running.contains_key(&id) {
+            return fail(ViolationKind::PortClash, format!("{id} is already running"));
+        }
+        let prefix = format!("{host}:");
+        if env.tcp != 0 {
+            let clash = self
+                .running
+                .iter()
+                .find(|(other, r)| other.starts_with(&prefix) && r.tcp == env.tcp);
+            if let Some((other, _)) = clash {
+                return fail(
+                    ViolationKind::PortClash,
+                    format!("{id} takes TCP_PORT {} while {other} holds it", env.tcp),
+                );
+            }
+        }
+        let version = self.layout(env.side).topology.rocketchat.version.clone();
+        *self.versions.entry(version.clone()).or_default() += 1;
+        self.running.insert(
+            id,
+            Running {
+                healthy: false,
+                tcp: env.tcp,
+                fingerprint: env.fingerprint,
+                version,
+            },
+        );
+        Ok(())
+    }
+
+    fn stop(&mut self, host: &str, unit: &str) -> StepResult {
+        if unit == paths::MONGOD_UNIT {
+            self.mongod_running.remove(host);
+            return Ok(());
+        }
+        let Some(port) = instance_port(unit) else {
+            return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
+        };
+        let id = format!("{host}:{port}");
+        if self.live.contains(&id) {
+            return fail(
+                ViolationKind::RoutesToUnready,
+                format!("{id} stops while the proxy still routes to it"),
+            );
+        }
+        if let Some(gone) = self.running.remove(&id) {
+            if gone.healthy && !self.has_proxy {
+                self.serving -= 1;
+            }
+            if let Some(n) = self.versions.get_mut(&gone.version) {
+                *n -= 1;
+                if *n == 0 {
+                    self.versions.remove(&gone.version);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn reload(&mut self) -> StepResult {
+        for id in &self.pending {
+            match self.running.get(id) {
+                Some(r) if r.healthy => {}
+                Some(_) => {
+                    return fail(
+                        ViolationKind::RoutesToUnready,
+                        format!("the proxy routes to {id} before it is healthy"),
+                    )
+                }
+                None => {
+                    return fail(
+                        ViolationKind::RoutesToUnready,
+                        format!("the proxy routes to {id}, which is not running"),
+                    )
+                }
+            }
+        }
+        self.live = self.pending.clone();
+        self.recount();
+        Ok(())
+    }
+
+    /// Serving instances behind the proxy: the live set, which a reload only accepts when every
+    /// member is healthy and a stop refuses to break.
+    fn recount(&mut self) {
+        self.serving = self.live.len();
+    }
+
+    fn versions_ok(&self) -> Result<(), String> {
+        if self.version_changed {
+            return Ok(());
+        }
+        if self.versions.len() > 1 {
+            let versions: Vec<&String> = self.versions.keys().collect();
+            return Err(format!(
+                "versions {versions:?} run side by side outside a rolling upgrade"
+            ));
+        }
+        Ok(())
+    }
+
+    fn end_state(&self) -> Result<(), String> {
+        let wanted: BTreeSet<String> = self
+            .desired
+            .instances
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        let running: BTreeSet<String> = self.running.keys().cloned().collect();
+        if running != wanted {
+            return Err(format!(
+                "running {:?}, desired {:?}",
+                running.difference(&wanted).collect::<Vec<_>>(),
+                wanted.difference(&running).collect::<Vec<_>>()
+            ));
+        }
+        for i in &self.desired.instances {
+            self.instance_matches(i)?;
+        }
+        if self.enabled != wanted {
+            return Err(format!(
+                "enabled units {:?} differ from the desired instances",
+                self.enabled
+            ));
+        }
+        let env_files: BTreeSet<(String, u16)> = self.env.keys().cloned().collect();
+        let wanted_env: BTreeSet<(String, u16)> = self
+            .desired
+            .instances
+            .iter()
+            .map(|i| (i.host.clone(), i.port))
+            .collect();
+        if env_files != wanted_env {
+            return Err(format!(
+                "env files left over: {:?}",
+                env_files.difference(&wanted_env).collect::<Vec<_>>()
+            ));
+        }
+        if self.has_proxy && (self.live != wanted || self.pending != wanted) {
+            return Err(format!(
+                "the proxy routes to {:?}, desired {:?}",
+                self.live, wanted
+            ));
+        }
+        let hosts: BTreeSet<&str> = self
+            .desired
+            .instances
+            .iter()
+            .map(|i| i.host.as_str())
+            .collect();
+        for (host, side) in &self.loaded_units {
+            if !hosts.contains(host.as_str()) {
+                return Err(format!("{host} keeps a unit template but runs no instance"));
+            }
+            if self.unit_differs && *side != Side::Desired {
+                return Err(format!("{host} still loads the old unit template"));
+            }
+        }
+        Ok(())
+    }
+
+    /// After a wave's rollback: its instances run as `current` has them, or are gone if new.
+    fn restored(&self, ids: &[String]) -> Result<(), String> {
+        let current = self.current.unwrap_or(self.desired);
+        for id in ids {
+            match current.instance(id) {
+                Some(i) => {
+                    let want = fingerprint(current, i);
+                    match self.running.get(id) {
+                        Some(r) if r.healthy && r.fingerprint == want => {}
+                        _ => {
+                            return Err(format!(
+                                "{id} is not back on its previous version and environment"
+                            ))
+                        }
+                    }
+                    if self.has_proxy && !self.live.contains(id) {
+                        return Err(format!("{id} is not back in the proxy"));
+                    }
+                }
+                None if self.running.contains_key(id) => {
+                    return Err(format!("{id} still runs after the rollback"))
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn instance_matches(&self, i: &Instance) -> Result<(), String> {
+        let want = fingerprint(self.desired, i);
+        match self.running.get(&i.id) {
+            Some(r) if r.healthy && r.fingerprint == want => {}
+            Some(r) if !r.healthy => return Err(format!("{} is not healthy", i.id)),
+            _ => {
+                return Err(format!(
+                    "{} does not run the desired version and environment",
+                    i.id
+                ))
+            }
+        }
+        match self.env.get(&(i.host.clone(), i.port)) {
+            Some(f) if f.fingerprint == want => Ok(()),
+            _ => Err(format!("the env file of {} is not the desired one", i.id)),
+        }
+    }
+}
+
+/// `rocketchat@3001.service` -> 3001.
+fn instance_port(unit: &str) -> Option<u16> {
+    unit.strip_prefix("rocketchat@")?
+        .strip_suffix(".service")?
+        .parse()
+        .ok()
+}
+
+/// `/etc/rocketchat/3001.env` -> 3001.
+fn env_port(path: &str) -> Option<u16> {
+    path.strip_prefix(paths::ENV_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".env")?
+        .parse()
+        .ok()
+}
+
+/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`.
+fn rendered_instance<'l>(layout: &'l Layout, rendered: &str) -> Option<&'l Instance> {
+    let (host, path) = rendered.split_once('/')?;
+    let port = env_port(&format!("/{path}"))?;
+    layout
+        .instances
+        .iter()
+        .find(|i| i.host == host && i.port == port)
+}

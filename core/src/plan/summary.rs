@@ -1,0 +1,87 @@
+//! What a plan does, in figures: the change, the budget it used, its waves (each with the steps
+//! that undo it) and how long it should take.
+
+use super::action::{Action, Step};
+use serde::Serialize;
+
+/// What kind of work a wave does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaveKind {
+    /// Fresh install: mongod on every member, then `rs.initiate` once.
+    ReplicaSet,
+    /// Unit templates written and loaded (running instances are not touched).
+    Prepare,
+    /// New instances start, become healthy, then join the proxy.
+    ScaleOut,
+    /// Temporary instances on spare ports join the proxy so capacity never drops.
+    SurgeUp,
+    /// The first instances restarted, followed by a gate.
+    Canary,
+    /// Instances leave the proxy, drain, restart (or move) and rejoin once healthy.
+    Rolling,
+    /// Removed and surge instances leave the proxy, drain and stop.
+    ScaleIn,
+    /// Unit templates of hosts left without instances are removed.
+    Cleanup,
+    /// The proxy configuration is installed, validated and reloaded.
+    Proxy,
+}
+
+/// One wave: its number, kind, the instances it takes out of or puts into service, and the
+/// steps that restore the state before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaveSummary {
+    pub wave: u32,
+    pub kind: WaveKind,
+    pub instances: Vec<String>,
+    pub rollback: Vec<Step>,
+}
+
+/// The plan in figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// `install`, `upgrade`, `config`, `scale_out`, `scale_in`, `port_move`, `proxy`, or empty
+    /// when nothing changes.
+    pub changes: Vec<&'static str>,
+    pub from_version: Option<String>,
+    pub to_version: String,
+    pub instances_before: usize,
+    pub instances_after: usize,
+    /// Instances that go out of service once (restart, move or early retirement).
+    pub instances_to_restart: usize,
+    pub max_unavailable: usize,
+    pub max_surge: usize,
+    /// Instances restarted at once: max_unavailable + surge instances.
+    pub parallelism: usize,
+    /// Waves that take instances out of service (canary + rolling).
+    pub restart_waves: usize,
+    /// Serving instances never drop below this.
+    pub min_serving: usize,
+    pub waves: Vec<WaveSummary>,
+    /// Expected duration, assuming instances start in a typical time and gates pass at once.
+    pub estimated_seconds: u64,
+    /// Duration if every health check takes its full deadline.
+    pub worst_case_seconds: u64,
+}
+
+/// Seconds a Rocket.Chat instance typically needs to become healthy.
+const TYPICAL_START_SECONDS: u64 = 45;
+
+/// (typical, worst case) seconds for one step.
+pub(crate) fn step_seconds(action: &Action) -> (u64, u64) {
+    match action {
+        Action::WaitHealthy {
+            deadline_seconds,
+            min_healthy_seconds,
+            ..
+        } => {
+            let min = u64::from(*min_healthy_seconds);
+            let deadline = u64::from(*deadline_seconds);
+            (TYPICAL_START_SECONDS.min(deadline) + min, deadline + min)
+        }
+        Action::WaitDrained { seconds } => (u64::from(*seconds), u64::from(*seconds)),
+        Action::Gate { .. } => (0, 0),
+        _ => (1, 1),
+    }
+}

@@ -1,0 +1,443 @@
+//! One test per change type on the example topologies: the plan exists, simulates, and its key
+//! steps come in the order that keeps the service up.
+
+mod plan_support;
+
+use plan_support::*;
+use rocketchat_topology::model::{Affinity, ProxyKind};
+use rocketchat_topology::plan::{Action, Budget, Policy, WaveKind};
+use rocketchat_topology::{plan, Layout};
+
+fn upgrade_of(t: &rocketchat_topology::Topology, version: &str) -> rocketchat_topology::Topology {
+    let mut next = t.clone();
+    next.rocketchat.version = version.into();
+    next
+}
+
+#[test]
+fn fresh_install_sets_up_the_replica_set_then_instances_then_the_proxy() {
+    let desired = layout(&howto());
+    let plan = plan(None, &desired, &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["install"]);
+    assert_eq!(plan.summary.restart_waves, 0);
+    let mongod = pos(
+        &plan,
+        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/mongod.conf"),
+    );
+    let initiate = at(&plan, "mongo_initiate", None);
+    let first_start = at(&plan, "start_unit", Some("app1:3000"));
+    let env = at(&plan, "write_file", Some("app1:3000"));
+    let proxy_conf = pos(
+        &plan,
+        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/nginx/conf.d/rocketchat.conf"),
+    );
+    let last_healthy = plan
+        .steps
+        .iter()
+        .rposition(|s| s.action.kind() == "wait_healthy")
+        .unwrap();
+    assert!(mongod < initiate && initiate < env && env < first_start);
+    assert!(last_healthy < proxy_conf && proxy_conf < at(&plan, "proxy_reload", None));
+    assert_eq!(count(&plan, "mongo_initiate"), 1);
+    assert_eq!(
+        count(&plan, "start_unit"),
+        3 + 1,
+        "three instances and mongod"
+    );
+    let kinds: Vec<WaveKind> = plan.summary.waves.iter().map(|w| w.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            WaveKind::ReplicaSet,
+            WaveKind::Prepare,
+            WaveKind::ScaleOut,
+            WaveKind::Proxy
+        ]
+    );
+}
+
+#[test]
+fn upgrade_rolls_one_instance_at_a_time_through_drain_and_health() {
+    let current = layout(&howto());
+    let desired = layout(&upgrade_of(&howto(), "7.11.0"));
+    let plan = plan(Some(&current), &desired, &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["upgrade"]);
+    assert_eq!(plan.summary.restart_waves, 3);
+    assert_eq!(plan.summary.min_serving, 2);
+    for id in ["app1:3000", "app1:3001", "app1:3002"] {
+        let remove = at(&plan, "proxy_remove", Some(id));
+        let stop = at(&plan, "stop_unit", Some(id));
+        let start = at(&plan, "start_unit", Some(id));
+        let healthy = at(&plan, "wait_healthy", Some(id));
+        let add = at(&plan, "proxy_add", Some(id));
+        assert!(
+            remove < stop && stop < start && start < healthy && healthy < add,
+            "{id}"
+        );
+        let drained = plan.steps[remove..stop]
+            .iter()
+            .any(|s| matches!(s.action, Action::WaitDrained { seconds: 30 }));
+        assert!(drained, "{id} is drained before it stops");
+    }
+    // The new release's health endpoint (7.11 has /readyz).
+    let url = plan.steps.iter().find_map(|s| match &s.action {
+        Action::WaitHealthy { url, .. } => Some(url.clone()),
+        _ => None,
+    });
+    assert_eq!(url.as_deref(), Some("http://127.0.0.1:3000/readyz"));
+    let timeline = plan
+        .simulate(Some(&current), &desired, &Policy::default())
+        .unwrap();
+    assert_eq!(timeline.lowest_serving, 2);
+    // Every rolling wave can be undone: its rollback restarts the instance from the current files.
+    for wave in plan
+        .summary
+        .waves
+        .iter()
+        .filter(|w| w.kind == WaveKind::Rolling)
+    {
+        assert!(wave.rollback.iter().any(|s| matches!(
+            &s.action,
+            Action::WriteFile { source, .. } if source.side == rocketchat_topology::plan::Side::Current
+        )));
+    }
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let current = layout(&howto());
+    let desired = layout(&upgrade_of(&howto(), "7.11.0"));
+    let json = plan(Some(&current), &desired, &Policy::default())
+        .unwrap()
+        .to_json();
+    let top: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["steps", "summary"]);
+    let step = &json["steps"][0];
+    let keys: Vec<&String> = step.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["action", "description", "host", "id", "wave"]);
+    assert_eq!(step["action"]["kind"], "proxy_remove");
+    assert_eq!(step["action"]["instance"], "app1:3000");
+    assert_eq!(step["id"], 1);
+    let text = json.to_string();
+    assert!(!text.contains("MONGO_URL"), "plans carry no env contents");
+}
+
+#[test]
+fn plans_never_carry_secrets() {
+    let mut t = howto();
+    t.mongo.url = "mongodb://rc:hunter2-secret@localhost:27017/rocketchat?replicaSet=rs0".into();
+    let mut next = upgrade_of(&t, "7.11.0");
+    next.rocketchat.env.insert(
+        "OVERWRITE_SETTING_SMTP_Password".into(),
+        "smtp-secret-9".into(),
+    );
+    let plan = plan(Some(&layout(&t)), &layout(&next), &Policy::default()).unwrap();
+    let everything = format!("{}{}", plan.to_json(), plan.to_text());
+    assert!(!everything.contains("hunter2-secret") && !everything.contains("smtp-secret-9"));
+}
+
+#[test]
+fn config_change_restarts_every_instance_rolling() {
+    let current = howto();
+    let mut next = howto();
+    next.rocketchat.env.insert(
+        "OVERWRITE_SETTING_Show_Setup_Wizard".into(),
+        "completed".into(),
+    );
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["config"]);
+    assert_eq!(plan.summary.instances_to_restart, 3);
+    assert_eq!(plan.summary.restart_waves, 3);
+}
+
+#[test]
+fn proxy_only_change_reloads_without_restarting_anything() {
+    let current = howto();
+    let mut next = howto();
+    next.proxy.as_mut().unwrap().affinity = Affinity::IpHash;
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["proxy"]);
+    let kinds: Vec<&str> = plan.steps.iter().map(|s| s.action.kind()).collect();
+    assert_eq!(kinds, ["write_file", "proxy_validate", "proxy_reload"]);
+}
+
+#[test]
+fn scale_out_joins_the_proxy_only_once_healthy() {
+    let current = multi(&[2, 2], &[4, 4], ProxyKind::Haproxy);
+    let mut next = current.clone();
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(3);
+    next.hosts.push(host(2, 2, 4));
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["scale_out"]);
+    assert!(!has(&plan, "stop_unit"));
+    for id in ["app1:3002", "app3:3000", "app3:3001"] {
+        assert!(at(&plan, "start_unit", Some(id)) < at(&plan, "wait_healthy", Some(id)));
+        assert!(at(&plan, "wait_healthy", Some(id)) < at(&plan, "proxy_add", Some(id)));
+    }
+    // The new host gets its unit template before its first instance starts.
+    let unit = pos(
+        &plan,
+        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/systemd/system/rocketchat@.service"),
+    );
+    assert!(unit < at(&plan, "start_unit", Some("app3:3000")));
+    assert_eq!(plan.steps[unit].host, "app3");
+}
+
+#[test]
+fn scale_in_drains_then_stops_disables_and_removes() {
+    let current = multi(&[3, 2], &[4, 4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(2);
+    next.hosts.truncate(1);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    assert_eq!(plan.summary.changes, ["scale_in"]);
+    for id in ["app1:3002", "app2:3000", "app2:3001"] {
+        let remove = at(&plan, "proxy_remove", Some(id));
+        let reload = remove
+            + plan.steps[remove..]
+                .iter()
+                .position(|s| s.action.kind() == "proxy_reload")
+                .unwrap();
+        let drained = at(&plan, "wait_drained", None);
+        let stop = at(&plan, "stop_unit", Some(id));
+        assert!(reload < drained && drained < stop, "{id}");
+        assert!(stop < at(&plan, "disable_unit", Some(id)));
+        assert!(stop < at(&plan, "remove_file", Some(id)));
+    }
+    // app2 runs nothing any more: its unit template goes.
+    assert!(plan.steps.iter().any(|s| s.host == "app2"
+        && matches!(&s.action, Action::RemoveFile { path, .. } if path.ends_with("rocketchat@.service"))));
+}
+
+#[test]
+fn port_move_without_fixed_tcp_ports_starts_the_new_instance_first() {
+    let mut current = multi(&[2], &[4], ProxyKind::Nginx);
+    current.rocketchat.tcp_base_port = None;
+    let mut next = current.clone();
+    next.hosts[0].base_port = 3100;
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    assert!(plan.summary.changes.contains(&"port_move"));
+    let start_new = at(&plan, "start_unit", Some("app1:3100"));
+    let add_new = at(&plan, "proxy_add", Some("app1:3100"));
+    let remove_old = at(&plan, "proxy_remove", Some("app1:3000"));
+    let stop_old = at(&plan, "stop_unit", Some("app1:3000"));
+    assert!(start_new < add_new && add_new < remove_old && remove_old < stop_old);
+    assert_eq!(plan.summary.restart_waves, 0);
+}
+
+#[test]
+fn port_move_with_fixed_tcp_ports_frees_the_tcp_port_first() {
+    let current = multi(&[2], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.hosts[0].base_port = 3100;
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3100 takes TCP_PORT 4000 from app1:3000, so the old one stops first, one at a time.
+    assert_eq!(plan.summary.instances_to_restart, 2);
+    assert_eq!(plan.summary.restart_waves, 2);
+    let stop_old = at(&plan, "stop_unit", Some("app1:3000"));
+    let start_new = at(&plan, "start_unit", Some("app1:3100"));
+    assert!(at(&plan, "proxy_remove", Some("app1:3000")) < stop_old);
+    assert!(stop_old < start_new && start_new < at(&plan, "proxy_add", Some("app1:3100")));
+}
+
+#[test]
+fn surge_keeps_full_capacity_during_an_upgrade() {
+    let current = multi(&[2, 2], &[3, 3], ProxyKind::Haproxy);
+    let next = upgrade_of(&current, "7.11.0");
+    let policy = Policy {
+        max_unavailable: Budget::Count(0),
+        max_surge: Budget::Count(1),
+        ..Policy::default()
+    };
+    let (c, d) = (layout(&current), layout(&next));
+    let plan = plan(Some(&c), &d, &policy).unwrap();
+    assert_eq!(plan.summary.max_surge, 1);
+    assert_eq!(plan.summary.restart_waves, 4);
+    assert_eq!(plan.summary.waves[0].kind, WaveKind::SurgeUp);
+    assert_eq!(plan.summary.waves[0].instances, ["app1:3002"]);
+    let timeline = plan.simulate(Some(&c), &d, &policy).unwrap();
+    assert_eq!(
+        timeline.lowest_serving, 4,
+        "capacity never drops below the current 4"
+    );
+    // The surge instance copies a rendered env file with its own PORT, and leaves at the end.
+    let surge_env = plan.steps.iter().find_map(|s| match &s.action {
+        Action::WriteFile {
+            source,
+            instance: Some(i),
+            ..
+        } if i == "app1:3002" => Some(source.clone()),
+        _ => None,
+    });
+    assert_eq!(surge_env.unwrap().overrides[0].value, "3002");
+    assert!(at(&plan, "stop_unit", Some("app1:3002")) > at(&plan, "proxy_add", Some("app2:3001")));
+}
+
+#[test]
+fn percentages_widen_waves_and_spread_them_over_hosts() {
+    let current = multi(&[4, 4], &[4, 4], ProxyKind::Nginx);
+    let next = upgrade_of(&current, "7.11.0");
+    let policy = Policy {
+        max_unavailable: Budget::Percent(25),
+        ..Policy::default()
+    };
+    let plan = plan(Some(&layout(&current)), &layout(&next), &policy).unwrap();
+    assert_eq!(plan.summary.parallelism, 2);
+    assert_eq!(plan.summary.restart_waves, 4);
+    let first = &plan.summary.waves[0];
+    assert_eq!(first.instances, ["app1:3000", "app2:3000"], "one per host");
+}
+
+#[test]
+fn canary_comes_first_and_is_gated() {
+    let current = multi(&[2, 2], &[4, 4], ProxyKind::Nginx);
+    let next = upgrade_of(&current, "7.11.0");
+    let policy = Policy {
+        canary: 1,
+        ..Policy::default()
+    };
+    let plan = plan(Some(&layout(&current)), &layout(&next), &policy).unwrap();
+    assert_eq!(plan.summary.waves[0].kind, WaveKind::Canary);
+    let gate = at(&plan, "gate", None);
+    assert!(at(&plan, "proxy_add", Some("app1:3000")) < gate);
+    assert!(gate < at(&plan, "proxy_remove", Some("app2:3000")));
+}
+
+#[test]
+fn nothing_to_do_gives_an_empty_plan() {
+    let t = layout(&howto());
+    let plan = plan(Some(&t), &t, &Policy::default()).unwrap();
+    assert!(plan.steps.is_empty());
+    assert!(plan.summary.changes.is_empty());
+}
+
+#[test]
+fn policies_load_from_json_like_the_bindings_pass_them() {
+    let policy: Policy = serde_json::from_str(
+        r#"{"max_unavailable": "50%", "max_surge": 1, "canary": 1,
+            "health": {"path": "/health", "deadline_seconds": 120}, "drain_delay_seconds": 5,
+            "order": "by_host"}"#,
+    )
+    .unwrap();
+    let current = multi(&[2, 2], &[4, 4], ProxyKind::Apache);
+    let next = upgrade_of(&current, "7.11.0");
+    let plan = plan(Some(&layout(&current)), &layout(&next), &policy).unwrap();
+    assert!(plan.steps.iter().any(|s| matches!(&s.action,
+        Action::WaitHealthy { url, deadline_seconds: 120, .. } if url.ends_with("/health"))));
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::WaitDrained { seconds: 5 })));
+}
+
+#[test]
+fn layouts_resolve_the_same_way_for_plans_and_checks() {
+    // The planner refuses layouts the checker rejects, so a plan's desired side is always valid.
+    let t = howto();
+    let l = Layout::resolve(&t);
+    assert_eq!(rocketchat_topology::check(&l).errors(), 0);
+}
+
+#[test]
+fn shifting_tcp_ports_restarts_the_holder_of_each_port_first() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(4001);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3000 takes 4001 from app1:3001, which takes 4002 from app1:3002.
+    let order: Vec<&str> = plan
+        .summary
+        .waves
+        .iter()
+        .flat_map(|w| w.instances.iter().map(String::as_str))
+        .collect();
+    assert_eq!(order, ["app1:3002", "app1:3001", "app1:3000"]);
+}
+
+#[test]
+fn scaling_in_while_shifting_tcp_ports_retires_the_holder_early() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(4001);
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(2);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3001 needs 4002, held by app1:3002, which is leaving anyway: it goes first.
+    assert!(
+        at(&plan, "remove_file", Some("app1:3002")) < at(&plan, "start_unit", Some("app1:3001"))
+    );
+    assert_eq!(plan.summary.instances_to_restart, 3);
+}
+
+#[test]
+fn swapping_tcp_ports_is_refused_with_a_way_out() {
+    let current = multi(&[2], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.hosts[0].ports = Some(vec![3001, 3000]);
+    let err = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap_err();
+    assert!(
+        matches!(err, rocketchat_topology::PlanError::PortCycle { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("two rollouts"));
+}
+
+#[test]
+fn every_wave_of_every_sample_rolls_back_cleanly() {
+    let upgrade = |t: &rocketchat_topology::Topology| upgrade_of(t, "7.11.0");
+    let mut samples = vec![(howto(), upgrade(&howto()), Policy::default())];
+    for kind in [ProxyKind::Nginx, ProxyKind::Apache, ProxyKind::Haproxy] {
+        let current = multi(&[2, 3], &[4, 4], kind);
+        let mut next = upgrade(&current);
+        next.rocketchat.bundle = "/opt/rocket.chat/7.11.0/bundle".into();
+        next.hosts[0].instances = rocketchat_topology::model::Instances::Count(3);
+        next.hosts[1].base_port = 3100;
+        next.hosts.push(host(2, 1, 2));
+        let policy = Policy {
+            max_surge: Budget::Count(1),
+            canary: 1,
+            ..Policy::default()
+        };
+        samples.push((current, next, policy));
+    }
+    let mut scale_in = multi(&[3, 2], &[4, 4], ProxyKind::Nginx);
+    let before = scale_in.clone();
+    scale_in.hosts.truncate(1);
+    samples.push((before, scale_in, Policy::default()));
+    for (current, next, policy) in samples {
+        let (c, d) = (layout(&current), layout(&next));
+        let plan = plan(Some(&c), &d, &policy).unwrap();
+        for wave in &plan.summary.waves {
+            // Only a scale-in of surge instances alone has nothing to restore.
+            let surge_only = wave.kind == WaveKind::ScaleIn
+                && wave.instances.iter().all(|i| c.instance(i).is_none());
+            assert!(
+                surge_only || !wave.rollback.is_empty(),
+                "wave {} has a rollback",
+                wave.wave
+            );
+            plan.simulate_rollback(&c, &d, &policy, wave.wave)
+                .unwrap_or_else(|v| {
+                    panic!(
+                        "rollback of wave {} ({:?}): {v}\n{}",
+                        wave.wave,
+                        wave.kind,
+                        plan.to_text()
+                    )
+                });
+        }
+    }
+}
+
+#[test]
+fn an_instance_that_needs_a_restarting_instances_tcp_port_starts_after_it() {
+    let current = multi(&[3], &[4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.tcp_base_port = Some(3997);
+    next.hosts[0].instances = rocketchat_topology::model::Instances::Count(4);
+    let plan = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap();
+    // app1:3003 takes TCP_PORT 4000, which app1:3000 holds until its restart.
+    assert!(
+        at(&plan, "start_unit", Some("app1:3000")) < at(&plan, "start_unit", Some("app1:3003"))
+    );
+    assert_eq!(plan.summary.waves.last().unwrap().kind, WaveKind::Proxy);
+}

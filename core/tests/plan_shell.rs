@@ -1,0 +1,366 @@
+//! The shell output: every script of every sample plan passes `bash -n` and shellcheck with no
+//! finding, and the proxy helpers edit real configurations that the real nginx, HAProxy and
+//! Apache accept.
+
+mod plan_support;
+
+use plan_support::*;
+use rocketchat_topology::model::{Instances, ProxyKind, Topology};
+use rocketchat_topology::plan::format_shell::helper;
+use rocketchat_topology::plan::{Budget, CommandSet, Policy, ShellOptions, ShellScript};
+use rocketchat_topology::{plan, Layout};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Whether `tool` runs; when it does not, the test fails with the fix unless validators may be
+/// missing (RCTOPO_ALLOW_MISSING_VALIDATORS=1), in which case it is skipped with a note.
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("RCTOPO_ALLOW_MISSING_VALIDATORS").as_deref() == Ok("1"),
+            "`{tool}` is not installed: run scripts/setup.sh (or set RCTOPO_ALLOW_MISSING_VALIDATORS=1 to skip)"
+        );
+        eprintln!("note: `{tool}` missing, validation skipped");
+    }
+    found
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rctopo-plan-shell-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Writes `scripts` and runs `bash -n` and shellcheck on each.
+fn validate(label: &str, scripts: &[ShellScript]) {
+    assert!(!scripts.is_empty());
+    let dir = scratch(label);
+    let shellcheck = have("shellcheck");
+    for script in scripts {
+        assert!(script.text.starts_with("#!/usr/bin/env bash\n"));
+        assert!(
+            script.text.contains("\nset -euo pipefail\n"),
+            "{}",
+            script.name
+        );
+        let path = dir.join(&script.name);
+        std::fs::write(&path, &script.text).unwrap();
+        let (ok, out) = run(Command::new("bash").arg("-n").arg(&path));
+        assert!(
+            ok,
+            "{label}/{}: bash -n: {out}\n{}",
+            script.name, script.text
+        );
+        if shellcheck {
+            let (ok, out) = run(Command::new("shellcheck").arg(&path));
+            assert!(
+                ok && out.is_empty(),
+                "{label}/{}: shellcheck:\n{out}",
+                script.name
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn samples() -> Vec<(&'static str, Option<Topology>, Topology, Policy)> {
+    let upgrade = |t: &Topology| {
+        let mut n = t.clone();
+        n.rocketchat.version = "7.11.0".into();
+        n
+    };
+    let mut out = vec![
+        ("install", None, howto(), Policy::default()),
+        (
+            "upgrade",
+            Some(howto()),
+            upgrade(&howto()),
+            Policy::default(),
+        ),
+    ];
+    for kind in [ProxyKind::Nginx, ProxyKind::Apache, ProxyKind::Haproxy] {
+        let current = multi(&[2, 3], &[4, 4], kind);
+        let mut next = upgrade(&current);
+        next.hosts[0].instances = Instances::Count(3);
+        next.hosts[1].base_port = 3100;
+        next.hosts.push(host(2, 1, 2));
+        let policy = Policy {
+            max_surge: Budget::Count(1),
+            canary: 1,
+            ..Policy::default()
+        };
+        out.push(("mixed", Some(current.clone()), next, policy));
+        out.push(("fresh", None, current, Policy::default()));
+    }
+    out
+}
+
+#[test]
+fn every_script_passes_bash_and_shellcheck() {
+    for (n, (label, current, desired, policy)) in samples().into_iter().enumerate() {
+        let (c, d) = (
+            current.as_ref().map(Layout::resolve),
+            Layout::resolve(&desired),
+        );
+        let plan = plan(c.as_ref(), &d, &policy).unwrap();
+        for ssh in [false, true] {
+            let options = ShellOptions {
+                ssh,
+                commands: CommandSet::default(),
+            };
+            let scripts = plan.to_shell(&d, &options);
+            if current.is_some() {
+                assert!(
+                    scripts.iter().any(|s| s.rollback),
+                    "{label}: rollback scripts"
+                );
+            }
+            validate(&format!("{n}-{label}-{ssh}"), &scripts);
+        }
+    }
+}
+
+#[test]
+fn ssh_output_is_one_script_and_local_output_one_per_machine_in_turn() {
+    let current = multi(&[2, 2], &[4, 4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.version = "7.11.0".into();
+    let (c, d) = (Layout::resolve(&current), Layout::resolve(&next));
+    let plan = plan(Some(&c), &d, &Policy::default()).unwrap();
+    let ssh = plan.to_shell(
+        &d,
+        &ShellOptions {
+            ssh: true,
+            ..Default::default()
+        },
+    );
+    let forward: Vec<&ShellScript> = ssh.iter().filter(|s| !s.rollback).collect();
+    assert_eq!(forward.len(), 1);
+    assert_eq!(forward[0].name, "plan.sh");
+    assert!(forward[0]
+        .text
+        .contains("rct_on app1 'systemctl stop rocketchat@3000.service'"));
+    let local = plan.to_shell(&d, &ShellOptions::default());
+    let names: Vec<&str> = local
+        .iter()
+        .filter(|s| !s.rollback)
+        .map(|s| s.name.as_str())
+        .take(3)
+        .collect();
+    assert_eq!(names, ["01-proxy.sh", "02-app1.sh", "03-proxy.sh"]);
+}
+
+#[test]
+fn the_health_poll_fails_the_script_when_an_instance_never_answers() {
+    if !have("curl") {
+        return;
+    }
+    let dir = scratch("health");
+    let script = format!(
+        "set -euo pipefail\n{}\nrct_wait_healthy http://127.0.0.1:9/readyz 2 1 0\necho reached\n",
+        helper("rct_wait_healthy").unwrap()
+    );
+    let path = dir.join("poll.sh");
+    std::fs::write(&path, script).unwrap();
+    let (ok, out) = run(Command::new("bash").arg(&path));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("not healthy after 2 s") && !out.contains("reached"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_command_set_drives_another_supervisor() {
+    let commands: CommandSet =
+        toml::from_str("start_unit = \"pm2 start {unit}\"\nstop_unit = \"pm2 stop {unit}\"\n")
+            .unwrap();
+    let mut next = howto();
+    next.rocketchat.version = "7.11.0".into();
+    let (c, d) = (Layout::resolve(&howto()), Layout::resolve(&next));
+    let plan = plan(Some(&c), &d, &Policy::default()).unwrap();
+    let scripts = plan.to_shell(
+        &d,
+        &ShellOptions {
+            ssh: false,
+            commands,
+        },
+    );
+    assert!(scripts[0].text.contains("pm2 stop rocketchat@3000.service"));
+    assert!(!scripts[0].text.contains("systemctl stop"));
+    validate("pm2", &scripts);
+}
+
+/// Runs helpers `names` and then `calls` in bash.
+fn helpers_run(names: &[&str], calls: &str) {
+    let mut text = String::from("set -euo pipefail\n");
+    for n in names {
+        text.push_str(helper(n).unwrap());
+        text.push('\n');
+    }
+    text.push_str(calls);
+    let (ok, out) = run(Command::new("bash").arg("-c").arg(&text));
+    assert!(ok, "{out}\n{text}");
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
+    let dir = scratch("nginx");
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pid {0}/nginx.pid;\nerror_log {0}/error.log;\nevents {{}}\nhttp {{\n  access_log off;\n  upstream rocketchat {{\n    ip_hash;\n    server 127.0.0.1:3000;\n    server 127.0.0.1:3001 max_fails=3;\n    server 127.0.0.1:30010;\n  }}\n  server {{\n    listen 127.0.0.1:18080;\n    location / {{ proxy_pass http://rocketchat; }}\n  }}\n}}\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let c = conf.display();
+    let h = ["rct_re", "rct_nginx_down", "rct_nginx_up"];
+    helpers_run(&h, &format!("rct_nginx_down {c} 127.0.0.1:3001; rct_nginx_down {c} 127.0.0.1:3001; rct_nginx_down {c} 127.0.0.1:3000"));
+    let text = read(&conf);
+    assert!(
+        text.contains("server 127.0.0.1:3001 max_fails=3 down;\n"),
+        "{text}"
+    );
+    assert!(text.contains("server 127.0.0.1:3000 down;\n"), "{text}");
+    assert!(
+        text.contains("server 127.0.0.1:30010;\n"),
+        "a longer port is another server: {text}"
+    );
+    let nginx_ok = |label: &str| {
+        if have("nginx") {
+            let (ok, out) = run(Command::new("nginx")
+                .arg("-t")
+                .arg("-q")
+                .arg("-p")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&conf)
+                .arg("-e")
+                .arg(dir.join("error.log")));
+            assert!(ok, "{label}: nginx -t: {out}\n{}", read(&conf));
+        }
+    };
+    nginx_ok("after down");
+    helpers_run(&h, &format!("rct_nginx_up {c} rocketchat 127.0.0.1:3001; rct_nginx_up {c} rocketchat 127.0.0.1:3002"));
+    let text = read(&conf);
+    assert!(
+        text.contains("server 127.0.0.1:3001 max_fails=3;\n"),
+        "{text}"
+    );
+    assert!(text.contains("    server 127.0.0.1:3002;\n"), "{text}");
+    assert!(text.contains("server 127.0.0.1:3000 down;\n"), "{text}");
+    nginx_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn haproxy_helpers_disable_and_enable_servers_in_a_config_haproxy_accepts() {
+    let dir = scratch("haproxy");
+    let conf = dir.join("haproxy.cfg");
+    std::fs::write(
+        &conf,
+        "defaults\n  mode http\n  timeout connect 5s\n  timeout client 1h\n  timeout server 1h\n\nfrontend www\n  bind 127.0.0.1:18081\n  default_backend rocketchat\n\nbackend rocketchat\n  balance roundrobin\n  cookie SERVERID insert indirect nocache\n  server app1_3000 10.0.0.10:3000 check cookie app1_3000\n  server app1_3001 10.0.0.10:3001 check cookie app1_3001\n",
+    )
+    .unwrap();
+    let c = conf.display();
+    let sock = dir.join("admin.sock");
+    let s = sock.display();
+    let h = ["rct_re", "rct_haproxy_down", "rct_haproxy_up"];
+    helpers_run(&h, &format!("rct_haproxy_down {c} rocketchat app1_3000 {s}; rct_haproxy_down {c} rocketchat app1_3000 {s}"));
+    let text = read(&conf);
+    assert!(
+        text.contains("server app1_3000 10.0.0.10:3000 check cookie app1_3000 disabled\n"),
+        "{text}"
+    );
+    let haproxy_ok = |label: &str| {
+        if have("haproxy") {
+            let (ok, out) = run(Command::new("haproxy")
+                .arg("-c")
+                .arg("-q")
+                .arg("-f")
+                .arg(&conf));
+            assert!(ok, "{label}: haproxy -c: {out}\n{}", read(&conf));
+        }
+    };
+    haproxy_ok("after down");
+    helpers_run(&h, &format!("rct_haproxy_up {c} rocketchat app1_3000 10.0.0.10:3000; rct_haproxy_up {c} rocketchat app2_3000 10.0.0.11:3000"));
+    let text = read(&conf);
+    assert!(
+        text.contains("server app1_3000 10.0.0.10:3000 check cookie app1_3000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    server app2_3000 10.0.0.11:3000 check\n"),
+        "{text}"
+    );
+    haproxy_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
+    let dir = scratch("apache");
+    let conf = dir.join("apache.conf");
+    let modules = "/usr/lib/apache2/modules";
+    std::fs::write(
+        &conf,
+        format!(
+            "ServerRoot {d}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\nListen 127.0.0.1:18082\nLoadModule mpm_event_module {m}/mod_mpm_event.so\nLoadModule authz_core_module {m}/mod_authz_core.so\nLoadModule slotmem_shm_module {m}/mod_slotmem_shm.so\nLoadModule proxy_module {m}/mod_proxy.so\nLoadModule proxy_http_module {m}/mod_proxy_http.so\nLoadModule proxy_balancer_module {m}/mod_proxy_balancer.so\nLoadModule lbmethod_byrequests_module {m}/mod_lbmethod_byrequests.so\n<Proxy \"balancer://rocketchat\">\n    BalancerMember http://10.0.0.10:3000 route=app1_3000\n    BalancerMember http://10.0.0.10:3001 route=app1_3001\n</Proxy>\nProxyPass / balancer://rocketchat/\n",
+            d = dir.display(),
+            m = modules
+        ),
+    )
+    .unwrap();
+    let c = conf.display();
+    let h = ["rct_re", "rct_apache_down", "rct_apache_up"];
+    helpers_run(
+        &h,
+        &format!("rct_apache_down {c} 10.0.0.10:3000; rct_apache_down {c} 10.0.0.10:3000"),
+    );
+    let text = read(&conf);
+    assert!(
+        text.contains("BalancerMember http://10.0.0.10:3000 route=app1_3000 status=+D\n"),
+        "{text}"
+    );
+    let apache_ok = |label: &str| {
+        if have("apache2") && Path::new(modules).exists() {
+            let (ok, out) = run(Command::new("apache2").arg("-t").arg("-f").arg(&conf));
+            assert!(ok, "{label}: apache2 -t: {out}\n{}", read(&conf));
+        }
+    };
+    apache_ok("after down");
+    helpers_run(&h, &format!("rct_apache_up {c} rocketchat 10.0.0.10:3000 app1_3000; rct_apache_up {c} rocketchat 10.0.0.11:3000 app2_3000"));
+    let text = read(&conf);
+    assert!(
+        text.contains("BalancerMember http://10.0.0.10:3000 route=app1_3000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    BalancerMember http://10.0.0.11:3000 route=app2_3000\n"),
+        "{text}"
+    );
+    apache_ok("after up");
+    let _ = std::fs::remove_dir_all(&dir);
+}
