@@ -5,6 +5,7 @@
 mod diagnostic;
 mod errors;
 mod guard;
+mod plan;
 mod rendered;
 mod topology;
 
@@ -21,6 +22,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<topology::Topology>()?;
     m.add_class::<diagnostic::Diagnostic>()?;
     m.add_class::<rendered::RenderedFile>()?;
+    m.add_class::<plan::Plan>()?;
+    m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
     Ok(())
 }

@@ -27,6 +27,12 @@ def main(path: str) -> int:
     for f in topology.render("systemd") if not error_codes(topology) else []:
         mode: int = f.mode
         print(f.host, f.path, oct(mode))
+    rollout: rct.Plan = rct.plan(None, topology, max_unavailable="25%")
+    for wave in rollout.waves:
+        step: rct.PlanStep = wave[0]
+        print(step["wave"], step["action"]["kind"])
+    scripts: list[rct.ShellScript] = rollout.to_shell(ssh=True)
+    print(len(scripts))
     return 1 if report["errors"] else 0
 
 

@@ -15,11 +15,13 @@ from ._native import (
     Diagnostic,
     InternalError,
     MongoUrlError,
+    Plan,
     PlanError,
     RenderedFile,
     Topology,
     TopologyError,
     __version__,
+    plan,
 )
 
 if TYPE_CHECKING:
@@ -32,8 +34,10 @@ if TYPE_CHECKING:
         Instance as Instance,
         Layout as Layout,
         LocationDict as LocationDict,
+        PlanStep as PlanStep,
         Report as Report,
         Severity as Severity,
+        ShellScript as ShellScript,
         Target as Target,
     )
 
@@ -41,9 +45,11 @@ __all__ = [
     "Diagnostic",
     "InternalError",
     "MongoUrlError",
+    "Plan",
     "PlanError",
     "RenderedFile",
     "Topology",
     "TopologyError",
     "__version__",
+    "plan",
 ]
