@@ -36,6 +36,8 @@ enum Command {
     Render(cmd::render::Args),
     /// Plan a zero-downtime rollout (the built-in example's upgrade when no file is given).
     Plan(cmd::plan::Args),
+    /// Check a MONGO_URL (and MONGO_OPLOG_URL) the way Rocket.Chat's driver reads it.
+    MongoUrl(cmd::mongo_url::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cmd::rules::run(args),
         Command::Render(args) => cmd::render::run(args),
         Command::Plan(args) => cmd::plan::run(args),
+        Command::MongoUrl(args) => cmd::mongo_url::run(args),
     };
     ExitCode::from(code)
 }

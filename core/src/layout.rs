@@ -146,6 +146,15 @@ fn is_secret_name(name: &str) -> bool {
         && !matches!(upper.as_str(), "ROOT_URL")
 }
 
+/// A Mongo URL as an environment value: secret when it carries a password (or when it cannot be
+/// parsed, so nothing that might be one is shown).
+fn mongo_url_value(url: &str) -> EnvValue {
+    match crate::mongo_url::MongoUrl::parse(url) {
+        Ok(parsed) if !parsed.has_secret() => EnvValue::Plain(url.to_string()),
+        _ => EnvValue::Secret(Secret::new(url)),
+    }
+}
+
 impl Layout {
     /// Resolves every host into instances. Never fails: what cannot be resolved (a port out of
     /// range, a duplicate port) is left out here and reported by the checker against the file.
@@ -245,15 +254,9 @@ fn instance(
     let plain = |s: String| EnvValue::Plain(s);
     push("PORT", plain(port.to_string()));
     push("ROOT_URL", plain(t.site.root_url.clone()));
-    push(
-        "MONGO_URL",
-        EnvValue::Secret(Secret::new(t.mongo.url.clone())),
-    );
+    push("MONGO_URL", mongo_url_value(&t.mongo.url));
     if let Some(oplog) = &t.mongo.oplog_url {
-        push(
-            "MONGO_OPLOG_URL",
-            EnvValue::Secret(Secret::new(oplog.clone())),
-        );
+        push("MONGO_OPLOG_URL", mongo_url_value(oplog));
     }
     if let Some(address) = &host.address {
         push("INSTANCE_IP", plain(address.clone()));

@@ -1,5 +1,6 @@
 pub mod check;
 pub mod init;
+pub mod mongo_url;
 pub mod plan;
 pub mod render;
 pub mod rules;

@@ -14,6 +14,7 @@ mod topology;
 mod versions;
 
 pub use context::{Context, Emit};
+pub use mongo::{url_diagnostics, UrlContext, UrlField};
 
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::layout::Layout;

@@ -81,6 +81,12 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
     if desired.instances.is_empty() {
         return Err(PlanError::RemovesEveryInstance);
     }
+    // The specific refusals first: they say what to do (upgrade MongoDB first, ...), where the
+    // check's first error would only restate the symptom.
+    for layout in current.into_iter().chain([desired]) {
+        refuse_unsafe_names(layout)?;
+    }
+    refuse_versions(current, desired)?;
     let report = crate::check(desired);
     if report.has_errors() {
         let first = report
@@ -94,13 +100,10 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
             first,
         });
     }
-    for layout in current.into_iter().chain([desired]) {
-        refuse_unsafe_names(layout)?;
-    }
     if let Some(current) = current {
         diff::refuse_unplannable(current, desired)?;
     }
-    refuse_versions(current, desired)
+    Ok(())
 }
 
 /// Host names and addresses end up in ssh commands, file names and proxy configuration edits;

@@ -1,4 +1,160 @@
-//! Rules of this family are added with their issue; the registry already includes the family.
-use super::Rule;
+//! M rules: MONGO_URL and MONGO_OPLOG_URL. Each rule reads a [`UrlContext`], which comes either
+//! from a topology (paths `mongo.url`, `mongo.oplog_url`) or from bare URLs (`rctopo mongo-url`,
+//! paths `MONGO_URL`, `MONGO_OPLOG_URL`), so both front ends apply the same rules.
+use super::{Context, Emit, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::Topology;
+use crate::mongo_url::{MongoUrl, MongoUrlError};
+use crate::version::Version;
 
-pub(super) const RULES: &[&Rule] = &[];
+mod direct_connection;
+mod host_not_member;
+mod invalid;
+mod localhost_multi_host;
+mod no_database;
+mod no_replica_set;
+mod oplog_auth_source;
+mod oplog_legacy;
+mod oplog_mismatch;
+mod oplog_missing;
+mod oplog_not_local;
+mod read_preference;
+mod replica_set_digit;
+mod replica_set_mismatch;
+
+/// One rule over URLs.
+type UrlCheck = fn(&UrlContext, &mut Emit);
+
+const URL_RULES: &[(&Rule, UrlCheck)] = &[
+    (&invalid::RULE, invalid::check_urls),
+    (&no_database::RULE, no_database::check_urls),
+    (&no_replica_set::RULE, no_replica_set::check_urls),
+    (&replica_set_digit::RULE, replica_set_digit::check_urls),
+    (&direct_connection::RULE, direct_connection::check_urls),
+    (&read_preference::RULE, read_preference::check_urls),
+    (
+        &localhost_multi_host::RULE,
+        localhost_multi_host::check_urls,
+    ),
+    (
+        &replica_set_mismatch::RULE,
+        replica_set_mismatch::check_urls,
+    ),
+    (&host_not_member::RULE, host_not_member::check_urls),
+    (&oplog_not_local::RULE, oplog_not_local::check_urls),
+    (&oplog_auth_source::RULE, oplog_auth_source::check_urls),
+    (&oplog_mismatch::RULE, oplog_mismatch::check_urls),
+    (&oplog_legacy::RULE, oplog_legacy::check_urls),
+    (&oplog_missing::RULE, oplog_missing::check_urls),
+];
+
+pub(super) const RULES: &[&Rule] = &[
+    &invalid::RULE,
+    &no_database::RULE,
+    &no_replica_set::RULE,
+    &replica_set_digit::RULE,
+    &direct_connection::RULE,
+    &read_preference::RULE,
+    &localhost_multi_host::RULE,
+    &replica_set_mismatch::RULE,
+    &host_not_member::RULE,
+    &oplog_not_local::RULE,
+    &oplog_auth_source::RULE,
+    &oplog_mismatch::RULE,
+    &oplog_legacy::RULE,
+    &oplog_missing::RULE,
+];
+
+/// A URL to check: where it sits (a field path or a variable name) and how it parsed.
+pub struct UrlField {
+    pub path: String,
+    pub parsed: Result<MongoUrl, MongoUrlError>,
+}
+
+impl UrlField {
+    pub fn new(path: impl Into<String>, text: &str) -> Self {
+        UrlField {
+            path: path.into(),
+            parsed: MongoUrl::parse(text),
+        }
+    }
+
+    /// The URL when the driver accepts it.
+    pub fn url(&self) -> Option<&MongoUrl> {
+        self.parsed.as_ref().ok()
+    }
+}
+
+/// What the M rules read.
+pub struct UrlContext<'a> {
+    pub url: UrlField,
+    pub oplog: Option<UrlField>,
+    pub rocketchat_version: Option<Version>,
+    /// The deployment, when the URLs come from a topology file.
+    pub topology: Option<&'a Topology>,
+    /// Number of application hosts; `None` when unknown (bare URLs).
+    pub app_hosts: Option<usize>,
+    /// Number of Rocket.Chat instances; `None` when unknown (bare URLs: the tool is for
+    /// multi-instance deployments, so rules that depend on it assume several).
+    pub instances: Option<usize>,
+}
+
+impl<'a> UrlContext<'a> {
+    /// The URLs of a topology, at their field paths.
+    pub fn from_topology(ctx: &Context<'a>) -> Self {
+        let mongo = &ctx.topology.mongo;
+        UrlContext {
+            url: UrlField::new("mongo.url", &mongo.url),
+            oplog: mongo
+                .oplog_url
+                .as_deref()
+                .map(|o| UrlField::new("mongo.oplog_url", o)),
+            rocketchat_version: ctx.rocketchat_version,
+            topology: Some(ctx.topology),
+            app_hosts: Some(ctx.topology.hosts.len()),
+            instances: Some(ctx.instance_count()),
+        }
+    }
+
+    /// Bare URLs, named as the environment variables Rocket.Chat reads.
+    pub fn from_urls(url: &str, oplog: Option<&str>, version: Option<Version>) -> Self {
+        UrlContext {
+            url: UrlField::new("MONGO_URL", url),
+            oplog: oplog.map(|o| UrlField::new("MONGO_OPLOG_URL", o)),
+            rocketchat_version: version,
+            topology: None,
+            app_hosts: None,
+            instances: None,
+        }
+    }
+
+    /// Both URLs that parsed, with their paths.
+    pub fn parsed(&self) -> impl Iterator<Item = (&str, &MongoUrl)> {
+        std::iter::once(&self.url)
+            .chain(self.oplog.as_ref())
+            .filter_map(|f| f.url().map(|u| (f.path.as_str(), u)))
+    }
+
+    pub fn rocketchat_below(&self, major: u32, minor: u32) -> bool {
+        self.rocketchat_version
+            .is_some_and(|v| v < Version::new(major, minor, 0))
+    }
+}
+
+/// Adapts a URL rule to the topology checker.
+fn on_topology(ctx: &Context, emit: &mut Emit, check: UrlCheck) {
+    check(&UrlContext::from_topology(ctx), emit);
+}
+
+/// Runs every M rule over `ctx`.
+pub fn url_diagnostics(ctx: &UrlContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (rule, check) in URL_RULES {
+        let mut emit = Emit::new(rule, &mut out);
+        check(ctx, &mut emit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod testing;

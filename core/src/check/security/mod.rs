@@ -4,6 +4,7 @@
 //! fields that break it. Rendering refuses a layout with errors, so these rules are what keeps
 //! hostile input out of nginx, Apache, HAProxy, systemd, YAML and JavaScript files.
 
+mod plaintext_password;
 pub(crate) mod syntax;
 mod unsafe_account;
 mod unsafe_address;
@@ -20,6 +21,7 @@ use crate::model::Topology;
 use std::collections::BTreeMap;
 
 pub(super) const RULES: &[&Rule] = &[
+    &plaintext_password::RULE,
     &unsafe_server_name::RULE,
     &unsafe_path::RULE,
     &unsafe_account::RULE,

@@ -1,0 +1,65 @@
+//! M011 oplog-credentials-without-auth-source: with credentials and no authSource the driver
+//! authenticates against the path's database, `local`, where no user lives; the oplog reader
+//! fails to log in. Users usually live in `admin` (reference: Oplog and change streams).
+use super::UrlContext;
+use crate::check::{Emit, Rule};
+use crate::diagnostic::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "M011",
+    name: "oplog-credentials-without-auth-source",
+    severity: Severity::Error,
+    summary:
+        "MONGO_OPLOG_URL has credentials but no authSource, so it authenticates against `local`.",
+    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+};
+
+pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+    let Some(field) = &u.oplog else { return };
+    let Some(url) = field.url() else { return };
+    if url.username.is_some() && url.auth_source().is_none() && url.auth_mechanism.is_none() {
+        emit.report(
+            field.path.clone(),
+            format!(
+                "MONGO_OPLOG_URL has credentials but no authSource: the driver authenticates against `{}`, where the user does not exist",
+                url.effective_auth_db()
+            ),
+            "add `authSource=admin` (the database the user was created in)",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::mongo::testing::*;
+
+    #[test]
+    fn triggers_on_credentials_without_auth_source() {
+        let d = url_codes(
+            GOOD,
+            Some("mongodb://oplog:pw@db1/local?replicaSet=rs0"),
+            "3.0.0",
+            "M011",
+        );
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].message.contains("pw@"));
+    }
+
+    #[test]
+    fn quiet_with_auth_source_or_no_credentials() {
+        assert!(url_codes(
+            GOOD,
+            Some("mongodb://oplog:pw@db1/local?replicaSet=rs0&authSource=admin"),
+            "3.0.0",
+            "M011"
+        )
+        .is_empty());
+        assert!(url_codes(
+            GOOD,
+            Some("mongodb://db1/local?replicaSet=rs0"),
+            "3.0.0",
+            "M011"
+        )
+        .is_empty());
+    }
+}

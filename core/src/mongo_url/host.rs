@@ -1,0 +1,177 @@
+//! One entry of the host list: a hostname, an IPv4 address, an `[IPv6]` literal or a unix
+//! socket path (percent-encoded, ending in `.sock`), read the way the driver's `HostAddress`
+//! reads it.
+
+use super::error::MongoUrlError;
+use super::split::decoded_opaque;
+use super::whatwg;
+use serde::Serialize;
+use std::fmt;
+
+/// MongoDB's default port.
+pub const DEFAULT_PORT: u16 = 27017;
+
+/// The kinds of host the Connection String specification names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostKind {
+    Ipv4,
+    IpLiteral,
+    Hostname,
+    Unix,
+}
+
+impl HostKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HostKind::Ipv4 => "ipv4",
+            HostKind::IpLiteral => "ip_literal",
+            HostKind::Hostname => "hostname",
+            HostKind::Unix => "unix",
+        }
+    }
+}
+
+/// A host of the list. `port` is `None` for unix sockets and for a `mongodb+srv` service name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Host {
+    pub host: String,
+    pub port: Option<u16>,
+    #[serde(rename = "type")]
+    pub kind: HostKind,
+}
+
+impl Host {
+    /// Whether the host is this machine's loopback (`localhost`, `127.x.x.x`, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        match self.kind {
+            HostKind::Unix => true,
+            HostKind::Hostname => self.host == "localhost" || self.host.ends_with(".localhost"),
+            HostKind::Ipv4 => self.host.starts_with("127."),
+            HostKind::IpLiteral => self.host == "::1",
+        }
+    }
+
+    /// `host:port` as written in a member list (`[::1]:27017` for IPv6).
+    pub fn address(&self) -> String {
+        match (self.kind, self.port) {
+            (HostKind::IpLiteral, Some(p)) => format!("[{}]:{p}", self.host),
+            (_, Some(p)) => format!("{}:{p}", self.host),
+            (_, None) => self.host.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address())
+    }
+}
+
+fn is_ipv4(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|v| v <= 255)
+        })
+}
+
+fn unparsable(entry: &str) -> MongoUrlError {
+    MongoUrlError::host(
+        format!("the host `{entry}` cannot be parsed"),
+        "write hosts as `name:port`, `1.2.3.4:port` or `[::1]:port`; percent-encode a unix socket path (`%2Ftmp%2Fmongodb-27017.sock`)",
+    )
+}
+
+/// Reads one host of a `mongodb://` list.
+pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
+    let escaped = entry.replace(' ', "%20");
+    if escaped.ends_with(".sock") {
+        let path = whatwg::decode_uri_component(&escaped).ok_or_else(|| unparsable(entry))?;
+        return Ok(Host {
+            host: path,
+            port: None,
+            kind: HostKind::Unix,
+        });
+    }
+    let cleaned = whatwg::drop_tabs_and_newlines(&escaped);
+    let cleaned = cleaned.trim_end_matches(|c: char| c <= ' ');
+    let authority = &cleaned[..cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len())];
+    let (url_host, port) = whatwg::parse_host_port(authority).ok_or_else(|| unparsable(entry))?;
+    let encoded_len = match &url_host {
+        whatwg::UrlHost::Opaque(h) => h.chars().count(),
+        whatwg::UrlHost::Ipv6(h) => h.chars().count() + 2,
+    };
+    let normalized = decoded_opaque(&url_host)
+        .ok_or_else(|| unparsable(entry))?
+        .to_lowercase();
+    let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
+        // The driver strips the brackets by the length of the still-encoded name.
+        let chars: Vec<char> = normalized.chars().collect();
+        let end = encoded_len.saturating_sub(1).min(chars.len()).max(1);
+        (chars[1..end].iter().collect(), HostKind::IpLiteral)
+    } else if is_ipv4(&normalized) {
+        (normalized, HostKind::Ipv4)
+    } else {
+        (normalized, HostKind::Hostname)
+    };
+    let port = port.unwrap_or(DEFAULT_PORT);
+    if port == 0 {
+        return Err(MongoUrlError::host(
+            format!("the host `{entry}` has port 0"),
+            format!("use the port mongod listens on (default {DEFAULT_PORT})"),
+        ));
+    }
+    Ok(Host {
+        host,
+        port: Some(port),
+        kind,
+    })
+}
+
+/// The service name of a `mongodb+srv` URL (not resolved: the driver resolves it at connect).
+pub(super) fn srv_host(entry: &str) -> Host {
+    Host {
+        host: entry.to_lowercase(),
+        port: None,
+        kind: HostKind::Hostname,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> (String, Option<u16>, &'static str) {
+        let host = parse_host(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        (host.host, host.port, host.kind.as_str())
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(
+            h("DB1.example.com:27018"),
+            ("db1.example.com".into(), Some(27018), "hostname")
+        );
+        assert_eq!(h("10.0.0.5"), ("10.0.0.5".into(), Some(27017), "ipv4"));
+        assert_eq!(h("[::1]:27019"), ("::1".into(), Some(27019), "ip_literal"));
+        assert_eq!(
+            h("%2Ftmp%2Fmongodb-27017.sock"),
+            ("/tmp/mongodb-27017.sock".into(), None, "unix")
+        );
+        assert_eq!(h("rel%2Fm.sock"), ("rel/m.sock".into(), None, "unix"));
+    }
+
+    #[test]
+    fn rejects() {
+        assert!(parse_host("h:0").is_err());
+        assert!(parse_host("h:99999").is_err());
+        assert!(parse_host("[::1").is_err());
+        assert!(parse_host("a%zz").is_err());
+        assert!(parse_host("%zz.sock").is_err());
+        assert!(parse_host(":27017").is_err());
+    }
+}

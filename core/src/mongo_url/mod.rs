@@ -1,0 +1,219 @@
+//! MONGO_URL and MONGO_OPLOG_URL: a connection-string parser that gives the verdicts of
+//! Rocket.Chat's own driver (Node `mongodb` 6.x), following MongoDB's Connection String and
+//! URI Options specifications for the parsed parts.
+//!
+//! ```
+//! use rocketchat_topology::mongo_url::MongoUrl;
+//! let url = MongoUrl::parse("mongodb://rc:s3cret@db1,db2:27018/rocketchat?replicaSet=rs0").unwrap();
+//! assert_eq!(url.hosts.len(), 2);
+//! assert_eq!(url.replica_set(), Some("rs0"));
+//! assert!(!url.to_string().contains("s3cret"));
+//! ```
+
+mod error;
+mod host;
+pub mod options;
+mod report;
+mod split;
+mod validate;
+mod whatwg;
+
+pub use error::MongoUrlError;
+pub use host::{Host, HostKind, DEFAULT_PORT};
+pub use report::{check_urls, UrlAuth, UrlReport};
+
+use crate::secret::{Secret, REDACTED};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// `mongodb://` or `mongodb+srv://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Scheme {
+    #[serde(rename = "mongodb")]
+    Mongodb,
+    #[serde(rename = "mongodb+srv")]
+    MongodbSrv,
+}
+
+impl Scheme {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Scheme::Mongodb => "mongodb",
+            Scheme::MongodbSrv => "mongodb+srv",
+        }
+    }
+}
+
+/// A connection string the driver accepts, cut into its parts. `Display` and `Debug` never show
+/// the password; [`MongoUrl::expose`] returns the URL as written, for an environment file.
+#[derive(Clone, PartialEq)]
+pub struct MongoUrl {
+    pub scheme: Scheme,
+    pub hosts: Vec<Host>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// The database in the path (the spec's auth database), or the `dbName` option.
+    pub database: Option<String>,
+    /// Lowercased option name -> value, as the driver read it. Secret values are `***`.
+    pub options: BTreeMap<String, Value>,
+    /// What the driver would warn about (deprecated options, names repeated in another case).
+    pub warnings: Vec<String>,
+    /// The authentication mechanism named by `authMechanism`.
+    pub auth_mechanism: Option<String>,
+    written: Secret,
+}
+
+impl MongoUrl {
+    /// Parses `uri`, failing exactly where `new MongoClient(uri)` in Rocket.Chat's driver throws.
+    pub fn parse(uri: &str) -> Result<MongoUrl, MongoUrlError> {
+        let parts = split::split(uri)?;
+        let hosts = if parts.srv {
+            parts.hosts.iter().map(|h| host::srv_host(h)).collect()
+        } else {
+            parts
+                .hosts
+                .iter()
+                .map(|h| host::parse_host(h))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut validated = validate::validate(&parts)?;
+        if parts.srv
+            && !validated.options.contains_key("tls")
+            && !validated.options.contains_key("ssl")
+        {
+            // A mongodb+srv URL turns TLS on unless it says otherwise.
+            validated.options.insert("tls".into(), Value::Bool(true));
+        }
+        Ok(MongoUrl {
+            scheme: if parts.srv {
+                Scheme::MongodbSrv
+            } else {
+                Scheme::Mongodb
+            },
+            hosts,
+            username: parts.username,
+            password: parts.password.map(Secret::new),
+            database: parts.database.or(validated.db_name_option),
+            options: validated.options,
+            warnings: validated.warnings,
+            auth_mechanism: validated.mechanism,
+            written: Secret::new(uri),
+        })
+    }
+
+    /// The URL exactly as written, password included. Only for environment files (mode 0600).
+    pub fn expose(&self) -> &str {
+        self.written.expose()
+    }
+
+    /// Whether the URL carries a non-empty password.
+    pub fn has_password(&self) -> bool {
+        self.password.as_ref().is_some_and(|p| !p.is_empty())
+    }
+
+    /// Whether the URL holds any secret: a password, `proxyPassword` or a key file password.
+    pub fn has_secret(&self) -> bool {
+        self.has_password()
+            || options::OPTIONS
+                .iter()
+                .any(|o| o.secret && self.option(o.name).is_some())
+    }
+
+    /// One option's value, by name in any case.
+    pub fn option(&self, name: &str) -> Option<&Value> {
+        self.options.get(&name.to_lowercase())
+    }
+
+    /// A string option (`replicaSet`, `authSource`, `readPreference`...).
+    pub fn option_str(&self, name: &str) -> Option<&str> {
+        self.option(name).and_then(Value::as_str)
+    }
+
+    /// A boolean option (`directConnection`, `tls`...).
+    pub fn option_bool(&self, name: &str) -> Option<bool> {
+        self.option(name).and_then(Value::as_bool)
+    }
+
+    pub fn replica_set(&self) -> Option<&str> {
+        self.option_str("replicaSet")
+    }
+
+    /// The explicit `authSource` option.
+    pub fn auth_source(&self) -> Option<&str> {
+        self.option_str("authSource")
+    }
+
+    /// Where the driver authenticates: `authSource`, else the database, else `admin`.
+    pub fn effective_auth_db(&self) -> &str {
+        self.auth_source()
+            .or(self.database.as_deref())
+            .unwrap_or("admin")
+    }
+
+    pub fn is_srv(&self) -> bool {
+        self.scheme == Scheme::MongodbSrv
+    }
+
+    /// The URL rebuilt from its parts with the password as `***`.
+    pub fn redacted(&self) -> String {
+        let mut s = format!("{}://", self.scheme.as_str());
+        if let Some(u) = &self.username {
+            s.push_str(&split::escape_userinfo(u));
+            if self.password.is_some() {
+                s.push(':');
+                s.push_str(REDACTED);
+            }
+            s.push('@');
+        }
+        let hosts: Vec<String> = self
+            .hosts
+            .iter()
+            .map(|h| match h.kind {
+                HostKind::Unix => split::escape_userinfo(&h.host).replace('/', "%2F"),
+                _ => h.address(),
+            })
+            .collect();
+        s.push_str(&hosts.join(","));
+        s.push('/');
+        if let Some(db) = &self.database {
+            s.push_str(db);
+        }
+        let query: Vec<String> = self
+            .options
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(t) => format!("{k}={t}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        if !query.is_empty() {
+            s.push('?');
+            s.push_str(&query.join("&"));
+        }
+        s
+    }
+}
+
+impl fmt::Display for MongoUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for MongoUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MongoUrl")
+            .field("scheme", &self.scheme)
+            .field("hosts", &self.hosts)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("database", &self.database)
+            .field("options", &self.options)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;

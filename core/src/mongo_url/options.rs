@@ -1,0 +1,256 @@
+//! Every URI option Rocket.Chat's driver (Node `mongodb` 6.x, its `OPTIONS` table in
+//! `lib/connection_string.js`) accepts, with how it reads a value given in a URL. The order is
+//! the driver's: it validates options in this order, which decides which error comes first.
+
+/// How the driver reads an option's value from a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// Any text.
+    String,
+    /// Exactly `true` or `false`.
+    Boolean,
+    /// `parseInt` of the text (leading digits; `10ms` is 10).
+    Int,
+    /// `parseInt`, not negative.
+    UInt,
+    /// Passed through untouched (a Node.js socket/TLS option).
+    Any,
+    /// Only settable from code: any value in a URL is an error.
+    ObjectOnly,
+    /// Userinfo carried as an option (`auth`): only from code.
+    Auth,
+    AuthMechanism,
+    AuthMechanismProperties,
+    AuthSource,
+    /// `serverApi` may never appear in a URL.
+    ServerApi,
+    Compressors,
+    /// 4 or 6.
+    Family,
+    /// A positive integer.
+    MaxConnecting,
+    /// A positive integer; implies a non-primary read preference.
+    MaxStalenessSeconds,
+    ReadPreference,
+    ReadPreferenceTags,
+    ServerMonitoringMode,
+    /// Accepted and ignored (`timeoutMS` in 6.x).
+    Ignored,
+    /// Only `majority` from a URL.
+    WriteConcern,
+    /// `stderr` or `stdout`.
+    LogPath,
+}
+
+/// One option of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UriOption {
+    /// The name as the driver spells it (matched case-insensitively).
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// The driver's deprecation note, when it warns about the option.
+    pub deprecated: Option<&'static str>,
+    /// Whether the value is a secret (a password): reported as `***`.
+    pub secret: bool,
+}
+
+const fn opt(name: &'static str, kind: OptionKind) -> UriOption {
+    UriOption {
+        name,
+        kind,
+        deprecated: None,
+        secret: false,
+    }
+}
+
+const fn deprecated(name: &'static str, kind: OptionKind, note: &'static str) -> UriOption {
+    UriOption {
+        name,
+        kind,
+        deprecated: Some(note),
+        secret: false,
+    }
+}
+
+const fn secret(name: &'static str, kind: OptionKind) -> UriOption {
+    UriOption {
+        name,
+        kind,
+        deprecated: None,
+        secret: true,
+    }
+}
+
+use OptionKind as K;
+
+/// The driver's options, in its order (112 in `mongodb` 6.22).
+pub const OPTIONS: &[UriOption] = &[
+    opt("appName", K::String),
+    opt("auth", K::Auth),
+    opt("authMechanism", K::AuthMechanism),
+    opt("authMechanismProperties", K::AuthMechanismProperties),
+    opt("authSource", K::AuthSource),
+    opt("autoEncryption", K::ObjectOnly),
+    opt("autoSelectFamily", K::Boolean),
+    opt("autoSelectFamilyAttemptTimeout", K::UInt),
+    opt("bsonRegExp", K::Boolean),
+    opt("serverApi", K::ServerApi),
+    opt("checkKeys", K::Boolean),
+    opt("compressors", K::Compressors),
+    opt("connectTimeoutMS", K::UInt),
+    opt("dbName", K::String),
+    opt("directConnection", K::Boolean),
+    opt("driverInfo", K::ObjectOnly),
+    opt("enableUtf8Validation", K::Boolean),
+    opt("family", K::Family),
+    opt("fieldsAsRaw", K::ObjectOnly),
+    opt("forceServerObjectId", K::Boolean),
+    deprecated("fsync", K::Boolean, "Please use journal instead"),
+    opt("heartbeatFrequencyMS", K::UInt),
+    opt("ignoreUndefined", K::Boolean),
+    deprecated("j", K::Boolean, "Please use journal instead"),
+    opt("journal", K::Boolean),
+    opt("loadBalanced", K::Boolean),
+    opt("localThresholdMS", K::UInt),
+    opt("maxConnecting", K::MaxConnecting),
+    opt("maxIdleTimeMS", K::UInt),
+    opt("maxPoolSize", K::UInt),
+    opt("maxStalenessSeconds", K::MaxStalenessSeconds),
+    opt("minInternalBufferSize", K::UInt),
+    opt("minPoolSize", K::UInt),
+    opt("minHeartbeatFrequencyMS", K::UInt),
+    opt("monitorCommands", K::Boolean),
+    opt("name", K::String),
+    opt("noDelay", K::Boolean),
+    opt("pkFactory", K::ObjectOnly),
+    opt("promoteBuffers", K::Boolean),
+    opt("promoteLongs", K::Boolean),
+    opt("promoteValues", K::Boolean),
+    opt("useBigInt64", K::Boolean),
+    opt("proxyHost", K::String),
+    secret("proxyPassword", K::String),
+    opt("proxyPort", K::UInt),
+    opt("proxyUsername", K::String),
+    opt("raw", K::Boolean),
+    opt("readConcern", K::ObjectOnly),
+    opt("readConcernLevel", K::String),
+    opt("readPreference", K::ReadPreference),
+    opt("readPreferenceTags", K::ReadPreferenceTags),
+    opt("replicaSet", K::String),
+    opt("retryReads", K::Boolean),
+    opt("retryWrites", K::Boolean),
+    opt("serializeFunctions", K::Boolean),
+    opt("serverMonitoringMode", K::ServerMonitoringMode),
+    opt("serverSelectionTimeoutMS", K::UInt),
+    opt("servername", K::String),
+    opt("socketTimeoutMS", K::UInt),
+    opt("srvMaxHosts", K::UInt),
+    opt("srvServiceName", K::String),
+    opt("ssl", K::Boolean),
+    deprecated(
+        "timeoutMS",
+        K::Ignored,
+        "timeoutMS has no effect and will be removed in a future release",
+    ),
+    opt("tls", K::Boolean),
+    opt("tlsAllowInvalidCertificates", K::Boolean),
+    opt("tlsAllowInvalidHostnames", K::Boolean),
+    opt("tlsCAFile", K::String),
+    opt("tlsCRLFile", K::String),
+    opt("tlsCertificateKeyFile", K::String),
+    secret("tlsCertificateKeyFilePassword", K::Any),
+    opt("tlsInsecure", K::Boolean),
+    opt("w", K::String),
+    opt("waitQueueTimeoutMS", K::UInt),
+    opt("writeConcern", K::WriteConcern),
+    deprecated("wtimeout", K::UInt, "Please use wtimeoutMS instead"),
+    opt("wtimeoutMS", K::UInt),
+    opt("zlibCompressionLevel", K::Int),
+    opt("mongodbLogPath", K::LogPath),
+    opt("mongodbLogComponentSeverities", K::ObjectOnly),
+    opt("mongodbLogMaxDocumentLength", K::UInt),
+    opt("connectionType", K::Any),
+    opt("srvPoller", K::Any),
+    opt("allowPartialTrustChain", K::Any),
+    opt("minDHSize", K::Any),
+    opt("pskCallback", K::Any),
+    opt("secureContext", K::Any),
+    opt("enableTrace", K::Any),
+    opt("requestCert", K::Any),
+    opt("rejectUnauthorized", K::Any),
+    opt("checkServerIdentity", K::Any),
+    opt("keepAliveInitialDelay", K::Any),
+    opt("ALPNProtocols", K::Any),
+    opt("SNICallback", K::Any),
+    opt("session", K::Any),
+    opt("requestOCSP", K::Any),
+    opt("localAddress", K::Any),
+    opt("localPort", K::Any),
+    opt("hints", K::Any),
+    opt("lookup", K::Any),
+    opt("ca", K::Any),
+    opt("cert", K::Any),
+    opt("ciphers", K::Any),
+    opt("crl", K::Any),
+    opt("ecdhCurve", K::Any),
+    secret("key", K::Any),
+    secret("passphrase", K::Any),
+    secret("pfx", K::Any),
+    opt("secureProtocol", K::Any),
+    opt("index", K::Any),
+    deprecated(
+        "useNewUrlParser",
+        K::Boolean,
+        "useNewUrlParser has no effect since Node.js Driver version 4.0.0 and will be removed in the next major version",
+    ),
+    deprecated(
+        "useUnifiedTopology",
+        K::Boolean,
+        "useUnifiedTopology has no effect since Node.js Driver version 4.0.0 and will be removed in the next major version",
+    ),
+    opt("__skipPingOnConnect", K::Boolean),
+];
+
+/// Looks an option up by name, case-insensitively.
+pub fn lookup(name: &str) -> Option<&'static UriOption> {
+    OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+}
+
+/// The closest known option name, for "did you mean" (`replSet` -> `replicaSet`).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    OPTIONS
+        .iter()
+        .map(|o| (o.name, strsim::jaro_winkler(&lower, &o.name.to_lowercase())))
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(n, _)| n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_the_drivers_112_options_once_each() {
+        assert_eq!(OPTIONS.len(), 112);
+        let mut names: Vec<String> = OPTIONS.iter().map(|o| o.name.to_lowercase()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 112);
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(lookup("REPLICASET").map(|o| o.name), Some("replicaSet"));
+        assert!(lookup("replSet").is_none());
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(suggest("replSet"), Some("replicaSet"));
+        assert_eq!(suggest("readPreferance"), Some("readPreference"));
+        assert_eq!(suggest("authsorce"), Some("authSource"));
+        assert_eq!(suggest("zzzzzz"), None);
+    }
+}

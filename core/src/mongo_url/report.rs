@@ -1,0 +1,152 @@
+//! What `rctopo mongo-url` (and the bindings) report about a MONGO_URL and an optional
+//! MONGO_OPLOG_URL: the parsed parts, the driver's verdict and the Rocket.Chat rules on top.
+
+use super::{Host, MongoUrl, MongoUrlError};
+use crate::check::{url_diagnostics, UrlContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::version::Version;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The credentials part of a report; never the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlAuth {
+    pub username: String,
+    /// The database the driver authenticates against.
+    pub db: String,
+    pub mechanism: Option<String>,
+}
+
+/// An error of the driver's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlError {
+    /// `MONGO_URL` or `MONGO_OPLOG_URL`.
+    pub url: &'static str,
+    pub kind: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+/// One URL, parsed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UrlParts {
+    pub valid: bool,
+    pub scheme: Option<&'static str>,
+    pub hosts: Vec<Host>,
+    pub auth: Option<UrlAuth>,
+    pub database: Option<String>,
+    pub options: BTreeMap<String, Value>,
+    pub warnings: Vec<String>,
+}
+
+/// The public JSON shape of `rctopo mongo-url` (DESIGN.md): MONGO_URL's parts at the top,
+/// MONGO_OPLOG_URL's under `oplog`, every driver error in `errors`, rules in `diagnostics`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UrlReport {
+    /// Whether Rocket.Chat's driver accepts the URL (and the oplog URL, when given).
+    pub valid: bool,
+    pub scheme: Option<&'static str>,
+    pub hosts: Vec<Host>,
+    pub auth: Option<UrlAuth>,
+    pub database: Option<String>,
+    pub options: BTreeMap<String, Value>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<UrlError>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub oplog: Option<UrlParts>,
+}
+
+impl UrlReport {
+    /// Exit status of the CLI: 0 when valid and no error diagnostic.
+    pub fn passed(&self) -> bool {
+        self.valid
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+fn scheme_of(text: &str) -> Option<&'static str> {
+    if text.starts_with("mongodb+srv://") {
+        Some("mongodb+srv")
+    } else if text.starts_with("mongodb://") {
+        Some("mongodb")
+    } else {
+        None
+    }
+}
+
+fn parts(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> UrlParts {
+    match parsed {
+        Ok(url) => UrlParts {
+            valid: true,
+            scheme: Some(url.scheme.as_str()),
+            hosts: url.hosts.clone(),
+            auth: url.username.as_ref().map(|u| UrlAuth {
+                username: u.clone(),
+                db: url.effective_auth_db().to_string(),
+                mechanism: url.auth_mechanism.clone(),
+            }),
+            database: url.database.clone(),
+            options: url.options.clone(),
+            warnings: url.warnings.clone(),
+        },
+        Err(_) => UrlParts {
+            valid: false,
+            scheme: scheme_of(text),
+            hosts: Vec::new(),
+            auth: None,
+            database: None,
+            options: BTreeMap::new(),
+            warnings: Vec::new(),
+        },
+    }
+}
+
+fn error(url: &'static str, parsed: &Result<MongoUrl, MongoUrlError>) -> Option<UrlError> {
+    parsed.as_ref().err().map(|e| UrlError {
+        url,
+        kind: e.kind(),
+        message: e.to_string(),
+        help: e.help().to_string(),
+    })
+}
+
+/// Parses MONGO_URL `url` (and MONGO_OPLOG_URL `oplog`) and applies the M rules for Rocket.Chat
+/// `version` (rules that depend on the version are skipped when it is `None`).
+pub fn check_urls(url: &str, oplog: Option<&str>, version: Option<Version>) -> UrlReport {
+    let ctx = UrlContext::from_urls(url, oplog, version);
+    let main = parts(url, &ctx.url.parsed);
+    let oplog_parts = ctx
+        .oplog
+        .as_ref()
+        .zip(oplog)
+        .map(|(f, text)| parts(text, &f.parsed));
+    let errors: Vec<UrlError> = error("MONGO_URL", &ctx.url.parsed)
+        .into_iter()
+        .chain(
+            ctx.oplog
+                .as_ref()
+                .and_then(|f| error("MONGO_OPLOG_URL", &f.parsed)),
+        )
+        .collect();
+    let diagnostics = crate::diagnostic::Report::new(url_diagnostics(&ctx)).diagnostics;
+    UrlReport {
+        valid: errors.is_empty(),
+        scheme: main.scheme,
+        hosts: main.hosts,
+        auth: main.auth,
+        database: main.database,
+        options: main.options,
+        warnings: main.warnings,
+        errors,
+        diagnostics,
+        oplog: oplog_parts,
+    }
+}

@@ -1,0 +1,329 @@
+//! First stage: the connection string cut into scheme, userinfo, host list, database and query,
+//! with the checks the driver's URL reader (`mongodb-connection-string-url`) makes on the way.
+
+use super::error::MongoUrlError;
+use super::whatwg::{self, UrlHost};
+
+/// The placeholder host the driver's reader puts in place of the host list before handing the
+/// rest to a URL parser; it can surface in a username (see [`split`]).
+const PLACEHOLDER_HOST: &str = "__this_is_a_placeholder__";
+
+/// Characters that must be percent-encoded in a username or password.
+const RESERVED_IN_USERINFO: &[char] = &[':', '/', '?', '#', '[', ']', '@'];
+
+/// A connection string cut into its parts (percent-decoding done where the driver does it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Parts {
+    pub srv: bool,
+    /// The host list, split on commas, as written.
+    pub hosts: Vec<String>,
+    /// Decoded username; `None` when there is no userinfo.
+    pub username: Option<String>,
+    /// Decoded password; `None` when no `:` follows the username (`user:@` gives `Some("")`).
+    pub password: Option<String>,
+    /// Database from the path (decoded), `None` when the path is empty or `/`.
+    pub database: Option<String>,
+    /// Query pairs in order, names as written.
+    pub query: Vec<(String, String)>,
+}
+
+struct Matched<'a> {
+    username: Option<&'a str>,
+    password: Option<&'a str>,
+    hosts: &'a str,
+    rest: &'a str,
+}
+
+/// Where the host list starts at `after[start..]`: `None` when it would start with `:`.
+fn hosts_at(after: &str, start: usize) -> Option<(&str, &str)> {
+    let tail = &after[start..];
+    if tail.starts_with(':') {
+        return None;
+    }
+    let end = tail.find(['/', '?', '@']).unwrap_or(tail.len());
+    // The reader's regular expression stops the rest at the first line terminator.
+    let rest = &tail[end..];
+    let rest_end = rest
+        .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+        .unwrap_or(rest.len());
+    Some((&tail[..end], &rest[..rest_end]))
+}
+
+/// The reader's regular expression
+/// `^(?<protocol>[^/]+)://(?:(?<username>[^:@]*)(?::(?<password>[^@]*))?@)?(?<hosts>(?!:)[^/?@]*)(?<rest>.*)`
+/// with its backtracking spelled out.
+fn match_authority(after: &str) -> Option<Matched<'_>> {
+    let userinfo = after.find([':', '@']).and_then(|i| {
+        if after[i..].starts_with('@') {
+            Some((&after[..i], None, i + 1))
+        } else {
+            let j = after[i + 1..].find('@')? + i + 1;
+            Some((&after[..i], Some(&after[i + 1..j]), j + 1))
+        }
+    });
+    if let Some((username, password, start)) = userinfo {
+        if let Some((hosts, rest)) = hosts_at(after, start) {
+            return Some(Matched {
+                username: Some(username),
+                password,
+                hosts,
+                rest,
+            });
+        }
+    }
+    let (hosts, rest) = hosts_at(after, 0)?;
+    Some(Matched {
+        username: None,
+        password: None,
+        hosts,
+        rest,
+    })
+}
+
+/// `%XX` for every reserved character of `s`.
+pub(super) fn escape_userinfo(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if RESERVED_IN_USERINFO.contains(&c) || c == '%' {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The reserved characters found in `s`, each with its escape (`'@' as %40`), for a help line
+/// that must not repeat a password.
+fn escapes_needed(s: &str) -> String {
+    let mut seen: Vec<char> = s
+        .chars()
+        .filter(|c| RESERVED_IN_USERINFO.contains(c))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.iter()
+        .map(|c| format!("'{c}' as %{:02X}", *c as u32))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
+    if let Some(u) = m.username {
+        if whatwg::decode_uri_component(u).is_none() {
+            return Err(MongoUrlError::userinfo(
+                "the username has a `%` that does not start a valid percent-escape",
+                format!(
+                    "write a literal `%` as %25; the username percent-encoded is `{}`",
+                    escape_userinfo(u)
+                ),
+            ));
+        }
+    }
+    if m.password
+        .is_some_and(|p| whatwg::decode_uri_component(p).is_none())
+    {
+        return Err(MongoUrlError::userinfo(
+            "the password has a `%` that does not start a valid percent-escape",
+            "write a literal `%` in the password as %25 (percent-encode the password)",
+        ));
+    }
+    if let Some(u) = m.username.filter(|u| u.contains(RESERVED_IN_USERINFO)) {
+        return Err(MongoUrlError::userinfo(
+            format!("the username `{u}` contains unescaped reserved characters"),
+            format!(
+                "percent-encode {} in the username: `{}`",
+                escapes_needed(u),
+                escape_userinfo(u)
+            ),
+        ));
+    }
+    let empty = |s: Option<&str>| s.is_none_or(str::is_empty);
+    if (empty(m.username) || empty(m.password))
+        && (after.starts_with('@') || after.starts_with(':'))
+    {
+        return Err(MongoUrlError::userinfo(
+            "the URL has an empty userinfo section (`@` or `:` right after `://`)",
+            "remove the stray `@`/`:` or write `user:password@` in full",
+        ));
+    }
+    if let Some(p) = m.password.filter(|p| p.contains(RESERVED_IN_USERINFO)) {
+        return Err(MongoUrlError::userinfo(
+            "the password contains unescaped reserved characters",
+            format!(
+                "percent-encode them in the password: {} (a password written `${{NAME}}` must hold the encoded form)",
+                escapes_needed(p)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn invalid_url() -> MongoUrlError {
+    MongoUrlError::syntax(
+        "the URL cannot be parsed (a host, port or userinfo after the host list is malformed)",
+        "check for a stray `@` after the hosts and percent-encode `@` in credentials as %40",
+    )
+}
+
+/// The part of the URL after the host list, as a URL parser reads it. Returns the decoded
+/// userinfo, the pathname and the query.
+struct Tail {
+    userinfo: Option<(String, Option<String>)>,
+    pathname: String,
+    query: Option<String>,
+}
+
+fn read_tail(m: &Matched<'_>) -> Result<Tail, MongoUrlError> {
+    let rest = whatwg::clean_input(m.rest);
+    let mut userinfo = m.username.map(|u| {
+        (
+            whatwg::drop_tabs_and_newlines(u),
+            m.password.map(whatwg::drop_tabs_and_newlines),
+        )
+    });
+    let mut remainder = rest.as_str();
+    if rest.starts_with('@') {
+        // The URL parser sees `user:pass@<placeholder>@...`: the last `@` of the authority
+        // ends the userinfo, which then swallows the placeholder.
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let mut authority = String::new();
+        if let Some(u) = m.username {
+            authority.push_str(&whatwg::drop_tabs_and_newlines(u));
+            if let Some(p) = m.password {
+                authority.push(':');
+                authority.push_str(&whatwg::drop_tabs_and_newlines(p));
+            }
+            authority.push('@');
+        }
+        authority.push_str(PLACEHOLDER_HOST);
+        authority.push_str(&rest[..end]);
+        let at = authority.rfind('@').unwrap_or(0);
+        let host_port = &authority[at + 1..];
+        if host_port.is_empty() {
+            return Err(invalid_url());
+        }
+        whatwg::parse_host_port(host_port).ok_or_else(invalid_url)?;
+        let raw = &authority[..at];
+        userinfo = Some(match raw.split_once(':') {
+            Some((u, p)) => (u.to_string(), Some(p.to_string())),
+            None => (raw.to_string(), None),
+        });
+        remainder = &rest[end..];
+    }
+    let (before_fragment, _) = remainder.split_once('#').unwrap_or((remainder, ""));
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((path, query)) => (path, Some(query.to_string())),
+        None => (before_fragment, None),
+    };
+    let pathname = if path.starts_with('/') {
+        whatwg::normalize_path(path)
+    } else {
+        String::new()
+    };
+    Ok(Tail {
+        userinfo,
+        pathname,
+        query,
+    })
+}
+
+type Userinfo = (Option<String>, Option<String>);
+
+fn decode_userinfo(raw: Option<(String, Option<String>)>) -> Result<Userinfo, MongoUrlError> {
+    let Some((u, p)) = raw else {
+        return Ok((None, None));
+    };
+    let decode = |s: &str| {
+        whatwg::decode_uri_component(s).ok_or_else(|| {
+            MongoUrlError::userinfo(
+                "the userinfo has a `%` that does not start a valid percent-escape",
+                "write a literal `%` as %25",
+            )
+        })
+    };
+    let username = decode(&u)?;
+    let password = p.as_deref().map(&decode).transpose()?;
+    if username.is_empty() {
+        return Ok((None, None));
+    }
+    Ok((Some(username), password))
+}
+
+fn database(pathname: &str) -> Result<Option<String>, MongoUrlError> {
+    if pathname == "/" || pathname.is_empty() {
+        return Ok(None);
+    }
+    let name =
+        whatwg::decode_uri_component(&pathname[1..]).ok_or_else(|| MongoUrlError::Database {
+            message: format!(
+                "the database path `{}` has a `%` that does not start a valid percent-escape",
+                &pathname[1..]
+            ),
+            help: "write a literal `%` as %25".to_string(),
+        })?;
+    Ok((!name.is_empty()).then_some(name))
+}
+
+/// Cuts `uri` into [`Parts`], failing where the driver's reader fails.
+pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
+    let (srv, after) = if let Some(after) = uri.strip_prefix("mongodb://") {
+        (false, after)
+    } else if let Some(after) = uri.strip_prefix("mongodb+srv://") {
+        (true, after)
+    } else {
+        return Err(MongoUrlError::syntax(
+            "the URL must start with `mongodb://` or `mongodb+srv://`",
+            "write the scheme in lowercase, with nothing before it: `mongodb://host:27017/rocketchat?replicaSet=rs0`",
+        ));
+    };
+    let m = match_authority(after).ok_or_else(|| {
+        MongoUrlError::syntax(
+            "the host list cannot start with `:`",
+            "write a host before the port: `mongodb://localhost:27017/`",
+        )
+    })?;
+    if m.hosts.is_empty() {
+        return Err(MongoUrlError::syntax(
+            "the URL has no host",
+            "list at least one host after `://`: `mongodb://db1:27017,db2:27017/rocketchat`",
+        ));
+    }
+    check_userinfo(&m, after)?;
+    let tail = read_tail(&m)?;
+    let hosts: Vec<String> = m.hosts.split(',').map(str::to_string).collect();
+    if srv && hosts.len() != 1 {
+        return Err(MongoUrlError::syntax(
+            "a mongodb+srv URL names exactly one service host",
+            "write one DNS name after `mongodb+srv://`, or use `mongodb://` with a host list",
+        ));
+    }
+    if srv && hosts.iter().any(|h| h.contains(':')) {
+        return Err(MongoUrlError::syntax(
+            "a mongodb+srv URL cannot carry a port",
+            "remove the port: the SRV record gives the ports",
+        ));
+    }
+    let (username, password) = decode_userinfo(tail.userinfo)?;
+    let database = database(&tail.pathname)?;
+    let query = tail
+        .query
+        .map(|q| whatwg::parse_query(&q))
+        .unwrap_or_default();
+    Ok(Parts {
+        srv,
+        hosts,
+        username,
+        password,
+        database,
+        query,
+    })
+}
+
+/// The opaque host of a URL host, decoded.
+pub(super) fn decoded_opaque(host: &UrlHost) -> Option<String> {
+    match host {
+        UrlHost::Opaque(h) => whatwg::decode_uri_component(h),
+        UrlHost::Ipv6(h) => Some(format!("[{h}]")),
+    }
+}

@@ -1,0 +1,166 @@
+use super::*;
+
+const CANARY: &str = "canary-7f3a";
+
+#[test]
+fn parses_a_rocket_chat_url() {
+    let url = MongoUrl::parse(&format!(
+        "mongodb://rc:{CANARY}@db1:27017,[::1]:27018,10.0.0.3/rocketchat?replicaSet=rs0&authSource=admin&ReadPreference=primary"
+    ))
+    .unwrap();
+    assert_eq!(url.scheme, Scheme::Mongodb);
+    let hosts: Vec<(&str, Option<u16>, &str)> = url
+        .hosts
+        .iter()
+        .map(|h| (h.host.as_str(), h.port, h.kind.as_str()))
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            ("db1", Some(27017), "hostname"),
+            ("::1", Some(27018), "ip_literal"),
+            ("10.0.0.3", Some(27017), "ipv4")
+        ]
+    );
+    assert_eq!(url.username.as_deref(), Some("rc"));
+    assert_eq!(url.password.as_ref().map(Secret::expose), Some(CANARY));
+    assert_eq!(url.database.as_deref(), Some("rocketchat"));
+    assert_eq!(url.replica_set(), Some("rs0"));
+    assert_eq!(url.option_str("readpreference"), Some("primary"));
+    assert_eq!(url.effective_auth_db(), "admin");
+}
+
+#[test]
+fn password_is_never_shown() {
+    let text = format!("mongodb://rc:{CANARY}@db1/rocketchat?replicaSet=rs0&proxyHost=p&proxyUsername=u&proxyPassword={CANARY}");
+    let url = MongoUrl::parse(&text).unwrap();
+    for shown in [
+        format!("{url}"),
+        format!("{url:?}"),
+        format!("{:?}", url.options),
+        url.redacted(),
+    ] {
+        assert!(!shown.contains(CANARY), "{shown}");
+    }
+    assert_eq!(url.expose(), text);
+    let report = check_urls(&text, Some(&text), "7.0.0".parse().ok());
+    let json = report.to_json().to_string();
+    assert!(!json.contains(CANARY), "{json}");
+    assert!(!format!("{report:?}").contains(CANARY));
+}
+
+#[test]
+fn errors_never_show_the_password() {
+    for text in [
+        format!("mongodb://rc:{CANARY}@@db1/rc"),
+        format!("mongodb://rc:{CANARY}/x@db1/rc"),
+        format!("mongodb://rc:{CANARY}%zz@db1/rc"),
+        format!("mongodb://rc:{CANARY}@db1/rc?replSet=x"),
+        format!("mongodb://rc:{CANARY}@db1/rc?proxyPassword={CANARY}&proxyUsername={CANARY}"),
+        format!("mongodb://rc:{CANARY}@db1/rc?authMechanism=MONGODB-X509"),
+        format!("mongodb://rc:{CANARY}@db1/rc?tlsCertificateKeyFilePassword={CANARY}&tlsCertificateKeyFilePassword=x"),
+    ] {
+        let e = MongoUrl::parse(&text).expect_err(&text);
+        for shown in [e.to_string(), format!("{e:?}"), e.help().to_string()] {
+            assert!(!shown.contains(CANARY), "{text}: {shown}");
+        }
+        let report = check_urls(&text, None, None);
+        assert!(!report.valid);
+        assert!(!report.to_json().to_string().contains(CANARY));
+    }
+}
+
+#[test]
+fn unescaped_password_help_gives_the_escapes() {
+    let e = MongoUrl::parse("mongodb://rc:p/ss@db1/rc").unwrap_err();
+    assert!(e.help().contains("'/' as %2F"), "{}", e.help());
+    let e = MongoUrl::parse("mongodb://r/c:pw@db1/rc").unwrap_err();
+    assert!(e.help().contains("r%2Fc"), "{}", e.help());
+}
+
+#[test]
+fn unknown_option_suggests() {
+    let e = MongoUrl::parse("mongodb://db1/rc?replSet=rs0").unwrap_err();
+    assert!(e.to_string().contains("replset"));
+    assert!(e.help().contains("replicaSet"));
+}
+
+#[test]
+fn driver_quirks() {
+    let ok = |s: &str| MongoUrl::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    let bad = |s: &str| assert!(MongoUrl::parse(s).is_err(), "{s} should be rejected");
+    ok("mongodb://h/?replicaSet=a&REPLICASET=b");
+    assert_eq!(
+        ok("mongodb://h/?replicaSet=a&REPLICASET=b").replica_set(),
+        Some("a")
+    );
+    bad("mongodb://h/?replicaSet=a&replicaSet=a");
+    bad("mongodb://h/?maxIdleTimeMS=");
+    ok("mongodb://h/?timeoutMS=");
+    ok("mongodb://h/a/../b");
+    assert_eq!(ok("mongodb://h/a/../b").database.as_deref(), Some("b"));
+    bad("mongodb://a@b@");
+    ok("mongodb://a@b@c");
+    bad("mongodb://h/db%zz");
+    ok("mongodb://h/?maxStalenessSeconds=5");
+    bad("mongodb://h/?maxStalenessSeconds=0");
+    bad("mongodb://h/?readPreference=primary&maxStalenessSeconds=5");
+    bad("mongodb://u@h/?authMechanism=(");
+    ok("mongodb://u@h/?authMechanism=SCRAM.SHA.1");
+    bad("mongodb://h/?authMechanism=SHA");
+    bad("mongodb://h/?tlsInsecure=true&tlsAllowInvalidCertificates=true");
+    bad("mongodb://h1,h2/?directConnection=true");
+    bad("mongodb://h/?loadBalanced=true&replicaSet=rs0");
+    bad("mongodb+srv://h/?directConnection=true");
+    bad("mongodb://h/?srvMaxHosts=1");
+    ok("mongodb+srv://cluster.example.com/rc?srvMaxHosts=1");
+    bad("mongodb+srv://a,b/rc");
+    bad("mongodb+srv://a:27017/rc");
+}
+
+#[test]
+fn layout_hides_only_urls_with_secrets() {
+    use crate::layout::{EnvValue, Layout};
+    let text = |url: &str| {
+        crate::example::TOML.replacen(
+            "mongodb://localhost:27017/rocketchat?replicaSet=rs0",
+            url,
+            1,
+        )
+    };
+    let env = |url: &str| {
+        let t = crate::Topology::parse(&text(url), crate::Format::Toml).unwrap();
+        let layout = Layout::resolve(&t);
+        layout.instances[0].env_value("MONGO_URL").cloned()
+    };
+    assert!(matches!(
+        env("mongodb://localhost:27017/rocketchat?replicaSet=rs0"),
+        Some(EnvValue::Plain(_))
+    ));
+    let secret = env(&format!(
+        "mongodb://rc:{CANARY}@localhost/rocketchat?replicaSet=rs0"
+    ));
+    assert!(matches!(secret, Some(EnvValue::Secret(_))));
+    let secret = secret.unwrap();
+    assert!(!format!("{secret} {secret:?}").contains(CANARY));
+    assert!(secret.expose().contains(CANARY));
+    assert!(matches!(
+        env(&format!(
+            "mongodb://db1/rc?proxyHost=p&proxyUsername=u&proxyPassword={CANARY}"
+        )),
+        Some(EnvValue::Secret(_))
+    ));
+    assert!(matches!(env("mongodb://rc:x@/"), Some(EnvValue::Secret(_))));
+}
+
+#[test]
+fn srv_implies_tls_unless_told() {
+    let url = MongoUrl::parse("mongodb+srv://Cluster0.example.net/rc").unwrap();
+    assert!(url.is_srv());
+    assert_eq!(url.option_bool("tls"), Some(true));
+    assert_eq!(url.hosts[0].host, "cluster0.example.net");
+    assert_eq!(url.hosts[0].port, None);
+    let url = MongoUrl::parse("mongodb+srv://cluster0.example.net/rc?ssl=false").unwrap();
+    assert_eq!(url.option_bool("tls"), None);
+    assert_eq!(url.option_bool("ssl"), Some(false));
+}

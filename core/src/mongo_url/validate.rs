@@ -1,0 +1,883 @@
+//! Second stage: the query options and credentials, checked the way Rocket.Chat's driver checks
+//! them in `parseOptions` (`lib/connection_string.js`), in the same order.
+
+use super::error::MongoUrlError;
+use super::options::{self, OptionKind, UriOption, OPTIONS};
+use super::split::Parts;
+use crate::secret::REDACTED;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
+const MECHANISMS: &[&str] = &[
+    "MONGODB-AWS",
+    "MONGODB-CR",
+    "DEFAULT",
+    "GSSAPI",
+    "PLAIN",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-256",
+    "MONGODB-X509",
+    "MONGODB-OIDC",
+];
+const EXTERNAL_SOURCE: &str = "$external";
+const READ_PREFERENCE_MODES: &[&str] = &[
+    "primary",
+    "primaryPreferred",
+    "secondary",
+    "secondaryPreferred",
+    "nearest",
+];
+const COMPRESSORS: &[&str] = &["none", "snappy", "zlib", "zstd"];
+const OIDC_ENVIRONMENTS: &[&str] = &["test", "azure", "gcp", "k8s"];
+
+/// What the options say, once validated.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Validated {
+    /// Lowercased option name -> value (secrets as `***`).
+    pub options: BTreeMap<String, Value>,
+    pub warnings: Vec<String>,
+    /// The authentication mechanism named in the URL, as the driver resolved it.
+    pub mechanism: Option<String>,
+    /// The database named by the `dbName` option when the path has none.
+    pub db_name_option: Option<String>,
+}
+
+/// An option's values as the URL gives them (first spelling wins, as in the driver).
+struct Given {
+    values: Vec<String>,
+}
+
+/// JavaScript's `parseInt(text, 10)`: leading white space, a sign, then at least one digit;
+/// what follows the digits is ignored. Saturates far beyond any meaningful option value.
+pub(super) fn js_parse_int(text: &str) -> Option<i64> {
+    let t =
+        text.trim_start_matches(|c: char| (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}');
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let end = digits.bytes().take_while(u8::is_ascii_digit).count();
+    if end == 0 {
+        return None;
+    }
+    let magnitude = digits[..end].bytes().fold(0i64, |acc, b| {
+        acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+    });
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+fn bad_value(o: &UriOption, message: String, help: impl Into<String>) -> MongoUrlError {
+    MongoUrlError::option(o.name, message, help)
+}
+
+fn shown(o: &UriOption, value: &str) -> String {
+    if o.secret {
+        REDACTED.to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+fn get_bool(o: &UriOption, value: &str) -> Result<bool, MongoUrlError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(bad_value(
+            o,
+            format!(
+                "{} must be either \"true\" or \"false\", got `{}`",
+                o.name,
+                shown(o, value)
+            ),
+            format!("write `{}=true` or `{}=false` (lowercase)", o.name, o.name),
+        )),
+    }
+}
+
+fn get_int(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
+    js_parse_int(value).ok_or_else(|| {
+        bad_value(
+            o,
+            format!("{} must be an integer, got `{}`", o.name, shown(o, value)),
+            format!("write a whole number, e.g. `{}=1000`", o.name),
+        )
+    })
+}
+
+fn get_uint(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
+    let n = get_int(o, value)?;
+    if n < 0 {
+        return Err(bad_value(
+            o,
+            format!("{} can only be a positive integer, got `{value}`", o.name),
+            format!("write 0 or more: `{}=0`", o.name),
+        ));
+    }
+    Ok(n)
+}
+
+/// The driver's `entriesFromString`: `k:v,k:v`, each entry needing a colon.
+fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, MongoUrlError> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    value
+        .split(',')
+        .map(|entry| {
+            entry
+                .split_once(':')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    bad_value(
+                        o,
+                        format!("{}: the entry `{entry}` has no `:` (key:value pairs expected)", o.name),
+                        format!("write `{}=key:value,key2:value2`; a comma inside a value cannot be written in a URL", o.name),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// JavaScript regular expressions (without the `u` flag, no groups) read `\\O`, `\\-`, `\\9`
+/// as the character itself and `\\1`..`\\7` as octal escapes; the regex crate rejects those,
+/// so they become plain literals.
+fn js_identity_escapes(pattern: &str) -> String {
+    const CLASSES: &str = "dDwWsSbBnrtvfcxuk";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(e @ '0'..='7') => {
+                let mut code = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(d) if code * 8 + d <= 0o377 => {
+                            code = code * 8 + d;
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                let literal = char::from_u32(code).unwrap_or('\0');
+                out.push_str(&regex::escape(&literal.to_string()));
+            }
+            Some(e) if CLASSES.contains(e) => {
+                out.push('\\');
+                out.push(e);
+            }
+            Some(e) => out.push_str(&regex::escape(&e.to_string())),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
+fn resolve_mechanism(o: &UriOption, value: &str) -> Result<&'static str, MongoUrlError> {
+    let help = format!("use one of {}", MECHANISMS.join(", "));
+    // In JavaScript a quantifier right after the leading `\\b` has nothing to repeat.
+    let quantified_boundary = value.starts_with(['?', '*', '+'])
+        || (value.starts_with('{') && value[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if quantified_boundary {
+        return Err(bad_value(
+            o,
+            format!("authMechanism `{value}` is not a valid mechanism name"),
+            help,
+        ));
+    }
+    let pattern =
+        regex::Regex::new(&format!(r"(?i)\b{}\b", js_identity_escapes(value))).map_err(|_| {
+            bad_value(
+                o,
+                format!("authMechanism `{value}` is not a valid mechanism name"),
+                help.clone(),
+            )
+        })?;
+    MECHANISMS
+        .iter()
+        .copied()
+        .find(|m| pattern.is_match(m))
+        .ok_or_else(|| {
+            bad_value(
+                o,
+                format!(
+                    "authMechanism must be one of {}, got `{value}`",
+                    MECHANISMS.join(",")
+                ),
+                help,
+            )
+        })
+}
+
+/// A property value of `authMechanismProperties`: `true`/`false` become booleans.
+#[derive(Debug, Clone, PartialEq)]
+enum Prop {
+    Bool(bool),
+    Text(String),
+}
+
+impl Prop {
+    fn truthy(&self) -> bool {
+        match self {
+            Prop::Bool(b) => *b,
+            Prop::Text(s) => !s.is_empty(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            Prop::Bool(b) => json!(b),
+            Prop::Text(s) => json!(s),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Credentials {
+    username: String,
+    password: String,
+    mechanism: &'static str,
+    properties: Vec<(String, Prop)>,
+    source: String,
+}
+
+impl Credentials {
+    fn new() -> Self {
+        Credentials {
+            username: String::new(),
+            password: String::new(),
+            mechanism: "DEFAULT",
+            properties: Vec::new(),
+            source: "admin".to_string(),
+        }
+    }
+
+    fn property(&self, name: &str) -> Option<&Prop> {
+        self.properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Read preference state as the driver builds it option by option.
+#[derive(Debug, Clone, Default)]
+struct ReadPreferenceState {
+    max_staleness: Option<i64>,
+}
+
+/// Collects the query into the driver's case-insensitive option map.
+fn collect(
+    parts: &Parts,
+    warnings: &mut Vec<String>,
+) -> Result<BTreeMap<String, Given>, MongoUrlError> {
+    let mut given: BTreeMap<String, Given> = BTreeMap::new();
+    if parts.database.is_some() {
+        given.insert("dbname".into(), Given { values: vec![] });
+    }
+    if parts.username.is_some() {
+        given.insert("auth".into(), Given { values: vec![] });
+    }
+    for (key, _) in &parts.query {
+        let lower = key.to_lowercase();
+        // The driver's lookup finds the first spelling of a name and reads only its values.
+        let first = parts
+            .query
+            .iter()
+            .map(|(k, _)| k)
+            .find(|k| k.to_lowercase() == lower)
+            .unwrap_or(key);
+        let values: Vec<String> = parts
+            .query
+            .iter()
+            .filter(|(k, _)| k == first)
+            .map(|(_, v)| v.clone())
+            .collect();
+        let tags = lower.contains("readpreferencetags");
+        if !tags && values.len() > 1 {
+            return Err(MongoUrlError::option(
+                key,
+                format!("URI option `{key}` appears more than once"),
+                format!("keep one `{key}=`: Rocket.Chat's driver rejects repeated options"),
+            ));
+        }
+        let ignored = options::lookup(key).is_some_and(|o| o.kind == OptionKind::Ignored);
+        if !tags && values.iter().any(String::is_empty) && !ignored {
+            return Err(MongoUrlError::option(
+                key,
+                format!("URI option `{key}` has no value"),
+                format!("give `{key}` a value or remove it"),
+            ));
+        }
+        if key != first {
+            let warning = format!(
+                "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
+            );
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+        given.entry(lower).or_insert(Given { values });
+    }
+    Ok(given)
+}
+
+fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
+    let unknown: Vec<&String> = given
+        .keys()
+        .filter(|k| options::lookup(k).is_none())
+        .collect();
+    let Some(first) = unknown.first() else {
+        return Ok(());
+    };
+    let names = unknown
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match options::suggest(first) {
+        Some(s) => format!("did you mean `{s}`? (option names are case-insensitive; Rocket.Chat's driver rejects unknown options)"),
+        None => "remove it: Rocket.Chat's driver rejects unknown options".to_string(),
+    };
+    Err(MongoUrlError::option(
+        first.as_str(),
+        if unknown.len() > 1 {
+            format!("options {names} are not supported")
+        } else {
+            format!("option {names} is not supported")
+        },
+        help,
+    ))
+}
+
+fn value_of<'a>(given: &'a BTreeMap<String, Given>, name: &str) -> Option<&'a [String]> {
+    given.get(&name.to_lowercase()).map(|g| g.values.as_slice())
+}
+
+fn has(given: &BTreeMap<String, Given>, name: &str) -> bool {
+    given.contains_key(&name.to_lowercase())
+}
+
+fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
+    if has(given, "serverApi") {
+        return Err(MongoUrlError::option(
+            "serverApi",
+            "the URL cannot contain `serverApi`; it can only be passed to the client",
+            "remove serverApi from the URL",
+        ));
+    }
+    for v in value_of(given, "authMechanismProperties").unwrap_or_default() {
+        if v.starts_with("ALLOWED_HOSTS:") || v.contains(",ALLOWED_HOSTS:") {
+            return Err(MongoUrlError::option(
+                "authMechanismProperties",
+                "auth mechanism property ALLOWED_HOSTS is not allowed in the connection string",
+                "remove ALLOWED_HOSTS from authMechanismProperties",
+            ));
+        }
+    }
+    let tls_values: Vec<&String> = value_of(given, "tls")
+        .unwrap_or_default()
+        .iter()
+        .chain(value_of(given, "ssl").unwrap_or_default())
+        .collect();
+    if !tls_values.is_empty() {
+        let tls = options::lookup("tls").unwrap_or(&OPTIONS[0]);
+        let parsed = tls_values
+            .iter()
+            .map(|v| get_bool(tls, v))
+            .collect::<Result<Vec<bool>, _>>()?;
+        if parsed.iter().any(|b| *b != parsed[0]) {
+            return Err(MongoUrlError::conflict(
+                "tls and ssl disagree; all values of tls/ssl must be the same",
+                "keep only `tls=true` (ssl is its old name)",
+            ));
+        }
+    }
+    for other in ["tlsAllowInvalidCertificates", "tlsAllowInvalidHostnames"] {
+        if has(given, "tlsInsecure") && has(given, other) {
+            return Err(MongoUrlError::conflict(
+                format!("the 'tlsInsecure' option cannot be used with the '{other}' option"),
+                format!("tlsInsecure=true already implies {other}=true: keep one of them"),
+            ));
+        }
+    }
+    check_unsupported(given)
+}
+
+/// Everything the option loop builds up.
+struct State {
+    out: BTreeMap<String, Value>,
+    credentials: Option<Credentials>,
+    read_preference: ReadPreferenceState,
+    warnings: Vec<String>,
+}
+
+fn apply(
+    o: &UriOption,
+    values: &[String],
+    parts: &Parts,
+    st: &mut State,
+) -> Result<(), MongoUrlError> {
+    let key = o.name.to_lowercase();
+    let first = values.first().map(String::as_str).unwrap_or("");
+    match o.kind {
+        OptionKind::String if o.name == "w" => {
+            // The driver turns a numeric w into a number.
+            let value = match first.trim().parse::<i64>() {
+                Ok(n) => json!(n),
+                Err(_) => json!(first),
+            };
+            st.out.insert(key, value);
+        }
+        OptionKind::String | OptionKind::Any => {
+            st.out.insert(key, json!(shown(o, first)));
+        }
+        OptionKind::Boolean => {
+            st.out.insert(key, json!(get_bool(o, first)?));
+        }
+        OptionKind::Int => {
+            st.out.insert(key, json!(get_int(o, first)?));
+        }
+        OptionKind::UInt => {
+            st.out.insert(key, json!(get_uint(o, first)?));
+        }
+        OptionKind::Ignored | OptionKind::ServerApi => {}
+        OptionKind::ObjectOnly => {
+            return Err(bad_value(
+                o,
+                format!("{} can only be set from code, not in a URL", o.name),
+                format!("remove {} from the URL", o.name),
+            ));
+        }
+        OptionKind::Auth => match &parts.username {
+            Some(username) => {
+                let mut c = Credentials::new();
+                c.username = username.clone();
+                c.password = parts.password.clone().unwrap_or_default();
+                st.credentials = Some(c);
+            }
+            None => {
+                return Err(bad_value(
+                    o,
+                    "auth must be an object with 'username' and 'password' properties".into(),
+                    "write credentials as `user:password@` before the hosts",
+                ))
+            }
+        },
+        OptionKind::AuthMechanism => {
+            let mechanism = resolve_mechanism(o, first)?;
+            let c = st.credentials.get_or_insert_with(Credentials::new);
+            if mechanism == "PLAIN" || is_external(mechanism) {
+                c.source = EXTERNAL_SOURCE.to_string();
+            }
+            c.mechanism = mechanism;
+            st.out.insert(key, json!(mechanism));
+        }
+        OptionKind::AuthMechanismProperties => {
+            let mut props = Vec::new();
+            for (k, v) in key_value_pairs(o, first)? {
+                let prop = match v.as_str() {
+                    "true" => Prop::Bool(true),
+                    "false" => Prop::Bool(false),
+                    _ => Prop::Text(v),
+                };
+                props.push((k, prop));
+            }
+            let shown_props: Map<String, Value> = props
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect();
+            st.out.insert(key, Value::Object(shown_props));
+            st.credentials
+                .get_or_insert_with(Credentials::new)
+                .properties = props;
+        }
+        OptionKind::AuthSource => {
+            st.credentials.get_or_insert_with(Credentials::new).source = first.to_string();
+            st.out.insert(key, json!(first));
+        }
+        OptionKind::Compressors => {
+            let mut list: Vec<&str> = Vec::new();
+            for c in first.split(',') {
+                if !COMPRESSORS.contains(&c) {
+                    return Err(bad_value(
+                        o,
+                        format!(
+                            "`{c}` is not a valid compression mechanism; must be one of {}",
+                            COMPRESSORS.join(",")
+                        ),
+                        "write e.g. `compressors=zstd,zlib`",
+                    ));
+                }
+                if !list.contains(&c) {
+                    list.push(c);
+                }
+            }
+            st.out.insert(key, json!(list));
+        }
+        OptionKind::Family => {
+            let n = get_int(o, first)?;
+            if n != 4 && n != 6 {
+                return Err(bad_value(
+                    o,
+                    format!("option 'family' must be 4 or 6, got {n}"),
+                    "write `family=4` or `family=6`",
+                ));
+            }
+            st.out.insert(key, json!(n));
+        }
+        OptionKind::MaxConnecting => {
+            let n = get_uint(o, first)?;
+            if n == 0 {
+                return Err(bad_value(
+                    o,
+                    "maxConnecting must be > 0 if specified".into(),
+                    "write `maxConnecting=2` (the default) or more",
+                ));
+            }
+            st.out.insert(key, json!(n));
+        }
+        OptionKind::MaxStalenessSeconds => {
+            let n = get_uint(o, first)?;
+            if n <= 0 {
+                return Err(bad_value(
+                    o,
+                    "maxStalenessSeconds must be a positive integer".into(),
+                    "write at least `maxStalenessSeconds=90`, or remove it",
+                ));
+            }
+            st.read_preference.max_staleness = Some(n);
+            st.out.insert(key, json!(n));
+        }
+        OptionKind::ReadPreference => {
+            if !READ_PREFERENCE_MODES.contains(&first) {
+                return Err(bad_value(
+                    o,
+                    format!("invalid read preference mode `{first}`"),
+                    format!(
+                        "use one of {} (exact case)",
+                        READ_PREFERENCE_MODES.join(", ")
+                    ),
+                ));
+            }
+            if first == "primary" && st.read_preference.max_staleness.is_some_and(|n| n > 0) {
+                return Err(MongoUrlError::conflict(
+                    "primary read preference cannot be combined with maxStalenessSeconds",
+                    "remove maxStalenessSeconds, or pick a non-primary read preference",
+                ));
+            }
+            st.out.insert(key, json!(first));
+        }
+        OptionKind::ReadPreferenceTags => {
+            let mut tags = Vec::new();
+            for v in values {
+                let set: Map<String, Value> = key_value_pairs(o, v)?
+                    .into_iter()
+                    .map(|(k, v)| (k, json!(v)))
+                    .collect();
+                tags.push(Value::Object(set));
+            }
+            st.out.insert(key, Value::Array(tags));
+        }
+        OptionKind::ServerMonitoringMode => {
+            if !["auto", "poll", "stream"].contains(&first) {
+                return Err(bad_value(
+                    o,
+                    "serverMonitoringMode must be one of `auto`, `poll`, or `stream`".into(),
+                    "write `serverMonitoringMode=auto`",
+                ));
+            }
+            st.out.insert(key, json!(first));
+        }
+        OptionKind::WriteConcern => {
+            if first != "majority" {
+                return Err(bad_value(
+                    o,
+                    format!(
+                        "invalid writeConcern `{first}`: only `majority` can be written in a URL"
+                    ),
+                    "use `w=majority` or `w=1`",
+                ));
+            }
+            st.out.insert(key, json!(first));
+        }
+        OptionKind::LogPath => {
+            if first != "stderr" && first != "stdout" {
+                return Err(bad_value(
+                    o,
+                    "mongodbLogPath must be `stderr` or `stdout`".into(),
+                    "write `mongodbLogPath=stderr`",
+                ));
+            }
+            st.out.insert(key, json!(first));
+        }
+    }
+    Ok(())
+}
+
+fn is_external(mechanism: &str) -> bool {
+    matches!(
+        mechanism,
+        "GSSAPI" | "MONGODB-AWS" | "MONGODB-OIDC" | "MONGODB-X509"
+    )
+}
+
+/// The driver's checks on the credentials once every option is read (`MongoCredentials.validate`).
+fn check_credentials(
+    c: &mut Credentials,
+    db: Option<&str>,
+    auth_source_given: bool,
+) -> Result<(), MongoUrlError> {
+    let m = c.mechanism;
+    if matches!(m, "GSSAPI" | "MONGODB-X509") && auth_source_given && c.source != EXTERNAL_SOURCE {
+        return Err(MongoUrlError::auth(
+            format!("authMechanism {m} requires an authSource of '$external'"),
+            "write `authSource=$external` or leave authSource out",
+        ));
+    }
+    if !is_external(m) {
+        if let (Some(db), false) = (db, auth_source_given) {
+            c.source = db.to_string();
+        }
+    }
+    if m == "MONGODB-AWS" && !c.username.is_empty() && c.password.is_empty() {
+        return Err(MongoUrlError::auth(
+            "with MONGODB-AWS a password must be set when a username is given",
+            "give both the access key id and the secret (percent-encoded), or neither",
+        ));
+    }
+    if matches!(m, "GSSAPI" | "PLAIN" | "SCRAM-SHA-1" | "SCRAM-SHA-256") && c.username.is_empty() {
+        return Err(MongoUrlError::auth(
+            format!("username required for mechanism '{m}'"),
+            "write `user:password@` before the hosts, or remove authMechanism",
+        ));
+    }
+    if m == "MONGODB-OIDC" {
+        check_oidc(c)?;
+    }
+    if is_external(m) && c.source != EXTERNAL_SOURCE {
+        return Err(MongoUrlError::auth(
+            format!("invalid authSource '{}' for mechanism '{m}'", c.source),
+            "write `authSource=$external` or leave authSource out",
+        ));
+    }
+    if m == "MONGODB-X509" {
+        if !c.password.is_empty() {
+            return Err(MongoUrlError::auth(
+                "a password is not allowed with MONGODB-X509",
+                "remove the password: the client certificate authenticates",
+            ));
+        }
+        return Ok(());
+    }
+    match c.property("CANONICALIZE_HOST_NAME") {
+        None | Some(Prop::Bool(_)) => Ok(()),
+        Some(Prop::Text(t)) if ["none", "forward", "forwardAndReverse"].contains(&t.as_str()) => {
+            Ok(())
+        }
+        Some(_) => Err(MongoUrlError::auth(
+            "invalid CANONICALIZE_HOST_NAME value",
+            "use true, false, none, forward or forwardAndReverse",
+        )),
+    }
+}
+
+fn check_oidc(c: &Credentials) -> Result<(), MongoUrlError> {
+    let env = c.property("ENVIRONMENT");
+    let env_is = |name: &str| matches!(env, Some(Prop::Text(t)) if t == name);
+    let help = "see the driver's MONGODB-OIDC documentation for the ENVIRONMENT property";
+    if !c.username.is_empty() && env.is_some() && !env_is("azure") {
+        return Err(MongoUrlError::auth(
+            "a username and this ENVIRONMENT may not be used together for MONGODB-OIDC",
+            help,
+        ));
+    }
+    if !c.username.is_empty() && !c.password.is_empty() {
+        return Err(MongoUrlError::auth(
+            "no password is allowed with MONGODB-OIDC",
+            help,
+        ));
+    }
+    if (env_is("azure") || env_is("gcp")) && !c.property("TOKEN_RESOURCE").is_some_and(Prop::truthy)
+    {
+        return Err(MongoUrlError::auth(
+            "TOKEN_RESOURCE must be set for the azure and gcp environments",
+            help,
+        ));
+    }
+    if env.is_some() && !OIDC_ENVIRONMENTS.iter().any(|e| env_is(e)) {
+        return Err(MongoUrlError::auth(
+            format!("ENVIRONMENT must be one of {}", OIDC_ENVIRONMENTS.join(",")),
+            help,
+        ));
+    }
+    if env.is_none()
+        && c.property("OIDC_CALLBACK").is_none()
+        && c.property("OIDC_HUMAN_CALLBACK").is_none()
+    {
+        return Err(MongoUrlError::auth(
+            "MONGODB-OIDC needs an ENVIRONMENT in authMechanismProperties",
+            help,
+        ));
+    }
+    Ok(())
+}
+
+fn truthy_bool(out: &BTreeMap<String, Value>, key: &str) -> bool {
+    out.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn positive(out: &BTreeMap<String, Value>, key: &str) -> bool {
+    out.get(key).and_then(Value::as_i64).is_some_and(|n| n > 0)
+}
+
+/// The checks across options (load balancing, SRV, directConnection, proxy).
+fn check_combinations(
+    parts: &Parts,
+    given: &BTreeMap<String, Given>,
+    out: &BTreeMap<String, Value>,
+) -> Result<(), MongoUrlError> {
+    let replica_set = out.get("replicaset").and_then(Value::as_str);
+    let direct = truthy_bool(out, "directconnection");
+    if truthy_bool(out, "loadbalanced") {
+        if parts.hosts.len() > 1 {
+            return Err(MongoUrlError::conflict(
+                "loadBalanced is only supported with a single host",
+                "list one host (the load balancer) or remove loadBalanced",
+            ));
+        }
+        if replica_set.is_some_and(|r| !r.is_empty()) {
+            return Err(MongoUrlError::conflict(
+                "loadBalanced cannot be combined with replicaSet",
+                "remove replicaSet or loadBalanced",
+            ));
+        }
+        if direct {
+            return Err(MongoUrlError::conflict(
+                "loadBalanced cannot be combined with directConnection",
+                "remove directConnection",
+            ));
+        }
+        if parts.srv && positive(out, "srvmaxhosts") {
+            return Err(MongoUrlError::conflict(
+                "srvMaxHosts cannot limit hosts with loadBalanced",
+                "remove srvMaxHosts",
+            ));
+        }
+    }
+    if parts.srv {
+        if direct {
+            return Err(MongoUrlError::conflict(
+                "a mongodb+srv URL does not support directConnection",
+                "remove directConnection=true",
+            ));
+        }
+        if positive(out, "srvmaxhosts") && replica_set.is_some() {
+            return Err(MongoUrlError::conflict(
+                "srvMaxHosts cannot be combined with replicaSet",
+                "remove srvMaxHosts or replicaSet",
+            ));
+        }
+    } else if has(given, "srvMaxHosts") || has(given, "srvServiceName") {
+        return Err(MongoUrlError::conflict(
+            "srvMaxHosts and srvServiceName need a mongodb+srv URL",
+            "remove them, or use `mongodb+srv://`",
+        ));
+    }
+    if direct && (parts.srv || parts.hosts.len() != 1) {
+        return Err(MongoUrlError::conflict(
+            "directConnection requires exactly one host",
+            "remove directConnection=true to let the driver discover the replica set",
+        ));
+    }
+    let proxy_host = out.get("proxyhost").is_some();
+    let proxy_user = out.get("proxyusername").is_some();
+    let proxy_pass = out.get("proxypassword").is_some();
+    if !proxy_host && (positive(out, "proxyport") || proxy_user || proxy_pass) {
+        return Err(MongoUrlError::conflict(
+            "proxyHost must be given when other proxy options are",
+            "add proxyHost or remove the proxy options",
+        ));
+    }
+    if proxy_user != proxy_pass {
+        return Err(MongoUrlError::conflict(
+            "proxyUsername and proxyPassword go together",
+            "give both or neither",
+        ));
+    }
+    Ok(())
+}
+
+/// Validates the options and credentials of `parts`.
+pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
+    let mut warnings = Vec::new();
+    let given = collect(parts, &mut warnings)?;
+    check_early(&given)?;
+    let mut st = State {
+        out: BTreeMap::new(),
+        credentials: None,
+        read_preference: ReadPreferenceState::default(),
+        warnings,
+    };
+    for o in OPTIONS {
+        let Some(g) = given.get(&o.name.to_lowercase()) else {
+            continue;
+        };
+        if o.kind != OptionKind::Auth && o.name != "dbName" && g.values.is_empty() {
+            continue;
+        }
+        if let Some(note) = o.deprecated {
+            st.warnings
+                .push(format!("{} is a deprecated option: {note}", o.name));
+        }
+        if o.name == "dbName" && parts.database.is_some() {
+            continue; // the path's database wins
+        }
+        apply(o, &g.values, parts, &mut st)?;
+    }
+    let db_name_option = if parts.database.is_none() {
+        st.out
+            .get("dbname")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    } else {
+        None
+    };
+    let db = parts.database.clone().or_else(|| db_name_option.clone());
+    let mechanism = st.credentials.as_ref().map(|c| c.mechanism);
+    if let Some(c) = st.credentials.as_mut() {
+        check_credentials(c, db.as_deref(), has(&given, "authSource"))?;
+    }
+    check_combinations(parts, &given, &st.out)?;
+    Ok(Validated {
+        options: st.out,
+        warnings: st.warnings,
+        mechanism: mechanism
+            .filter(|m| *m != "DEFAULT" || has(&given, "authMechanism"))
+            .map(str::to_string),
+        db_name_option,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_parse_int;
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(js_parse_int("10"), Some(10));
+        assert_eq!(js_parse_int("  -5x"), Some(-5));
+        assert_eq!(js_parse_int("10ms"), Some(10));
+        assert_eq!(js_parse_int("0x10"), Some(0));
+        assert_eq!(js_parse_int("x"), None);
+        assert_eq!(js_parse_int(""), None);
+        assert_eq!(js_parse_int("-"), None);
+    }
+}
