@@ -5,6 +5,7 @@
 mod diagnostic;
 mod errors;
 mod guard;
+mod mongo_url;
 mod plan;
 mod rendered;
 mod topology;
@@ -24,6 +25,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rendered::RenderedFile>()?;
     m.add_class::<plan::Plan>()?;
     m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
+    m.add_class::<mongo_url::MongoUrl>()?;
+    m.add_function(wrap_pyfunction!(mongo_url::check_mongo_urls, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
     Ok(())
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rocketchat_topology as rct
 
-from conftest import HOWTO, failing_text, howto_dict, howto_text
+from conftest import HOWTO, canary_text, failing_text, howto_dict, howto_text
 
 
 def test_load_parse_and_dict_give_the_same_layout(tmp_path: Path) -> None:
@@ -39,11 +39,17 @@ def test_yaml_is_read_too() -> None:
     assert [i["port"] for i in t.layout()["instances"]] == [3000]
 
 
-def test_layout_redacts_the_mongo_url() -> None:
-    env = {e["name"]: e["value"] for e in rct.Topology.load(HOWTO).layout()["instances"][0]["env"]}
-    assert env["MONGO_URL"] == "***"
-    assert env["PORT"] == "3000"
-    assert env["ROOT_URL"] == "https://chat.example.com"
+def test_layout_redacts_a_mongo_url_with_a_password() -> None:
+    def env_of(topology: rct.Topology) -> dict[str, str]:
+        return {e["name"]: e["value"] for e in topology.layout()["instances"][0]["env"]}
+
+    with_password = env_of(rct.Topology.from_str(canary_text()))
+    assert with_password["MONGO_URL"] == "***"
+    assert with_password["PORT"] == "3000"
+    assert with_password["ROOT_URL"] == "https://chat.example.com"
+    # Without credentials the URL is no secret, and shows as written.
+    plain = env_of(rct.Topology.load(HOWTO))
+    assert plain["MONGO_URL"] == "mongodb://localhost:27017/rocketchat?replicaSet=rs0"
 
 
 def test_diagnostics_are_objects_with_every_attribute() -> None:

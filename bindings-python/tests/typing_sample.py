@@ -32,7 +32,9 @@ def main(path: str) -> int:
         step: rct.PlanStep = wave[0]
         print(step["wave"], step["action"]["kind"])
     scripts: list[rct.ShellScript] = rollout.to_shell(ssh=True)
-    print(len(scripts))
+    url = rct.MongoUrl.parse("mongodb://db1:27017/rc?replicaSet=rs0")
+    replica_set: str | None = url.replica_set
+    print(len(scripts), str(url), replica_set, rct.check_mongo_urls(str(url))["valid"])
     return 1 if report["errors"] else 0
 
 

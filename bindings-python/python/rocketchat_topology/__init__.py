@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ._native import (
     Diagnostic,
     InternalError,
+    MongoUrl,
     MongoUrlError,
     Plan,
     PlanError,
@@ -21,6 +22,7 @@ from ._native import (
     Topology,
     TopologyError,
     __version__,
+    check_mongo_urls,
     plan,
 )
 
@@ -39,11 +41,13 @@ if TYPE_CHECKING:
         Severity as Severity,
         ShellScript as ShellScript,
         Target as Target,
+        UrlHost as UrlHost,
     )
 
 __all__ = [
     "Diagnostic",
     "InternalError",
+    "MongoUrl",
     "MongoUrlError",
     "Plan",
     "PlanError",
@@ -51,5 +55,6 @@ __all__ = [
     "Topology",
     "TopologyError",
     "__version__",
+    "check_mongo_urls",
     "plan",
 ]
