@@ -52,6 +52,8 @@ def main() -> None:
         out = tempfile.mkdtemp(prefix="rctopo-bench-")
         rows.append(("load + render all", lambda: rct.Topology.load(args.file).render("all"),
                      cli("render", "--target", "all", "--out", out, args.file)))
+        rows.append(("load + plan (fresh)", lambda: rct.plan(None, rct.Topology.load(args.file)).to_json(),
+                     cli("plan", "--to", args.file, "--format", "json")))
     print(f"{args.file}, {args.runs} runs each (median / best, ms)")
     print(f"{'operation':<20} {'python':>16} {'cli':>16}")
     for name, py, sh in rows:
