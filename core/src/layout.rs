@@ -291,7 +291,7 @@ fn instance(
         address: host.address.clone(),
         port,
         tcp_port,
-        unit: format!("rocketchat@{port}.service"),
+        unit: crate::paths::instance_unit(port),
         upstream_host,
         env,
     }

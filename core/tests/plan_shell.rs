@@ -269,7 +269,10 @@ fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
         text.contains("server 127.0.0.1:3001 max_fails=3;\n"),
         "{text}"
     );
-    assert!(text.contains("    server 127.0.0.1:3002;\n"), "{text}");
+    assert!(
+        text.contains("    server 127.0.0.1:3002 max_fails=3 fail_timeout=30s;\n"),
+        "an added server has the rendered parameters: {text}"
+    );
     assert!(text.contains("server 127.0.0.1:3000 down;\n"), "{text}");
     nginx_ok("after up");
     let _ = std::fs::remove_dir_all(&dir);
@@ -312,7 +315,7 @@ fn haproxy_helpers_disable_and_enable_servers_in_a_config_haproxy_accepts() {
         "{text}"
     );
     assert!(
-        text.contains("    server app2_3000 10.0.0.11:3000 check\n"),
+        text.contains("    server app2_3000 10.0.0.11:3000 check cookie app2_3000\n"),
         "{text}"
     );
     haproxy_ok("after up");
@@ -327,7 +330,7 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
     std::fs::write(
         &conf,
         format!(
-            "ServerRoot {d}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\nListen 127.0.0.1:18082\nLoadModule mpm_event_module {m}/mod_mpm_event.so\nLoadModule authz_core_module {m}/mod_authz_core.so\nLoadModule slotmem_shm_module {m}/mod_slotmem_shm.so\nLoadModule proxy_module {m}/mod_proxy.so\nLoadModule proxy_http_module {m}/mod_proxy_http.so\nLoadModule proxy_balancer_module {m}/mod_proxy_balancer.so\nLoadModule lbmethod_byrequests_module {m}/mod_lbmethod_byrequests.so\n<Proxy \"balancer://rocketchat\">\n    BalancerMember http://10.0.0.10:3000 route=app1_3000\n    BalancerMember http://10.0.0.10:3001 route=app1_3001\n</Proxy>\nProxyPass / balancer://rocketchat/\n",
+            "ServerRoot {d}\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\nListen 127.0.0.1:18082\nLoadModule mpm_event_module {m}/mod_mpm_event.so\nLoadModule authz_core_module {m}/mod_authz_core.so\nLoadModule slotmem_shm_module {m}/mod_slotmem_shm.so\nLoadModule proxy_module {m}/mod_proxy.so\nLoadModule proxy_http_module {m}/mod_proxy_http.so\nLoadModule proxy_balancer_module {m}/mod_proxy_balancer.so\nLoadModule lbmethod_byrequests_module {m}/mod_lbmethod_byrequests.so\nLoadModule proxy_wstunnel_module {m}/mod_proxy_wstunnel.so\n<Proxy \"balancer://rocketchat-http\">\n    BalancerMember http://10.0.0.10:3000 route=app1_3000\n    BalancerMember http://10.0.0.10:3001 route=app1_3001\n</Proxy>\n<Proxy balancer://rocketchat-ws>\n    BalancerMember ws://10.0.0.10:3000 route=app1_3000\n    BalancerMember ws://10.0.0.10:3001 route=app1_3001\n</Proxy>\nProxyPass /ws balancer://rocketchat-ws/\nProxyPass / balancer://rocketchat-http/\n",
             d = dir.display(),
             m = modules
         ),
@@ -344,6 +347,11 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
         text.contains("BalancerMember http://10.0.0.10:3000 route=app1_3000 status=+D\n"),
         "{text}"
     );
+    assert!(
+        text.contains("BalancerMember ws://10.0.0.10:3000 route=app1_3000 status=+D\n"),
+        "both balancers: {text}"
+    );
+    assert_eq!(text.matches("status=+D").count(), 2, "{text}");
     let apache_ok = |label: &str| {
         if have("apache2") && Path::new(modules).exists() {
             let (ok, out) = run(Command::new("apache2").arg("-t").arg("-f").arg(&conf));
@@ -358,9 +366,14 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
         "{text}"
     );
     assert!(
-        text.contains("    BalancerMember http://10.0.0.11:3000 route=app2_3000\n"),
+        text.contains("        BalancerMember http://10.0.0.11:3000 route=app2_3000 retry=30\n"),
         "{text}"
     );
+    assert!(
+        text.contains("        BalancerMember ws://10.0.0.11:3000 route=app2_3000 retry=30\n"),
+        "{text}"
+    );
+    assert!(!text.contains("status=+D"), "{text}");
     apache_ok("after up");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -374,11 +374,16 @@ fn drained_instances_are_rendered_out_of_rotation() {
     assert_eq!(nginx.matches(" down;").count(), 1);
     let haproxy = line(ProxyKind::Haproxy, Target::Haproxy);
     assert!(
-        haproxy.contains("server app2_3001 10.0.0.12:3001 check cookie app2_3001 weight 0"),
+        haproxy.contains("server app2_3001 10.0.0.12:3001 check cookie app2_3001 disabled\n"),
         "{haproxy}"
     );
     let apache = line(ProxyKind::Apache, Target::Apache);
-    assert_eq!(apache.matches("status=+N").count(), 2, "{apache}");
+    // Disabled in both balancers (HTTP and WebSocket), as the plan's proxy edit does.
+    assert_eq!(apache.matches("status=+D").count(), 2, "{apache}");
+    assert!(
+        apache.contains("BalancerMember ws://10.0.0.12:3001 route=app2_3001 retry=30 status=+D\n"),
+        "{apache}"
+    );
 
     let unknown = RenderOptions {
         drained: ["app9:3001".to_string()].into(),

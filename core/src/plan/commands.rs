@@ -57,7 +57,12 @@ impl Default for CommandSet {
                 remove: "rct_nginx_down {config} {upstream}".into(),
             },
             apache: ProxyCommands {
-                validate: "apachectl -t".into(),
+                // Debian's apache2 serves a site only once its modules and the site are enabled;
+                // both commands do nothing when already done.
+                validate: format!(
+                    "a2enmod -q {} && a2ensite -q rocketchat && apachectl -t",
+                    crate::render::APACHE_MODULES.join(" ")
+                ),
                 reload: "systemctl reload apache2".into(),
                 add: "rct_apache_up {config} {backend} {upstream} {server}".into(),
                 remove: "rct_apache_down {config} {upstream}".into(),
@@ -68,7 +73,7 @@ impl Default for CommandSet {
                 add: "rct_haproxy_up {config} {backend} {server} {upstream}".into(),
                 remove: "rct_haproxy_down {config} {backend} {server} {socket}".into(),
             },
-            haproxy_socket: "/run/haproxy/admin.sock".into(),
+            haproxy_socket: paths::HAPROXY_SOCKET.into(),
         }
     }
 }

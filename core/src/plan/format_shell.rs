@@ -97,37 +97,41 @@ rct_nginx_down() {
     ),
     (
         "rct_nginx_up",
-        r#"# Puts an upstream server back, or adds it: rct_nginx_up CONFIG UPSTREAM ADDRESS.
+        r#"# Puts an upstream server back, or adds it as rctopo renders it:
+# rct_nginx_up CONFIG UPSTREAM ADDRESS.
 rct_nginx_up() {
   local re
   re=$(rct_re "$3")
   if grep -Eq "^[[:space:]]*server[[:space:]]+${re}([[:space:]]|;)" "$1"; then
     sed -i -E "s/^([[:space:]]*server[[:space:]]+${re}([[:space:]][^;]*)?)[[:space:]]+down;/\1;/" "$1"
   else
-    sed -i -E "/^[[:space:]]*upstream[[:space:]]+$(rct_re "$2")[[:space:]]*\{/a\\    server $3;" "$1"
+    sed -i -E "/^[[:space:]]*upstream[[:space:]]+$(rct_re "$2")[[:space:]]*\{/a\\    server $3 max_fails=3 fail_timeout=30s;" "$1"
   fi
 }"#,
     ),
     (
         "rct_apache_down",
-        r#"# Disables a balancer member: rct_apache_down CONFIG ADDRESS.
+        r#"# Disables an instance in both balancers (http:// and ws:// members): rct_apache_down CONFIG ADDRESS.
 rct_apache_down() {
   local re
   re=$(rct_re "$2")
-  sed -i -E -e "s|^([[:space:]]*BalancerMember[[:space:]]+http://${re}([[:space:]].*)?)[[:space:]]+status=\+D$|\1|" \
-    -e "s|^([[:space:]]*BalancerMember[[:space:]]+http://${re}([[:space:]].*)?)$|\1 status=+D|" "$1"
+  sed -i -E -e "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)[[:space:]]+status=\+D\$#\1#" \
+    -e "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)\$#\1 status=+D#" "$1"
 }"#,
     ),
     (
         "rct_apache_up",
-        r#"# Enables a balancer member, or adds it: rct_apache_up CONFIG BALANCER ADDRESS ROUTE.
+        r#"# Enables an instance in both balancers, or adds it to balancer://BALANCER-http and
+# balancer://BALANCER-ws as rctopo renders it: rct_apache_up CONFIG BALANCER ADDRESS ROUTE.
 rct_apache_up() {
-  local re
+  local re scheme
   re=$(rct_re "$3")
-  if grep -Eq "^[[:space:]]*BalancerMember[[:space:]]+http://${re}([[:space:]]|$)" "$1"; then
-    sed -i -E "s|^([[:space:]]*BalancerMember[[:space:]]+http://${re}([[:space:]].*)?)[[:space:]]+status=\+D$|\1|" "$1"
+  if grep -Eq "^[[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]]|\$)" "$1"; then
+    sed -i -E "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)[[:space:]]+status=\+D\$#\1#" "$1"
   else
-    sed -i -E "/^[[:space:]]*<Proxy[[:space:]]+\"?balancer:\/\/$(rct_re "$2")\"?>/a\\    BalancerMember http://$3 route=$4" "$1"
+    for scheme in http ws; do
+      sed -i -E "/^[[:space:]]*<Proxy[[:space:]]+\"?balancer:\/\/$(rct_re "$2")-${scheme}\"?>/a\\        BalancerMember ${scheme}://$3 route=$4 retry=30" "$1"
+    done
   fi
 }"#,
     ),
@@ -147,14 +151,17 @@ rct_haproxy_down() {
     ),
     (
         "rct_haproxy_up",
-        r#"# Enables a server in the file, or adds it: rct_haproxy_up CONFIG BACKEND SERVER ADDRESS.
+        r#"# Enables a server in the file, or adds it as rctopo renders it:
+# rct_haproxy_up CONFIG BACKEND SERVER ADDRESS.
 rct_haproxy_up() {
   local re
   re=$(rct_re "$3")
   if grep -Eq "^[[:space:]]*server[[:space:]]+${re}[[:space:]]" "$1"; then
     sed -i -E "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)[[:space:]]+disabled$/\1/" "$1"
   else
-    sed -i -E "/^[[:space:]]*backend[[:space:]]+$(rct_re "$2")[[:space:]]*$/a\\    server $3 $4 check" "$1"
+    local cookie=""
+    if grep -Eq "^[[:space:]]*cookie[[:space:]]" "$1"; then cookie=" cookie $3"; fi
+    sed -i -E "/^[[:space:]]*backend[[:space:]]+$(rct_re "$2")[[:space:]]*$/a\\    server $3 $4 check${cookie}" "$1"
   fi
 }"#,
     ),

@@ -81,8 +81,8 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
     if desired.instances.is_empty() {
         return Err(PlanError::RemovesEveryInstance);
     }
-    // The specific refusals first: they say what to do (upgrade MongoDB first, ...), where the
-    // check's first error would only restate the symptom.
+    // The specific refusals come before the checker's: their messages say what to do instead
+    // (a hostile name, or an upgrade that needs MongoDB upgraded first, is also a check error).
     for layout in current.into_iter().chain([desired]) {
         refuse_unsafe_names(layout)?;
     }
@@ -100,10 +100,10 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
             first,
         });
     }
-    if let Some(current) = current {
-        diff::refuse_unplannable(current, desired)?;
+    match current {
+        Some(current) => diff::refuse_unplannable(current, desired),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Host names and addresses end up in ssh commands, file names and proxy configuration edits;
@@ -177,51 +177,65 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
     Ok(())
 }
 
-/// Fresh install: mongod on every member, then `rs.initiate` once on the first.
+/// Fresh install: mongod on every member (its configuration and unit where the renderer puts
+/// them, see `paths::mongod_places`), then `rs.initiate` once on the first.
 fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     let mongo = &ctx.desired.topology.mongo;
-    let (Some(set), Some(first)) = (&mongo.replica_set, mongo.members.first()) else {
+    let places = paths::mongod_places(&ctx.desired.topology);
+    let (Some(set), Some(first)) = (&mongo.replica_set, places.first()) else {
         return;
     };
     b.open(WaveKind::ReplicaSet);
-    let mut machines: Vec<&str> = mongo.members.iter().map(|m| m.hostname()).collect();
-    machines.dedup();
-    for machine in machines {
-        b.push(vec![
-            (
-                machine.to_string(),
-                Action::WriteFile {
-                    path: paths::MONGOD_CONF.into(),
-                    mode: paths::CONFIG_MODE,
-                    source: super::action::FileSource {
-                        side: Side::Desired,
-                        rendered: paths::rendered_relative(machine, paths::MONGOD_CONF),
-                        overrides: Vec::new(),
-                    },
-                    instance: None,
+    let write = |machine: &str, path: &str| {
+        (
+            machine.to_string(),
+            Action::WriteFile {
+                path: path.into(),
+                mode: paths::CONFIG_MODE,
+                source: super::action::FileSource {
+                    side: Side::Desired,
+                    rendered: paths::rendered_relative(machine, path),
+                    overrides: Vec::new(),
                 },
-                format!("install {} (replica set {set})", paths::MONGOD_CONF),
-            ),
-            (
+                instance: None,
+            },
+            format!("install {path} (replica set {set})"),
+        )
+    };
+    let mut templates: Vec<&str> = Vec::new();
+    for place in &places {
+        let machine = place.machine.as_str();
+        let mut ops = Vec::new();
+        if place.shared && !templates.contains(&machine) {
+            templates.push(machine);
+            ops.push(write(machine, paths::MONGOD_UNIT_TEMPLATE));
+            ops.push((
                 machine.to_string(),
-                Action::EnableUnit {
-                    unit: paths::MONGOD_UNIT.into(),
-                    instance: None,
-                },
-                "enable mongod at boot".into(),
-            ),
-            (
-                machine.to_string(),
-                Action::StartUnit {
-                    unit: paths::MONGOD_UNIT.into(),
-                    instance: None,
-                },
-                "start mongod".into(),
-            ),
-        ]);
+                Action::DaemonReload,
+                "reload systemd so it reads the mongod template".into(),
+            ));
+        }
+        ops.push(write(machine, &place.conf));
+        ops.push((
+            machine.to_string(),
+            Action::EnableUnit {
+                unit: place.unit.clone(),
+                instance: None,
+            },
+            format!("enable {} at boot", place.unit),
+        ));
+        ops.push((
+            machine.to_string(),
+            Action::StartUnit {
+                unit: place.unit.clone(),
+                instance: None,
+            },
+            format!("start {}", place.unit),
+        ));
+        b.push(ops);
     }
     b.push(vec![(
-        first.hostname().to_string(),
+        first.machine.clone(),
         Action::MongoInitiate {
             replica_set: set.clone(),
             config: initiate_config(set, &mongo.members),

@@ -103,8 +103,10 @@ struct World<'a> {
     env: HashMap<(String, u16), EnvFile>,
     written_units: HashMap<String, Side>,
     loaded_units: HashMap<String, Side>,
-    mongod_conf: HashSet<String>,
-    mongod_running: HashSet<String>,
+    /// (machine, mongod configuration path) written.
+    mongod_conf: HashSet<(String, String)>,
+    /// (machine, mongod unit) running.
+    mongod_running: HashSet<(String, String)>,
     running: BTreeMap<String, Running>,
     enabled: BTreeSet<String>,
     pending: BTreeSet<String>,
@@ -365,11 +367,11 @@ impl<'a> World<'a> {
             }
             Action::ProxyReload => self.reload(),
             Action::MongoInitiate { .. } => {
-                let members = &self.desired.topology.mongo.members;
-                let missing: Vec<&str> = members
-                    .iter()
-                    .map(|m| m.hostname())
-                    .filter(|h| !self.mongod_running.contains(*h))
+                let missing: Vec<String> = paths::mongod_places(&self.desired.topology)
+                    .into_iter()
+                    .map(|p| (p.machine, p.unit))
+                    .filter(|run| !self.mongod_running.contains(run))
+                    .map(|(machine, unit)| format!("{machine} ({unit})"))
                     .collect();
                 if !missing.is_empty() {
                     return fail(
@@ -387,8 +389,9 @@ impl<'a> World<'a> {
     fn write(&mut self, host: &str, path: &str, source: &FileSource) -> StepResult {
         if path == paths::UNIT_TEMPLATE {
             self.written_units.insert(host.to_string(), source.side);
-        } else if path == paths::MONGOD_CONF {
-            self.mongod_conf.insert(host.to_string());
+        } else if paths::is_mongod_conf(path) {
+            self.mongod_conf
+                .insert((host.to_string(), path.to_string()));
         } else if let Some(port) = env_port(path) {
             let file = self.env_file(source)?;
             self.env.insert((host.to_string(), port), file);
@@ -444,14 +447,20 @@ impl<'a> World<'a> {
     }
 
     fn start(&mut self, host: &str, unit: &str) -> StepResult {
-        if unit == paths::MONGOD_UNIT {
-            if !self.mongod_conf.contains(host) {
+        if paths::is_mongod_unit(unit) {
+            let conf = paths::mongod_places(&self.desired.topology)
+                .into_iter()
+                .find(|p| p.machine == host && p.unit == unit)
+                .map(|p| p.conf)
+                .unwrap_or_else(|| paths::MONGOD_CONF.to_string());
+            if !self.mongod_conf.contains(&(host.to_string(), conf.clone())) {
                 return fail(
                     ViolationKind::MissingEnvFile,
-                    format!("mongod starts on {host} without {}", paths::MONGOD_CONF),
+                    format!("{unit} starts on {host} without {conf}"),
                 );
             }
-            self.mongod_running.insert(host.to_string());
+            self.mongod_running
+                .insert((host.to_string(), unit.to_string()));
             return Ok(());
         }
         let Some(port) = instance_port(unit) else {
@@ -525,8 +534,9 @@ impl<'a> World<'a> {
     }
 
     fn stop(&mut self, host: &str, unit: &str) -> StepResult {
-        if unit == paths::MONGOD_UNIT {
-            self.mongod_running.remove(host);
+        if paths::is_mongod_unit(unit) {
+            self.mongod_running
+                .remove(&(host.to_string(), unit.to_string()));
             return Ok(());
         }
         let Some(port) = instance_port(unit) else {

@@ -1,14 +1,14 @@
-//! Apache httpd: a site with two balancers (HTTP and WebSocket) over every instance, a sticky
-//! ROUTEID cookie, the RewriteRule split that sends WebSocket upgrades to the `ws://` balancer,
+//! Apache httpd: a site with two balancers (`balancer://rocketchat-http` and
+//! `balancer://rocketchat-ws`) over every instance, each member routed `<host>_<port>` (names from
+//! `paths.rs`), a sticky ROUTEID cookie, the RewriteRule split that sends WebSocket upgrades to the `ws://` balancer,
 //! ProxyPreserveHost, TLS 1.2/1.3 only, and an HTTP->HTTPS redirect. The modules it needs are
 //! listed in the header (`a2enmod ...`) and by [`MODULES`].
 
 use super::{require_proxy, Comment, RenderContext, RenderError, RenderedFile, Target};
-use crate::layout::Instance;
 use crate::model::{Affinity, Proxy};
+use crate::paths;
 use std::fmt::Write;
 
-pub const PATH: &str = "/etc/apache2/sites-available/rocketchat.conf";
 /// Modules the site uses (Debian `a2enmod` names).
 pub const MODULES: &[&str] = &[
     "proxy",
@@ -22,8 +22,6 @@ pub const MODULES: &[&str] = &[
     "alias",
     "ssl",
 ];
-const HTTP_BALANCER: &str = "balancer://rocketchat-http";
-const WS_BALANCER: &str = "balancer://rocketchat-ws";
 
 pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
     let proxy = require_proxy(ctx, Target::Apache)?;
@@ -52,8 +50,8 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
     virtual_host(&mut s, ctx, proxy);
     Ok(vec![RenderedFile {
         host: ctx.proxy_host(),
-        path: PATH.into(),
-        mode: 0o644,
+        path: paths::APACHE_CONF.into(),
+        mode: paths::CONFIG_MODE,
         contents: s,
     }])
 }
@@ -82,19 +80,24 @@ fn virtual_host(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
             "    # The route of the instance that answered, so later requests return to it.\n    Header add Set-Cookie \"ROUTEID=.%{{BALANCER_WORKER_ROUTE}}e; path=/; HttpOnly{secure}\" env=BALANCER_ROUTE_CHANGED"
         );
     }
-    balancer(s, ctx, HTTP_BALANCER, "http", sticky);
-    balancer(s, ctx, WS_BALANCER, "ws", sticky);
+    for scheme in paths::APACHE_SCHEMES {
+        balancer(s, ctx, scheme, sticky);
+    }
+    let (http, ws) = (paths::apache_balancer("http"), paths::apache_balancer("ws"));
     let _ = write!(
         s,
-        "\n    RewriteEngine On\n    RewriteCond %{{HTTP:Upgrade}} =websocket [NC]\n    RewriteRule ^/(.*)$ {WS_BALANCER}/$1 [P,L]\n    RewriteCond %{{HTTP:Upgrade}} !=websocket [NC]\n    RewriteRule ^/(.*)$ {HTTP_BALANCER}/$1 [P,L]\n    ProxyPassReverse / {HTTP_BALANCER}/\n</VirtualHost>\n"
+        "\n    RewriteEngine On\n    RewriteCond %{{HTTP:Upgrade}} =websocket [NC]\n    RewriteRule ^/(.*)$ {ws}/$1 [P,L]\n    RewriteCond %{{HTTP:Upgrade}} !=websocket [NC]\n    RewriteRule ^/(.*)$ {http}/$1 [P,L]\n    ProxyPassReverse / {http}/\n</VirtualHost>\n"
     );
 }
 
-fn balancer(s: &mut String, ctx: &RenderContext, name: &str, scheme: &str, sticky: bool) {
-    let _ = writeln!(s, "\n    <Proxy {name}>");
+fn balancer(s: &mut String, ctx: &RenderContext, scheme: &str, sticky: bool) {
+    let _ = writeln!(s, "\n    <Proxy {}>", paths::apache_balancer(scheme));
+    // The route is the same in both balancers, so the ROUTEID cookie set by an HTTP answer also
+    // pins the WebSocket. `status=+D` (disabled) last on the line: what a plan's
+    // `rct_apache_down` appends in both balancers.
     for instance in &ctx.layout.instances {
         let drain = if ctx.is_drained(&instance.id) {
-            " status=+N"
+            " status=+D"
         } else {
             ""
         };
@@ -102,7 +105,7 @@ fn balancer(s: &mut String, ctx: &RenderContext, name: &str, scheme: &str, stick
             s,
             "        BalancerMember {scheme}://{} route={} retry=30{drain}",
             instance.upstream(),
-            route(instance)
+            paths::backend_server(&instance.host, instance.port)
         );
     }
     if sticky {
@@ -111,10 +114,4 @@ fn balancer(s: &mut String, ctx: &RenderContext, name: &str, scheme: &str, stick
         s.push_str("        ProxySet lbmethod=byrequests\n");
     }
     s.push_str("    </Proxy>\n");
-}
-
-/// A balancer route: `h<host index>p<port>`, unique and made of letters and digits only
-/// (mod_proxy_balancer splits the cookie value on `.`).
-pub fn route(instance: &Instance) -> String {
-    format!("h{}p{}", instance.host_index, instance.port)
 }

@@ -1,18 +1,13 @@
 //! HAProxy: a whole `haproxy.cfg` with a frontend (HTTPS with an HTTP redirect, or plain HTTP)
 //! and one backend over every instance, cookie stickiness, health checks on the release's health
 //! endpoint, `timeout tunnel` for WebSockets and a runtime API socket, so a plan can run
-//! `set server rocketchat/<server> state drain` (see [`server_name`]).
+//! `set server rocketchat/<host>_<port> state drain` (names from `paths.rs`).
 
 use super::{require_proxy, Comment, RenderContext, RenderError, RenderedFile, Target};
-use crate::layout::Instance;
 use crate::model::{Affinity, Proxy};
+use crate::paths::{self, BACKEND_NAME as BACKEND, HAPROXY_SOCKET as SOCKET};
 use std::fmt::Write;
 
-pub const PATH: &str = "/etc/haproxy/haproxy.cfg";
-/// The runtime API socket (`echo "show servers state" | socat stdio <SOCKET>`).
-pub const SOCKET: &str = "/run/haproxy/admin.sock";
-/// The backend holding every instance.
-pub const BACKEND: &str = "rocketchat";
 /// The stickiness cookie.
 pub const COOKIE: &str = "RCSERVERID";
 
@@ -37,8 +32,8 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
     backend(&mut s, ctx, proxy);
     Ok(vec![RenderedFile {
         host: ctx.proxy_host(),
-        path: PATH.into(),
-        mode: 0o644,
+        path: paths::HAPROXY_CFG.into(),
+        mode: paths::CONFIG_MODE,
         contents: s,
     }])
 }
@@ -84,15 +79,16 @@ fn backend(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
         "    option httpchk\n    http-check send meth GET uri {health}\n    http-check expect status 200\n    default-server inter 5s fall 3 rise 2\n"
     );
     for instance in &ctx.layout.instances {
-        let name = server_name(instance);
+        let name = paths::backend_server(&instance.host, instance.port);
         let cookie = if proxy.affinity == Affinity::Cookie {
             format!(" cookie {name}")
         } else {
             String::new()
         };
-        // Weight 0 is HAProxy's drain state: open sessions and sticky users stay, no new ones.
+        // `disabled` (maintenance) last on the line: what a plan's `rct_haproxy_down` appends
+        // after draining the server on the runtime API, so a reload keeps it out.
         let drain = if ctx.is_drained(&instance.id) {
-            " weight 0"
+            " disabled"
         } else {
             ""
         };
@@ -102,21 +98,4 @@ fn backend(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
             instance.upstream()
         );
     }
-}
-
-/// The HAProxy server name of an instance: `<host>_<port>`, with any character HAProxy does not
-/// allow in a name replaced by `_` (host names are already restricted by S013).
-pub fn server_name(instance: &Instance) -> String {
-    let host: String = instance
-        .host
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{host}_{}", instance.port)
 }

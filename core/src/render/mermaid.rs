@@ -1,7 +1,8 @@
 //! Mermaid: a flowchart of the topology (proxy -> hosts -> instances -> replica set members) for
 //! documentation and pull requests.
 
-use super::{Comment, RenderContext, RenderedFile, DOCS_HOST};
+use super::{Comment, RenderContext, RenderedFile};
+use crate::paths;
 use std::fmt::Write;
 
 pub const PATH: &str = "/rocketchat-topology.mmd";
@@ -80,9 +81,9 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
         }
     }
     vec![RenderedFile {
-        host: DOCS_HOST.into(),
+        host: paths::DOCS_MACHINE.into(),
         path: PATH.into(),
-        mode: 0o644,
+        mode: paths::CONFIG_MODE,
         contents: s,
     }]
 }

@@ -17,10 +17,8 @@ mod mongod;
 mod nginx;
 mod systemd;
 
-pub use apache::{route as apache_route, MODULES as APACHE_MODULES};
-pub use haproxy::{server_name as haproxy_server_name, BACKEND as HAPROXY_BACKEND};
+pub use apache::MODULES as APACHE_MODULES;
 pub use header::Comment;
-pub use systemd::env_path;
 
 use crate::diagnostic::Severity;
 use crate::layout::Layout;
@@ -94,8 +92,9 @@ impl fmt::Display for Target {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RenderedFile {
     /// The machine the file belongs on: an application host's name, the proxy's host
-    /// (`proxy.host`, or [`PROXY_HOST`] when the proxy has a machine of its own), a replica set
-    /// member's host name for mongod files, or [`DOCS_HOST`] for the diagram.
+    /// (`proxy.host`, or `proxy` when the proxy has a machine of its own), a replica set
+    /// member's host name for mongod files, or `docs` for the diagram (names from `paths.rs`,
+    /// which the planner uses too).
     pub host: String,
     /// Absolute install path, e.g. `/etc/rocketchat/3001.env`.
     pub path: String,
@@ -129,16 +128,11 @@ impl RenderedFile {
     }
 }
 
-/// The `host` of proxy files when the proxy runs on a machine of its own.
-pub const PROXY_HOST: &str = "proxy";
-/// The `host` of files that belong in documentation rather than on a machine (the diagram).
-pub const DOCS_HOST: &str = "docs";
-
 /// Choices that are not part of the topology.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Instance ids (`app1:3001`) taken out of rotation: nginx renders them `down`, HAProxy with
-    /// weight 0 (drain), Apache with the drain status. Used by plans that drain before a restart.
+    /// Instance ids (`app1:3001`) taken out of rotation: nginx renders them `down`, HAProxy
+    /// `disabled`, Apache `status=+D`: the same lines a plan's proxy edits write in place.
     pub drained: BTreeSet<String>,
 }
 
@@ -204,12 +198,7 @@ impl RenderContext<'_> {
 
     /// The machine proxy files belong on.
     pub fn proxy_host(&self) -> String {
-        self.layout
-            .topology
-            .proxy
-            .as_ref()
-            .and_then(|p| p.host.clone())
-            .unwrap_or_else(|| PROXY_HOST.to_string())
+        crate::paths::proxy_machine(&self.layout.topology).unwrap_or_default()
     }
 }
 

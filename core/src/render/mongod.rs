@@ -1,17 +1,15 @@
-//! MongoDB: a `mongod.conf` (YAML) per replica set member, on that member's host, and an
-//! `rs-initiate.js` for mongosh that initiates the set once with the members document.
+//! MongoDB: a `mongod.conf` (YAML) per replica set member, on that member's machine
+//! (`/etc/mongod.conf`, or `/etc/mongod-<port>.conf` and a `mongod@.service` template when a
+//! machine holds several members: see `paths::mongod_places`), and an `rs-initiate.js` for mongosh that initiates the set once with the members document.
 //!
 //! Strings are written as JSON strings, which are valid YAML double-quoted scalars and valid
 //! JavaScript literals.
 
 use super::{Comment, RenderContext, RenderError, RenderedFile, Target};
 use crate::model::Member;
-use std::collections::BTreeMap;
+use crate::paths::{self, MongodPlace, MONGOD_DEFAULT_PORT, MONGOD_INITIATE};
+use std::collections::BTreeSet;
 use std::fmt::Write;
-
-/// Where the initiation script is installed on the first data-bearing member's host.
-pub const INITIATE_PATH: &str = "/etc/mongod/rs-initiate.js";
-const DEFAULT_PORT: u32 = 27017;
 
 pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
     let mongo = &ctx.layout.topology.mongo;
@@ -20,11 +18,13 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
         field: "mongo.replica_set",
         help: "name the replica set (e.g. `rs0`), as in MONGO_URL's replicaSet option",
     })?;
-    let Some(first) = mongo
+    let places = paths::mongod_places(&ctx.layout.topology);
+    let Some((first, first_place)) = mongo
         .members
         .iter()
-        .find(|m| !m.arbiter)
-        .or(mongo.members.first())
+        .zip(&places)
+        .find(|(m, _)| !m.arbiter)
+        .or(mongo.members.iter().zip(&places).next())
     else {
         return Err(RenderError::Missing {
             target: Target::Mongod,
@@ -32,29 +32,37 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
             help: "list the replica set members, e.g. members = [{ host = \"db1:27017\" }, ...]",
         });
     };
-    let mut per_host: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in &mongo.members {
-        *per_host.entry(m.hostname()).or_default() += 1;
-    }
     let mut files: Vec<RenderedFile> = mongo
         .members
         .iter()
-        .map(|m| {
-            let shared = per_host.get(m.hostname()).copied().unwrap_or(0) > 1;
-            member_conf(ctx, set, m, shared)
-        })
+        .zip(&places)
+        .map(|(m, place)| member_conf(ctx, set, m, place))
         .collect();
+    // A machine with several members runs each from a template unit of its own.
+    let shared: BTreeSet<&str> = places
+        .iter()
+        .filter(|p| p.shared)
+        .map(|p| p.machine.as_str())
+        .collect();
+    for machine in shared {
+        files.push(RenderedFile {
+            host: machine.to_string(),
+            path: paths::MONGOD_UNIT_TEMPLATE.into(),
+            mode: paths::CONFIG_MODE,
+            contents: template_unit(ctx),
+        });
+    }
     files.push(RenderedFile {
-        host: machine(ctx, first),
-        path: INITIATE_PATH.into(),
-        mode: 0o644,
+        host: first_place.machine.clone(),
+        path: MONGOD_INITIATE.into(),
+        mode: paths::CONFIG_MODE,
         contents: initiate_script(ctx, set, first),
     });
     Ok(files)
 }
 
 fn port(m: &Member) -> u32 {
-    m.port().unwrap_or(DEFAULT_PORT)
+    m.port().unwrap_or(MONGOD_DEFAULT_PORT)
 }
 
 /// `host:port`, with brackets around an IPv6 host.
@@ -67,27 +75,14 @@ fn address(m: &Member) -> String {
     }
 }
 
-/// The machine a member's files belong on: its host name, or the only application host when
-/// the member is registered as loopback (MongoDB beside Rocket.Chat, as in the how-to).
-fn machine(ctx: &RenderContext, m: &Member) -> String {
-    match ctx.layout.hosts.as_slice() {
-        [only] if crate::net::is_loopback(m.hostname()) => only.name.clone(),
-        _ => m.hostname().to_string(),
-    }
-}
-
 fn json(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn member_conf(ctx: &RenderContext, set: &str, m: &Member, shared_host: bool) -> RenderedFile {
-    let port = port(m);
-    // Several members on one host each need their own file, data directory and log.
-    let suffix = if shared_host {
-        format!("-{port}")
-    } else {
-        String::new()
-    };
+fn member_conf(ctx: &RenderContext, set: &str, m: &Member, place: &MongodPlace) -> RenderedFile {
+    let port = place.port;
+    // Several members on one machine each need their own file, data directory and log.
+    let suffix = &place.suffix;
     let host = m.hostname();
     let bind = if crate::net::is_loopback(host) {
         "localhost".to_string()
@@ -114,18 +109,42 @@ fn member_conf(ctx: &RenderContext, set: &str, m: &Member, shared_host: bool) ->
     }
     let _ = writeln!(s, "replication:\n  replSetName: {}", json(set));
     RenderedFile {
-        host: machine(ctx, m),
-        path: format!("/etc/mongod{suffix}.conf"),
-        mode: 0o644,
+        host: place.machine.clone(),
+        path: place.conf.clone(),
+        mode: paths::CONFIG_MODE,
         contents: s,
     }
+}
+
+/// `mongod@<port>.service`: one mongod per member of a machine that holds several, each from
+/// `/etc/mongod-<port>.conf`, as the distribution's `mongod.service` runs `/etc/mongod.conf`.
+fn template_unit(ctx: &RenderContext) -> String {
+    let mut s = ctx.header(
+        Comment::Hash,
+        "mongod template: `systemctl start mongod@27018` runs the member configured in /etc/mongod-27018.conf.",
+    );
+    s.push_str(
+        "\n[Unit]\n\
+         Description=MongoDB replica set member on port %i\n\
+         After=network-online.target\n\
+         Wants=network-online.target\n\n\
+         [Service]\n\
+         User=mongodb\n\
+         Group=mongodb\n\
+         ExecStart=/usr/bin/mongod --config /etc/mongod-%i.conf\n\
+         LimitNOFILE=64000\n\
+         TimeoutStopSec=60s\n\n\
+         [Install]\n\
+         WantedBy=multi-user.target\n",
+    );
+    s
 }
 
 fn initiate_script(ctx: &RenderContext, set: &str, first: &Member) -> String {
     let mut s = ctx.header(
         Comment::Slashes,
         &format!(
-            "Initiates replica set {set}. Run once: mongosh --host {} {INITIATE_PATH}",
+            "Initiates replica set {set}. Run once: mongosh --host {} {MONGOD_INITIATE}",
             address(first)
         ),
     );

@@ -10,12 +10,11 @@
 
 use super::{require_proxy, Comment, RenderContext, RenderError, RenderedFile, Target};
 use crate::model::{Affinity, Proxy};
+use crate::paths::{self, BACKEND_NAME as UPSTREAM};
 use std::fmt::Write;
 
-pub const PATH: &str = "/etc/nginx/conf.d/rocketchat.conf";
 /// The cookie that carries the affinity key.
 pub const AFFINITY_COOKIE: &str = "rctopo_route";
-const UPSTREAM: &str = "rocketchat";
 
 pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
     let proxy = require_proxy(ctx, Target::Nginx)?;
@@ -32,8 +31,8 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
     main_server(&mut s, proxy);
     Ok(vec![RenderedFile {
         host: ctx.proxy_host(),
-        path: PATH.into(),
-        mode: 0o644,
+        path: paths::NGINX_CONF.into(),
+        mode: paths::CONFIG_MODE,
         contents: s,
     }])
 }
@@ -64,6 +63,8 @@ fn upstream(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
         Affinity::Cookie => s.push_str("    hash $rocketchat_affinity consistent;\n"),
         Affinity::None => s.push_str("    least_conn;\n"),
     }
+    // One `server <address>[ params];` per line, `down` last: the shape a plan's proxy edits
+    // (`rct_nginx_down`/`rct_nginx_up`) rewrite in place.
     for instance in &ctx.layout.instances {
         let down = if ctx.is_drained(&instance.id) {
             " down"
@@ -72,9 +73,8 @@ fn upstream(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
         };
         let _ = writeln!(
             s,
-            "    server {} max_fails=3 fail_timeout=30s{down};  # {}",
-            instance.upstream(),
-            instance.id
+            "    server {} max_fails=3 fail_timeout=30s{down};",
+            instance.upstream()
         );
     }
     s.push_str("    keepalive 32;\n}\n\n");

@@ -6,14 +6,8 @@
 
 use super::{Comment, RenderContext, RenderedFile};
 use crate::layout::{EnvValue, HostLayout, Instance};
+use crate::paths::{self, ENV_DIR};
 use std::fmt::Write;
-
-/// Where units are installed (the administrator's directory, which wins over packaged units).
-pub const UNIT_DIR: &str = "/etc/systemd/system";
-/// Where environment files are installed: `<ENV_DIR>/<port>.env`.
-pub const ENV_DIR: &str = "/etc/rocketchat";
-pub const TEMPLATE_UNIT: &str = "rocketchat@.service";
-pub const TARGET_UNIT: &str = "rocketchat.target";
 
 pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
     let template = template_unit(ctx);
@@ -25,31 +19,26 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
         }
         files.push(RenderedFile {
             host: host.name.clone(),
-            path: format!("{UNIT_DIR}/{TEMPLATE_UNIT}"),
-            mode: 0o644,
+            path: paths::UNIT_TEMPLATE.into(),
+            mode: paths::CONFIG_MODE,
             contents: template.clone(),
         });
         files.push(RenderedFile {
             host: host.name.clone(),
-            path: format!("{UNIT_DIR}/{TARGET_UNIT}"),
-            mode: 0o644,
+            path: paths::TARGET_UNIT.into(),
+            mode: paths::CONFIG_MODE,
             contents: target_unit(ctx, host, &instances),
         });
         for instance in instances {
             files.push(RenderedFile {
                 host: host.name.clone(),
-                path: env_path(instance.port),
-                mode: 0o600,
+                path: paths::env_file(instance.port),
+                mode: paths::ENV_MODE,
                 contents: env_file(ctx, instance),
             });
         }
     }
     files
-}
-
-/// The environment file of the instance on `port`.
-pub fn env_path(port: u16) -> String {
-    format!("{ENV_DIR}/{port}.env")
 }
 
 fn template_unit(ctx: &RenderContext) -> String {

@@ -1,0 +1,515 @@
+//! The plan's proxy edits run on the configuration the renderer writes, with the real programs.
+//!
+//! For each proxy kind: a two-host, four-instance topology (TLS from a self-signed openssl
+//! certificate) is rendered into a temp dir; a configuration rollout is planned and written as
+//! shell; the drain (`proxy_remove`) and undrain (`proxy_add`) commands of one instance are cut
+//! from the proxy machine's script, together with the script's own helper functions, and run
+//! with bash on the rendered file. The command set is overridden only where the test machine is
+//! not the deployment: the configuration path points at the temp file, validate and reload are
+//! `echo`s (nothing touches the machine's services) and HAProxy's admin socket is a temp one.
+//!
+//! Then: the real validator (`nginx -t`, `apache2 -t`, `haproxy -c`) accepts the drained file;
+//! the drained file is byte-for-byte what `render_with(layout, target, {drained: [instance]})`
+//! writes (so only that instance is out, `down` / `disabled` / `status=+D`); undrain restores
+//! the rendered bytes. For HAProxy a real haproxy runs on loopback ports with a temp admin socket:
+//! the plan's drain puts the server in drain on the runtime API (`show servers state`), and a
+//! haproxy started from the edited file keeps it in maintenance until the undrain.
+
+mod plan_support;
+mod render_support;
+
+use render_support::{make_certificate, validator};
+use rocketchat_topology::model::{ProxyKind, Tls, Topology};
+use rocketchat_topology::plan::commands::shell_quote;
+use rocketchat_topology::plan::{CommandSet, Policy, ShellOptions};
+use rocketchat_topology::render::{render, render_with, RenderOptions, Target, APACHE_MODULES};
+use rocketchat_topology::{plan, Layout};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The instance the test drains, and its server name (HAProxy server, Apache route).
+const INSTANCE: &str = "app1:3001";
+const SERVER: &str = "app1_3001";
+
+/// Two hosts of two instances (10.0.0.10-11) behind `kind` on a machine of its own, with TLS.
+/// Only the validators read it: nothing connects to these addresses.
+fn topology(kind: ProxyKind, tls: &Tls) -> Topology {
+    let mut t = plan_support::multi(&[2, 2], &[4, 4], kind);
+    if let Some(p) = t.proxy.as_mut() {
+        p.tls = Some(tls.clone());
+    }
+    t
+}
+
+/// One host of four instances on 127.0.0.1 with the proxy beside them (a running haproxy's
+/// health checks then stay on loopback).
+fn loopback_topology(kind: ProxyKind, tls: &Tls) -> Topology {
+    let mut t = plan_support::multi(&[4], &[6], kind);
+    t.hosts[0].address = Some("127.0.0.1".into());
+    if let Some(p) = t.proxy.as_mut() {
+        p.tls = Some(tls.clone());
+        p.host = Some("app1".into());
+    }
+    t
+}
+
+/// The upstream address of [`INSTANCE`] in `layout`.
+fn address(layout: &Layout) -> String {
+    layout.instance(INSTANCE).expect("the instance").upstream()
+}
+
+fn target(kind: ProxyKind) -> Target {
+    match kind {
+        ProxyKind::Nginx => Target::Nginx,
+        ProxyKind::Apache => Target::Apache,
+        ProxyKind::Haproxy => Target::Haproxy,
+    }
+}
+
+/// The bash that drains and the bash that undrains [`INSTANCE`], cut from the plan's script for
+/// the proxy machine: its preamble (helpers) and the one command line of each.
+struct Edits {
+    drain: String,
+    undrain: String,
+}
+
+fn plan_edits(layout: &Layout, kind: ProxyKind, config: &Path, socket: &Path) -> Edits {
+    let mut next = layout.topology.clone();
+    next.rocketchat
+        .env
+        .insert("OVERWRITE_SETTING_Site_Name".into(), "Renamed".into());
+    let desired = Layout::resolve(&next);
+    let plan = plan(Some(layout), &desired, &Policy::default()).expect("plans");
+    let mut commands = CommandSet {
+        haproxy_socket: socket.display().to_string(),
+        ..CommandSet::default()
+    };
+    let pc = match kind {
+        ProxyKind::Nginx => &mut commands.nginx,
+        ProxyKind::Apache => &mut commands.apache,
+        ProxyKind::Haproxy => &mut commands.haproxy,
+    };
+    let file = shell_quote(&config.display().to_string());
+    pc.add = pc.add.replace("{config}", &file);
+    pc.remove = pc.remove.replace("{config}", &file);
+    pc.validate = "echo validate skipped".into();
+    pc.reload = "echo reload skipped".into();
+    let scripts = plan.to_shell(
+        &desired,
+        &ShellOptions {
+            ssh: false,
+            commands,
+        },
+    );
+    let (down, up) = match kind {
+        ProxyKind::Nginx => ("rct_nginx_down", "rct_nginx_up"),
+        ProxyKind::Apache => ("rct_apache_down", "rct_apache_up"),
+        ProxyKind::Haproxy => ("rct_haproxy_down", "rct_haproxy_up"),
+    };
+    let address = address(layout);
+    let key = if kind == ProxyKind::Haproxy {
+        SERVER
+    } else {
+        address.as_str()
+    };
+    let machine = layout
+        .topology
+        .proxy
+        .as_ref()
+        .and_then(|p| p.host.clone())
+        .unwrap_or_else(|| "proxy".into());
+    let line = |text: &str, function: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{function} ")) && l.split(' ').any(|w| w == key))
+            .map(str::to_string)
+    };
+    // Leaving and rejoining are in different scripts of the proxy machine (the instance
+    // restarts on its own machine in between): each command runs with its script's helpers.
+    let cut = |function: &str| {
+        scripts
+            .iter()
+            .filter(|s| !s.rollback && s.host.as_deref() == Some(machine.as_str()))
+            .find_map(|s| {
+                let command = line(&s.text, function)?;
+                let preamble = &s.text[..s.text.find("\n# --- wave")?];
+                Some(format!("{preamble}\n{command}\n"))
+            })
+            .unwrap_or_else(|| panic!("no script of {machine} runs {function} for {INSTANCE}"))
+    };
+    Edits {
+        drain: cut(down),
+        undrain: cut(up),
+    }
+}
+
+fn bash(script: &str, dir: &Path) {
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("RCTOPO_DESIRED", dir)
+        .env("RCTOPO_CURRENT", dir)
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "bash failed: {}{}\n{script}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn run(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}
+
+/// Runs the real validator of `kind` on the configuration at `config`.
+fn validate(kind: ProxyKind, program: &Path, config: &Path, work: &Path) -> Result<String, String> {
+    match kind {
+        ProxyKind::Nginx => {
+            let main = work.join("nginx.conf");
+            let text = format!(
+                "pid {w}/nginx.pid;\nerror_log {w}/error.log;\nevents {{}}\nhttp {{\n    access_log off;\n    include {c};\n}}\n",
+                w = work.display(),
+                c = config.display()
+            );
+            std::fs::write(&main, text).expect("write");
+            run(Command::new(program)
+                .arg("-t")
+                .arg("-p")
+                .arg(work)
+                .arg("-e")
+                .arg(work.join("error.log"))
+                .arg("-c")
+                .arg(&main))
+        }
+        ProxyKind::Apache => {
+            let mut text = String::new();
+            for m in ["mpm_event", "authz_core"].iter().chain(APACHE_MODULES) {
+                let _ = writeln!(
+                    text,
+                    "LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
+                );
+            }
+            let _ = write!(
+                text,
+                "ServerName localhost\nPidFile {w}/apache.pid\nDefaultRuntimeDir {w}\nErrorLog {w}/error.log\nListen 80\nListen 443\nInclude {c}\n",
+                w = work.display(),
+                c = config.display()
+            );
+            let main = work.join("httpd.conf");
+            std::fs::write(&main, text).expect("write");
+            match run(Command::new(program).arg("-t").arg("-f").arg(&main)) {
+                Ok(out) if out.contains("Syntax OK") && !out.contains("AH0") => Ok(out),
+                Ok(out) | Err(out) => Err(out),
+            }
+        }
+        ProxyKind::Haproxy => match run(Command::new(program).arg("-c").arg("-f").arg(config)) {
+            Ok(out) if !out.contains("WARNING") && !out.contains("ALERT") => Ok(out),
+            Ok(out) | Err(out) => Err(out),
+        },
+    }
+}
+
+fn program(kind: ProxyKind) -> Option<PathBuf> {
+    validator(match kind {
+        ProxyKind::Nginx => "nginx",
+        ProxyKind::Apache => "apache2",
+        ProxyKind::Haproxy => "haproxy",
+    })
+}
+
+/// Render, drain with the plan's command, validate, compare with the drained render, undrain,
+/// compare with the render, validate.
+fn drain_and_undrain(kind: ProxyKind) {
+    let Some(bin) = program(kind) else { return };
+    let Some(_) = validator("bash") else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(tls) = make_certificate(dir.path()) else {
+        return;
+    };
+    let layout = Layout::resolve(&topology(kind, &tls));
+    let t = target(kind);
+    let rendered = render(&layout, t).expect("renders");
+    assert_eq!(rendered.len(), 1);
+    let original = rendered[0].contents.clone();
+    let drained_render = render_with(
+        &layout,
+        t,
+        &RenderOptions {
+            drained: [INSTANCE.to_string()].into(),
+        },
+    )
+    .expect("renders drained")[0]
+        .contents
+        .clone();
+    let config = dir.path().join("rocketchat.conf");
+    std::fs::write(&config, &original).expect("write");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).expect("dir");
+    validate(kind, &bin, &config, &work)
+        .unwrap_or_else(|e| panic!("{kind:?}: the rendered file is refused: {e}\n{original}"));
+
+    let edits = plan_edits(&layout, kind, &config, &dir.path().join("no-socket"));
+    bash(&edits.drain, dir.path());
+    let drained = std::fs::read_to_string(&config).expect("read");
+    validate(kind, &bin, &config, &work)
+        .unwrap_or_else(|e| panic!("{kind:?}: the drained file is refused: {e}\n{drained}"));
+    // Same bytes: the plan's edit and the renderer agree on what a drained instance looks like.
+    assert_eq!(
+        drained, drained_render,
+        "{kind:?}: the plan's drain differs from render_with(drained)"
+    );
+    let (marker, per_instance) = match kind {
+        ProxyKind::Nginx => (" down;", 1),
+        ProxyKind::Apache => (" status=+D", 2),
+        ProxyKind::Haproxy => (" disabled", 1),
+    };
+    assert_eq!(drained.matches(marker).count(), per_instance, "{drained}");
+    let marked: Vec<&str> = drained.lines().filter(|l| l.contains(marker)).collect();
+    assert!(
+        marked.iter().all(|l| l.contains(&address(&layout))),
+        "only {INSTANCE} is out: {marked:?}"
+    );
+    // Draining twice changes nothing.
+    bash(&edits.drain, dir.path());
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("read"),
+        drained_render
+    );
+
+    bash(&edits.undrain, dir.path());
+    let restored = std::fs::read_to_string(&config).expect("read");
+    assert_eq!(
+        restored, original,
+        "{kind:?}: undrain does not restore the render"
+    );
+    validate(kind, &bin, &config, &work)
+        .unwrap_or_else(|e| panic!("{kind:?}: the undrained file is refused: {e}\n{restored}"));
+    println!(
+        "{kind:?}: drain and undrain of {INSTANCE} give the rendered bytes; validator accepts both"
+    );
+}
+
+#[test]
+fn nginx_drain_and_undrain_match_the_render() {
+    drain_and_undrain(ProxyKind::Nginx);
+}
+
+#[test]
+fn apache_drain_and_undrain_match_the_render() {
+    drain_and_undrain(ProxyKind::Apache);
+}
+
+#[test]
+fn haproxy_drain_and_undrain_match_the_render() {
+    drain_and_undrain(ProxyKind::Haproxy);
+}
+
+/// A haproxy process of the test, stopped (by its own pid) when dropped.
+struct Haproxy {
+    child: Child,
+}
+
+impl Haproxy {
+    /// Starts haproxy in the foreground on `config` and waits (at most 10 s) for `socket`.
+    fn start(bin: &Path, config: &Path, socket: &Path, log: &Path) -> Haproxy {
+        let _ = std::fs::remove_file(socket);
+        let child = Command::new(bin)
+            .arg("-db")
+            .arg("-f")
+            .arg(config)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("log"))
+            .spawn()
+            .expect("haproxy starts");
+        let mut h = Haproxy { child };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            if let Ok(Some(status)) = h.child.try_wait() {
+                panic!(
+                    "haproxy exited ({status}): {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "haproxy did not open {}",
+                socket.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        h
+    }
+}
+
+impl Drop for Haproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `show servers state rocketchat` on the admin socket: server name -> srv_admin_state.
+fn admin_states(socat: &Path, socket: &Path) -> Vec<(String, u32)> {
+    let mut child = Command::new(socat)
+        .arg("stdio")
+        .arg(format!("unix-connect:{}", socket.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("socat runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"show servers state rocketchat\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("socat output");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let header: Vec<&str> = text
+        .lines()
+        .find(|l| l.starts_with("# be_id"))
+        .unwrap_or_else(|| panic!("no state header in {text}"))
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    let col = |name: &str| header.iter().position(|c| *c == name).expect(name);
+    let (name, admin) = (col("srv_name"), col("srv_admin_state"));
+    text.lines()
+        .filter(|l| !l.starts_with('#') && l.split_whitespace().count() == header.len())
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[name].to_string(), f[admin].parse().expect("a number"))
+        })
+        .collect()
+}
+
+/// A free loopback TCP port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The rendered haproxy.cfg made runnable by a test user: loopback ports, the temp socket, no
+/// chroot, user switch, daemon or syslog. Each replaced line must be there.
+fn runnable(rendered: &str, socket: &Path) -> String {
+    let mut text = rendered.to_string();
+    let swaps = [
+        (
+            "    stats socket /run/haproxy/admin.sock mode 660 level admin\n".to_string(),
+            format!(
+                "    stats socket {} mode 600 level admin\n",
+                socket.display()
+            ),
+        ),
+        ("    chroot /var/lib/haproxy\n".into(), String::new()),
+        ("    user haproxy\n".into(), String::new()),
+        ("    group haproxy\n".into(), String::new()),
+        ("    daemon\n".into(), String::new()),
+        ("    log /dev/log local0\n".into(), String::new()),
+        (
+            "    bind :80\n".into(),
+            format!("    bind 127.0.0.1:{}\n", free_port()),
+        ),
+        (
+            "    bind :443 ".into(),
+            format!("    bind 127.0.0.1:{} ", free_port()),
+        ),
+    ];
+    for (from, to) in swaps {
+        assert!(
+            text.contains(&from),
+            "the rendered haproxy.cfg has no `{from}`"
+        );
+        text = text.replacen(&from, &to, 1);
+    }
+    text
+}
+
+/// srv_admin_state bits (HAProxy's SRV_ADMF_*): forced maintenance, maintenance from the
+/// configuration (`disabled`), forced drain (src/server.h).
+const FMAINT: u32 = 0x01;
+const CMAINT: u32 = 0x04;
+const FDRAIN: u32 = 0x08;
+
+#[test]
+fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
+    let Some(bin) = program(ProxyKind::Haproxy) else {
+        return;
+    };
+    let Some(socat) = validator("socat") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(tls) = make_certificate(dir.path()) else {
+        return;
+    };
+    let layout = Layout::resolve(&loopback_topology(ProxyKind::Haproxy, &tls));
+    let socket = dir.path().join("admin.sock");
+    let config = dir.path().join("haproxy.cfg");
+    let log = dir.path().join("haproxy.log");
+    let original = runnable(
+        &render(&layout, Target::Haproxy).expect("renders")[0].contents,
+        &socket,
+    );
+    std::fs::write(&config, &original).expect("write");
+    let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket);
+
+    let running = Haproxy::start(&bin, &config, &socket, &log);
+    let before = admin_states(&socat, &socket);
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert!(before.iter().all(|(_, s)| *s == 0), "{before:?}");
+    bash(&edits.drain, dir.path());
+    let after = admin_states(&socat, &socket);
+    for (server, state) in &after {
+        if server == SERVER {
+            assert!(state & FDRAIN != 0, "{server} is not draining: {after:?}");
+        } else {
+            assert_eq!(*state, 0, "{server} changed: {after:?}");
+        }
+    }
+    drop(running);
+
+    // What a reload reads: the edited file keeps the server out (maintenance from the config).
+    let restarted = Haproxy::start(&bin, &config, &socket, &log);
+    let states = admin_states(&socat, &socket);
+    for (server, state) in &states {
+        if server == SERVER {
+            assert!(
+                state & (CMAINT | FMAINT) != 0,
+                "{server} came back on restart: {states:?}"
+            );
+        } else {
+            assert_eq!(*state, 0, "{server}: {states:?}");
+        }
+    }
+    drop(restarted);
+
+    bash(&edits.undrain, dir.path());
+    assert_eq!(std::fs::read_to_string(&config).expect("read"), original);
+    let restarted = Haproxy::start(&bin, &config, &socket, &log);
+    let states = admin_states(&socat, &socket);
+    assert!(
+        states.iter().all(|(_, s)| *s == 0),
+        "after undrain: {states:?}"
+    );
+    drop(restarted);
+    println!("haproxy: drain on the runtime API ({SERVER} state FDRAIN), disabled across a restart, back after undrain");
+}
