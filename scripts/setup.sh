@@ -10,6 +10,8 @@ for pair in nginx:nginx apache2:apache2 haproxy:haproxy shellcheck:shellcheck op
   bin=${pair%%:*} pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need_apt+=("$pkg")
 done
+# Python's venv module (Debian ships it apart, as python3-venv) for the Python package's tests.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt"
   sudo_cmd=""

@@ -1,0 +1,99 @@
+//! Typed exceptions, all `ValueError`s, carrying what the core reported: `diagnostics` (a list
+//! of `Diagnostic`), and for load errors the field `path`, `location` (line, column) and `file`.
+
+use crate::diagnostic;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::PyTypeInfo;
+use rocketchat_topology as core;
+use serde::Serialize;
+
+create_exception!(
+    rocketchat_topology,
+    TopologyError,
+    PyValueError,
+    "A topology that cannot be loaded, rendered or used; `.diagnostics` says why."
+);
+create_exception!(
+    rocketchat_topology,
+    MongoUrlError,
+    PyValueError,
+    "A MongoDB connection string that cannot be parsed; `.diagnostics` says why."
+);
+create_exception!(
+    rocketchat_topology,
+    PlanError,
+    PyValueError,
+    "A rollout that cannot be planned safely; `.diagnostics` says why."
+);
+create_exception!(
+    rocketchat_topology,
+    InternalError,
+    PyRuntimeError,
+    "A bug in rocketchat-topology (a Rust panic), caught before it reached the interpreter."
+);
+
+/// What an exception carries besides its message.
+#[derive(Default)]
+pub struct Details<'a> {
+    pub diagnostics: &'a [core::Diagnostic],
+    pub path: Option<&'a str>,
+    pub location: Option<core::Location>,
+    pub file: Option<&'a str>,
+}
+
+/// Builds an exception of type `E` with `message` and the attributes of `details`.
+pub fn raise<E: PyTypeInfo>(py: Python<'_>, message: String, details: Details<'_>) -> PyErr {
+    let err = PyErr::from_type(py.get_type::<E>(), message);
+    if let Err(failed) = attach(py, &err, &details) {
+        return failed;
+    }
+    err
+}
+
+fn attach(py: Python<'_>, err: &PyErr, details: &Details<'_>) -> PyResult<()> {
+    let value = err.value(py);
+    value.setattr("diagnostics", diagnostic::list(py, details.diagnostics)?)?;
+    value.setattr("path", details.path)?;
+    value.setattr("location", details.location.map(|l| (l.line, l.column)))?;
+    value.setattr("file", details.file)?;
+    Ok(())
+}
+
+/// A load error as `TopologyError`, with the field path, line:column and file.
+pub fn load_error(py: Python<'_>, e: &core::LoadError) -> PyErr {
+    let file = match e {
+        core::LoadError::Io { file, .. } | core::LoadError::UnknownExtension { file } => {
+            Some(file.as_str())
+        }
+        core::LoadError::Empty { file }
+        | core::LoadError::Syntax { file, .. }
+        | core::LoadError::Field { file, .. }
+        | core::LoadError::UnsetEnv { file, .. }
+        | core::LoadError::BadReference { file, .. } => file.as_deref(),
+        core::LoadError::UnknownFormat { .. } => None,
+    };
+    raise::<TopologyError>(
+        py,
+        e.to_string(),
+        Details {
+            path: e.path(),
+            location: e.location(),
+            file,
+            ..Details::default()
+        },
+    )
+}
+
+/// A serde value (already redacted by its `Serialize`) as plain Python data.
+pub fn to_python<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value).map_err(|e| {
+        InternalError::new_err(format!(
+            "internal error in rocketchat-topology converting a result: {e}"
+        ))
+    })
+}

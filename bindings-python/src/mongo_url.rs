@@ -1,0 +1,130 @@
+//! `MongoUrl.parse(s)` and `check_mongo_urls(url, oplog_url, rocketchat_version)`.
+
+use crate::errors::{self, Details, MongoUrlError};
+use crate::guard::guarded;
+use pyo3::prelude::*;
+use rocketchat_topology::mongo_url;
+use rocketchat_topology::Version;
+
+/// A connection string Rocket.Chat's driver accepts, cut into parts. `str()` and `repr()` show
+/// the password as `***`.
+#[pyclass(frozen, module = "rocketchat_topology")]
+pub struct MongoUrl {
+    inner: mongo_url::MongoUrl,
+}
+
+#[pymethods]
+impl MongoUrl {
+    /// Parses `url`; raises `MongoUrlError` (with `.kind` and `.help`) where the driver would.
+    #[staticmethod]
+    fn parse(py: Python<'_>, url: &str) -> PyResult<Self> {
+        guarded("parsing a MongoDB URL", || {
+            mongo_url::MongoUrl::parse(url)
+                .map(|inner| MongoUrl { inner })
+                .map_err(|e| url_error(py, &e))
+        })
+    }
+
+    /// `mongodb` or `mongodb+srv`.
+    #[getter]
+    fn scheme(&self) -> &'static str {
+        self.inner.scheme.as_str()
+    }
+
+    /// `[{"host", "port", "type"}]`.
+    #[getter]
+    fn hosts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        errors::to_python(py, &self.inner.hosts)
+    }
+
+    #[getter]
+    fn username(&self) -> Option<&str> {
+        self.inner.username.as_deref()
+    }
+
+    #[getter]
+    fn has_password(&self) -> bool {
+        self.inner.has_password()
+    }
+
+    #[getter]
+    fn database(&self) -> Option<&str> {
+        self.inner.database.as_deref()
+    }
+
+    /// Lowercased option name -> value, as the driver read them; secret values are `***`.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        errors::to_python(py, &self.inner.options)
+    }
+
+    #[getter]
+    fn replica_set(&self) -> Option<&str> {
+        self.inner.replica_set()
+    }
+
+    #[getter]
+    fn auth_source(&self) -> Option<&str> {
+        self.inner.auth_source()
+    }
+
+    #[getter]
+    fn auth_mechanism(&self) -> Option<&str> {
+        self.inner.auth_mechanism.as_deref()
+    }
+
+    /// What the driver would warn about.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings.clone()
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.redacted()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<MongoUrl {}>", self.inner.redacted())
+    }
+}
+
+/// `rctopo mongo-url URL [--oplog URL] [--rocketchat-version V] --format json`, as a dict:
+/// `{"valid", "scheme", "hosts", "auth", "database", "options", "warnings", "errors",
+/// "diagnostics", ...}`. Never raises for a bad URL: `valid` and `errors` say why.
+#[pyfunction]
+#[pyo3(signature = (url, oplog_url = None, rocketchat_version = None))]
+pub fn check_mongo_urls<'py>(
+    py: Python<'py>,
+    url: &str,
+    oplog_url: Option<&str>,
+    rocketchat_version: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guarded("checking MongoDB URLs", || {
+        let version = match rocketchat_version {
+            Some(v) => Some(v.parse::<Version>().map_err(|_| {
+                errors::raise::<MongoUrlError>(
+                    py,
+                    format!("rocketchat_version `{v}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.10.0`"),
+                    Details::default(),
+                )
+            })?),
+            None => None,
+        };
+        errors::to_python(
+            py,
+            &mongo_url::check_urls(url, oplog_url, version).to_json(),
+        )
+    })
+}
+
+fn url_error(py: Python<'_>, e: &mongo_url::MongoUrlError) -> PyErr {
+    let err = errors::raise::<MongoUrlError>(py, e.to_string(), Details::default());
+    let value = err.value(py);
+    if let Err(failed) = value
+        .setattr("kind", e.kind())
+        .and_then(|()| value.setattr("help", e.help()))
+    {
+        return failed;
+    }
+    err
+}

@@ -1,0 +1,80 @@
+"""MongoUrl.parse and check_mongo_urls: the core's parser and Rocket.Chat URL rules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import rocketchat_topology as rct
+
+from conftest import CANARY
+
+URL = (
+    f"mongodb://rc:{CANARY}@db1:27017,db2:27018,db3/rocketchat"
+    "?replicaSet=rs0&authSource=admin&readPreference=primary"
+)
+
+
+def test_parse_gives_the_parts() -> None:
+    url = rct.MongoUrl.parse(URL)
+    assert url.scheme == "mongodb"
+    assert [(h["host"], h["port"]) for h in url.hosts] == [
+        ("db1", 27017),
+        ("db2", 27018),
+        ("db3", 27017),
+    ]
+    assert url.database == "rocketchat"
+    assert url.replica_set == "rs0"
+    assert url.auth_source == "admin"
+    assert url.username == "rc"
+    assert url.has_password
+    assert url.options["replicaset"] == "rs0"
+
+
+def test_str_and_repr_are_redacted() -> None:
+    url = rct.MongoUrl.parse(URL)
+    assert CANARY not in str(url) + repr(url) + json.dumps(url.options)
+    assert str(url).startswith("mongodb://rc:***@db1:27017,")
+
+
+def test_a_bad_url_raises_with_kind_and_help() -> None:
+    with pytest.raises(rct.MongoUrlError) as caught:
+        rct.MongoUrl.parse(f"mongodb://rc:{CANARY}@db1:99999/rc")
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.kind == "host"
+    assert caught.value.help
+    assert CANARY not in str(caught.value) + caught.value.help
+    with pytest.raises(rct.MongoUrlError):
+        rct.MongoUrl.parse("postgres://db1/rc")
+
+
+def test_check_urls_reports_rules_without_raising() -> None:
+    report = rct.check_mongo_urls("mongodb://db1:27017/rocketchat", rocketchat_version="7.10.0")
+    assert report["valid"] is True
+    assert any(d["severity"] in ("error", "warning") for d in report["diagnostics"])
+    bad = rct.check_mongo_urls("mongodb://db1:27017/rc?replicaSet=")
+    assert bad["valid"] is False and bad["errors"]
+    with pytest.raises(rct.MongoUrlError, match="not a version"):
+        rct.check_mongo_urls(URL, rocketchat_version="seven")
+
+
+def test_check_urls_never_shows_the_password() -> None:
+    oplog = f"mongodb://rc:{CANARY}@db1:27017/local?replicaSet=rs0&authSource=admin"
+    assert CANARY not in json.dumps(rct.check_mongo_urls(URL, oplog, "7.10.0"))
+
+
+def test_check_urls_matches_the_cli(rctopo: Path) -> None:
+    help_text = subprocess.run([str(rctopo), "--help"], capture_output=True, text=True).stdout
+    if "mongo-url" not in help_text:
+        pytest.skip("this rctopo has no mongo-url command yet")
+    for args in ([URL], [URL, "--oplog", URL.replace("/rocketchat?", "/local?")]):
+        done = subprocess.run(
+            [str(rctopo), "mongo-url", *args, "--rocketchat-version", "7.10.0", "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        oplog = args[2] if len(args) > 1 else None
+        assert rct.check_mongo_urls(URL, oplog, "7.10.0") == json.loads(done.stdout)
