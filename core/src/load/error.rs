@@ -105,7 +105,11 @@ impl LoadError {
         map: &SourceMap,
     ) -> Self {
         let path = e.path().to_string();
-        let message = crate::secret::redact_url_passwords(&improve_message(&e.inner().to_string()));
+        let mut message =
+            crate::secret::redact_url_passwords(&improve_message(&e.inner().to_string()));
+        if may_hold_secret(&path) {
+            message = without_quoted_value(&message);
+        }
         // serde reports a missing field at its parent; name the field itself.
         let path = match missing_field(&message) {
             Some(field) if path == "." || path.is_empty() => field.to_string(),
@@ -119,6 +123,29 @@ impl LoadError {
             message,
         }
         .located(map)
+    }
+}
+
+/// Values under `env` tables and the MongoDB URLs may be secrets: their errors never quote them.
+fn may_hold_secret(path: &str) -> bool {
+    path.contains(".env.") || path.starts_with("mongo.url") || path.starts_with("mongo.oplog_url")
+}
+
+/// serde's `invalid type: string "value", expected ...` without the value.
+fn without_quoted_value(message: &str) -> String {
+    match (message.find(": "), message.find(", expected")) {
+        (Some(start), Some(end)) if start < end => {
+            let kind = message[start + 2..end]
+                .split([' ', '`', '"'])
+                .next()
+                .unwrap_or("");
+            format!(
+                "{}: {kind} (value not shown: it may be a secret){}",
+                &message[..start],
+                &message[end..]
+            )
+        }
+        _ => message.to_string(),
     }
 }
 

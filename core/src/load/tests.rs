@@ -252,3 +252,18 @@ fn yaml_alias_bomb_is_refused_quickly() {
         "{e}"
     );
 }
+
+#[test]
+fn wrong_types_under_env_do_not_quote_the_value() {
+    let e = toml_err(&example_with(
+        "base_port = 3000",
+        "base_port = 3000\nenv = { DB_PASSWORD = 98765432 }",
+    ));
+    assert_eq!(e.path(), Some("hosts[0].env.DB_PASSWORD"));
+    let text = e.to_string();
+    assert!(!text.contains("98765432"), "{text}");
+    assert!(
+        text.contains("value not shown") && text.contains("expected a string"),
+        "{text}"
+    );
+}
