@@ -66,21 +66,32 @@ pub fn dns_name(s: &str) -> Option<String> {
     None
 }
 
-/// An IPv4 or IPv6 address (IPv6 with or without brackets).
+/// An IPv4 or IPv6 address, written bare (`fd00::1`, not `[fd00::1]`): renderers add the
+/// brackets where a syntax needs them, and INSTANCE_IP / BIND_IP take the bare form.
 pub fn is_ip(s: &str) -> bool {
-    let bare = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s);
-    bare.parse::<IpAddr>().is_ok()
+    s.parse::<IpAddr>().is_ok()
 }
 
 /// A DNS name or an IP address.
 pub fn host_or_ip(s: &str) -> Option<String> {
     if is_ip(s) {
         None
+    } else if s.starts_with('[') && is_ip(s.trim_start_matches('[').trim_end_matches(']')) {
+        Some("it is a bracketed IPv6 address: write it without brackets".into())
     } else {
         dns_name(s).map(|why| format!("it is not an IP address, and as a DNS name {why}"))
+    }
+}
+
+/// A public host name for URLs and virtual hosts: a DNS name or an IPv4 address (an IPv6
+/// literal would need brackets in every URL the proxies build).
+pub fn server_name(s: &str) -> Option<String> {
+    if s.parse::<std::net::Ipv4Addr>().is_ok() {
+        None
+    } else if is_ip(s.trim_start_matches('[').trim_end_matches(']')) {
+        Some("it is an IPv6 address: use a DNS name for the public site".into())
+    } else {
+        dns_name(s).map(|why| format!("it is not an IPv4 address, and as a DNS name {why}"))
     }
 }
 
@@ -217,7 +228,11 @@ mod tests {
         assert_eq!(dns_name("chat.example.com"), None);
         assert_eq!(host_or_ip("10.0.0.1"), None);
         assert_eq!(host_or_ip("::1"), None);
-        assert_eq!(host_or_ip("[fd00::1]"), None);
+        assert_eq!(host_or_ip("fd00::1"), None);
+        assert!(host_or_ip("[fd00::1]").is_some(), "brackets are the renderers' job");
+        assert_eq!(server_name("chat.example.com"), None);
+        assert_eq!(server_name("203.0.113.7"), None);
+        assert!(server_name("fd00::1").is_some());
         assert_eq!(absolute_path("/opt/rocket.chat/bundle"), None);
         assert_eq!(account_name("rocketchat"), None);
         assert_eq!(host_name("app-1.eu"), None);

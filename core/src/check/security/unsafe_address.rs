@@ -53,6 +53,18 @@ mod tests {
     }
 
     #[test]
+    fn triggers_on_bracketed_ipv6_and_accepts_bare() {
+        let with = |a: &str| {
+            check_toml(&example_with(&[(
+                "cores = 4",
+                &format!("cores = 4\naddress = \"{a}\""),
+            )]))
+        };
+        assert_eq!(paths(&with("[fd00::11]"), "S014"), ["hosts[0].address"]);
+        assert!(paths(&with("fd00::11"), "S014").is_empty());
+    }
+
+    #[test]
     fn triggers_on_bind_ip_name() {
         let r = check_toml(&example_with(&[(
             "user = \"rocketchat\"",

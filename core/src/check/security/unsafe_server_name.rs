@@ -16,7 +16,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
     let Some(proxy) = &ctx.topology.proxy else {
         return;
     };
-    if let Some(why) = syntax::host_or_ip(&proxy.server_name) {
+    if let Some(why) = syntax::server_name(&proxy.server_name) {
         emit.report(
             "proxy.server_name",
             format!("the proxy's server name cannot be written into its configuration: {why}"),
@@ -34,6 +34,15 @@ mod tests {
         let r = check_toml(&example_with(&[(
             "server_name = \"chat.example.com\"",
             "server_name = \"chat.example.com; return 200\"",
+        )]));
+        assert_eq!(paths(&r, "S010"), ["proxy.server_name"]);
+    }
+
+    #[test]
+    fn triggers_on_ipv6_literal() {
+        let r = check_toml(&example_with(&[(
+            "server_name = \"chat.example.com\"",
+            "server_name = \"fd00::1\"",
         )]));
         assert_eq!(paths(&r, "S010"), ["proxy.server_name"]);
     }
