@@ -111,7 +111,15 @@ mod tests {
     fn passwords_with_url_delimiters_are_hidden_whole() {
         let canary = "c4n4ry";
         for password in [
-            "pa/ss", "it's", "a?b", "a#b", "q\"uote", "back`tick", "p@ss", "x:y", "a/b?c#d@e'f",
+            "pa/ss",
+            "it's",
+            "a?b",
+            "a#b",
+            "q\"uote",
+            "back`tick",
+            "p@ss",
+            "x:y",
+            "a/b?c#d@e'f",
         ] {
             for scheme in ["nats", "https", "mongodb", "mongodb+srv", "monolith+nats"] {
                 let url = format!("{scheme}://user:{canary}{password}{canary}@host:1/db?x=1");
