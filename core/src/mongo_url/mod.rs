@@ -112,12 +112,29 @@ impl MongoUrl {
         self.password.as_ref().is_some_and(|p| !p.is_empty())
     }
 
-    /// Whether the URL holds any secret: a password, `proxyPassword` or a key file password.
+    /// Whether the URL holds any secret: a password, or one of [`MongoUrl::written_secrets`].
     pub fn has_secret(&self) -> bool {
-        self.has_password()
-            || options::OPTIONS
-                .iter()
-                .any(|o| o.secret && self.option(o.name).is_some())
+        self.has_password() || !self.written_secrets().is_empty()
+    }
+
+    /// The secrets written in the query, by name (never value): secret options (`proxyPassword`,
+    /// `tlsCertificateKeyFilePassword`...) and secret `authMechanismProperties` entries
+    /// (`authMechanismProperties AWS_SESSION_TOKEN`).
+    pub fn written_secrets(&self) -> Vec<String> {
+        let mut names: Vec<String> = options::OPTIONS
+            .iter()
+            .filter(|o| o.secret && self.option(o.name).is_some())
+            .map(|o| o.name.to_string())
+            .collect();
+        if let Some(Value::Object(props)) = self.option("authMechanismProperties") {
+            names.extend(
+                props
+                    .keys()
+                    .filter(|k| options::is_secret_property(k))
+                    .map(|k| format!("authMechanismProperties {k}")),
+            );
+        }
+        names
     }
 
     /// One option's value, by name in any case.

@@ -164,3 +164,60 @@ fn srv_implies_tls_unless_told() {
     assert_eq!(url.option_bool("tls"), None);
     assert_eq!(url.option_bool("ssl"), Some(false));
 }
+
+#[test]
+fn auth_mechanism_properties_secrets_are_never_shown() {
+    let text = format!(
+        "mongodb://AKIA:{CANARY}@db1/rc?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY},MY_SECRET:{CANARY}x,SERVICE_NAME:mongodb"
+    );
+    let url = MongoUrl::parse(&text).unwrap();
+    for shown in [
+        format!("{url}"),
+        format!("{url:?}"),
+        format!("{:?}", url.options),
+        url.redacted(),
+        check_urls(&text, None, None).to_json().to_string(),
+        format!("{:?}", check_urls(&text, None, None)),
+    ] {
+        assert!(!shown.contains(CANARY), "{shown}");
+        assert!(shown.contains("AWS_SESSION_TOKEN"), "{shown}");
+        assert!(shown.contains("mongodb"), "{shown}");
+    }
+    let props = url.option("authMechanismProperties");
+    assert_eq!(
+        props.and_then(|p| p["SERVICE_NAME"].as_str()),
+        Some("mongodb")
+    );
+}
+
+#[test]
+fn a_session_token_alone_is_a_secret() {
+    let with_token = MongoUrl::parse(&format!(
+        "mongodb://db1/rc?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY}"
+    ))
+    .unwrap();
+    assert!(!with_token.has_password());
+    assert!(with_token.has_secret());
+    assert_eq!(
+        with_token.written_secrets(),
+        ["authMechanismProperties AWS_SESSION_TOKEN"]
+    );
+    let oidc = MongoUrl::parse(
+        "mongodb://db1/rc?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:api://x",
+    )
+    .unwrap();
+    assert!(
+        !oidc.has_secret(),
+        "TOKEN_RESOURCE names a resource, not a token"
+    );
+}
+
+#[test]
+fn a_malformed_property_after_a_token_is_not_quoted() {
+    // A comma inside the token makes its tail an entry without `:`.
+    let text = format!(
+        "mongodb://db1/rc?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:abc,{CANARY}"
+    );
+    let e = MongoUrl::parse(&text).expect_err(&text);
+    assert!(!e.to_string().contains(CANARY), "{e}");
+}
