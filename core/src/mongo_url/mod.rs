@@ -75,7 +75,22 @@ impl MongoUrl {
                 .hosts
                 .iter()
                 .map(|h| host::parse_host(h))
-                .collect::<Result<Vec<_>, _>>()?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    if parts.unescaped_at {
+                        host::unreadable_hidden_host()
+                    } else {
+                        e
+                    }
+                })?
+        };
+        let (hosts, database) = if parts.unescaped_at {
+            (
+                host::hidden(hosts),
+                parts.database.as_ref().map(|_| REDACTED.to_string()),
+            )
+        } else {
+            (hosts, parts.database.clone())
         };
         let mut validated = validate::validate(&parts)?;
         if parts.srv
@@ -94,9 +109,15 @@ impl MongoUrl {
             hosts,
             username: parts.username,
             password: parts.password.map(Secret::new),
-            database: parts.database.or(validated.db_name_option),
+            database: database.or(validated.db_name_option),
             options: validated.options,
-            warnings: validated.warnings,
+            warnings: if parts.unescaped_at {
+                let mut w = vec![split::UNESCAPED_AT_WARNING.to_string()];
+                w.extend(validated.warnings);
+                w
+            } else {
+                validated.warnings
+            },
             auth_mechanism: validated.mechanism,
             written: Secret::new(uri),
         })

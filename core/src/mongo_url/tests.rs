@@ -221,3 +221,44 @@ fn a_malformed_property_after_a_token_is_not_quoted() {
     let e = MongoUrl::parse(&text).expect_err(&text);
     assert!(!e.to_string().contains(CANARY), "{e}");
 }
+
+#[test]
+fn a_password_with_an_unescaped_at_is_never_shown_as_hosts() {
+    let tail = "t41l";
+    for text in [
+        format!("mongodb://u:p@{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}@db1:27017/rc?replicaSet=rs0"),
+        format!("mongodb://u:p@{tail}:27018@db1/rc"),
+        format!("mongodb://u:p@{tail}:0@db1/rc"),
+        format!("mongodb://u:p@{tail}:99999@db1/rc"),
+        format!("mongodb://u:p@x,{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}/w{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}/w{tail}%zz@db1/rc"),
+        format!("mongodb://u@{tail}@db1/rc"),
+    ] {
+        let parsed = MongoUrl::parse(&text);
+        let report = check_urls(&text, Some(&text), "7.0.0".parse().ok());
+        let mut shown = vec![report.to_json().to_string(), format!("{report:?}")];
+        match &parsed {
+            Ok(url) => {
+                shown.extend([format!("{url}"), format!("{url:?}"), url.redacted()]);
+                assert!(
+                    url.warnings.iter().any(|w| w.contains("%40")),
+                    "{text}: {:?}",
+                    url.warnings
+                );
+            }
+            Err(e) => shown.extend([e.to_string(), format!("{e:?}"), e.help().to_string()]),
+        }
+        for s in shown {
+            assert!(!s.contains(tail), "{text}: {s}");
+        }
+    }
+}
+
+#[test]
+fn an_at_in_the_query_is_not_a_password() {
+    let url = MongoUrl::parse("mongodb://u:p@db1/rc?appName=a@b").unwrap();
+    assert_eq!(url.hosts[0].host, "db1");
+    assert!(url.warnings.is_empty(), "{:?}", url.warnings);
+}
