@@ -89,6 +89,51 @@ fn production_example_passes_with_its_password_variable() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("canary-Pa55"));
 }
 
+/// The production example with a TRANSPORTER that T018 quotes (it lacks `monolith+`), carrying
+/// the password: whatever the password holds, the quoted URL shows `***`.
+#[test]
+fn quoted_urls_never_show_the_password() {
+    let dir = std::env::temp_dir().join(format!("rctopo-quoted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("production.toml");
+    let production = std::fs::read_to_string(example("production.toml")).unwrap();
+    let text = production.replacen(
+        "[rocketchat]\n",
+        "[rocketchat]\ntransporter = \"nats://rc:${RC_MONGO_PASSWORD}@nats:4222\"\n",
+        1,
+    );
+    assert_ne!(text, production);
+    std::fs::write(&file, text).unwrap();
+    // Passwords holding URL delimiters, quotes and an unescaped `@` (which also reaches the
+    // Mongo URL, where the driver reads its tail as a host).
+    for password in [
+        "c4nq7z-Pa55",
+        "c4n/q7z'Pa55",
+        "c4n`q7z\"Pa55#",
+        "c4n@q7z@Pa55",
+    ] {
+        for format in ["text", "json"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_rctopo"))
+                .args(["check", &file.display().to_string(), "--format", format])
+                .env("RC_MONGO_PASSWORD", password)
+                .env_remove("CLICOLOR_FORCE")
+                .output()
+                .expect("rctopo runs");
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(shown.contains("T018"), "{shown}");
+            assert!(shown.contains("nats://rc:***@nats:4222"), "{shown}");
+            for piece in ["c4n", "q7z", "Pa55"] {
+                assert!(!shown.contains(piece), "{password:?} in {format}: {shown}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn unusable_input_exits_2() {
     let dir = std::env::temp_dir().join(format!("rctopo-cli-{}", std::process::id()));

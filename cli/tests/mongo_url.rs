@@ -88,3 +88,20 @@ fn bad_version_is_unusable_input() {
     assert_eq!(code, 2);
     assert!(err.contains("--rocketchat-version"), "{err}");
 }
+
+#[test]
+fn session_token_never_reaches_text_or_json() {
+    let url = format!(
+        "mongodb://db1/rocketchat?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY}"
+    );
+    for format in ["text", "json"] {
+        let (_, out, err) = run(&[&url, "--format", format]);
+        assert!(!out.contains(CANARY) && !err.contains(CANARY), "{out}{err}");
+    }
+    let (_, out, _) = run(&[&url, "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("JSON output");
+    assert_eq!(
+        v["options"]["authmechanismproperties"]["AWS_SESSION_TOKEN"],
+        "***"
+    );
+}

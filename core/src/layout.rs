@@ -129,21 +129,42 @@ pub const RESERVED_ENV: &[&str] = &[
     "TRANSPORTER",
 ];
 
-/// Names of extra variables whose values are treated as secrets.
-fn is_secret_name(name: &str) -> bool {
+/// Names of variables whose values are treated as secrets. Shared by the layout (which makes
+/// them [`EnvValue::Secret`]) and the model's `Debug` (which hides them).
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    [
+    if upper == "ROOT_URL" {
+        return false;
+    }
+    let anywhere = [
         "PASSWORD",
         "PASSWD",
+        "PASSPHRASE",
         "SECRET",
         "TOKEN",
         "KEY",
         "CREDENTIAL",
         "_URL",
-    ]
-    .iter()
-    .any(|w| upper.contains(w))
-        && !matches!(upper.as_str(), "ROOT_URL")
+    ];
+    // Short words only as whole `_`-separated words (or word endings: SMTPPASS), so that
+    // PASSPORT_PORT or OAUTH settings stay plain.
+    let word = |w: &str| w.ends_with("PASS") || w.ends_with("PWD") || w == "AUTH";
+    anywhere.iter().any(|w| upper.contains(w)) || upper.split('_').any(word)
+}
+
+/// An extra variable's value: secret when its name says so or when it holds a URL with a
+/// password.
+pub(crate) fn env_value(name: &str, value: &str) -> EnvValue {
+    if is_secret_name(name) || has_url_password(value) {
+        EnvValue::Secret(Secret::new(value))
+    } else {
+        EnvValue::Plain(value.to_string())
+    }
+}
+
+/// Whether `text` holds a `scheme://user:password@` (what redaction would hide).
+fn has_url_password(text: &str) -> bool {
+    crate::secret::redact_url_passwords(text) != text
 }
 
 /// A Mongo URL as an environment value: secret when it carries a password (or when it cannot be
@@ -269,19 +290,15 @@ fn instance(
         push("HTTP_FORWARDED_COUNT", plain("1".into()));
     }
     if let Some(transporter) = &t.rocketchat.transporter {
-        push("TRANSPORTER", plain(transporter.clone()));
+        // `monolith+nats://user:password@nats:4222` carries a password.
+        push("TRANSPORTER", env_value("TRANSPORTER", transporter));
     }
     push("DEPLOY_METHOD", plain("rocketchat-topology".into()));
     for (name, value) in t.rocketchat.env.iter().chain(host.env.iter()) {
         if RESERVED_ENV.contains(&name.as_str()) {
             continue; // the checker reports the attempt (reserved-env)
         }
-        let value = if is_secret_name(name) {
-            EnvValue::Secret(Secret::new(value.clone()))
-        } else {
-            plain(value.clone())
-        };
-        push(name, value);
+        push(name, env_value(name, value));
     }
     Instance {
         id: format!("{}:{}", host.name, port),
@@ -294,5 +311,109 @@ fn instance(
         unit: crate::paths::instance_unit(port),
         upstream_host,
         env,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::example_with;
+    use crate::load::Format;
+
+    const CANARY: &str = "c4n4ry";
+
+    /// The built-in example with the canary as the password of every URL and secret variable.
+    fn topology_with_canaries() -> Topology {
+        let text = example_with(&[(
+            "[rocketchat]\n",
+            "[rocketchat]\ntransporter = \"monolith+nats://nats:c4n4ry@nats:4222\"\n",
+        )]);
+        let mut topology = Topology::parse_with_env(&text, Format::Toml, None, &|_| None)
+            .unwrap_or_else(|e| panic!("example does not load: {e}"));
+        topology.mongo.url = format!("mongodb://rc:{CANARY}@db1:27017/rc?replicaSet=rs0");
+        topology.mongo.oplog_url = Some(format!("mongodb://oplog:{CANARY}@db1:27017/local"));
+        let env = &mut topology.rocketchat.env;
+        env.insert("ADMIN_PASS".into(), CANARY.into());
+        env.insert("SMTP_PWD".into(), CANARY.into());
+        env.insert("BASIC_AUTH".into(), CANARY.into());
+        env.insert("NOTE".into(), format!("https://u:it's{CANARY}@h"));
+        topology.hosts[0]
+            .env
+            .insert("MAIL_PASS".into(), CANARY.into());
+        topology
+    }
+
+    #[test]
+    fn secret_names_include_pass_pwd_and_auth() {
+        for name in [
+            "ADMIN_PASS",
+            "SMTP_PASS",
+            "MAIL_PWD",
+            "db_pwd",
+            "AUTH",
+            "BASIC_AUTH",
+            "AUTH_TOKEN",
+            "ADMIN_PASSWORD",
+            "API_KEY",
+            "S3_SECRET",
+        ] {
+            assert!(is_secret_name(name), "{name} should be secret");
+        }
+        for name in [
+            "ROOT_URL",
+            "PORT",
+            "TCP_PORT",
+            "SMTP_PORT",
+            "PASSPORT_PORT",
+            "ADMIN_USERNAME",
+            "ADMIN_EMAIL",
+            "OVERWRITE_SETTING_Accounts_OAuth_Google",
+            "DEPLOY_METHOD",
+        ] {
+            assert!(!is_secret_name(name), "{name} should be plain");
+        }
+    }
+
+    #[test]
+    fn environment_never_holds_a_password_in_plain() {
+        let layout = Layout::resolve(&topology_with_canaries());
+        assert!(!layout.instances.is_empty());
+        for instance in &layout.instances {
+            for var in &instance.env {
+                if var.value.expose().contains(CANARY) {
+                    assert!(var.value.is_secret(), "{} is plain", var.name);
+                }
+            }
+            let transporter = instance.env_value("TRANSPORTER");
+            assert!(transporter.is_some_and(EnvValue::is_secret));
+        }
+    }
+
+    #[test]
+    fn transporter_without_password_stays_plain() {
+        let mut topology = topology_with_canaries();
+        topology.rocketchat.transporter = Some("monolith+nats://nats:4222".into());
+        let layout = Layout::resolve(&topology);
+        let value = layout.instances[0].env_value("TRANSPORTER");
+        assert!(value.is_some_and(|v| !v.is_secret()));
+    }
+
+    #[test]
+    fn debug_output_never_holds_a_password() {
+        let topology = topology_with_canaries();
+        let layout = Layout::resolve(&topology);
+        for text in [
+            format!("{topology:?}"),
+            format!("{topology:#?}"),
+            format!("{layout:?}"),
+            format!("{:?}", topology.mongo),
+            format!("{:?}", topology.rocketchat),
+            format!("{:?}", topology.hosts[0]),
+        ] {
+            assert!(!text.contains(CANARY), "{text}");
+        }
+        // Plain values still show, so the output stays useful.
+        assert!(format!("{topology:?}").contains("db1:27017"));
+        assert!(format!("{topology:?}").contains("ADMIN_PASS"));
     }
 }

@@ -46,20 +46,21 @@ impl Serialize for Secret {
 
 /// Replaces the password of every `scheme://user:password@` in `text` with `***`.
 /// Used on any text that quotes a URL from the topology (messages, errors).
+///
+/// The password runs from the first `:` after the user to the last `@` before whitespace, so a
+/// password holding `/`, `?`, `#`, quotes or an unescaped `@` is hidden whole. When in doubt this
+/// hides too much (a path holding `@`), never too little.
 pub fn redact_url_passwords(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find("://") {
         let (before, after) = rest.split_at(i + 3);
         out.push_str(before);
-        // The userinfo ends at the last `@` before the first `/`, `?`, `#`, space or backtick.
-        let end = after
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '`' | '\'' | '"') || c.is_whitespace())
-            .unwrap_or(after.len());
-        let authority = &after[..end];
-        match authority.rfind('@') {
+        let token_end = after.find(char::is_whitespace).unwrap_or(after.len());
+        let token = &after[..token_end];
+        rest = match token.rfind('@') {
             Some(at) => {
-                let userinfo = &authority[..at];
+                let userinfo = &token[..at];
                 match userinfo.find(':') {
                     Some(colon) => {
                         out.push_str(&userinfo[..colon]);
@@ -68,11 +69,10 @@ pub fn redact_url_passwords(text: &str) -> String {
                     }
                     None => out.push_str(userinfo),
                 }
-                out.push_str(&authority[at..]);
+                &after[at..]
             }
-            None => out.push_str(authority),
-        }
-        rest = &after[end..];
+            None => after,
+        };
     }
     out.push_str(rest);
     out
@@ -105,5 +105,48 @@ mod tests {
         );
         assert_eq!(redact_url_passwords("no url"), "no url");
         assert_eq!(redact_url_passwords("a://"), "a://");
+    }
+
+    #[test]
+    fn passwords_with_url_delimiters_are_hidden_whole() {
+        let canary = "c4n4ry";
+        for password in [
+            "pa/ss",
+            "it's",
+            "a?b",
+            "a#b",
+            "q\"uote",
+            "back`tick",
+            "p@ss",
+            "x:y",
+            "a/b?c#d@e'f",
+        ] {
+            for scheme in ["nats", "https", "mongodb", "mongodb+srv", "monolith+nats"] {
+                let url = format!("{scheme}://user:{canary}{password}{canary}@host:1/db?x=1");
+                for text in [
+                    url.clone(),
+                    format!("url `{url}` is wrong"),
+                    format!("'{url}'"),
+                    format!("\"{url}\" and http://other:{canary}@h2 done"),
+                    format!("{url}\nnext line"),
+                ] {
+                    let redacted = redact_url_passwords(&text);
+                    assert!(!redacted.contains(canary), "{text:?} -> {redacted:?}");
+                    assert!(redacted.contains("://user:***@h"), "{redacted:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_after_the_url_is_kept() {
+        assert_eq!(
+            redact_url_passwords("`nats://u:pa/ss@h:4222` then https://a:b'c@h2/p x"),
+            "`nats://u:***@h:4222` then https://a:***@h2/p x"
+        );
+        assert_eq!(
+            redact_url_passwords("see http://host/a and mongodb://u@h"),
+            "see http://host/a and mongodb://u@h"
+        );
     }
 }

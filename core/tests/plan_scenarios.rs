@@ -5,7 +5,7 @@ mod plan_support;
 
 use plan_support::*;
 use rocketchat_topology::model::{Affinity, ProxyKind};
-use rocketchat_topology::plan::{Action, Budget, Policy, WaveKind};
+use rocketchat_topology::plan::{Action, Budget, Policy, ShellOptions, WaveKind};
 use rocketchat_topology::{plan, Layout};
 
 fn upgrade_of(t: &rocketchat_topology::Topology, version: &str) -> rocketchat_topology::Topology {
@@ -124,16 +124,46 @@ fn json_has_the_documented_shape() {
 
 #[test]
 fn plans_never_carry_secrets() {
+    const SECRETS: [&str; 5] = [
+        "hunter2-secret",
+        "smtp-secret-9",
+        "admin-pass-7",
+        "nats-pw-3",
+        "nats-pw-4",
+    ];
     let mut t = howto();
     t.mongo.url = "mongodb://rc:hunter2-secret@localhost:27017/rocketchat?replicaSet=rs0".into();
+    t.rocketchat.transporter = Some("monolith+nats://rc:nats-pw-3@nats:4222".into());
     let mut next = upgrade_of(&t, "7.11.0");
-    next.rocketchat.env.insert(
+    let env = &mut next.rocketchat.env;
+    env.insert(
         "OVERWRITE_SETTING_SMTP_Password".into(),
         "smtp-secret-9".into(),
     );
-    let plan = plan(Some(&layout(&t)), &layout(&next), &Policy::default()).unwrap();
-    let everything = format!("{}{}", plan.to_json(), plan.to_text());
-    assert!(!everything.contains("hunter2-secret") && !everything.contains("smtp-secret-9"));
+    env.insert("ADMIN_PASS".into(), "admin-pass-7".into());
+    // A changed TRANSPORTER password: the plan restarts for it and must not say it.
+    next.rocketchat.transporter = Some("monolith+nats://rc:nats-pw-4@nats:4222".into());
+    let (current, desired) = (layout(&t), layout(&next));
+    let plan = plan(Some(&current), &desired, &Policy::default()).unwrap();
+    // The plan and the layouts it is computed from: a formatter may quote anything in them.
+    let mut everything = format!("{}{}{plan:?}", plan.to_json(), plan.to_text());
+    for l in [&current, &desired] {
+        everything.push_str(&serde_json::to_string(l).unwrap());
+        everything.push_str(&format!("{l:?}"));
+    }
+    for ssh in [false, true] {
+        let options = ShellOptions {
+            ssh,
+            ..ShellOptions::default()
+        };
+        for script in plan.to_shell(&desired, &options) {
+            everything.push_str(&script.text);
+        }
+    }
+    assert!(everything.contains("ADMIN_PASS") || everything.contains("config"));
+    for secret in SECRETS {
+        assert!(!everything.contains(secret), "{secret} in the plan output");
+    }
 }
 
 #[test]

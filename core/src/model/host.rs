@@ -1,10 +1,11 @@
+use super::redact;
 use schemars::JsonSchema;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// An application host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// An application host. `Debug` hides secret-named `env` values.
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Host {
     /// Unique name (also the folder of its rendered files).
@@ -29,6 +30,21 @@ pub struct Host {
     /// Extra environment for this host's instances (wins over `rocketchat.env`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Host")
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("cores", &self.cores)
+            .field("instances", &self.instances)
+            .field("ports", &self.ports)
+            .field("base_port", &self.base_port)
+            .field("tcp_base_port", &self.tcp_base_port)
+            .field("env", &redact::Env(&self.env))
+            .finish()
+    }
 }
 
 fn default_base_port() -> u32 {

@@ -11,6 +11,8 @@ pub use mongo::{Member, Mongo, StorageEngine};
 pub use proxy::{Affinity, Proxy, ProxyKind, Tls};
 pub use rocketchat::{Edition, RocketChat};
 
+mod redact;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,10 @@
+use super::redact;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-/// The MongoDB replica set behind Rocket.Chat.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// The MongoDB replica set behind Rocket.Chat. `Debug` hides the URLs' passwords.
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mongo {
     /// MONGO_URL. Write the password as `${ENV_NAME}` so the file can be committed.
@@ -19,6 +21,19 @@ pub struct Mongo {
     pub replica_set: Option<String>,
     #[serde(default)]
     pub members: Vec<Member>,
+}
+
+impl fmt::Debug for Mongo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mongo")
+            .field("url", &redact::Url(&self.url))
+            .field("oplog_url", &redact::url(&self.oplog_url))
+            .field("version", &self.version)
+            .field("storage_engine", &self.storage_engine)
+            .field("replica_set", &self.replica_set)
+            .field("members", &self.members)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

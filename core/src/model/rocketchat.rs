@@ -1,9 +1,12 @@
+use super::redact;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 
-/// The Rocket.Chat application shared by every instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// The Rocket.Chat application shared by every instance. `Debug` hides the TRANSPORTER password
+/// and secret-named `env` values.
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RocketChat {
     /// Release, e.g. `7.10.0`. Drives version rules, the health endpoint and oplog advice.
@@ -40,6 +43,24 @@ pub struct RocketChat {
     /// Extra environment for every instance (OVERWRITE_SETTING_*, etc.).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for RocketChat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RocketChat")
+            .field("version", &self.version)
+            .field("edition", &self.edition)
+            .field("bundle", &self.bundle)
+            .field("node", &self.node)
+            .field("user", &self.user)
+            .field("group", &self.group)
+            .field("uploads_path", &self.uploads_path)
+            .field("transporter", &redact::url(&self.transporter))
+            .field("bind_ip", &self.bind_ip)
+            .field("tcp_base_port", &self.tcp_base_port)
+            .field("env", &redact::Env(&self.env))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -132,6 +132,26 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     })
 }
 
+/// The hosts with their names hidden (`***`): they are the tail of a password (see
+/// `Parts::unescaped_at`). Ports and kinds stay, as the driver reads them.
+pub(super) fn hidden(hosts: Vec<Host>) -> Vec<Host> {
+    hosts
+        .into_iter()
+        .map(|h| Host {
+            host: crate::secret::REDACTED.to_string(),
+            ..h
+        })
+        .collect()
+}
+
+/// The error for a host that cannot be read when the host list is a password's tail.
+pub(super) fn unreadable_hidden_host() -> MongoUrlError {
+    MongoUrlError::host(
+        "a host of the list cannot be read (not shown: it is likely part of the password)",
+        super::split::UNESCAPED_AT_WARNING,
+    )
+}
+
 /// The service name of a `mongodb+srv` URL (not resolved: the driver resolves it at connect).
 pub(super) fn srv_host(entry: &str) -> Host {
     Host {

@@ -75,7 +75,22 @@ impl MongoUrl {
                 .hosts
                 .iter()
                 .map(|h| host::parse_host(h))
-                .collect::<Result<Vec<_>, _>>()?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    if parts.unescaped_at {
+                        host::unreadable_hidden_host()
+                    } else {
+                        e
+                    }
+                })?
+        };
+        let (hosts, database) = if parts.unescaped_at {
+            (
+                host::hidden(hosts),
+                parts.database.as_ref().map(|_| REDACTED.to_string()),
+            )
+        } else {
+            (hosts, parts.database.clone())
         };
         let mut validated = validate::validate(&parts)?;
         if parts.srv
@@ -94,9 +109,15 @@ impl MongoUrl {
             hosts,
             username: parts.username,
             password: parts.password.map(Secret::new),
-            database: parts.database.or(validated.db_name_option),
+            database: database.or(validated.db_name_option),
             options: validated.options,
-            warnings: validated.warnings,
+            warnings: if parts.unescaped_at {
+                let mut w = vec![split::UNESCAPED_AT_WARNING.to_string()];
+                w.extend(validated.warnings);
+                w
+            } else {
+                validated.warnings
+            },
             auth_mechanism: validated.mechanism,
             written: Secret::new(uri),
         })
@@ -112,12 +133,29 @@ impl MongoUrl {
         self.password.as_ref().is_some_and(|p| !p.is_empty())
     }
 
-    /// Whether the URL holds any secret: a password, `proxyPassword` or a key file password.
+    /// Whether the URL holds any secret: a password, or one of [`MongoUrl::written_secrets`].
     pub fn has_secret(&self) -> bool {
-        self.has_password()
-            || options::OPTIONS
-                .iter()
-                .any(|o| o.secret && self.option(o.name).is_some())
+        self.has_password() || !self.written_secrets().is_empty()
+    }
+
+    /// The secrets written in the query, by name (never value): secret options (`proxyPassword`,
+    /// `tlsCertificateKeyFilePassword`...) and secret `authMechanismProperties` entries
+    /// (`authMechanismProperties AWS_SESSION_TOKEN`).
+    pub fn written_secrets(&self) -> Vec<String> {
+        let mut names: Vec<String> = options::OPTIONS
+            .iter()
+            .filter(|o| o.secret && self.option(o.name).is_some())
+            .map(|o| o.name.to_string())
+            .collect();
+        if let Some(Value::Object(props)) = self.option("authMechanismProperties") {
+            names.extend(
+                props
+                    .keys()
+                    .filter(|k| options::is_secret_property(k))
+                    .map(|k| format!("authMechanismProperties {k}")),
+            );
+        }
+        names
     }
 
     /// One option's value, by name in any case.

@@ -211,6 +211,16 @@ pub const OPTIONS: &[UriOption] = &[
     opt("__skipPingOnConnect", K::Boolean),
 ];
 
+/// Whether an `authMechanismProperties` entry holds a secret (AWS_SESSION_TOKEN and the like):
+/// reported as `***`. TOKEN_RESOURCE (OIDC) names the audience of a token, not a token.
+pub fn is_secret_property(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper != "TOKEN_RESOURCE"
+        && ["TOKEN", "SECRET", "PASSWORD"]
+            .iter()
+            .any(|w| upper.contains(w))
+}
+
 /// Looks an option up by name, case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static UriOption> {
     OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))

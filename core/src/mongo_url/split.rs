@@ -25,7 +25,15 @@ pub(super) struct Parts {
     pub database: Option<String>,
     /// Query pairs in order, names as written.
     pub query: Vec<(String, String)>,
+    /// Whether an `@` follows the host list before the query (`u:p@ss@db1`): the host list and
+    /// database are then most likely the tail of a password with an unescaped `@`, so they are
+    /// never shown (the driver still reads them as hosts, and so does the verdict).
+    pub unescaped_at: bool,
 }
+
+/// The warning for [`Parts::unescaped_at`].
+pub(super) const UNESCAPED_AT_WARNING: &str =
+    "the password appears to contain an unescaped `@`: write it as %40 (the driver reads the text between the `@`s as hosts, which are not shown here)";
 
 struct Matched<'a> {
     username: Option<&'a str>,
@@ -250,17 +258,26 @@ fn decode_userinfo(raw: Option<(String, Option<String>)>) -> Result<Userinfo, Mo
     Ok((Some(username), password))
 }
 
-fn database(pathname: &str) -> Result<Option<String>, MongoUrlError> {
+/// The database of the path. `quote` says whether an error may repeat the path.
+fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError> {
     if pathname == "/" || pathname.is_empty() {
         return Ok(None);
     }
     let name =
         whatwg::decode_uri_component(&pathname[1..]).ok_or_else(|| MongoUrlError::Database {
-            message: format!(
-                "the database path `{}` has a `%` that does not start a valid percent-escape",
-                &pathname[1..]
-            ),
-            help: "write a literal `%` as %25".to_string(),
+            message: if quote {
+                format!(
+                    "the database path `{}` has a `%` that does not start a valid percent-escape",
+                    &pathname[1..]
+                )
+            } else {
+                "the database path has a `%` that does not start a valid percent-escape".into()
+            },
+            help: if quote {
+                "write a literal `%` as %25".to_string()
+            } else {
+                format!("write a literal `%` as %25; {UNESCAPED_AT_WARNING}")
+            },
         })?;
     Ok((!name.is_empty()).then_some(name))
 }
@@ -290,6 +307,8 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
         ));
     }
     check_userinfo(&m, after)?;
+    let before_query = &m.rest[..m.rest.find(['?', '#']).unwrap_or(m.rest.len())];
+    let unescaped_at = m.username.is_some() && before_query.contains('@');
     let tail = read_tail(&m)?;
     let hosts: Vec<String> = m.hosts.split(',').map(str::to_string).collect();
     if srv && hosts.len() != 1 {
@@ -305,7 +324,7 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
         ));
     }
     let (username, password) = decode_userinfo(tail.userinfo)?;
-    let database = database(&tail.pathname)?;
+    let database = database(&tail.pathname, !unescaped_at)?;
     let query = tail
         .query
         .map(|q| whatwg::parse_query(&q))
@@ -317,6 +336,7 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
         password,
         database,
         query,
+        unescaped_at,
     })
 }
 

@@ -164,3 +164,101 @@ fn srv_implies_tls_unless_told() {
     assert_eq!(url.option_bool("tls"), None);
     assert_eq!(url.option_bool("ssl"), Some(false));
 }
+
+#[test]
+fn auth_mechanism_properties_secrets_are_never_shown() {
+    let text = format!(
+        "mongodb://AKIA:{CANARY}@db1/rc?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY},MY_SECRET:{CANARY}x,SERVICE_NAME:mongodb"
+    );
+    let url = MongoUrl::parse(&text).unwrap();
+    for shown in [
+        format!("{url}"),
+        format!("{url:?}"),
+        format!("{:?}", url.options),
+        url.redacted(),
+        check_urls(&text, None, None).to_json().to_string(),
+        format!("{:?}", check_urls(&text, None, None)),
+    ] {
+        assert!(!shown.contains(CANARY), "{shown}");
+        assert!(shown.contains("AWS_SESSION_TOKEN"), "{shown}");
+        assert!(shown.contains("mongodb"), "{shown}");
+    }
+    let props = url.option("authMechanismProperties");
+    assert_eq!(
+        props.and_then(|p| p["SERVICE_NAME"].as_str()),
+        Some("mongodb")
+    );
+}
+
+#[test]
+fn a_session_token_alone_is_a_secret() {
+    let with_token = MongoUrl::parse(&format!(
+        "mongodb://db1/rc?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY}"
+    ))
+    .unwrap();
+    assert!(!with_token.has_password());
+    assert!(with_token.has_secret());
+    assert_eq!(
+        with_token.written_secrets(),
+        ["authMechanismProperties AWS_SESSION_TOKEN"]
+    );
+    let oidc = MongoUrl::parse(
+        "mongodb://db1/rc?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:api://x",
+    )
+    .unwrap();
+    assert!(
+        !oidc.has_secret(),
+        "TOKEN_RESOURCE names a resource, not a token"
+    );
+}
+
+#[test]
+fn a_malformed_property_after_a_token_is_not_quoted() {
+    // A comma inside the token makes its tail an entry without `:`.
+    let text = format!(
+        "mongodb://db1/rc?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:abc,{CANARY}"
+    );
+    let e = MongoUrl::parse(&text).expect_err(&text);
+    assert!(!e.to_string().contains(CANARY), "{e}");
+}
+
+#[test]
+fn a_password_with_an_unescaped_at_is_never_shown_as_hosts() {
+    let tail = "t41l";
+    for text in [
+        format!("mongodb://u:p@{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}@db1:27017/rc?replicaSet=rs0"),
+        format!("mongodb://u:p@{tail}:27018@db1/rc"),
+        format!("mongodb://u:p@{tail}:0@db1/rc"),
+        format!("mongodb://u:p@{tail}:99999@db1/rc"),
+        format!("mongodb://u:p@x,{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}/w{tail}@db1/rc"),
+        format!("mongodb://u:p@{tail}/w{tail}%zz@db1/rc"),
+        format!("mongodb://u@{tail}@db1/rc"),
+    ] {
+        let parsed = MongoUrl::parse(&text);
+        let report = check_urls(&text, Some(&text), "7.0.0".parse().ok());
+        let mut shown = vec![report.to_json().to_string(), format!("{report:?}")];
+        match &parsed {
+            Ok(url) => {
+                shown.extend([format!("{url}"), format!("{url:?}"), url.redacted()]);
+                assert!(
+                    url.warnings.iter().any(|w| w.contains("%40")),
+                    "{text}: {:?}",
+                    url.warnings
+                );
+            }
+            Err(e) => shown.extend([e.to_string(), format!("{e:?}"), e.help().to_string()]),
+        }
+        for s in shown {
+            assert!(!s.contains(tail), "{text}: {s}");
+        }
+    }
+}
+
+#[test]
+fn an_at_in_the_query_is_not_a_password() {
+    let url = MongoUrl::parse("mongodb://u:p@db1/rc?appName=a@b").unwrap();
+    assert_eq!(url.hosts[0].host, "db1");
+    assert!(url.warnings.is_empty(), "{:?}", url.warnings);
+}

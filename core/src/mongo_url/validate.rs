@@ -123,21 +123,22 @@ fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, 
     if value.is_empty() {
         return Ok(Vec::new());
     }
-    value
-        .split(',')
-        .map(|entry| {
-            entry
-                .split_once(':')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    bad_value(
-                        o,
-                        format!("{}: the entry `{entry}` has no `:` (key:value pairs expected)", o.name),
-                        format!("write `{}=key:value,key2:value2`; a comma inside a value cannot be written in a URL", o.name),
-                    )
-                })
-        })
-        .collect()
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for entry in value.split(',') {
+        let Some((k, v)) = entry.split_once(':') else {
+            // After a secret property, an entry without `:` is likely the secret's tail (a comma
+            // inside a token): never quote it then.
+            let after_secret = pairs.iter().any(|(k, _)| options::is_secret_property(k));
+            let shown = if after_secret { REDACTED } else { entry };
+            return Err(bad_value(
+                o,
+                format!("{}: the entry `{shown}` has no `:` (key:value pairs expected)", o.name),
+                format!("write `{}=key:value,key2:value2`; a comma inside a value cannot be written in a URL", o.name),
+            ));
+        };
+        pairs.push((k.to_string(), v.to_string()));
+    }
+    Ok(pairs)
 }
 
 /// JavaScript regular expressions (without the `u` flag, no groups) read `\\O`, `\\-`, `\\9`
@@ -492,7 +493,14 @@ fn apply(
             }
             let shown_props: Map<String, Value> = props
                 .iter()
-                .map(|(k, v)| (k.clone(), v.to_json()))
+                .map(|(k, v)| {
+                    let shown = if options::is_secret_property(k) {
+                        json!(REDACTED)
+                    } else {
+                        v.to_json()
+                    };
+                    (k.clone(), shown)
+                })
                 .collect();
             st.out.insert(key, Value::Object(shown_props));
             st.credentials

@@ -12,13 +12,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Options whose value is a password.
-const PASSWORD_OPTIONS: &[&str] = &[
-    "proxyPassword",
-    "tlsCertificateKeyFilePassword",
-    "passphrase",
-];
-
 fn check(ctx: &Context, emit: &mut Emit) {
     let mongo = &ctx.topology.mongo;
     let fields = [
@@ -33,13 +26,9 @@ fn check(ctx: &Context, emit: &mut Emit) {
         let Ok(url) = MongoUrl::parse(text) else {
             continue;
         };
-        let mut written: Vec<&str> = PASSWORD_OPTIONS
-            .iter()
-            .copied()
-            .filter(|o| url.option(o).is_some())
-            .collect();
+        let mut written = url.written_secrets();
         if url.has_password() {
-            written.insert(0, "the password");
+            written.insert(0, "the password".to_string());
         }
         if written.is_empty() {
             continue;
@@ -79,5 +68,16 @@ mod tests {
         )]));
         assert!(paths(&r, "S001").is_empty());
         assert!(paths(&check_toml(&example_with(&[])), "S001").is_empty());
+    }
+
+    #[test]
+    fn triggers_on_a_written_session_token() {
+        let r = check_toml(&example_with(&[(
+            "mongodb://localhost:27017/rocketchat?replicaSet=rs0",
+            "mongodb://localhost:27017/rocketchat?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:t0ken-canary",
+        )]));
+        assert_eq!(paths(&r, "S001"), ["mongo.url"]);
+        let shown = format!("{:?}", r.diagnostics);
+        assert!(shown.contains("AWS_SESSION_TOKEN") && !shown.contains("t0ken-canary"));
     }
 }

@@ -1,0 +1,39 @@
+//! `Debug` helpers for model fields that may hold passwords: URLs with credentials and
+//! secret-named environment variables. The model keeps plain strings (they are what the file
+//! says); only their printing is guarded.
+
+use crate::layout::is_secret_name;
+use crate::secret::{redact_url_passwords, REDACTED};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A URL (or any text quoting one) printed with its passwords hidden.
+pub(super) struct Url<'a>(pub &'a str);
+
+impl fmt::Debug for Url<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_url_passwords(self.0), f)
+    }
+}
+
+/// An optional URL printed with its passwords hidden.
+pub(super) fn url(value: &Option<String>) -> Option<Url<'_>> {
+    value.as_deref().map(Url)
+}
+
+/// An `env` table printed with secret-named values as `***` and URL passwords hidden.
+pub(super) struct Env<'a>(pub &'a BTreeMap<String, String>);
+
+impl fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if is_secret_name(name) {
+                map.entry(name, &format_args!("{REDACTED}"));
+            } else {
+                map.entry(name, &Url(value));
+            }
+        }
+        map.finish()
+    }
+}
