@@ -229,7 +229,10 @@ mod tests {
         assert_eq!(host_or_ip("10.0.0.1"), None);
         assert_eq!(host_or_ip("::1"), None);
         assert_eq!(host_or_ip("fd00::1"), None);
-        assert!(host_or_ip("[fd00::1]").is_some(), "brackets are the renderers' job");
+        assert!(
+            host_or_ip("[fd00::1]").is_some(),
+            "brackets are the renderers' job"
+        );
         assert_eq!(server_name("chat.example.com"), None);
         assert_eq!(server_name("203.0.113.7"), None);
         assert!(server_name("fd00::1").is_some());
