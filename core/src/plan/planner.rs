@@ -87,6 +87,9 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
         refuse_unsafe_names(layout)?;
     }
     refuse_versions(current, desired)?;
+    if let Some(current) = current {
+        refuse_unsafe_current(current)?;
+    }
     let report = crate::check(desired);
     if report.has_errors() {
         let first = report
@@ -102,6 +105,29 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
     }
     match current {
         Some(current) => diff::refuse_unplannable(current, desired),
+        None => Ok(()),
+    }
+}
+
+/// Rules whose errors in the *current* topology make acting on it unsafe: ports out of range
+/// (surge ports are computed from them) and every security rule (values reach shell commands and
+/// configuration files). Other errors of a running deployment are what the rollout may fix.
+fn blocks_current(code: &str) -> bool {
+    code == "T006" || code.starts_with('S')
+}
+
+fn refuse_unsafe_current(current: &Layout) -> Result<(), PlanError> {
+    let report = crate::check(current);
+    let blocking: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error && blocks_current(&d.code))
+        .collect();
+    match blocking.first() {
+        Some(first) => Err(PlanError::CurrentUnsafe {
+            errors: blocking.len(),
+            first: first.to_string(),
+        }),
         None => Ok(()),
     }
 }
