@@ -271,29 +271,9 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     b.close();
 }
 
-/// The `rs.initiate` document for the members, as MongoDB expects it.
+/// The `rs.initiate` document the rendered `rs-initiate.js` carries too.
 fn initiate_config(set: &str, members: &[crate::model::Member]) -> serde_json::Value {
-    let members: Vec<serde_json::Value> = members
-        .iter()
-        .enumerate()
-        .map(|(id, m)| {
-            let mut doc = serde_json::json!({ "_id": id, "host": m.host });
-            if m.arbiter {
-                doc["arbiterOnly"] = true.into();
-            }
-            if let Some(votes) = m.votes {
-                doc["votes"] = votes.into();
-            }
-            if m.priority.is_some() || m.arbiter || m.hidden || m.votes == Some(0) {
-                doc["priority"] = m.priority().into();
-            }
-            if m.hidden {
-                doc["hidden"] = true.into();
-            }
-            doc
-        })
-        .collect();
-    serde_json::json!({ "_id": set, "members": members })
+    serde_json::to_value(crate::render::initiate_config(set, members)).unwrap_or_default()
 }
 
 /// Unit templates are written and loaded; running instances keep their loaded units until they
