@@ -74,15 +74,8 @@ impl Plan {
 
     /// The steps grouped by wave, in wave order: `waves[0]` is every step of the first wave.
     #[getter]
-    fn waves<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let mut numbers: Vec<u32> = self.plan.steps.iter().map(|s| s.wave).collect();
-        numbers.dedup();
-        let waves = PyList::empty(py);
-        for wave in numbers {
-            let steps: Vec<_> = self.plan.wave(wave).collect();
-            waves.append(errors::to_python(py, &steps)?)?;
-        }
-        Ok(waves)
+    fn waves<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        errors::to_python(py, &self.plan.waves())
     }
 
     /// `rctopo plan --format json` as a dict.

@@ -19,3 +19,36 @@ pub fn topology() -> Topology {
         Err(e) => unreachable!("built-in example does not load: {e}"),
     }
 }
+
+/// The Rocket.Chat release the demo upgrades the example to: the example's 7.10.0 upgraded,
+/// still supporting the example's MongoDB 7.0.
+pub const DEMO_UPGRADE_VERSION: &str = "7.11.0";
+
+/// The demo rollout `rctopo plan` shows without files: the example as it runs (current) and
+/// upgraded to [`DEMO_UPGRADE_VERSION`] (desired).
+pub fn demo_upgrade() -> (Topology, Topology) {
+    let current = topology();
+    let mut desired = current.clone();
+    desired.rocketchat.version = DEMO_UPGRADE_VERSION.into();
+    (current, desired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{plan, Layout};
+
+    #[test]
+    fn the_demo_upgrade_is_a_plannable_rolling_upgrade() {
+        let (current, desired) = demo_upgrade();
+        assert_eq!(current.rocketchat.version, "7.10.0");
+        assert_eq!(desired.rocketchat.version, DEMO_UPGRADE_VERSION);
+        let plan = plan::plan(
+            Some(&Layout::resolve(&current)),
+            &Layout::resolve(&desired),
+            &plan::Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.summary.restart_waves, 3);
+    }
+}

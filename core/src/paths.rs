@@ -69,6 +69,15 @@ pub(crate) fn proxy_machine(topology: &Topology) -> Option<String> {
         .map(|p| p.host.clone().unwrap_or_else(|| PROXY_MACHINE.to_string()))
 }
 
+/// `host:port`, with brackets around an IPv6 host: how proxies and URLs name an instance.
+pub(crate) fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 /// `balancer://rocketchat-<scheme>`, the Apache balancer of one scheme.
 pub(crate) fn apache_balancer(scheme: &str) -> String {
     format!("balancer://{BACKEND_NAME}-{scheme}")
@@ -190,6 +199,13 @@ mod tests {
             rendered_relative("app1", NGINX_CONF),
             "app1/etc/nginx/conf.d/rocketchat.conf"
         );
+    }
+
+    #[test]
+    fn ipv6_hosts_get_brackets_before_the_port() {
+        assert_eq!(host_port("127.0.0.1", 3000), "127.0.0.1:3000");
+        assert_eq!(host_port("::1", 3001), "[::1]:3001");
+        assert_eq!(host_port("app1.example.com", 3002), "app1.example.com:3002");
     }
 
     #[test]

@@ -255,3 +255,23 @@ fn names_that_would_reach_a_shell_or_proxy_config_unquoted_are_refused() {
     let err = plan(None, &layout(&hostile), &Policy::default()).unwrap_err();
     assert!(err.to_string().contains("hosts[0].name"), "{err}");
 }
+
+#[test]
+fn a_current_tcp_port_base_past_every_port_is_refused_not_a_panic() {
+    let mut now = howto();
+    now.hosts[0].tcp_base_port = Some(4_294_967_295);
+    let mut next = howto();
+    next.rocketchat.version = "7.11.0".into();
+    let policy = Policy {
+        max_surge: Budget::Count(1),
+        ..Policy::default()
+    };
+    let err = plan(Some(&layout(&now)), &layout(&next), &policy).unwrap_err();
+    match &err {
+        PlanError::CurrentUnsafe { first, .. } => {
+            assert!(first.contains("hosts[0].tcp_base_port"), "{first}")
+        }
+        other => panic!("expected CurrentUnsafe, got {other:?}"),
+    }
+    assert!(err.to_string().contains("current topology"));
+}

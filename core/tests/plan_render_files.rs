@@ -257,3 +257,89 @@ fn mongod_files_and_units_of_a_shared_machine_agree() {
     assert_eq!(conf.host, "app1");
     assert!(rendered(&howto).contains_key("app1/etc/mongod.conf"));
 }
+
+/// The `{ _id: 0, host: "db1:27017", ... }` lines of a rendered `rs-initiate.js`, as JSON.
+fn rendered_members(script: &str) -> Vec<serde_json::Value> {
+    let start = script.find("  members: [\n").expect("members array") + "  members: [\n".len();
+    let end = start + script[start..].find("  ],").expect("end of members");
+    script[start..end]
+        .lines()
+        .map(|line| {
+            let inner = line
+                .trim()
+                .strip_prefix("{ ")
+                .and_then(|l| l.strip_suffix(" },"))
+                .unwrap_or_else(|| panic!("member line: {line}"));
+            let fields: serde_json::Map<String, serde_json::Value> = inner
+                .split(", ")
+                .map(|kv| {
+                    let (k, v) = kv.split_once(": ").expect("key: value");
+                    (k.to_string(), serde_json::from_str(v).expect("JSON value"))
+                })
+                .collect();
+            serde_json::Value::Object(fields)
+        })
+        .collect()
+}
+
+/// Numbers compare by value (`1` and `1.0` are the same priority).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[test]
+fn the_plan_initiates_the_replica_set_with_the_rendered_members_document() {
+    let mut t = plan_support::multi(&[2], &[4], ProxyKind::Nginx);
+    let member = |host: &str, priority: Option<f64>, hidden: bool| Member {
+        host: host.into(),
+        arbiter: false,
+        votes: None,
+        priority,
+        hidden,
+    };
+    // A member without a port (27017), one on another port with a priority, one hidden.
+    t.mongo.members = vec![
+        member("db1", None, false),
+        member("db2:27018", Some(2.0), false),
+        member("db3:27017", Some(0.0), true),
+    ];
+    t.mongo.url = "mongodb://db1:27017,db2:27018,db3:27017/rocketchat?replicaSet=rs0".into();
+    let desired = Layout::resolve(&t);
+    let plan = plan(None, &desired, &Policy::default()).unwrap();
+    let config = plan
+        .steps
+        .iter()
+        .find_map(|s| match &s.action {
+            Action::MongoInitiate { config, .. } => Some(config.clone()),
+            _ => None,
+        })
+        .expect("a mongo_initiate step");
+    let script = render(&desired, Target::All)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == "/etc/mongod/rs-initiate.js")
+        .expect("rs-initiate.js")
+        .contents;
+    assert!(script.contains("  _id: \"rs0\",\n"), "{script}");
+    assert_eq!(config["_id"], "rs0");
+    let planned = config["members"].as_array().expect("members").clone();
+    let rendered = rendered_members(&script);
+    assert_eq!(planned.len(), 3);
+    assert_eq!(
+        planned[0]["host"], "db1:27017",
+        "the default port is written"
+    );
+    for (p, r) in planned.iter().zip(&rendered) {
+        let (p, r) = (p.as_object().unwrap(), r.as_object().unwrap());
+        assert_eq!(
+            p.keys().collect::<std::collections::BTreeSet<_>>(),
+            r.keys().collect(),
+            "{p:?} vs {r:?}"
+        );
+        assert!(p.iter().all(|(k, v)| same(v, &r[k])), "{p:?} vs {r:?}");
+    }
+    assert_eq!(planned.len(), rendered.len());
+}

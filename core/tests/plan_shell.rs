@@ -377,3 +377,105 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
     apache_ok("after up");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The surge env file of the how-to upgrade with one surge instance: its plan and the rendered
+/// env file it copies.
+fn surge_plan() -> (rocketchat_topology::Plan, Layout, String) {
+    let current = Layout::resolve(&howto());
+    let mut next = howto();
+    next.rocketchat.version = "7.11.0".into();
+    let desired = Layout::resolve(&next);
+    let policy = Policy {
+        max_surge: Budget::Count(1),
+        ..Policy::default()
+    };
+    let plan = plan(Some(&current), &desired, &policy).unwrap();
+    let env =
+        rocketchat_topology::render::render(&desired, rocketchat_topology::render::Target::All)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.path == "/etc/rocketchat/3000.env")
+            .unwrap()
+            .contents;
+    (plan, desired, env)
+}
+
+#[test]
+fn env_overrides_keep_the_quoted_lines_the_renderer_writes() {
+    let (plan, desired, env) = surge_plan();
+    assert!(env.contains("\nPORT=\"3000\"\n"), "{env}");
+    let script = &plan.to_shell(
+        &desired,
+        &ShellOptions {
+            ssh: true,
+            commands: CommandSet::default(),
+        },
+    )[0];
+    let line = script
+        .text
+        .lines()
+        .find(|l| l.contains("rct_set_env") && l.contains("PORT 3003"))
+        .unwrap_or_else(|| panic!("no PORT override:\n{}", script.text));
+    assert!(line.contains("/etc/rocketchat/3003.env"), "{line}");
+    let dir = scratch("set-env");
+    let file = dir.join("3003.env");
+    std::fs::write(&file, &env).unwrap();
+    let f = file.display();
+    helpers_run(
+        &["rct_set_env"],
+        &format!("rct_set_env {f} PORT 3003; rct_set_env {f} TCP_PORT 4003"),
+    );
+    let text = read(&file);
+    assert!(text.contains("\nPORT=\"3003\"\n"), "{text}");
+    assert!(text.contains("\nTCP_PORT=\"4003\"\n"), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        env.lines().count(),
+        "only values change"
+    );
+    // The helper itself refuses anything but a port number.
+    let mut bad = String::from("set -euo pipefail\n");
+    bad.push_str(helper("rct_set_env").unwrap());
+    bad.push_str(&format!("\nrct_set_env {f} PORT '1/;e reboot'\n"));
+    let (ok, out) = run(Command::new("bash").arg("-c").arg(&bad));
+    assert!(!ok && out.contains("not a port number"), "{out}");
+    assert!(read(&file).contains("\nPORT=\"3003\"\n"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_override_that_is_not_a_port_number_stops_the_script() {
+    let (mut plan, desired, _) = surge_plan();
+    let mut hostile = 0;
+    for step in &mut plan.steps {
+        if let rocketchat_topology::plan::Action::WriteFile { source, .. } = &mut step.action {
+            for o in &mut source.overrides {
+                o.value = "3003/;e reboot;s/x/\"$(id)".into();
+                hostile += 1;
+            }
+        }
+    }
+    assert!(hostile > 0);
+    let scripts = plan.to_shell(&desired, &ShellOptions::default());
+    let text: String = scripts.iter().map(|s| s.text.as_str()).collect();
+    assert!(!text.contains("reboot"), "{text}");
+    assert!(!text.contains("rct_set_env '"), "{text}");
+    assert!(text.contains("overrides set port numbers only'"), "{text}");
+    assert!(text.contains("\nrct_fail() {"), "{text}");
+    validate("hostile-override", &scripts);
+    // The refusal line stops a `set -e` script before the next line.
+    let refusal = text
+        .lines()
+        .find(|l| l.starts_with("rct_fail '"))
+        .expect("refusal line");
+    let probe = format!(
+        "set -euo pipefail\n{}\n{refusal}\necho reached-after-refusal\n",
+        helper("rct_fail").unwrap()
+    );
+    let (ok, out) = run(Command::new("bash").arg("-c").arg(&probe));
+    assert!(
+        !ok && out.contains("overrides set port numbers only"),
+        "{out}"
+    );
+    assert!(!out.contains("reached-after-refusal"), "{out}");
+}

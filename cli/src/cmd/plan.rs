@@ -2,7 +2,7 @@
 
 use crate::input;
 use crate::output;
-use rocketchat_topology::plan::{Budget, CommandSet, ShellOptions};
+use rocketchat_topology::plan::{Budget, CommandSet, ShellOptions, ShellScript};
 use rocketchat_topology::{example, plan, Layout, Policy, Topology};
 use std::path::{Path, PathBuf};
 
@@ -52,9 +52,6 @@ fn parse_budget(s: &str) -> Result<Budget, String> {
         .map_err(|e: rocketchat_topology::plan::BudgetError| e.to_string())
 }
 
-/// The demo's target release: the example's 7.10.0 upgraded, still supporting MongoDB 7.0.
-const DEMO_VERSION: &str = "7.11.0";
-
 /// Exit 0: plan printed; 1: the planner refused; 2: unusable input.
 pub fn run(args: Args) -> u8 {
     match plan_and_print(&args) {
@@ -83,9 +80,8 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
 fn topologies(args: &Args) -> Result<(Option<Topology>, Topology), u8> {
     match (&args.from, &args.to) {
         (None, None) => {
-            let mut desired = example::topology();
-            desired.rocketchat.version = DEMO_VERSION.into();
-            Ok((Some(example::topology()), desired))
+            let (current, desired) = example::demo_upgrade();
+            Ok((Some(current), desired))
         }
         (from, to) => {
             let current = from.as_deref().map(|f| input::load(Some(f))).transpose()?;
@@ -141,26 +137,56 @@ fn print_shell(args: &Args, plan: &rocketchat_topology::Plan, desired: &Layout) 
     let scripts = plan.to_shell(desired, &options);
     match &args.out {
         Some(dir) => write_scripts(dir, &scripts),
-        None => {
-            let forward: Vec<_> = scripts.iter().filter(|s| !s.rollback).collect();
-            match forward.as_slice() {
-                [one] => {
-                    print!("{}", one.text);
-                    Ok(())
-                }
-                _ => {
-                    output::error(&format!(
-                        "the plan runs on {} machines in turn: pass --out DIR to write one script per part, or --ssh for one script",
-                        forward.len()
-                    ));
-                    Err(crate::EXIT_UNUSABLE)
-                }
+        None => match stdout_text(&scripts) {
+            Ok(text) => {
+                print!("{text}");
+                Ok(())
             }
-        }
+            Err(message) => {
+                output::error(&message);
+                Err(crate::EXIT_UNUSABLE)
+            }
+        },
     }
 }
 
-fn write_scripts(dir: &Path, scripts: &[rocketchat_topology::plan::ShellScript]) -> Result<(), u8> {
+/// The shell plan for stdout: the one forward script, then every rollback script as a commented
+/// block under a header of its own, so piping the output to bash runs the rollout only while the
+/// rollbacks stay at hand (`--out DIR` writes them as files).
+fn stdout_text(scripts: &[ShellScript]) -> Result<String, String> {
+    let forward: Vec<_> = scripts.iter().filter(|s| !s.rollback).collect();
+    let [one] = forward.as_slice() else {
+        return Err(format!(
+            "the plan runs on {} machines in turn: pass --out DIR to write one script per part, or --ssh for one script",
+            forward.len()
+        ));
+    };
+    let mut text = one.text.clone();
+    let rollbacks: Vec<_> = scripts.iter().filter(|s| s.rollback).collect();
+    if !rollbacks.is_empty() {
+        text.push_str(&format!(
+            "\n# ===== {} rollback script(s) follow, commented out: none runs with this script. =====\n\
+             # If a wave fails, save its rollback without the leading `# ` and run it\n\
+             # (or pass --out DIR to get every script as a file).\n",
+            rollbacks.len()
+        ));
+    }
+    for script in rollbacks {
+        let on = script
+            .host
+            .as_deref()
+            .map_or(String::new(), |h| format!(", run on {h}"));
+        text.push_str(&format!("\n# ===== {}{on} =====\n", script.name));
+        for line in script.text.lines() {
+            text.push_str(if line.is_empty() { "#" } else { "# " });
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    Ok(text)
+}
+
+fn write_scripts(dir: &Path, scripts: &[ShellScript]) -> Result<(), u8> {
     let fail = |e: std::io::Error| {
         output::error(&format!("{}: {e}", dir.display()));
         crate::EXIT_UNUSABLE
@@ -210,7 +236,7 @@ mod tests {
         let (current, desired) = topologies(&args(None, None)).unwrap();
         let current = current.unwrap();
         assert_eq!(current.rocketchat.version, "7.10.0");
-        assert_eq!(desired.rocketchat.version, DEMO_VERSION);
+        assert_eq!(desired.rocketchat.version, example::DEMO_UPGRADE_VERSION);
         let plan = plan(
             Some(&Layout::resolve(&current)),
             &Layout::resolve(&desired),
@@ -218,6 +244,65 @@ mod tests {
         )
         .unwrap();
         assert_eq!(plan.summary.restart_waves, 3);
+    }
+
+    /// The demo's scripts: one over ssh, with its rollbacks.
+    fn demo_scripts() -> (Vec<ShellScript>, Layout) {
+        let (current, desired) = example::demo_upgrade();
+        let desired = Layout::resolve(&desired);
+        let plan = plan(
+            Some(&Layout::resolve(&current)),
+            &desired,
+            &Policy::default(),
+        )
+        .unwrap();
+        let options = ShellOptions {
+            ssh: true,
+            commands: CommandSet::default(),
+        };
+        (plan.to_shell(&desired, &options), desired)
+    }
+
+    #[test]
+    fn shell_on_stdout_carries_every_rollback_script_commented_out() {
+        let (scripts, _) = demo_scripts();
+        let rollbacks: Vec<_> = scripts.iter().filter(|s| s.rollback).collect();
+        assert!(!rollbacks.is_empty());
+        let text = stdout_text(&scripts).unwrap();
+        let forward = scripts.iter().find(|s| !s.rollback).unwrap();
+        assert!(text.starts_with(&forward.text));
+        let tail = &text[forward.text.len()..];
+        for r in &rollbacks {
+            assert!(
+                tail.contains(&format!("\n# ===== {} =====\n", r.name)),
+                "{tail}"
+            );
+            let first_command = r.text.lines().find(|l| l.starts_with("rct_")).unwrap();
+            assert!(tail.contains(&format!("\n# {first_command}\n")), "{tail}");
+        }
+        assert!(
+            tail.lines().all(|l| l.is_empty() || l.starts_with('#')),
+            "nothing after the rollout runs: {tail}"
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-n", "-c", &text])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn shell_on_stdout_refuses_several_machines_in_turn() {
+        let (mut scripts, _) = demo_scripts();
+        let mut second = scripts[0].clone();
+        second.name = "02-app2.sh".into();
+        scripts.insert(1, second);
+        let err = stdout_text(&scripts).unwrap_err();
+        assert!(err.contains("--out DIR"), "{err}");
     }
 
     #[test]

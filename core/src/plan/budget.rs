@@ -86,8 +86,8 @@ fn surge_slots<'a>(
         let http_base = on_host().map(|i| u32::from(i.port)).max().unwrap_or(3000);
         let tcp_base = on_host().map(|i| i.tcp_port).max().unwrap_or(0);
         for _ in 0..spare.min(wanted - slots.len()) {
-            let port = u32::from(free_port(&taken, http_base, &host.name)?);
-            taken.insert(port);
+            let port = free_port(&taken, http_base, &host.name)?;
+            taken.insert(u32::from(port));
             let tcp_port = if template.tcp_port == 0 {
                 0
             } else {
@@ -95,7 +95,6 @@ fn surge_slots<'a>(
                 taken.insert(tcp);
                 tcp
             };
-            let port = u16::try_from(port).unwrap_or(u16::MAX);
             slots.push(SurgeSlot {
                 host: host.name.clone(),
                 port,
@@ -125,11 +124,26 @@ fn taken_ports(current: &Layout, desired: &Layout, host: &str) -> BTreeSet<u32> 
 
 /// The first port above `highest` that nothing on the host uses, on either side.
 fn free_port(taken: &BTreeSet<u32>, highest: u32, host: &str) -> Result<u16, PlanError> {
-    (highest + 1..=u32::from(u16::MAX))
+    // `highest` may come from the current topology unchecked (a TCP_PORT base of u32::MAX).
+    (highest.saturating_add(1)..=u32::from(u16::MAX))
         .find(|p| !taken.contains(p))
         .and_then(|p| u16::try_from(p).ok())
         .ok_or(PlanError::NoSurgePort {
             host: host.to_string(),
             from: u16::try_from(highest).unwrap_or(u16::MAX),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_port_follows_a_base_past_every_port() {
+        let taken = BTreeSet::new();
+        let err = free_port(&taken, u32::MAX, "app1").unwrap_err();
+        assert!(matches!(err, PlanError::NoSurgePort { .. }));
+        assert_eq!(free_port(&taken, 65_534, "app1"), Ok(65_535));
+        assert!(free_port(&taken, 65_535, "app1").is_err());
+    }
 }

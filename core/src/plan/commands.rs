@@ -100,13 +100,34 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// Fills `{name}` placeholders of `template` with shell-quoted values. Unknown placeholders stay
-/// as written (a command set may use shell braces of its own).
+/// Fills `{name}` placeholders of `template` with shell-quoted values, in one left-to-right pass
+/// (a value holding `{upstream}` is never filled again). Unknown placeholders stay as written (a
+/// command set may use shell braces of its own).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), &shell_quote(value));
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(&shell_quote(v));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -126,6 +147,17 @@ mod tests {
             fill("systemctl stop {unit}", &[("unit", "$(reboot)")]),
             "systemctl stop '$(reboot)'"
         );
+    }
+
+    #[test]
+    fn a_value_holding_a_placeholder_is_not_filled_again() {
+        let filled = fill(
+            "add {server} {upstream}",
+            &[("server", "x{upstream}'y"), ("upstream", "10.0.0.1:3000")],
+        );
+        assert_eq!(filled, r"add 'x{upstream}'\''y' 10.0.0.1:3000");
+        assert_eq!(fill("a {b} {c", &[("c", "1")]), "a {b} {c");
+        assert_eq!(fill("{{unit}}", &[("unit", "u")]), "{u}");
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum PlanError {
     },
     #[error("instances {instances} swap TCP_PORTs, so none can start before another stops; move them in two rollouts: first to TCP ports nothing uses, then to the final ones")]
     PortCycle { instances: String },
+    #[error("the current topology cannot be planned from ({errors} error(s) that make its ports or names unsafe to act on); describe the running deployment as it is: {first}")]
+    CurrentUnsafe { errors: usize, first: String },
     #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
     UnsafeName { field: String, value: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]

@@ -10,7 +10,7 @@
 //! `02-proxy.sh`, ... in order; a single `<machine>.sh` when every step runs on one machine).
 //! Each wave's rollback comes as scripts of its own (`rollback-wave-<n>...`).
 
-use super::action::{Action, Side, Step};
+use super::action::{Action, EnvOverride, Side, Step};
 use super::commands::{fill, shell_quote, CommandSet};
 use super::Plan;
 use crate::layout::Layout;
@@ -53,9 +53,20 @@ rct_install() {
 }"#,
     ),
     (
+        "rct_fail",
+        r#"# Fails with a message (set -e stops the script there): rct_fail MESSAGE.
+rct_fail() { echo "error: $1" >&2; return 1; }"#,
+    ),
+    (
         "rct_set_env",
-        r#"# Sets NAME=VALUE in an environment file: rct_set_env FILE NAME VALUE.
-rct_set_env() { sed -i -E "s/^$2=.*/$2=$3/" "$1"; }"#,
+        r#"# Sets NAME="VALUE" in an environment file, as the renderer writes it: rct_set_env FILE NAME
+# VALUE. Only port numbers are set this way (PORT, TCP_PORT), so no value needs sed escaping.
+rct_set_env() {
+  case "$3" in
+    '' | *[!0-9]*) echo "error: $2 override '$3' is not a port number" >&2; exit 1 ;;
+  esac
+  sed -i -E "s/^$2=.*/$2=\"$3\"/" "$1"
+}"#,
     ),
     (
         "rct_wait_healthy",
@@ -376,12 +387,10 @@ impl Writer<'_> {
                     format!("rct_install {mode} {src} {}", shell_quote(path))
                 }];
                 for o in &source.overrides {
-                    lines.push(remote(format!(
-                        "rct_set_env {} {} {}",
-                        shell_quote(path),
-                        shell_quote(&o.name),
-                        shell_quote(&o.value)
-                    )));
+                    lines.push(match env_override(path, o) {
+                        Ok(line) => remote(line),
+                        Err(stop) => stop,
+                    });
                 }
                 lines
             }
@@ -441,6 +450,34 @@ impl Writer<'_> {
             }
             Action::Gate { reason } => vec![format!("rct_gate {}", shell_quote(reason))],
         }
+    }
+}
+
+/// The `rct_set_env` line of an override, or, for anything but a variable name set to a port
+/// number, a line that stops the script: the value goes into a sed expression and an env file.
+fn env_override(path: &str, o: &EnvOverride) -> Result<String, String> {
+    let name_ok = o
+        .name
+        .starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+        && o.name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let value_ok = !o.value.is_empty() && o.value.bytes().all(|b| b.is_ascii_digit());
+    if name_ok && value_ok {
+        Ok(format!(
+            "rct_set_env {} {} {}",
+            shell_quote(path),
+            o.name,
+            o.value
+        ))
+    } else {
+        Err(format!(
+            "rct_fail {}",
+            shell_quote(&format!(
+                "refusing to set {} in {path}: overrides set port numbers only",
+                comment(&o.name)
+            ))
+        ))
     }
 }
 

@@ -46,11 +46,7 @@ impl Member {
 
     pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, policy: &Policy) -> Member {
         let mut m = Member::of(layout, Side::Desired, slot.template, policy);
-        let upstream = if slot.template.upstream_host.contains(':') {
-            format!("[{}]:{}", slot.template.upstream_host, slot.port)
-        } else {
-            format!("{}:{}", slot.template.upstream_host, slot.port)
-        };
+        let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id();
         m.port = slot.port;
         m.unit = paths::instance_unit(slot.port);

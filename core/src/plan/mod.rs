@@ -60,4 +60,30 @@ impl Plan {
     pub fn wave(&self, wave: u32) -> impl Iterator<Item = &Step> {
         self.steps.iter().filter(move |s| s.wave == wave)
     }
+
+    /// The steps grouped by wave, in wave order: `waves()[0]` holds every step of the first wave.
+    pub fn waves(&self) -> Vec<Vec<&Step>> {
+        let mut waves: std::collections::BTreeMap<u32, Vec<&Step>> = Default::default();
+        for step in &self.steps {
+            waves.entry(step.wave).or_default().push(step);
+        }
+        waves.into_values().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waves_group_every_step_in_wave_order() {
+        let current = crate::Layout::resolve(&crate::example::topology());
+        let plan = plan(None, &current, &Policy::default()).unwrap();
+        let waves = plan.waves();
+        assert_eq!(waves.len(), plan.summary.waves.len());
+        assert_eq!(waves.iter().map(Vec::len).sum::<usize>(), plan.steps.len());
+        for (n, wave) in waves.iter().enumerate() {
+            assert!(wave.iter().all(|s| s.wave == plan.summary.waves[n].wave));
+        }
+    }
 }

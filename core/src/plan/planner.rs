@@ -87,6 +87,9 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
         refuse_unsafe_names(layout)?;
     }
     refuse_versions(current, desired)?;
+    if let Some(current) = current {
+        refuse_unsafe_current(current)?;
+    }
     let report = crate::check(desired);
     if report.has_errors() {
         let first = report
@@ -102,6 +105,29 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
     }
     match current {
         Some(current) => diff::refuse_unplannable(current, desired),
+        None => Ok(()),
+    }
+}
+
+/// Rules whose errors in the *current* topology make acting on it unsafe: ports out of range
+/// (surge ports are computed from them) and every security rule (values reach shell commands and
+/// configuration files). Other errors of a running deployment are what the rollout may fix.
+fn blocks_current(code: &str) -> bool {
+    code == "T006" || code.starts_with('S')
+}
+
+fn refuse_unsafe_current(current: &Layout) -> Result<(), PlanError> {
+    let report = crate::check(current);
+    let blocking: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error && blocks_current(&d.code))
+        .collect();
+    match blocking.first() {
+        Some(first) => Err(PlanError::CurrentUnsafe {
+            errors: blocking.len(),
+            first: first.to_string(),
+        }),
         None => Ok(()),
     }
 }
@@ -245,29 +271,9 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     b.close();
 }
 
-/// The `rs.initiate` document for the members, as MongoDB expects it.
+/// The `rs.initiate` document the rendered `rs-initiate.js` carries too.
 fn initiate_config(set: &str, members: &[crate::model::Member]) -> serde_json::Value {
-    let members: Vec<serde_json::Value> = members
-        .iter()
-        .enumerate()
-        .map(|(id, m)| {
-            let mut doc = serde_json::json!({ "_id": id, "host": m.host });
-            if m.arbiter {
-                doc["arbiterOnly"] = true.into();
-            }
-            if let Some(votes) = m.votes {
-                doc["votes"] = votes.into();
-            }
-            if m.priority.is_some() || m.arbiter || m.hidden || m.votes == Some(0) {
-                doc["priority"] = m.priority().into();
-            }
-            if m.hidden {
-                doc["hidden"] = true.into();
-            }
-            doc
-        })
-        .collect();
-    serde_json::json!({ "_id": set, "members": members })
+    serde_json::to_value(crate::render::initiate_config(set, members)).unwrap_or_default()
 }
 
 /// Unit templates are written and loaded; running instances keep their loaded units until they

@@ -19,6 +19,7 @@ mod systemd;
 
 pub use apache::MODULES as APACHE_MODULES;
 pub use header::Comment;
+pub(crate) use mongod::initiate_config;
 
 use crate::diagnostic::Severity;
 use crate::layout::Layout;

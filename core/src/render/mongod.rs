@@ -75,6 +75,47 @@ fn address(m: &Member) -> String {
     }
 }
 
+/// One member of the `rs.initiate` document, every setting explicit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct InitiateMember {
+    #[serde(rename = "_id")]
+    pub id: usize,
+    /// `host:port` with the default port filled in (brackets around an IPv6 host).
+    pub host: String,
+    pub votes: u32,
+    pub priority: f64,
+    #[serde(rename = "arbiterOnly")]
+    pub arbiter_only: bool,
+    pub hidden: bool,
+}
+
+/// The `rs.initiate` document: `{ _id: <set>, members: [...] }`. The rendered `rs-initiate.js`
+/// and the planner's `mongo_initiate` step both carry this one document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct InitiateConfig {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub members: Vec<InitiateMember>,
+}
+
+pub(crate) fn initiate_config(set: &str, members: &[Member]) -> InitiateConfig {
+    InitiateConfig {
+        id: set.to_string(),
+        members: members
+            .iter()
+            .enumerate()
+            .map(|(id, m)| InitiateMember {
+                id,
+                host: address(m),
+                votes: m.votes(),
+                priority: m.priority(),
+                arbiter_only: m.arbiter,
+                hidden: m.hidden,
+            })
+            .collect(),
+    }
+}
+
 fn json(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
@@ -148,19 +189,21 @@ fn initiate_script(ctx: &RenderContext, set: &str, first: &Member) -> String {
             address(first)
         ),
     );
+    let config = initiate_config(set, &ctx.layout.topology.mongo.members);
     let _ = write!(
         s,
         "\nconst config = {{\n  _id: {},\n  members: [\n",
-        json(set)
+        json(&config.id)
     );
-    for (i, m) in ctx.layout.topology.mongo.members.iter().enumerate() {
+    for m in &config.members {
         let _ = writeln!(
             s,
-            "    {{ _id: {i}, host: {}, votes: {}, priority: {}, arbiterOnly: {}, hidden: {} }},",
-            json(&address(m)),
-            m.votes(),
-            m.priority(),
-            m.arbiter,
+            "    {{ _id: {}, host: {}, votes: {}, priority: {}, arbiterOnly: {}, hidden: {} }},",
+            m.id,
+            json(&m.host),
+            m.votes,
+            m.priority,
+            m.arbiter_only,
             m.hidden
         );
     }
