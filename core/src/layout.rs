@@ -57,11 +57,7 @@ pub struct Instance {
 impl Instance {
     /// `upstream_host:port`, for proxy configuration.
     pub fn upstream(&self) -> String {
-        if self.upstream_host.contains(':') {
-            format!("[{}]:{}", self.upstream_host, self.port)
-        } else {
-            format!("{}:{}", self.upstream_host, self.port)
-        }
+        crate::paths::host_port(&self.upstream_host, self.port)
     }
 
     pub fn env_value(&self, name: &str) -> Option<&EnvValue> {
