@@ -67,3 +67,16 @@ fn two_hosts_every_target_and_proxy_kind() {
         snapshot("two-hosts", &Layout::resolve(&t), target);
     }
 }
+
+#[test]
+fn production_every_target_of_its_proxy() {
+    let layout = Layout::resolve(&load("examples/production.toml"));
+    for target in [
+        Target::Systemd,
+        Target::Haproxy,
+        Target::Mongod,
+        Target::Mermaid,
+    ] {
+        snapshot("production", &layout, target);
+    }
+}
