@@ -17,13 +17,16 @@ pub const RULE: Rule = Rule {
 pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
     let Some(field) = &u.oplog else { return };
     let Some(url) = field.url() else { return };
-    if url.username.is_some() && url.auth_source().is_none() && url.auth_mechanism.is_none() {
+    // Only `local` is sure to hold no user; another database is oplog-url-not-local's concern.
+    let against_local = url.effective_auth_db() == "local";
+    if url.username.is_some()
+        && url.auth_source().is_none()
+        && url.auth_mechanism.is_none()
+        && against_local
+    {
         emit.report(
             field.path.clone(),
-            format!(
-                "MONGO_OPLOG_URL has credentials but no authSource: the driver authenticates against `{}`, where the user does not exist",
-                url.effective_auth_db()
-            ),
+            "MONGO_OPLOG_URL has credentials but no authSource: the driver authenticates against `local`, where no user exists",
             "add `authSource=admin` (the database the user was created in)",
         );
     }
@@ -32,6 +35,17 @@ pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
 #[cfg(test)]
 mod tests {
     use crate::check::mongo::testing::*;
+
+    #[test]
+    fn leaves_other_databases_to_oplog_url_not_local() {
+        let d = url_codes(
+            GOOD,
+            Some("mongodb://oplog:pw@db1/rocketchat?replicaSet=rs0"),
+            "3.0.0",
+            "M011",
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
 
     #[test]
     fn triggers_on_credentials_without_auth_source() {
