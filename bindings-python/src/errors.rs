@@ -63,24 +63,13 @@ fn attach(py: Python<'_>, err: &PyErr, details: &Details<'_>) -> PyResult<()> {
 
 /// A load error as `TopologyError`, with the field path, line:column and file.
 pub fn load_error(py: Python<'_>, e: &core::LoadError) -> PyErr {
-    let file = match e {
-        core::LoadError::Io { file, .. } | core::LoadError::UnknownExtension { file } => {
-            Some(file.as_str())
-        }
-        core::LoadError::Empty { file }
-        | core::LoadError::Syntax { file, .. }
-        | core::LoadError::Field { file, .. }
-        | core::LoadError::UnsetEnv { file, .. }
-        | core::LoadError::BadReference { file, .. } => file.as_deref(),
-        core::LoadError::UnknownFormat { .. } => None,
-    };
     raise::<TopologyError>(
         py,
         e.to_string(),
         Details {
             path: e.path(),
             location: e.location(),
-            file,
+            file: e.file(),
             ..Details::default()
         },
     )

@@ -7,6 +7,8 @@ use crate::diagnostic::Location;
 pub enum LoadError {
     #[error("{file}: cannot read: {message}")]
     Io { file: String, message: String },
+    #[error("{file}: {bytes} bytes is too large for a topology file (at most 4 MiB)")]
+    TooLarge { file: String, bytes: u64 },
     #[error("{file}: unknown file type: use a .toml, .yaml, .yml or .json extension")]
     UnknownExtension { file: String },
     #[error("unknown format `{format}`: expected toml, yaml or json")]
@@ -62,6 +64,21 @@ impl LoadError {
             | LoadError::UnsetEnv { path, .. }
             | LoadError::BadReference { path, .. } => Some(path),
             _ => None,
+        }
+    }
+
+    /// The file the error concerns, if it came from one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            LoadError::Io { file, .. }
+            | LoadError::UnknownExtension { file }
+            | LoadError::TooLarge { file, .. } => Some(file),
+            LoadError::Empty { file }
+            | LoadError::Syntax { file, .. }
+            | LoadError::Field { file, .. }
+            | LoadError::UnsetEnv { file, .. }
+            | LoadError::BadReference { file, .. } => file.as_deref(),
+            LoadError::UnknownFormat { .. } => None,
         }
     }
 

@@ -22,6 +22,10 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
+/// Largest topology file read (a 50-host topology is a few KiB); anything bigger is not a
+/// topology, and reading it whole would only cost memory.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A topology file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -76,10 +80,18 @@ impl Topology {
         let file = path.display().to_string();
         let format = Format::from_path(path)
             .ok_or_else(|| LoadError::UnknownExtension { file: file.clone() })?;
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+        let io = |e: std::io::Error| LoadError::Io {
             file: file.clone(),
             message: e.to_string(),
-        })?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(LoadError::TooLarge {
+                file: file.clone(),
+                bytes: size,
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
         parse_text(&text, format, Some(file), &process_env)
     }
 
