@@ -16,7 +16,8 @@ if [ ! -x "$venv/bin/python" ]; then
   }
 fi
 py="$venv/bin/python"
-"$py" -m pip install -q --disable-pip-version-check maturin pytest mypy ansible-core
+# Majors pinned: a new major of a test tool should be a deliberate upgrade, not a red CI.
+"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8,<10" "mypy>=1.10,<3" "ansible-core>=2.17,<2.20"
 
 echo "test-python: building rctopo (parity oracle) and the wheel"
 cargo build -q -p rctopo
