@@ -183,38 +183,59 @@ fn hosts(hosts: &[core::Host]) -> Vec<MongoHost> {
     hosts.iter().map(MongoHost::from).collect()
 }
 
+impl From<core::CheckedUrl> for UrlParts {
+    fn from(c: core::CheckedUrl) -> Self {
+        let p = c.parts;
+        UrlParts {
+            valid: c.valid,
+            scheme: p.scheme.map(str::to_string),
+            hosts: hosts(&p.hosts),
+            auth: p.auth.map(auth),
+            database: p.database,
+            options: p.options,
+            warnings: p.warnings,
+        }
+    }
+}
+
+impl From<core::UrlError> for UrlError {
+    fn from(e: core::UrlError) -> Self {
+        UrlError {
+            url: e.url.to_string(),
+            kind: e.kind.to_string(),
+            message: e.message,
+            help: e.help,
+        }
+    }
+}
+
 impl From<core::UrlReport> for UrlReport {
     fn from(r: core::UrlReport) -> Self {
+        // The JavaScript report lists MONGO_URL's parts at its top level, as the JSON does.
+        let UrlParts {
+            scheme,
+            hosts,
+            auth,
+            database,
+            options,
+            warnings,
+            ..
+        } = core::CheckedUrl {
+            valid: r.valid,
+            parts: r.parts,
+        }
+        .into();
         UrlReport {
             valid: r.valid,
-            scheme: r.scheme.map(str::to_string),
-            hosts: hosts(&r.hosts),
-            auth: r.auth.map(auth),
-            database: r.database,
-            options: r.options,
-            warnings: r.warnings,
-            // The core does not name its error and parts types outside its module; their fields
-            // are public, so they convert in place.
-            errors: r
-                .errors
-                .into_iter()
-                .map(|e| UrlError {
-                    url: e.url.to_string(),
-                    kind: e.kind.to_string(),
-                    message: e.message,
-                    help: e.help,
-                })
-                .collect(),
+            scheme,
+            hosts,
+            auth,
+            database,
+            options,
+            warnings,
+            errors: r.errors.into_iter().map(UrlError::from).collect(),
             diagnostics: r.diagnostics.into_iter().map(Diagnostic::from).collect(),
-            oplog: r.oplog.map(|p| UrlParts {
-                valid: p.valid,
-                scheme: p.scheme.map(str::to_string),
-                hosts: hosts(&p.hosts),
-                auth: p.auth.map(auth),
-                database: p.database,
-                options: p.options,
-                warnings: p.warnings,
-            }),
+            oplog: r.oplog.map(UrlParts::from),
         }
     }
 }

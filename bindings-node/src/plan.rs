@@ -7,7 +7,7 @@ use napi::bindgen_prelude::Either;
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology::plan as core;
-use rocketchat_topology::{check, Layout, Severity};
+use rocketchat_topology::Layout;
 use serde_json::{json, Map, Value};
 
 /// The rules of a rollout; every field is optional (defaults: one instance at a time, no surge).
@@ -104,10 +104,8 @@ pub fn plan(
             desired: desired.clone(),
         }),
         Err(e) => {
-            let diagnostics = match e {
-                core::PlanError::DesiredHasErrors { .. } => error_diagnostics(desired),
-                _ => Vec::new(),
-            };
+            let diagnostics = e.diagnostics(desired);
+            let diagnostics = diagnostics.into_iter().map(Diagnostic::from).collect();
             Err(plan_error(&env, e.to_string(), diagnostics))
         }
     }
@@ -124,15 +122,6 @@ fn policy_from_value(value: Value) -> std::result::Result<core::Policy, String> 
             format!("policy.{path}: {inner}")
         }
     })
-}
-
-fn error_diagnostics(layout: &Layout) -> Vec<Diagnostic> {
-    check(layout)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(Diagnostic::from)
-        .collect()
 }
 
 fn plan_error(env: &Env, message: String, diagnostics: Vec<Diagnostic>) -> napi::Error {

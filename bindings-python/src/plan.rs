@@ -28,7 +28,7 @@ pub fn plan(
     guarded("planning", || {
         let policy: Policy = match policy {
             Some(kwargs) => pythonize::depythonize(kwargs.as_any())
-                .map_err(|e| plan_error(py, format!("policy: {e}"), None))?,
+                .map_err(|e| plan_error(py, format!("policy: {e}"), &[]))?,
             None => Policy::default(),
         };
         let desired = desired.layout_ref();
@@ -37,23 +37,16 @@ pub fn plan(
                 plan,
                 desired: desired.clone(),
             })
-            .map_err(|e| {
-                let report = match e {
-                    core_plan::PlanError::DesiredHasErrors { .. } => Some(core::check(desired)),
-                    _ => None,
-                };
-                plan_error(py, e.to_string(), report)
-            })
+            .map_err(|e| plan_error(py, e.to_string(), &e.diagnostics(desired)))
     })
 }
 
-fn plan_error(py: Python<'_>, message: String, report: Option<core::Report>) -> PyErr {
-    let report = report.unwrap_or_default();
+fn plan_error(py: Python<'_>, message: String, diagnostics: &[core::Diagnostic]) -> PyErr {
     errors::raise::<PlanError>(
         py,
         message,
         Details {
-            diagnostics: &report.diagnostics,
+            diagnostics,
             ..Details::default()
         },
     )
@@ -107,7 +100,7 @@ impl Plan {
         guarded("writing the plan's shell scripts", || {
             let commands: CommandSet = match commands {
                 Some(c) => pythonize::depythonize(c.as_any())
-                    .map_err(|e| plan_error(py, format!("commands: {e}"), None))?,
+                    .map_err(|e| plan_error(py, format!("commands: {e}"), &[]))?,
                 None => CommandSet::default(),
             };
             let options = ShellOptions { ssh, commands };

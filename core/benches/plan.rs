@@ -1,43 +1,20 @@
 //! Planning and simulating large rollouts: 20 hosts x 16 instances (320), upgraded one at a time
 //! and 25% at a time with surge, and a fresh install of the same.
 
+// The plan tests' topology builders, shared by path: a bench cannot import a test module.
+#[path = "../tests/plan_support/mod.rs"]
+mod plan_support;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use rocketchat_topology::model::{Host, Instances, Member};
+use rocketchat_topology::model::ProxyKind;
 use rocketchat_topology::plan::{Budget, Policy};
-use rocketchat_topology::{example, plan, Layout, Topology};
-use std::collections::BTreeMap;
+use rocketchat_topology::{plan, Layout, Topology};
 use std::hint::black_box;
 
-/// 20 hosts with 17 cores and 16 instances each, a proxy machine, a three-member replica set.
+/// 20 hosts with 17 cores and 16 instances each, nginx on a machine of its own, a three-member
+/// replica set.
 fn large() -> Topology {
-    let mut t = example::topology();
-    t.mongo.url = "mongodb://db1:27017,db2:27017,db3:27017/rocketchat?replicaSet=rs0".into();
-    t.mongo.members = ["db1", "db2", "db3"]
-        .iter()
-        .map(|h| Member {
-            host: format!("{h}:27017"),
-            arbiter: false,
-            votes: None,
-            priority: None,
-            hidden: false,
-        })
-        .collect();
-    if let Some(p) = t.proxy.as_mut() {
-        p.host = None;
-    }
-    t.hosts = (0..20)
-        .map(|i| Host {
-            name: format!("app{}", i + 1),
-            address: Some(format!("10.0.0.{}", i + 10)),
-            cores: 17,
-            instances: Instances::Count(16),
-            ports: None,
-            base_port: 3000,
-            tcp_base_port: None,
-            env: BTreeMap::new(),
-        })
-        .collect();
-    t
+    plan_support::multi(&[16; 20], &[17; 20], ProxyKind::Nginx)
 }
 
 fn bench(c: &mut Criterion) {

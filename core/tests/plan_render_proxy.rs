@@ -18,15 +18,15 @@
 mod plan_support;
 mod render_support;
 
+use render_support::proxy_validator::{program, validate};
 use render_support::{make_certificate, validator};
 use rocketchat_topology::model::{ProxyKind, Tls, Topology};
 use rocketchat_topology::plan::commands::shell_quote;
 use rocketchat_topology::plan::{CommandSet, Policy, ShellOptions};
-use rocketchat_topology::render::{render, render_with, RenderOptions, Target, APACHE_MODULES};
+use rocketchat_topology::render::{render, render_with, RenderOptions, Target};
 use rocketchat_topology::{plan, Layout};
-use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -159,78 +159,6 @@ fn bash(script: &str, dir: &Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn run(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
-}
-
-/// Runs the real validator of `kind` on the configuration at `config`.
-fn validate(kind: ProxyKind, program: &Path, config: &Path, work: &Path) -> Result<String, String> {
-    match kind {
-        ProxyKind::Nginx => {
-            let main = work.join("nginx.conf");
-            let text = format!(
-                "pid {w}/nginx.pid;\nerror_log {w}/error.log;\nevents {{}}\nhttp {{\n    access_log off;\n    include {c};\n}}\n",
-                w = work.display(),
-                c = config.display()
-            );
-            std::fs::write(&main, text).expect("write");
-            run(Command::new(program)
-                .arg("-t")
-                .arg("-p")
-                .arg(work)
-                .arg("-e")
-                .arg(work.join("error.log"))
-                .arg("-c")
-                .arg(&main))
-        }
-        ProxyKind::Apache => {
-            let mut text = String::new();
-            for m in ["mpm_event", "authz_core"].iter().chain(APACHE_MODULES) {
-                let _ = writeln!(
-                    text,
-                    "LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
-                );
-            }
-            let _ = write!(
-                text,
-                "ServerName localhost\nPidFile {w}/apache.pid\nDefaultRuntimeDir {w}\nErrorLog {w}/error.log\nListen 80\nListen 443\nInclude {c}\n",
-                w = work.display(),
-                c = config.display()
-            );
-            let main = work.join("httpd.conf");
-            std::fs::write(&main, text).expect("write");
-            match run(Command::new(program).arg("-t").arg("-f").arg(&main)) {
-                Ok(out) if out.contains("Syntax OK") && !out.contains("AH0") => Ok(out),
-                Ok(out) | Err(out) => Err(out),
-            }
-        }
-        ProxyKind::Haproxy => match run(Command::new(program).arg("-c").arg("-f").arg(config)) {
-            Ok(out) if !out.contains("WARNING") && !out.contains("ALERT") => Ok(out),
-            Ok(out) | Err(out) => Err(out),
-        },
-    }
-}
-
-fn program(kind: ProxyKind) -> Option<PathBuf> {
-    validator(match kind {
-        ProxyKind::Nginx => "nginx",
-        ProxyKind::Apache => "apache2",
-        ProxyKind::Haproxy => "haproxy",
-    })
 }
 
 /// Render, drain with the plan's command, validate, compare with the drained render, undrain,

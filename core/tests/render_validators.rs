@@ -10,14 +10,12 @@
 
 mod render_support;
 
-use render_support::{corpus, make_certificate, validator};
-use rocketchat_topology::render::{
-    render, render_with, RenderOptions, RenderedFile, Target, APACHE_MODULES,
-};
+use render_support::{corpus, make_certificate, proxy_validator, run, validator};
+use rocketchat_topology::model::ProxyKind;
+use rocketchat_topology::render::{render, render_with, RenderOptions, RenderedFile, Target};
 use rocketchat_topology::{Layout, Topology};
 use saphyr::{LoadableYamlNode, Yaml};
 use std::collections::BTreeSet;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,29 +29,12 @@ fn files_ending(files: &[RenderedFile], suffix: &str) -> Vec<RenderedFile> {
 }
 
 /// The layout rendered for `kind` as if it were the configured proxy kind.
-fn as_proxy(topology: &Topology, kind: rocketchat_topology::model::ProxyKind) -> Layout {
+fn as_proxy(topology: &Topology, kind: ProxyKind) -> Layout {
     let mut t = topology.clone();
     if let Some(p) = t.proxy.as_mut() {
         p.kind = kind;
     }
     Layout::resolve(&t)
-}
-
-/// Runs a validator; returns stdout+stderr on failure.
-fn run(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
 }
 
 struct Setup {
@@ -79,11 +60,7 @@ fn setup() -> Option<Setup> {
     })
 }
 
-fn proxy_corpus(
-    s: &Setup,
-    kind: rocketchat_topology::model::ProxyKind,
-    target: Target,
-) -> Vec<(String, RenderedFile)> {
+fn proxy_corpus(s: &Setup, kind: ProxyKind, target: Target) -> Vec<(String, RenderedFile)> {
     // Every proxy-bearing topology is rendered for every proxy kind, so each kind sees the
     // whole matrix of host counts, affinities and TLS settings.
     s.cases
@@ -107,23 +84,17 @@ fn proxy_corpus(
         .collect()
 }
 
-/// `nginx -t` on a test nginx.conf whose http block includes `contents`.
-fn nginx_test(nginx: &Path, work: &Path, contents: &str) -> Result<String, String> {
-    std::fs::create_dir_all(work.join("logs")).expect("dir");
-    std::fs::write(work.join("rocketchat.conf"), contents).expect("write");
-    let conf = format!(
-        "pid {w}/nginx.pid;\nerror_log {w}/error.log;\nevents {{}}\nhttp {{\n    access_log off;\n    include {w}/rocketchat.conf;\n}}\n",
-        w = work.display()
-    );
-    std::fs::write(work.join("nginx.conf"), conf).expect("write");
-    run(Command::new(nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(work)
-        .arg("-e")
-        .arg(work.join("error.log"))
-        .arg("-c")
-        .arg(work.join("nginx.conf")))
+/// Writes `contents` as `work`/rocketchat.conf and runs the real validator of `kind` on it.
+fn proxy_test(
+    kind: ProxyKind,
+    program: &Path,
+    work: &Path,
+    contents: &str,
+) -> Result<String, String> {
+    std::fs::create_dir_all(work).expect("dir");
+    let config = work.join("rocketchat.conf");
+    std::fs::write(&config, contents).expect("write");
+    proxy_validator::validate(kind, program, &config, work)
 }
 
 #[test]
@@ -132,19 +103,26 @@ fn nginx_accepts_every_rendered_config() {
     let Some(nginx) = validator("nginx") else {
         return;
     };
-    let cases = proxy_corpus(
-        &s,
-        rocketchat_topology::model::ProxyKind::Nginx,
-        Target::Nginx,
-    );
+    let cases = proxy_corpus(&s, ProxyKind::Nginx, Target::Nginx);
     for (name, file) in &cases {
-        if let Err(out) = nginx_test(&nginx, &s.dir.join(format!("nginx-{name}")), &file.contents) {
+        if let Err(out) = proxy_test(
+            ProxyKind::Nginx,
+            &nginx,
+            &s.dir.join(format!("nginx-{name}")),
+            &file.contents,
+        ) {
             panic!("nginx -t refused {name}:\n{out}\n{}", file.contents);
         }
     }
     // The harness can fail: a misspelt directive is refused.
     let broken = cases[0].1.contents.replace("proxy_pass ", "proxy_passs ");
-    assert!(nginx_test(&nginx, &s.dir.join("nginx-broken"), &broken).is_err());
+    assert!(proxy_test(
+        ProxyKind::Nginx,
+        &nginx,
+        &s.dir.join("nginx-broken"),
+        &broken
+    )
+    .is_err());
     println!(
         "nginx -t accepted {} topologies ({} files)",
         cases.len(),
@@ -157,50 +135,16 @@ fn nginx_accepts_every_rendered_config() {
     );
 }
 
-/// `apache2 -t` on a test server config that loads the modules the site lists and includes it.
-/// Success needs "Syntax OK" and no AH warning.
-fn apache_test(apache: &Path, work: &Path, contents: &str) -> Result<String, String> {
-    let modules_dir = Path::new("/usr/lib/apache2/modules");
-    std::fs::create_dir_all(work).expect("dir");
-    std::fs::write(work.join("rocketchat.conf"), contents).expect("write");
-    // The modules the rendered header asks to enable, plus the MPM and authz every server has.
-    let mut conf = String::new();
-    for m in ["mpm_event", "authz_core"].iter().chain(APACHE_MODULES) {
-        let _ = writeln!(
-            conf,
-            "LoadModule {m}_module {}/mod_{m}.so",
-            modules_dir.display()
-        );
-    }
-    let _ = write!(
-        conf,
-        "ServerName localhost\nPidFile {w}/apache.pid\nDefaultRuntimeDir {w}\nErrorLog {w}/error.log\nListen 80\nListen 443\nInclude {w}/rocketchat.conf\n",
-        w = work.display()
-    );
-    std::fs::write(work.join("httpd.conf"), conf).expect("write");
-    match run(Command::new(apache)
-        .arg("-t")
-        .arg("-f")
-        .arg(work.join("httpd.conf")))
-    {
-        Ok(out) if out.contains("Syntax OK") && !out.contains("AH0") => Ok(out),
-        Ok(out) | Err(out) => Err(out),
-    }
-}
-
 #[test]
 fn apache_accepts_every_rendered_site() {
     let Some(s) = setup() else { return };
     let Some(apache) = validator("apache2") else {
         return;
     };
-    let cases = proxy_corpus(
-        &s,
-        rocketchat_topology::model::ProxyKind::Apache,
-        Target::Apache,
-    );
+    let cases = proxy_corpus(&s, ProxyKind::Apache, Target::Apache);
     for (name, file) in &cases {
-        if let Err(out) = apache_test(
+        if let Err(out) = proxy_test(
+            ProxyKind::Apache,
             &apache,
             &s.dir.join(format!("apache-{name}")),
             &file.contents,
@@ -212,7 +156,13 @@ fn apache_accepts_every_rendered_site() {
         .1
         .contents
         .replace("ProxyPreserveHost On", "ProxyPreserveHost Maybe");
-    assert!(apache_test(&apache, &s.dir.join("apache-broken"), &broken).is_err());
+    assert!(proxy_test(
+        ProxyKind::Apache,
+        &apache,
+        &s.dir.join("apache-broken"),
+        &broken
+    )
+    .is_err());
     println!(
         "apache2 -t accepted {} topologies ({} files)",
         cases.len(),
@@ -221,30 +171,18 @@ fn apache_accepts_every_rendered_site() {
     assert!(cases.len() >= 20);
 }
 
-/// `haproxy -c -f`; a WARNING or ALERT counts as a refusal.
-fn haproxy_test(haproxy: &Path, path: &Path, contents: &str) -> Result<String, String> {
-    std::fs::write(path, contents).expect("write");
-    match run(Command::new(haproxy).arg("-c").arg("-f").arg(path)) {
-        Ok(out) if !out.contains("WARNING") && !out.contains("ALERT") => Ok(out),
-        Ok(out) | Err(out) => Err(out),
-    }
-}
-
 #[test]
 fn haproxy_accepts_every_rendered_config() {
     let Some(s) = setup() else { return };
     let Some(haproxy) = validator("haproxy") else {
         return;
     };
-    let cases = proxy_corpus(
-        &s,
-        rocketchat_topology::model::ProxyKind::Haproxy,
-        Target::Haproxy,
-    );
+    let cases = proxy_corpus(&s, ProxyKind::Haproxy, Target::Haproxy);
     for (name, file) in &cases {
-        if let Err(out) = haproxy_test(
+        if let Err(out) = proxy_test(
+            ProxyKind::Haproxy,
             &haproxy,
-            &s.dir.join(format!("haproxy-{name}.cfg")),
+            &s.dir.join(format!("haproxy-{name}")),
             &file.contents,
         ) {
             panic!("haproxy -c refused {name}:\n{out}\n{}", file.contents);
@@ -254,7 +192,13 @@ fn haproxy_accepts_every_rendered_config() {
         .1
         .contents
         .replace("timeout tunnel 1h", "timeout tunnel forever");
-    assert!(haproxy_test(&haproxy, &s.dir.join("haproxy-broken.cfg"), &broken).is_err());
+    assert!(proxy_test(
+        ProxyKind::Haproxy,
+        &haproxy,
+        &s.dir.join("haproxy-broken"),
+        &broken
+    )
+    .is_err());
     println!(
         "haproxy -c accepted {} topologies ({} files)",
         cases.len(),

@@ -3,7 +3,7 @@
 use crate::output::{self, Format};
 use anstream::println;
 use anstyle::{AnsiColor, Style};
-use rocketchat_topology::mongo_url::{check_urls, UrlReport};
+use rocketchat_topology::mongo_url::{check_urls, UrlParts, UrlReport};
 use rocketchat_topology::{Severity, Version};
 
 #[derive(clap::Args)]
@@ -54,21 +54,21 @@ fn verdict_line(name: &str, valid: bool) {
     println!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
 }
 
-fn print_parts(report: &UrlReport) {
-    let hosts: Vec<String> = report
+fn print_parts(parts: &UrlParts) {
+    let hosts: Vec<String> = parts
         .hosts
         .iter()
         .map(|h| format!("{} ({})", h.address(), h.kind.as_str()))
         .collect();
-    if let Some(scheme) = report.scheme {
+    if let Some(scheme) = parts.scheme {
         println!("  scheme:   {scheme}");
     }
     println!("  hosts:    {}", hosts.join(", "));
     println!(
         "  database: {}",
-        report.database.as_deref().unwrap_or("(none)")
+        parts.database.as_deref().unwrap_or("(none)")
     );
-    if let Some(auth) = &report.auth {
+    if let Some(auth) = &parts.auth {
         println!(
             "  auth:     user `{}` against `{}`{}",
             auth.username,
@@ -79,14 +79,14 @@ fn print_parts(report: &UrlReport) {
                 .unwrap_or_default()
         );
     }
-    for (name, value) in &report.options {
+    for (name, value) in &parts.options {
         let shown = value
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| value.to_string());
         println!("  option:   {name} = {shown}");
     }
-    for w in &report.warnings {
+    for w in &parts.warnings {
         println!("  warning:  {w}");
     }
 }
@@ -95,7 +95,7 @@ fn print_text(report: &UrlReport) {
     let url_error = report.errors.iter().find(|e| e.url == "MONGO_URL");
     verdict_line("MONGO_URL", url_error.is_none());
     if url_error.is_none() {
-        print_parts(report);
+        print_parts(&report.parts);
     }
     if let Some(oplog) = &report.oplog {
         verdict_line("MONGO_OPLOG_URL", oplog.valid);

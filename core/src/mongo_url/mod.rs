@@ -20,7 +20,7 @@ mod whatwg;
 
 pub use error::MongoUrlError;
 pub use host::{Host, HostKind, DEFAULT_PORT};
-pub use report::{check_urls, UrlAuth, UrlReport};
+pub use report::{check_urls, CheckedUrl, UrlAuth, UrlError, UrlParts, UrlReport};
 
 use crate::secret::{Secret, REDACTED};
 use serde_json::Value;

@@ -28,10 +28,9 @@ pub struct UrlError {
     pub help: String,
 }
 
-/// One URL, parsed.
+/// What one URL is made of, as the driver read it; empty when the driver refuses the URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UrlParts {
-    pub valid: bool,
     pub scheme: Option<&'static str>,
     pub hosts: Vec<Host>,
     pub auth: Option<UrlAuth>,
@@ -40,21 +39,26 @@ pub struct UrlParts {
     pub warnings: Vec<String>,
 }
 
+/// One URL, parsed: the driver's verdict and the parts (MONGO_OPLOG_URL in a report).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckedUrl {
+    pub valid: bool,
+    #[serde(flatten)]
+    pub parts: UrlParts,
+}
+
 /// The public JSON shape of `rctopo mongo-url` (DESIGN.md): MONGO_URL's parts at the top,
 /// MONGO_OPLOG_URL's under `oplog`, every driver error in `errors`, rules in `diagnostics`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UrlReport {
     /// Whether Rocket.Chat's driver accepts the URL (and the oplog URL, when given).
     pub valid: bool,
-    pub scheme: Option<&'static str>,
-    pub hosts: Vec<Host>,
-    pub auth: Option<UrlAuth>,
-    pub database: Option<String>,
-    pub options: BTreeMap<String, Value>,
-    pub warnings: Vec<String>,
+    /// MONGO_URL's parts, at the top level of the JSON.
+    #[serde(flatten)]
+    pub parts: UrlParts,
     pub errors: Vec<UrlError>,
     pub diagnostics: Vec<Diagnostic>,
-    pub oplog: Option<UrlParts>,
+    pub oplog: Option<CheckedUrl>,
 }
 
 impl UrlReport {
@@ -82,29 +86,33 @@ fn scheme_of(text: &str) -> Option<&'static str> {
     }
 }
 
-fn parts(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> UrlParts {
+fn checked(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> CheckedUrl {
     match parsed {
-        Ok(url) => UrlParts {
+        Ok(url) => CheckedUrl {
             valid: true,
-            scheme: Some(url.scheme.as_str()),
-            hosts: url.hosts.clone(),
-            auth: url.username.as_ref().map(|u| UrlAuth {
-                username: u.clone(),
-                db: url.effective_auth_db().to_string(),
-                mechanism: url.auth_mechanism.clone(),
-            }),
-            database: url.database.clone(),
-            options: url.options.clone(),
-            warnings: url.warnings.clone(),
+            parts: UrlParts {
+                scheme: Some(url.scheme.as_str()),
+                hosts: url.hosts.clone(),
+                auth: url.username.as_ref().map(|u| UrlAuth {
+                    username: u.clone(),
+                    db: url.effective_auth_db().to_string(),
+                    mechanism: url.auth_mechanism.clone(),
+                }),
+                database: url.database.clone(),
+                options: url.options.clone(),
+                warnings: url.warnings.clone(),
+            },
         },
-        Err(_) => UrlParts {
+        Err(_) => CheckedUrl {
             valid: false,
-            scheme: scheme_of(text),
-            hosts: Vec::new(),
-            auth: None,
-            database: None,
-            options: BTreeMap::new(),
-            warnings: Vec::new(),
+            parts: UrlParts {
+                scheme: scheme_of(text),
+                hosts: Vec::new(),
+                auth: None,
+                database: None,
+                options: BTreeMap::new(),
+                warnings: Vec::new(),
+            },
         },
     }
 }
@@ -122,12 +130,12 @@ fn error(url: &'static str, parsed: &Result<MongoUrl, MongoUrlError>) -> Option<
 /// `version` (rules that depend on the version are skipped when it is `None`).
 pub fn check_urls(url: &str, oplog: Option<&str>, version: Option<Version>) -> UrlReport {
     let ctx = UrlContext::from_urls(url, oplog, version);
-    let main = parts(url, &ctx.url.parsed);
-    let oplog_parts = ctx
+    let main = checked(url, &ctx.url.parsed);
+    let oplog_checked = ctx
         .oplog
         .as_ref()
         .zip(oplog)
-        .map(|(f, text)| parts(text, &f.parsed));
+        .map(|(f, text)| checked(text, &f.parsed));
     let errors: Vec<UrlError> = error("MONGO_URL", &ctx.url.parsed)
         .into_iter()
         .chain(
@@ -139,14 +147,9 @@ pub fn check_urls(url: &str, oplog: Option<&str>, version: Option<Version>) -> U
     let diagnostics = crate::diagnostic::Report::new(url_diagnostics(&ctx)).diagnostics;
     UrlReport {
         valid: errors.is_empty(),
-        scheme: main.scheme,
-        hosts: main.hosts,
-        auth: main.auth,
-        database: main.database,
-        options: main.options,
-        warnings: main.warnings,
+        parts: main.parts,
         errors,
         diagnostics,
-        oplog: oplog_parts,
+        oplog: oplog_checked,
     }
 }

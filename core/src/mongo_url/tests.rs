@@ -262,3 +262,40 @@ fn an_at_in_the_query_is_not_a_password() {
     assert_eq!(url.hosts[0].host, "db1");
     assert!(url.warnings.is_empty(), "{:?}", url.warnings);
 }
+
+#[test]
+fn report_json_lists_the_url_parts_at_the_top_and_the_oplog_verdict_apart() {
+    let report = check_urls(
+        "mongodb://rc:pw@db1:27017/rocketchat?replicaSet=rs0",
+        Some("mongodb://db1:27017/local?replSet=x"),
+        None,
+    );
+    let json = report.to_json();
+    let keys: Vec<&str> = json
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut expected = [
+        "valid",
+        "scheme",
+        "hosts",
+        "auth",
+        "database",
+        "options",
+        "warnings",
+        "errors",
+        "diagnostics",
+        "oplog",
+    ];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    // MONGO_URL parses but the oplog URL does not: the report as a whole is not valid.
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["scheme"], "mongodb");
+    assert_eq!(json["auth"]["username"], "rc");
+    assert_eq!(json["oplog"]["valid"], false);
+    assert_eq!(json["oplog"]["scheme"], "mongodb");
+    assert_eq!(json["oplog"]["hosts"], serde_json::json!([]));
+}

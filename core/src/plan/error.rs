@@ -1,6 +1,8 @@
 //! Why a plan was refused.
 
 use super::simulate::Violation;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::layout::Layout;
 
 /// A request the planner refuses, with the reason and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -57,4 +59,43 @@ pub enum PlanError {
     NoSurgePort { host: String, from: u16 },
     #[error("internal: the generated plan failed simulation ({0}); please report this")]
     Unsafe(Violation),
+}
+
+impl PlanError {
+    /// The check diagnostics behind a refusal, for callers that show them beside the message:
+    /// the desired topology's errors when those are the reason, none otherwise.
+    pub fn diagnostics(&self, desired: &Layout) -> Vec<Diagnostic> {
+        match self {
+            PlanError::DesiredHasErrors { .. } => crate::check(desired)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{example, plan, Policy};
+
+    #[test]
+    fn a_desired_topology_with_errors_gives_its_error_diagnostics() {
+        let mut t = example::topology();
+        let first = t.hosts[0].clone();
+        t.hosts.push(first);
+        let desired = Layout::resolve(&t);
+        let e = plan(None, &desired, &Policy::default()).expect_err("duplicate host refused");
+        let diagnostics = e.diagnostics(&desired);
+        assert!(!diagnostics.is_empty());
+        assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
+    }
+
+    #[test]
+    fn other_refusals_give_no_diagnostics() {
+        let desired = Layout::resolve(&example::topology());
+        assert!(PlanError::ZeroBudget.diagnostics(&desired).is_empty());
+    }
 }

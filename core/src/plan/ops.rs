@@ -29,30 +29,21 @@ impl<'a> Ctx<'a> {
 
     /// The members leave the proxy (one reload), then clients get `drain_delay` to move.
     pub(crate) fn leave(&self, members: &[Member]) -> Vec<Op> {
-        let Some((_, machine)) = &self.proxy else {
+        let Some((machine, mut ops)) = self.edit_proxy(members, |m| {
+            (
+                Action::ProxyRemove {
+                    instance: m.id.clone(),
+                    upstream: m.upstream.clone(),
+                    server: m.server.clone(),
+                },
+                format!("take {} out of the proxy", m.id),
+            )
+        }) else {
             return Vec::new();
         };
-        if members.is_empty() {
-            return Vec::new();
-        }
-        let mut ops: Vec<Op> = members
-            .iter()
-            .map(|m| {
-                (
-                    machine.clone(),
-                    Action::ProxyRemove {
-                        instance: m.id.clone(),
-                        upstream: m.upstream.clone(),
-                        server: m.server.clone(),
-                    },
-                    format!("take {} out of the proxy", m.id),
-                )
-            })
-            .collect();
-        ops.extend(self.reload_proxy());
         if self.policy.drain_delay_seconds > 0 {
             ops.push((
-                machine.clone(),
+                machine,
                 Action::WaitDrained {
                     seconds: self.policy.drain_delay_seconds,
                 },
@@ -68,28 +59,40 @@ impl<'a> Ctx<'a> {
 
     /// Healthy members join the proxy (one reload).
     pub(crate) fn join(&self, members: &[Member]) -> Vec<Op> {
-        let Some((_, machine)) = &self.proxy else {
-            return Vec::new();
-        };
+        self.edit_proxy(members, |m| {
+            (
+                Action::ProxyAdd {
+                    instance: m.id.clone(),
+                    upstream: m.upstream.clone(),
+                    server: m.server.clone(),
+                },
+                format!("put {} into the proxy", m.id),
+            )
+        })
+        .map(|(_, ops)| ops)
+        .unwrap_or_default()
+    }
+
+    /// One `edit` of the proxy configuration per member, then one validated reload, with the
+    /// proxy's machine. `None` when there is no proxy or no member: nothing to reload then.
+    fn edit_proxy(
+        &self,
+        members: &[Member],
+        edit: impl Fn(&Member) -> (Action, String),
+    ) -> Option<(String, Vec<Op>)> {
+        let (_, machine) = self.proxy.as_ref()?;
         if members.is_empty() {
-            return Vec::new();
+            return None;
         }
         let mut ops: Vec<Op> = members
             .iter()
             .map(|m| {
-                (
-                    machine.clone(),
-                    Action::ProxyAdd {
-                        instance: m.id.clone(),
-                        upstream: m.upstream.clone(),
-                        server: m.server.clone(),
-                    },
-                    format!("put {} into the proxy", m.id),
-                )
+                let (action, why) = edit(m);
+                (machine.clone(), action, why)
             })
             .collect();
         ops.extend(self.reload_proxy());
-        ops
+        Some((machine.clone(), ops))
     }
 
     /// Validate, then reload, the proxy.

@@ -1,6 +1,9 @@
 //! Shared by the render tests: the corpus of topologies (every example plus generated ones),
-//! a TLS certificate made with openssl, and a way to find the real validator programs.
+//! a TLS certificate made with openssl, a way to find the real validator programs, and the
+//! proxy validators run on a rendered configuration.
 #![allow(dead_code)]
+
+pub mod proxy_validator;
 
 use rocketchat_topology::load::Format;
 use rocketchat_topology::model::Tls;
@@ -31,6 +34,23 @@ pub fn validator(program: &str) -> Option<PathBuf> {
         eprintln!("SKIPPED: `{program}` is not installed (RCTOPO_ALLOW_MISSING_VALIDATORS=1)");
     }
     found
+}
+
+/// Runs `cmd`; its stdout+stderr, as `Err` when it fails.
+pub fn run(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
 }
 
 /// A self-signed certificate and its key, written by openssl into `dir`. The key sits beside
