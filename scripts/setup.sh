@@ -17,9 +17,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  # Installing only configuration checkers: do not start the daemons (no policy-rc.d needed in CI
-  # containers without systemd; where systemd runs, stop them again below).
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # The servers are installed as configuration checkers only: keep their daemons from starting
+  # (nginx and apache2 would fight over port 80 and fail the install) with a policy-rc.d that
+  # denies starts for the duration of the install, unless the machine already has one.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee "$policy" >/dev/null
+    $sudo_cmd chmod 755 "$policy"
+    added_policy=yes
+  fi
+  status=0
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null || status=$?
+  [ -z "$added_policy" ] || $sudo_cmd rm -f "$policy"
+  [ "$status" -eq 0 ] || { echo "setup: apt-get install failed ($status)" >&2; exit "$status"; }
 fi
 
 # The Node driver Rocket.Chat uses: the oracle for MongoDB URL validity (tests/mongo-driver-oracle).
