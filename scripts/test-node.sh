@@ -32,7 +32,7 @@ echo "tsc: ok"
 
 # The CLI the parity tests compare against, built from the same core.
 cargo build -q -p rctopo
-export RCTOPO="$root/target/debug/rctopo"
+export RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo"
 
 # The deploy example depends on the package as a user's project does (file: link here).
 (cd "$root/examples/node" && npm ci --no-audit --no-fund --loglevel=error)

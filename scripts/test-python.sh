@@ -21,7 +21,7 @@ py="$venv/bin/python"
 
 echo "test-python: building rctopo (parity oracle) and the wheel"
 cargo build -q -p rctopo
-export RCTOPO="$root/target/debug/rctopo"
+export RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo"
 "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings-python
 
 cd bindings-python
