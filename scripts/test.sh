@@ -21,6 +21,14 @@ cargo test -p rocketchat-topology -p rctopo 2>&1 | tee "${TMPDIR:-/tmp}/rctopo-c
   | grep -E '^(test result:|running [0-9]+ tests?|---- |thread .* panicked|failures:|SKIP)' || true
 test "${PIPESTATUS[0]}" -eq 0 || { echo "cargo test failed; full log: ${TMPDIR:-/tmp}/rctopo-cargo-test.log"; exit 1; }
 
+echo "== lab: the rendered systemd unit in a real systemd (systemd-nspawn)"
+if [ "$(id -u)" -eq 0 ]; then
+  cargo build -q -p rctopo
+  RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" tests/lab/unit-test.sh
+else
+  echo "SKIP: the lab needs root (namespaces, mounts, systemd-nspawn)"
+fi
+
 for part in python node; do
   if [ -x "scripts/test-$part.sh" ]; then
     echo "== $part package"
