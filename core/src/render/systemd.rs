@@ -171,8 +171,8 @@ fn template_unit(ctx: &RenderContext) -> String {
     s
 }
 
-/// Only directives that cannot break what Rocket.Chat does at run time (docs/rules.md, "The
-/// systemd unit"): it writes its uploads wherever the file-system storage setting points (an
+/// Only directives that cannot break what Rocket.Chat does at run time (docs/planning.md, "The
+/// systemd files a plan installs"): it writes its uploads wherever the file-system storage setting points (an
 /// administrator can change it at run time), temporary files under /tmp, caches under HOME and
 /// the Apps engine's files; its V8 JIT needs writable executable memory (so no
 /// MemoryDenyWriteExecute); Node lists network interfaces over netlink at start.
