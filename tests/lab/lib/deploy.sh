@@ -19,14 +19,36 @@ rendered_ports() {
   done
 }
 
-# install_standin HOST VERSION DIR: the stand-in release VERSION unpacked in DIR on HOST.
-install_standin() {
-  local host=$1 version=$2 dir=$3 dest
-  dest=$(lab_root "$host")$dir
+# install_standin_dir DIR VERSION: the stand-in release VERSION in DIR (this machine's path).
+install_standin_dir() {
+  local dest=$1 version=$2
   mkdir -p "$dest"
   cp "$LAB_DIR/standin/main.js" "$dest/main.js"
   printf '{"version": "%s", "ready_delay_ms": %s}\n' "$version" "${STANDIN_READY_DELAY_MS:-1500}" >"$dest/release.json"
   chmod -R a+rX "$dest"
+}
+
+# install_standin HOST VERSION DIR: the stand-in release VERSION unpacked in DIR on HOST.
+install_standin() {
+  install_standin_dir "$(lab_root "$1")$3" "$2"
+}
+
+# publish_release HOST VERSION: the stand-in release VERSION as a release tarball on HOST, at
+# /srv/lab-releases/VERSION.tar.gz (lab topologies' `release_url`), shaped like Rocket.Chat's:
+# bundle/main.js and bundle/programs/server/package.json (its dependencies: none, so the plan's
+# `npm install --production` needs no registry).
+publish_release() {
+  local host=$1 version=$2 tmp dest
+  tmp=$(mktemp -d "$LAB_STATE/release.XXXXXX")
+  install_standin_dir "$tmp/bundle" "$version"
+  mkdir -p "$tmp/bundle/programs/server"
+  printf '{"name": "rocketchat-standin-server", "version": "%s", "private": true}\n' "$version" \
+    >"$tmp/bundle/programs/server/package.json"
+  printf 'audit=false\nfund=false\noffline=true\n' >"$tmp/bundle/programs/server/.npmrc"
+  dest=$(lab_root "$host")/srv/lab-releases
+  mkdir -p "$dest"
+  tar -czf "$dest/$version.tar.gz" -C "$tmp" bundle
+  rm -rf "$tmp"
 }
 
 # stage_dir HOST SRC: copies a render or plan directory into HOST; prints its path there.
