@@ -53,6 +53,7 @@ mkdir -p "$topologies"
 # over `t` (the parsed topology), written back as TOML.
 variant() {
   local name=$1 proxy=$2 edit=$3 out=$topologies/$1-$2.toml
+  ! lab_stages_releases || edit="t['rocketchat']['release_url'] = '/srv/lab-releases/{version}.tar.gz'; $edit"
   python3 "$here/lib/variant.py" "$here/topologies/lab.toml" "$proxy" "$edit" "${quick:+quick}" >"$out"
   echo "$out"
 }

@@ -6,6 +6,16 @@
 LAB_PROXY_ADDR=10.77.0.10
 LAB_CLIENT_ADDR=10.77.0.200
 RCTOPO=${RCTOPO:-rctopo}
+# Whether this rctopo stages releases (rocketchat.release_url, stage_release steps): then the
+# lab serves stand-in release tarballs and upgrades switch code through the plan; before that,
+# the new release is unpacked over `bundle` before the rollout, as an operator would.
+lab_stages_releases() { "$RCTOPO" schema | grep -q '"release_url"'; }
+# `rctopo plan ARGS`, told that no MongoDB runs here (nothing to back up) when it asks.
+lab_plan() {
+  local flags=()
+  if "$RCTOPO" plan --help | grep -q -- '--no-backup'; then flags+=(--no-backup); fi
+  "$RCTOPO" plan "${flags[@]}" "$@"
+}
 
 # The machines of a render directory (one folder per machine).
 render_machines() { find "$1" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort; }
@@ -171,22 +181,24 @@ run_scenario() {
   publish_releases "$to" "$(topology_version "$to")" ${from:+"$(topology_version "$from")"}
   if [ -n "$from" ]; then
     "$RCTOPO" render "$from" --target all --out "$work/current" >/dev/null
-    "$RCTOPO" plan --to "$from" --policy "$policy" --format shell --out "$work/install" >/dev/null
+    lab_plan --to "$from" --policy "$policy" --format shell --out "$work/install" >/dev/null
     install_release "$from"
     run_plan "$work/install" "$work/current" || lab_die "$name: installing the starting topology failed"
   fi
   if [ -z "$control" ]; then
     if [ -n "$from" ]; then
-      "$RCTOPO" plan --from "$from" --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
+      lab_plan --from "$from" --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
     else
-      "$RCTOPO" plan --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
+      lab_plan --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
     fi
   fi
   load_start "$work/load.json" --rate "$LAB_RATE" --ws "$LAB_WS" --max-seconds 1800
   sleep 5
   local t0=$SECONDS
-  if [ -n "$control" ]; then
+  if [ -n "$control" ] || ! lab_stages_releases; then
     install_release "$to"
+  fi
+  if [ -n "$control" ]; then
     control_restarts "$to" "$work/desired"
   else
     run_plan "$work/plan" "$work/desired" "${from:+$work/current}" || goals="plan failed"
