@@ -54,6 +54,13 @@ fn fresh_install_sets_up_the_replica_set_then_instances_then_the_proxy() {
             WaveKind::Proxy
         ]
     );
+    // The instances' rollback does not edit the proxy configuration the last wave writes.
+    let scale_out = &plan.summary.waves[2];
+    assert!(!scale_out.rollback.is_empty());
+    assert!(scale_out.rollback.iter().all(|s| !matches!(
+        s.action,
+        Action::ProxyRemove { .. } | Action::ProxyReload | Action::ProxyValidate
+    )));
 }
 
 #[test]

@@ -14,6 +14,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const net = require('net');
+const { frame, parseFrames } = require('./standin/ws.js');
 
 function args() {
   const a = { url: '', rate: 250, connections: 16, ws: 50, 'max-seconds': 600, out: '', connect: '' };
@@ -64,28 +65,11 @@ const httpTimer = setInterval(() => {
 }, 10);
 
 // --- WebSocket sessions
-function maskedFrame(text) {
-  const payload = Buffer.from(text);
-  const mask = crypto.randomBytes(4);
-  const head = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length])
-    : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
-  return Buffer.concat([head, mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]))]);
-}
+const maskedFrame = (text) => frame(1, Buffer.from(text), true);
 
 function countFrames(state, chunk) {
-  state.buf = Buffer.concat([state.buf, chunk]);
   let n = 0;
-  for (;;) {
-    const b = state.buf;
-    if (b.length < 2) break;
-    let len = b[1] & 127;
-    let off = 2;
-    if (len === 126) { if (b.length < 4) break; len = b.readUInt16BE(2); off = 4; }
-    else if (len === 127) { if (b.length < 10) break; len = Number(b.readBigUInt64BE(2)); off = 10; }
-    if (b.length < off + len) break;
-    if ((b[0] & 15) === 1) n++;
-    state.buf = b.subarray(off + len);
-  }
+  parseFrames(state, chunk, (opcode) => { if (opcode === 1) n++; });
   return n;
 }
 

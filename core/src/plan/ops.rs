@@ -109,7 +109,12 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyReload,
-                format!("reload {} without dropping connections", kind.as_str()),
+                match kind {
+                    ProxyKind::Haproxy => {
+                        "apply the haproxy configuration (reloaded only when more than server states changed)".to_string()
+                    }
+                    _ => format!("reload {} without dropping connections", kind.as_str()),
+                },
             ),
         ]
     }

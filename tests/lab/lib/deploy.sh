@@ -23,7 +23,7 @@ rendered_ports() {
 install_standin_dir() {
   local dest=$1 version=$2
   mkdir -p "$dest"
-  cp "$LAB_DIR/standin/main.js" "$dest/main.js"
+  cp "$LAB_DIR/standin/main.js" "$LAB_DIR/standin/ws.js" "$dest/"
   printf '{"version": "%s", "ready_delay_ms": %s}\n' "$version" "${STANDIN_READY_DELAY_MS:-1500}" >"$dest/release.json"
   chmod -R a+rX "$dest"
 }

@@ -107,9 +107,10 @@ routed_instances() {
       lab_in proxy cat "$file" | awk '$1 == "server" && $2 ~ /:[0-9]+$/ && !/ down;/ {print $2}'
       ;;
     haproxy)
-      # The runtime state wins over the file: admin state 0 = ready (not drained, not in maint).
+      # The runtime state wins over the file: no maintenance bit in the admin state (FMAINT 1,
+      # IMAINT 2, RMAINT 32; CMAINT 4 only says the loaded file had `disabled`), no drain (8).
       lab_in proxy sh -c 'echo "show servers state rocketchat" | socat stdio unix-connect:/run/haproxy/admin.sock' \
-        | awk 'NF > 10 && $1 ~ /^[0-9]+$/ && $7 == 0 {print $5 ":" $19}'
+        | awk 'NF > 10 && $1 ~ /^[0-9]+$/ {a = $7; if (a % 2 == 0 && int(a / 2) % 2 == 0 && int(a / 8) % 2 == 0 && int(a / 32) % 2 == 0) print $5 ":" $19}'
       ;;
     apache)
       file=/etc/apache2/sites-available/rocketchat.conf

@@ -15,7 +15,8 @@
 // - on SIGTERM stops accepting, closes its WebSockets (1001 going away), finishes what is in
 //   flight and exits 0.
 // Its release (version, start-up time) comes from release.json beside this file, so that one
-// stand-in release per version is installed and an upgrade really switches code.
+// stand-in release per version is installed and an upgrade really switches code. ws.js (the
+// WebSocket frames) is installed beside it.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -23,6 +24,7 @@ const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const { frame, parseFrames } = require('./ws.js');
 
 const release = JSON.parse(fs.readFileSync(path.join(__dirname, 'release.json'), 'utf8'));
 const version = release.version;
@@ -96,37 +98,6 @@ function handle(req, res) {
     return send(res, stopping && url === '/readyz' ? 503 : 200, { status: 'ok' });
   }
   return send(res, 200, '<!DOCTYPE html><html><body>Rocket.Chat</body></html>', 'text/html');
-}
-
-// --- WebSocket (RFC 6455), text frames only: enough for a DDP-like echo.
-function frame(opcode, payload) {
-  const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x80 | opcode, len])
-    : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 255])
-      : Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
-  return Buffer.concat([head, payload]);
-}
-
-function parseFrames(state, chunk, onFrame) {
-  state.buf = Buffer.concat([state.buf, chunk]);
-  for (;;) {
-    const b = state.buf;
-    if (b.length < 2) return;
-    let len = b[1] & 127;
-    let off = 2;
-    if (len === 126) { if (b.length < 4) return; len = b.readUInt16BE(2); off = 4; }
-    else if (len === 127) { if (b.length < 10) return; len = Number(b.readBigUInt64BE(2)); off = 10; }
-    const masked = (b[1] & 128) !== 0;
-    const need = off + (masked ? 4 : 0) + len;
-    if (b.length < need) return;
-    let payload = b.subarray(off + (masked ? 4 : 0), need);
-    if (masked) {
-      const mask = b.subarray(off, off + 4);
-      payload = Buffer.from(payload.map((x, i) => x ^ mask[i % 4]));
-    }
-    state.buf = b.subarray(need);
-    onFrame(b[0] & 15, payload);
-  }
 }
 
 function ddp(message) {
