@@ -282,8 +282,11 @@ fn instance(
     if let Some(ip) = bind_ip {
         push("BIND_IP", plain(ip));
     }
-    if t.proxy.is_some() {
-        push("HTTP_FORWARDED_COUNT", plain("1".into()));
+    if let Some(proxy) = &t.proxy {
+        push(
+            "HTTP_FORWARDED_COUNT",
+            plain(proxy.forwarded_count().to_string()),
+        );
     }
     if let Some(transporter) = &t.rocketchat.transporter {
         // `monolith+nats://user:password@nats:4222` carries a password.

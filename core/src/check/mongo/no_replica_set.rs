@@ -1,5 +1,7 @@
-//! M003 mongo-url-no-replica-set: without `replicaSet` the driver talks to the listed host as a
-//! standalone; an election then takes Rocket.Chat down (RC #17743).
+//! M003 mongo-url-no-replica-set: `replicaSet` names the set the driver must find. The unified
+//! topology of current drivers discovers a replica set from any seed, so its absence is a
+//! warning (still best practice: it pins the set name; RC #17743 was an outage on an election
+//! with the legacy topology).
 use super::UrlContext;
 use crate::check::{Emit, Rule};
 use crate::diagnostic::Severity;
@@ -7,7 +9,7 @@ use crate::diagnostic::Severity;
 pub const RULE: Rule = Rule {
     code: "M003",
     name: "mongo-url-no-replica-set",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "MONGO_URL (not mongodb+srv) carries no replicaSet option.",
     check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
 };
@@ -25,7 +27,7 @@ pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
         .unwrap_or("rs0");
     emit.report(
         u.url.path.clone(),
-        "MONGO_URL has no `replicaSet` option: the driver will not follow elections, and Rocket.Chat goes down when the primary changes (RC #17743)",
+        "MONGO_URL has no `replicaSet` option: the driver discovers the set, but nothing pins its name, and with one seed host Rocket.Chat cannot start while that host is down (RC #17743)",
         format!("add `replicaSet={name}` to the query, with every member in the host list"),
     );
 }

@@ -1,6 +1,7 @@
-//! R008 replica-set-name-starts-with-digit: Rocket.Chat >= 0.72 fails with `MongoError: no
-//! primary found in replicaset or invalid replica set name` when the name starts with a digit
-//! (RC #12781); the official Ansible role's default `001-rs` hits it.
+//! R008 replica-set-name-starts-with-digit: Rocket.Chat 0.72 (Meteor 1.8, MongoDB driver 3.1.6)
+//! fails with `MongoError: no primary found in replicaset or invalid replica set name` when the
+//! name starts with a digit (RC #12781); driver 3.1.9 fixed it (meteor/meteor#10362), so only
+//! releases that shipped an affected driver are flagged.
 use crate::check::{Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
@@ -8,7 +9,8 @@ pub const RULE: Rule = Rule {
     code: "R008",
     name: "replica-set-name-starts-with-digit",
     severity: Severity::Error,
-    summary: "Replica set name starts with a digit.",
+    summary:
+        "Replica set name starts with a digit, on a Rocket.Chat release whose driver rejects it.",
     check,
 };
 
@@ -16,6 +18,12 @@ fn check(ctx: &Context, emit: &mut Emit) {
     let Some(name) = &ctx.topology.mongo.replica_set else {
         return;
     };
+    let affected = ctx
+        .rocketchat_version
+        .is_some_and(crate::version::rejects_digit_replica_set_name);
+    if !affected {
+        return;
+    }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         emit.report(
             "mongo.replica_set",
@@ -41,13 +49,22 @@ mod tests {
 
     #[test]
     fn triggers_on_ansible_default() {
+        let r = check_toml(&example_with(&[
+            ("replica_set = \"rs0\"", "replica_set = \"001-rs\""),
+            ("version = \"7.10.0\"", "version = \"0.72.3\""),
+        ]));
+        assert_eq!(paths(&r, "R008"), ["mongo.replica_set"]);
+        assert_eq!(super::suggestion("001-rs"), "rs");
+        assert_eq!(super::suggestion("0"), "rs0");
+    }
+
+    #[test]
+    fn quiet_on_releases_with_a_fixed_driver() {
         let r = check_toml(&example_with(&[(
             "replica_set = \"rs0\"",
             "replica_set = \"001-rs\"",
         )]));
-        assert_eq!(paths(&r, "R008"), ["mongo.replica_set"]);
-        assert_eq!(super::suggestion("001-rs"), "rs");
-        assert_eq!(super::suggestion("0"), "rs0");
+        assert!(paths(&r, "R008").is_empty());
     }
 
     #[test]

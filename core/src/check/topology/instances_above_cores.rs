@@ -1,5 +1,6 @@
 //! T004 instances-above-cores: a Node.js process uses one core; more instances than cores only
-//! adds context switches and memory, never throughput.
+//! adds context switches and memory, never throughput. A warning: N-1 instances on N cores is a
+//! rule of thumb in Rocket.Chat's own documentation, not a limit Rocket.Chat enforces.
 use crate::check::{Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::host_ports;
@@ -8,7 +9,7 @@ use crate::model::Host;
 pub const RULE: Rule = Rule {
     code: "T004",
     name: "instances-above-cores",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "More instances than cores on a host.",
     check,
 };

@@ -5,6 +5,7 @@ mod invalid_version;
 mod mongo_deprecated;
 mod mongo_unlisted;
 mod mongo_unsupported;
+mod node_version_mismatch;
 
 use super::Rule;
 
@@ -14,6 +15,7 @@ pub(super) const RULES: &[&Rule] = &[
     &mongo_deprecated::RULE,
     &mongo_unlisted::RULE,
     &community_multi_instance::RULE,
+    &node_version_mismatch::RULE,
 ];
 
 /// The listed MongoDB releases for the configured Rocket.Chat, for messages.
