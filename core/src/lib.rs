@@ -22,6 +22,7 @@ pub mod example;
 pub mod layout;
 pub mod load;
 pub mod model;
+pub(crate) mod mongo_access;
 pub mod mongo_url;
 pub mod net;
 pub(crate) mod paths;
