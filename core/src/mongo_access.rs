@@ -9,7 +9,7 @@
 
 use crate::model::{Member, Mongo};
 use crate::mongo_url::MongoUrl;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where every member's keyfile lives (`security.keyFile`).
 pub(crate) const KEYFILE: &str = "/etc/mongod.keyfile";
@@ -23,14 +23,14 @@ pub(crate) const MONGO_PASSWORD_ENV: &str = "RCTOPO_MONGO_PASSWORD";
 pub(crate) const OPLOG_PASSWORD_ENV: &str = "RCTOPO_OPLOG_PASSWORD";
 
 /// One role on one database, as `createUser` takes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub role: String,
     pub db: String,
 }
 
 /// A user the initiating script creates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DbUser {
     pub user: String,
     /// The database the user is created in (the URL's authSource, else its database).

@@ -382,7 +382,10 @@ impl<'a> World<'a> {
                 self.mongo_ready = true;
                 Ok(())
             }
-            Action::ProxyValidate | Action::WaitDrained { .. } | Action::Gate { .. } => Ok(()),
+            Action::ProxyValidate
+            | Action::WaitDrained { .. }
+            | Action::Gate { .. }
+            | Action::MongoKeyfile { .. } => Ok(()),
         }
     }
 

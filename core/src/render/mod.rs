@@ -19,7 +19,7 @@ mod systemd;
 
 pub use apache::MODULES as APACHE_MODULES;
 pub use header::Comment;
-pub(crate) use mongod::initiate_config;
+pub(crate) use mongod::{initiate_config, initiate_js};
 
 use crate::diagnostic::Severity;
 use crate::layout::Layout;
