@@ -187,6 +187,8 @@ pub(super) fn initiate_lines(
             ));
         }
     }
+    // The script is JavaScript: its `${...}` are template literals, quoted on purpose.
+    lines.push("# shellcheck disable=SC2016".into());
     lines.push(match (ssh, envs.is_empty()) {
         (false, _) => command,
         (true, true) => format!(

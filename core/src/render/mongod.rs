@@ -238,7 +238,7 @@ function fail(message) {{
   quit(1);
 }}
 
-// A command's reply, or an error carrying the server's code.
+// The reply of a command, or an error carrying the code the server gave.
 function run(db, command) {{
   const reply = db.runCommand(command);
   if (!reply || reply.ok !== 1) {{
