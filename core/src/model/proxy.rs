@@ -113,3 +113,39 @@ impl Proxy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxy(tls_in_front: bool, proxies_in_front: Option<u32>) -> Proxy {
+        Proxy {
+            kind: ProxyKind::Nginx,
+            server_name: "chat.example.com".into(),
+            host: None,
+            tls: None,
+            tls_in_front,
+            proxies_in_front,
+            affinity: Affinity::Cookie,
+        }
+    }
+
+    #[test]
+    fn forwarded_count_follows_the_proxies_in_front() {
+        assert_eq!(proxy(false, None).forwarded_count(), 1);
+        assert_eq!(proxy(true, None).forwarded_count(), 2);
+        assert_eq!(proxy(true, Some(2)).forwarded_count(), 3);
+        assert_eq!(proxy(false, Some(1)).forwarded_count(), 2);
+        assert_eq!(proxy(true, None).public_scheme(), "https");
+        assert_eq!(proxy(false, None).public_scheme(), "http");
+    }
+
+    #[test]
+    fn a_missing_key_is_in_the_certificate_file() {
+        let tls = Tls {
+            certificate: "/etc/haproxy/certs/chat.pem".into(),
+            key: None,
+        };
+        assert_eq!(tls.key_file(), "/etc/haproxy/certs/chat.pem");
+    }
+}

@@ -19,7 +19,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
         emit.emit(
             Severity::Info,
             "mongo",
-            format!("MongoDB is external ({reason}): its provider runs the replica set, so the rules that need the member list (R001-R012) are skipped and nothing mongod is rendered or planned"),
+            format!("MongoDB is external ({reason}): its provider runs the replica set, so the rules that need the member list (R001-R014) are skipped and nothing mongod is rendered or planned"),
             "URL, version, instance and proxy rules still apply; declare mongo.version as the release the provider runs",
         );
         return;

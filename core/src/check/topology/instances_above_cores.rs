@@ -54,6 +54,13 @@ mod tests {
     }
 
     #[test]
+    fn is_a_warning_not_an_error() {
+        // N-1 per core is a rule of thumb: more instances than cores still runs.
+        let r = check_toml(&example_with(&[("instances = \"auto\"", "instances = 6")]));
+        assert_eq!(r.errors(), 0, "{:?}", r.diagnostics);
+    }
+
+    #[test]
     fn quiet_on_example() {
         assert!(paths(&check_toml(crate::example::TOML), "T004").is_empty());
     }
