@@ -1,20 +1,18 @@
-//! M003 mongo-url-no-replica-set: `replicaSet` names the set the driver must find. The unified
-//! topology of current drivers discovers a replica set from any seed, so its absence is a
-//! warning (still best practice: it pins the set name; RC #17743 was an outage on an election
-//! with the legacy topology).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M003",
     name: "mongo-url-no-replica-set",
     severity: Severity::Warning,
-    summary: "MONGO_URL (not mongodb+srv) carries no replicaSet option.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    summary: r#"MONGO_URL (not mongodb+srv) carries no replicaSet option."#,
+    why: r#"current drivers (the Node driver Rocket.Chat runs, 4.x and later) use the unified topology: from one seed without `directConnection=true` they discover the replica set and follow elections (MongoDB Server Discovery and Monitoring spec: the initial topology type is Unknown, not Single), so the outage of RC #17743 (2020, legacy topology) no longer follows. Still best practice: `replicaSet` pins the set name and makes the driver refuse another set."#,
+    example: r#"`mongodb://db1:27017/rocketchat`"#,
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(url) = u.url.url() else { return };
     // An SRV record's TXT entry may carry replicaSet; a load balancer hides the set.
     if url.is_srv() || url.replica_set().is_some() || url.option_bool("loadBalanced") == Some(true)

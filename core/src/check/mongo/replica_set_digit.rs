@@ -1,20 +1,18 @@
-//! M004 replica-set-name-leading-digit: a replica set name that starts with a digit breaks the
-//! MongoDB driver of Rocket.Chat 0.72 (`no primary found in replicaset or invalid replica set
-//! name`, RC #12781; fixed in driver 3.1.9, meteor/meteor#10362): flagged only for releases that
-//! shipped an affected driver.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M004",
     name: "mongo-url-replica-set-leading-digit",
     severity: Severity::Error,
-    summary: "The replicaSet in a Mongo URL starts with a digit, on a Rocket.Chat release whose driver rejects it.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    summary: r#"The replicaSet in a Mongo URL starts with a digit, on a Rocket.Chat release whose driver rejects it."#,
+    why: r#"the driver of Rocket.Chat 0.72 (Meteor 1.8, driver 3.1.6) fails with `MongoError: no primary found in replicaset or invalid replica set name` (RC #12781); driver 3.1.9 fixed it (meteor/meteor#10362). Flagged only for releases from 0.72 up to 1.0; without `--rocketchat-version` nothing is flagged."#,
+    example: r#"`?replicaSet=001-rs` with Rocket.Chat 0.72.0"#,
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let affected = u
         .rocketchat_version
         .is_some_and(crate::version::rejects_digit_replica_set_name);

@@ -1,15 +1,14 @@
-//! P003 tls-missing: an https ROOT_URL needs TLS to end somewhere: at this proxy (a certificate
-//! and key) or at a load balancer in front of it (`tls_in_front`); otherwise users get
-//! connection errors on port 443.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "P003",
     name: "tls-missing",
     severity: Severity::Error,
-    summary: "ROOT_URL is https but neither the proxy nor a load balancer in front terminates TLS.",
-    check,
+    summary: r#"ROOT_URL is https but neither the proxy nor a load balancer in front terminates TLS."#,
+    why: r#"an https ROOT_URL needs TLS to end somewhere: at this proxy, with a certificate (and its key, in the same file or in `key`), or at a load balancer in front of it (`proxy.tls_in_front = true`, which also makes the proxy forward `X-Forwarded-Proto: https`); otherwise users get connection errors on port 443. HTTP_FORWARDED_COUNT is 1 + `proxy.proxies_in_front` (default 1 with `tls_in_front`), the number of proxies Rocket.Chat's client IP logic must skip (reference: Environment of one instance)."#,
+    example: r#"https `root_url`, no `proxy.tls`, no `tls_in_front`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,8 +1,4 @@
-//! R013 multiple-arbiters: from MongoDB 5.3 a replica set refuses a second arbiter unless the
-//! `allowMultipleArbiters` server parameter is set (MongoDB manual, Replica Set Arbiter,
-//! "Concerns with Multiple Arbiters"): several arbiters can outvote the data-bearing members and
-//! let majority writes be acknowledged by too few copies.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::Version;
 
@@ -10,8 +6,10 @@ pub const RULE: Rule = Rule {
     code: "R013",
     name: "multiple-arbiters",
     severity: Severity::Error,
-    summary: "More than one arbiter with MongoDB 5.3 or later.",
-    check,
+    summary: r#"More than one arbiter with MongoDB 5.3 or later."#,
+    why: r#"from MongoDB 5.3 a replica set refuses more than one arbiter unless the `allowMultipleArbiters` server parameter is set (MongoDB manual, Replica Set Arbiter, "Concerns with Multiple Arbiters", docs v5.3 and later): several arbiters can let majority writes be acknowledged by too few copies of the data."#,
+    example: r#"two members with `arbiter = true`, `mongo.version = "7.0"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

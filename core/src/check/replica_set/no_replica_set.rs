@@ -1,16 +1,14 @@
-//! R001 no-replica-set: Rocket.Chat watches the database through change streams (or, before,
-//! the oplog); both exist only on a replica set. Several instances cannot stay in sync without one.
-//! For an external replica set (`mongo.managed = false`, or a `mongodb+srv://` URL without
-//! members) the provider runs the set: the rule notes that the member rules are skipped.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "R001",
     name: "no-replica-set",
     severity: Severity::Error,
-    summary: "No replica set name or members are configured.",
-    check,
+    summary: r#"No replica set name or members are configured."#,
+    why: r#"Rocket.Chat watches the database through change streams (or, before, the oplog); both exist only on a replica set. Several instances cannot stay in sync without one. For an external replica set (`mongo.managed = false`, or a `mongodb+srv://` URL without `members`: Atlas or any managed service) the provider runs the set: the rule gives an **info** note instead, and the rules that need the member list (R001-R014) have nothing to check."#,
+    example: r#"no `mongo.replica_set`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,17 +1,14 @@
-//! R014 primary-secondary-arbiter: in a set where arbiters make up the voting majority's margin
-//! (the PSA shape), losing one data-bearing member leaves fewer data-bearing voters than a
-//! majority: `w: "majority"` writes stall and the majority commit point stops advancing (MongoDB
-//! manual, Replica Set Arbiter, "Performance Issues with PSA replica sets"). Rocket.Chat issue
-//! #34875 reports every instance turning unhealthy when the primary of such a set went down.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "R014",
     name: "primary-secondary-arbiter",
     severity: Severity::Warning,
-    summary: "An arbiter set that loses majority writes when one data-bearing member is down.",
-    check,
+    summary: r#"An arbiter set that loses majority writes when one data-bearing member is down."#,
+    why: r#"with arbiters, losing one data-bearing member can leave fewer data-bearing voters than a majority: `w: "majority"` writes stall and the majority commit point stops advancing (MongoDB manual, Replica Set Arbiter, "Performance Issues with PSA replica sets"); Rocket.Chat issue #34875 reports every instance going unhealthy when the primary of such a set went down. Help: replace the arbiter with a data-bearing member."#,
+    example: r#"members `db1`, `db2` and an arbiter"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,17 +1,14 @@
-//! R008 replica-set-name-starts-with-digit: Rocket.Chat 0.72 (Meteor 1.8, MongoDB driver 3.1.6)
-//! fails with `MongoError: no primary found in replicaset or invalid replica set name` when the
-//! name starts with a digit (RC #12781); driver 3.1.9 fixed it (meteor/meteor#10362), so only
-//! releases that shipped an affected driver are flagged.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "R008",
     name: "replica-set-name-starts-with-digit",
     severity: Severity::Error,
-    summary:
-        "Replica set name starts with a digit, on a Rocket.Chat release whose driver rejects it.",
-    check,
+    summary: r#"Replica set name starts with a digit, on a Rocket.Chat release whose driver rejects it."#,
+    why: r#"Rocket.Chat 0.72 moved to Meteor 1.8 and MongoDB driver 3.1.6, which fails with `MongoError: no primary found in replicaset or invalid replica set name` when the name starts with a digit (RC #12781); driver 3.1.9 fixed it (meteor/meteor#10362, "Mongo driver 3.1.9 includes the fix"). Only releases from 0.72 up to 1.0 are flagged (which 0.7x release first shipped a fixed driver is not pinned); current releases accept such names. The official Ansible role's default `001-rs` hit it at the time."#,
+    example: r#"`replica_set = "001-rs"` with `version = "0.72.3"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,7 +1,4 @@
-//! T004 instances-above-cores: a Node.js process uses one core; more instances than cores only
-//! adds context switches and memory, never throughput. A warning: N-1 instances on N cores is a
-//! rule of thumb in Rocket.Chat's own documentation, not a limit Rocket.Chat enforces.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::host_ports;
 use crate::model::Host;
@@ -10,8 +7,10 @@ pub const RULE: Rule = Rule {
     code: "T004",
     name: "instances-above-cores",
     severity: Severity::Warning,
-    summary: "More instances than cores on a host.",
-    check,
+    summary: r#"More instances than cores on a host."#,
+    why: r#"a Node.js process uses one core; more instances than cores only adds context switches and memory, never throughput. A warning, not an error: N-1 instances on N cores is a rule of thumb in Rocket.Chat's own "Running Multiple Instances" how-to, not a limit Rocket.Chat enforces."#,
+    example: r#"`cores = 2`, `instances = 3`"#,
+    check: Check::Layout(check),
 };
 
 pub(super) fn count_path(host: &Host, i: usize) -> String {

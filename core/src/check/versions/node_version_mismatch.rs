@@ -1,7 +1,4 @@
-//! V006 node-version-mismatch: Rocket.Chat reads the Node.js version it was built with
-//! (`.node_version.txt`) and exits at startup when the running Node's major differs, unless
-//! BYPASS_NODEJS_VALIDATION is set (`apps/meteor/server/startup/serverRunning.ts`).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::{required_node_major, Version};
 
@@ -9,8 +6,10 @@ pub const RULE: Rule = Rule {
     code: "V006",
     name: "node-version-mismatch",
     severity: Severity::Error,
-    summary: "rocketchat.node_version is not the Node.js major the Rocket.Chat release requires.",
-    check,
+    summary: r#"rocketchat.node_version is not the Node.js major the Rocket.Chat release requires."#,
+    why: r#"Rocket.Chat reads the Node.js version it was built with (`.node_version.txt`) and exits at startup on another major ("YOUR CURRENT NODEJS VERSION IS NOT SUPPORTED", `serverRunning.ts`, unless BYPASS_NODEJS_VALIDATION is set). Majors per release, from the release notes' "Engine versions" and the sources: 3.0-4.2 Node 12 (RC #16555; 3.8.9, 3.14.6, 3.16.3, 4.2.3), 4.7-6.x Node 14 (4.7.3, 5.4.10, 6.0.8, 6.2.1), 7.0 Node 20 (changeset large-bikes-brake: Meteor 3, "version 14 will be removed and version 20 will be used"), 7.11-7.x Node 22 (package.json engines 22.16.0). Releases in between (4.3-4.6, 7.1-7.10) and 8.x are not pinned by a source we could verify: the rule then gives an info note and checks nothing."#,
+    example: r#"`version = "7.11.0"`, `node_version = "20.18.1"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
