@@ -2,8 +2,7 @@
 //! secret-named environment variables. The model keeps plain strings (they are what the file
 //! says); only their printing is guarded.
 
-use crate::layout::is_secret_name;
-use crate::secret::{redact_url_passwords, REDACTED};
+use crate::secret::{is_secret_name, redact_url_passwords, REDACTED};
 use std::collections::BTreeMap;
 use std::fmt;
 
