@@ -24,6 +24,7 @@ pub mod load;
 pub mod model;
 pub mod mongo_url;
 pub mod net;
+pub mod output_dir;
 pub(crate) mod paths;
 pub mod plan;
 pub mod render;

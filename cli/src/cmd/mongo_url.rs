@@ -1,7 +1,6 @@
 //! `rctopo mongo-url`: is this MONGO_URL (and MONGO_OPLOG_URL) one Rocket.Chat's driver accepts,
 //! and is it right for a multi-instance deployment? The verdict and rules come from core.
-use crate::output::{self, Format};
-use anstream::println;
+use crate::output::{self, outln, Format};
 use anstyle::{AnsiColor, Style};
 use rocketchat_topology::mongo_url::{check_urls, UrlParts, UrlReport};
 use rocketchat_topology::{Severity, Version};
@@ -51,7 +50,7 @@ fn verdict_line(name: &str, valid: bool) {
         (AnsiColor::Red, "rejected by Rocket.Chat's MongoDB driver")
     };
     let style = Style::new().bold().fg_color(Some(color.into()));
-    println!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
+    outln!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
 }
 
 fn print_parts(parts: &UrlParts) {
@@ -61,15 +60,15 @@ fn print_parts(parts: &UrlParts) {
         .map(|h| format!("{} ({})", h.address(), h.kind.as_str()))
         .collect();
     if let Some(scheme) = parts.scheme {
-        println!("  scheme:   {scheme}");
+        outln!("  scheme:   {scheme}");
     }
-    println!("  hosts:    {}", hosts.join(", "));
-    println!(
+    outln!("  hosts:    {}", hosts.join(", "));
+    outln!(
         "  database: {}",
         parts.database.as_deref().unwrap_or("(none)")
     );
     if let Some(auth) = &parts.auth {
-        println!(
+        outln!(
             "  auth:     user `{}` against `{}`{}",
             auth.username,
             auth.db,
@@ -84,10 +83,10 @@ fn print_parts(parts: &UrlParts) {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| value.to_string());
-        println!("  option:   {name} = {shown}");
+        outln!("  option:   {name} = {shown}");
     }
     for w in &parts.warnings {
-        println!("  warning:  {w}");
+        outln!("  warning:  {w}");
     }
 }
 
@@ -100,11 +99,11 @@ fn print_text(report: &UrlReport) {
     if let Some(oplog) = &report.oplog {
         verdict_line("MONGO_OPLOG_URL", oplog.valid);
     }
-    println!();
+    outln!();
     // Driver errors are M001 diagnostics, with their help lines.
     for d in &report.diagnostics {
         output::print_diagnostic(d, None);
-        println!();
+        outln!();
     }
     let count = |s: Severity| {
         report
@@ -113,7 +112,7 @@ fn print_text(report: &UrlReport) {
             .filter(|d| d.severity == s)
             .count()
     };
-    println!(
+    outln!(
         "{} error(s), {} warning(s)",
         count(Severity::Error),
         count(Severity::Warning)

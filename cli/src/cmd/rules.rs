@@ -1,5 +1,4 @@
-use crate::output::{self, Format};
-use anstream::println;
+use crate::output::{self, outln, Format};
 use rocketchat_topology::check::rules;
 
 #[derive(clap::Args)]
@@ -24,7 +23,7 @@ pub fn run(args: Args) -> u8 {
         }
         Format::Text => {
             for r in rules() {
-                println!(
+                outln!(
                     "{} {:<8} {:<36} {}",
                     r.code,
                     r.severity.as_str(),
