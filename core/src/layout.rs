@@ -243,11 +243,23 @@ fn instance(
         });
     };
     let plain = |s: String| EnvValue::Plain(s);
+    // A value read from the environment (`${NAME}`) is a secret, whatever its name.
+    let from_env = |path: String, value: EnvValue| {
+        if t.provenance.from_env.contains(&path) {
+            EnvValue::Secret(Secret::new(value.expose()))
+        } else {
+            value
+        }
+    };
     push("PORT", plain(port.to_string()));
     push("ROOT_URL", plain(t.site.root_url.clone()));
-    push("MONGO_URL", mongo_url_value(&t.mongo.url));
+    push(
+        "MONGO_URL",
+        from_env("mongo.url".into(), mongo_url_value(&t.mongo.url)),
+    );
     if let Some(oplog) = &t.mongo.oplog_url {
-        push("MONGO_OPLOG_URL", mongo_url_value(oplog));
+        let value = from_env("mongo.oplog_url".into(), mongo_url_value(oplog));
+        push("MONGO_OPLOG_URL", value);
     }
     if let Some(address) = &host.address {
         push("INSTANCE_IP", plain(address.clone()));
@@ -261,14 +273,25 @@ fn instance(
     }
     if let Some(transporter) = &t.rocketchat.transporter {
         // `monolith+nats://user:password@nats:4222` carries a password.
-        push("TRANSPORTER", env_value("TRANSPORTER", transporter));
+        let value = env_value("TRANSPORTER", transporter);
+        push(
+            "TRANSPORTER",
+            from_env("rocketchat.transporter".into(), value),
+        );
     }
     push("DEPLOY_METHOD", plain("rocketchat-topology".into()));
-    for (name, value) in t.rocketchat.env.iter().chain(host.env.iter()) {
+    let site_env = t
+        .rocketchat
+        .env
+        .iter()
+        .map(|e| ("rocketchat".to_string(), e));
+    let host_env = host.env.iter().map(|e| (format!("hosts[{host_index}]"), e));
+    for (parent, (name, value)) in site_env.chain(host_env) {
         if RESERVED_ENV.contains(&name.as_str()) {
             continue; // the checker reports the attempt (reserved-env)
         }
-        push(name, env_value(name, value));
+        let value = from_env(format!("{parent}.env.{name}"), env_value(name, value));
+        push(name, value);
     }
     Instance {
         id: format!("{}:{}", host.name, port),

@@ -30,6 +30,7 @@ pub mod plan;
 pub mod render;
 pub mod secret;
 pub mod starter;
+pub mod text;
 pub mod version;
 
 pub use check::check;

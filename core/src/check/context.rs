@@ -80,19 +80,7 @@ impl<'a> Emit<'a> {
 /// URL's userinfo (`scheme://user:***@host`).
 fn displayable(text: &str) -> String {
     let redacted = crate::secret::redact_url_passwords(text);
-    if !redacted.chars().any(char::is_control) {
-        return redacted;
-    }
-    redacted
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::text::escape_controls(&redacted).into_owned()
 }
 
 #[cfg(test)]
