@@ -90,9 +90,11 @@ fn severity_style(s: Severity) -> Style {
     Style::new().bold().fg_color(Some(color.into()))
 }
 
-/// An error that stops a command (exit 2).
+/// An error that stops a command (exit 2). Its control characters are escaped: a value it quotes
+/// cannot forge a line or move the terminal's cursor.
 pub fn error(message: &str) {
     let style = severity_style(Severity::Error);
+    let message = rocketchat_topology::text::escape_controls(message);
     errln!("{style}error{style:#}: {message}");
 }
 
@@ -103,6 +105,16 @@ pub fn error(message: &str) {
 ///   = help: give every instance on a host its own port
 /// ```
 pub fn print_diagnostic(d: &Diagnostic, file: Option<&str>) {
+    // Core escapes what rules quote; the path (an `env` key) and the file name are escaped here.
+    let shown = rocketchat_topology::text::escape_controls;
+    let d = &Diagnostic {
+        path: shown(&d.path).into_owned(),
+        message: shown(&d.message).into_owned(),
+        help: shown(&d.help).into_owned(),
+        ..d.clone()
+    };
+    let file = file.map(shown);
+    let file = file.as_deref();
     let style = severity_style(d.severity);
     outln!(
         "{style}{}[{}]{style:#} {BOLD}{}{BOLD:#}: {}",

@@ -3,6 +3,7 @@
 use crate::output::{self, outln, Format};
 use anstyle::{AnsiColor, Style};
 use rocketchat_topology::mongo_url::{check_urls, UrlParts, UrlReport};
+use rocketchat_topology::text::escape_controls as shown;
 use rocketchat_topology::{Severity, Version};
 
 #[derive(clap::Args)]
@@ -53,11 +54,13 @@ fn verdict_line(name: &str, valid: bool) {
     outln!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
 }
 
+/// The parsed parts. They are percent-decoded (`%0a` is a newline), so each is printed with its
+/// control characters escaped.
 fn print_parts(parts: &UrlParts) {
     let hosts: Vec<String> = parts
         .hosts
         .iter()
-        .map(|h| format!("{} ({})", h.address(), h.kind.as_str()))
+        .map(|h| format!("{} ({})", shown(&h.address()), h.kind.as_str()))
         .collect();
     if let Some(scheme) = parts.scheme {
         outln!("  scheme:   {scheme}");
@@ -65,28 +68,28 @@ fn print_parts(parts: &UrlParts) {
     outln!("  hosts:    {}", hosts.join(", "));
     outln!(
         "  database: {}",
-        parts.database.as_deref().unwrap_or("(none)")
+        shown(parts.database.as_deref().unwrap_or("(none)"))
     );
     if let Some(auth) = &parts.auth {
         outln!(
             "  auth:     user `{}` against `{}`{}",
-            auth.username,
-            auth.db,
+            shown(&auth.username),
+            shown(&auth.db),
             auth.mechanism
                 .as_deref()
-                .map(|m| format!(" with {m}"))
+                .map(|m| format!(" with {}", shown(m)))
                 .unwrap_or_default()
         );
     }
     for (name, value) in &parts.options {
-        let shown = value
+        let value_text = value
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| value.to_string());
-        outln!("  option:   {name} = {shown}");
+        outln!("  option:   {} = {}", shown(name), shown(&value_text));
     }
     for w in &parts.warnings {
-        outln!("  warning:  {w}");
+        outln!("  warning:  {}", shown(w));
     }
 }
 
