@@ -1,5 +1,13 @@
-use crate::output::{self, outln, Format};
-use rocketchat_topology::check::rules;
+use crate::output::{self, out, outln};
+use rocketchat_topology::check::{rules, rules_markdown};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    /// docs/rules.md.
+    Markdown,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,11 +24,13 @@ pub fn run(args: Args) -> u8 {
                     serde_json::json!({
                         "code": r.code, "name": r.name,
                         "severity": r.severity.as_str(), "summary": r.summary,
+                        "why": r.why, "example": r.example,
                     })
                 })
                 .collect();
             output::print_json(&serde_json::Value::Array(list));
         }
+        Format::Markdown => out!("{}", rules_markdown()),
         Format::Text => {
             for r in rules() {
                 outln!(
