@@ -44,9 +44,9 @@ impl Serialize for Secret {
     }
 }
 
-/// Replaces the userinfo secret of every `scheme://userinfo@` in `text` with `***`: the password
-/// of `user:password@`, or the whole of a token-only `token@`. Used on any text that quotes a URL
-/// from the topology (messages, errors).
+/// Replaces the userinfo of every `scheme://userinfo@` in `text` with `***`, user included: a
+/// token-only `token@` is a credential, and a password holding `:` would leave its head in the
+/// "user". Used on any text that quotes a URL from the topology (messages, errors).
 ///
 /// The userinfo runs to the last `@` before the next `://` (or the end of the text), so a
 /// password holding `/`, `?`, `#`, quotes, whitespace or an unescaped `@` is hidden whole. When in
@@ -60,11 +60,8 @@ pub fn redact_url_passwords(text: &str) -> String {
         let span_end = after.find("://").unwrap_or(after.len());
         rest = match after[..span_end].rfind('@') {
             Some(at) => {
-                let userinfo = &after[..at];
-                // `user:` stays, so the message still says whose password it is.
-                if let Some(colon) = userinfo.find(':') {
-                    out.push_str(&userinfo[..=colon]);
-                }
+                // The user goes too: a secret holding `:` would otherwise leave its head as
+                // the "user" (`TOKEN:x@`).
                 out.push_str(REDACTED);
                 &after[at..]
             }
@@ -132,7 +129,7 @@ mod tests {
             redact_url_passwords(
                 "url `mongodb://rc:p@ss:w0rd@db1:27017,db2/rc?x=1` and http://a/b"
             ),
-            "url `mongodb://rc:***@db1:27017,db2/rc?x=1` and http://a/b"
+            "url `mongodb://***@db1:27017,db2/rc?x=1` and http://a/b"
         );
         // Token-only userinfo is a credential too (`nats://TOKEN@nats`).
         assert_eq!(
@@ -170,7 +167,7 @@ mod tests {
                 ] {
                     let redacted = redact_url_passwords(&text);
                     assert!(!redacted.contains(canary), "{text:?} -> {redacted:?}");
-                    assert!(redacted.contains("://user:***@h"), "{redacted:?}");
+                    assert!(redacted.contains("://***@h"), "{redacted:?}");
                 }
             }
         }
@@ -180,7 +177,7 @@ mod tests {
     fn text_after_the_url_is_kept() {
         assert_eq!(
             redact_url_passwords("`nats://u:pa/ss@h:4222` then https://a:b'c@h2/p x"),
-            "`nats://u:***@h:4222` then https://a:***@h2/p x"
+            "`nats://***@h:4222` then https://***@h2/p x"
         );
         assert_eq!(
             redact_url_passwords("see http://host/a and mongodb://h/x"),

@@ -20,6 +20,24 @@ pub(super) fn url(value: &Option<String>) -> Option<Url<'_>> {
     value.as_deref().map(Url)
 }
 
+/// A MongoDB URL printed as the driver reads it, with its userinfo and secret options hidden;
+/// `***` whole when it cannot be parsed (any part of it may then be a password).
+pub(super) struct MongoUrl<'a>(pub &'a str);
+
+impl fmt::Debug for MongoUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match crate::mongo_url::MongoUrl::parse(self.0) {
+            Ok(url) => fmt::Debug::fmt(&redact_url_passwords(&url.redacted()), f),
+            Err(_) => f.write_str(REDACTED),
+        }
+    }
+}
+
+/// An optional MongoDB URL, printed as [`MongoUrl`].
+pub(super) fn mongo_url(value: &Option<String>) -> Option<MongoUrl<'_>> {
+    value.as_deref().map(MongoUrl)
+}
+
 /// An `env` table printed with secret-named values as `***` and URL passwords hidden.
 pub(super) struct Env<'a>(pub &'a BTreeMap<String, String>);
 
