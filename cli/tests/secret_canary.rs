@@ -64,8 +64,14 @@ fn no_command_prints_a_secret() {
     for placement in fixture["placements"].as_array().unwrap() {
         let simple_only = placement["simple_secrets_only"].as_bool().unwrap_or(false);
         let field = placement["field"].as_array().unwrap();
-        for secret in secrets.iter().take(if simple_only { 1 } else { secrets.len() }) {
-            let value = placement["value"].as_str().unwrap().replace("{secret}", secret);
+        for secret in secrets
+            .iter()
+            .take(if simple_only { 1 } else { secrets.len() })
+        {
+            let value = placement["value"]
+                .as_str()
+                .unwrap()
+                .replace("{secret}", secret);
             let mut topology = howto_value();
             set(&mut topology, field, &value);
             std::fs::write(&file, serde_json::to_string(&topology).unwrap()).unwrap();
@@ -86,7 +92,14 @@ fn no_command_prints_a_secret() {
                 }
                 Some("oplog") => {
                     commands.push(vec!["mongo-url", plain, "--oplog", &value]);
-                    commands.push(vec!["mongo-url", plain, "--oplog", &value, "--format", "json"]);
+                    commands.push(vec![
+                        "mongo-url",
+                        plain,
+                        "--oplog",
+                        &value,
+                        "--format",
+                        "json",
+                    ]);
                 }
                 _ => {}
             }
