@@ -16,7 +16,7 @@ pub struct Version {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a version: expected MAJOR[.MINOR[.PATCH]], e.g. `7.10.0`")]
+#[error("`{}` is not a version: expected MAJOR[.MINOR[.PATCH]][-PRERELEASE], e.g. `7.10.0` or `7.11.0-rc.1`", crate::text::escape_controls(.input))]
 pub struct VersionError {
     pub input: String,
 }
@@ -43,8 +43,11 @@ impl FromStr for Version {
         let err = || VersionError {
             input: s.to_string(),
         };
-        let core = s.trim().trim_start_matches('v');
-        let core = core.split(['-', '+']).next().unwrap_or("");
+        let written = s.trim().trim_start_matches('v');
+        let (core, suffix) = written.split_at(written.find(['-', '+']).unwrap_or(written.len()));
+        if !is_valid_suffix(suffix) {
+            return Err(err());
+        }
         let mut parts = core.split('.');
         let mut next = |required: bool| -> Result<u32, VersionError> {
             match parts.next() {
@@ -61,6 +64,23 @@ impl FromStr for Version {
         }
         Ok(v)
     }
+}
+
+/// A pre-release (`-rc.1`) and/or build (`+build.7`) suffix, or none: identifiers of
+/// `[0-9A-Za-z.-]`, as semver writes them. Anything else (a newline, an escape sequence) is not
+/// part of a version.
+fn is_valid_suffix(suffix: &str) -> bool {
+    let identifiers = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+    };
+    let (pre, build) = match suffix.split_once('+') {
+        Some((pre, build)) => (pre, Some(build)),
+        None => (suffix, None),
+    };
+    (pre.is_empty() || pre.strip_prefix('-').is_some_and(identifiers))
+        && build.is_none_or(identifiers)
 }
 
 impl fmt::Display for Version {
@@ -333,6 +353,26 @@ mod tests {
         assert!("1.2.3.4".parse::<Version>().is_err());
         assert!("".parse::<Version>().is_err());
         assert!("99999999999".parse::<Version>().is_err());
+    }
+
+    #[test]
+    fn suffixes_are_semver_identifiers() {
+        assert_eq!(v("7.11.0-rc.1+build.7"), Version::new(7, 11, 0));
+        assert_eq!(v("7.11.0+b-1"), Version::new(7, 11, 0));
+        assert_eq!(v("8.0.0-develop-2"), Version::new(8, 0, 0));
+        for bad in [
+            "7.11.0-a\n[Service]\u{1b}[2J",
+            "7.11.0-",
+            "7.11.0+",
+            "7.11.0-rc+",
+            "7.11.0-a b",
+            "7.11.0-rc_1",
+            "7.11.0-é",
+            "7.11.0+a+b",
+        ] {
+            let e = bad.parse::<Version>().unwrap_err();
+            assert!(!e.to_string().chars().any(char::is_control), "{e}");
+        }
     }
 
     #[test]

@@ -31,8 +31,8 @@ pub struct Mongo {
 impl fmt::Debug for Mongo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Mongo")
-            .field("url", &redact::Url(&self.url))
-            .field("oplog_url", &redact::url(&self.oplog_url))
+            .field("url", &redact::MongoUrl(&self.url))
+            .field("oplog_url", &redact::mongo_url(&self.oplog_url))
             .field("version", &self.version)
             .field("managed", &self.managed)
             .field("storage_engine", &self.storage_engine)
