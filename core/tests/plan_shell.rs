@@ -107,6 +107,19 @@ fn samples() -> Vec<(&'static str, Option<Topology>, Topology, Policy)> {
         out.push(("mixed", Some(current.clone()), next, policy));
         out.push(("fresh", None, current, Policy::default()));
     }
+    // MongoDB 6.0 -> 8.0 and Rocket.Chat 7.13 -> 8.2 in one plan; an upgrade without a backup.
+    let mut current = multi(&[2, 1], &[4, 4], ProxyKind::Haproxy);
+    current.rocketchat.version = "7.13.0".into();
+    current.mongo.version = "6.0".into();
+    let mut next = current.clone();
+    next.rocketchat.version = "8.2.0".into();
+    next.mongo.version = "8.0".into();
+    out.push(("mongo", Some(current.clone()), next, Policy::default()));
+    let no_backup = Policy {
+        backup: false,
+        ..Policy::default()
+    };
+    out.push(("no-backup", Some(howto()), upgrade(&howto()), no_backup));
     out
 }
 

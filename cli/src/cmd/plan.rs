@@ -31,6 +31,10 @@ pub struct Args {
     /// Instances restarted first, followed by a manual gate.
     #[arg(long)]
     canary: Option<u32>,
+    /// Skip the database dump before an upgrade's first instance migrates it; the plan says so,
+    /// and refuses every rollback past that point.
+    #[arg(long)]
+    no_backup: bool,
     /// A policy file (TOML or JSON) with every field of the rollout policy; flags win over it.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -104,6 +108,9 @@ fn policy(args: &Args) -> Result<Policy, u8> {
     }
     if let Some(c) = args.canary {
         policy.canary = c;
+    }
+    if args.no_backup {
+        policy.backup = false;
     }
     Ok(policy)
 }

@@ -12,6 +12,7 @@
 
 use super::action::{Action, EnvOverride, Side, Step};
 use super::commands::{fill, shell_quote, CommandSet};
+use super::summary::{RollbackKind, WaveSummary};
 use super::Plan;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
@@ -397,6 +398,10 @@ impl Plan {
         };
         let mut scripts = writer.scripts(&self.steps, "", false, &self.summary_line());
         for wave in &self.summary.waves {
+            if wave.rollback_kind == RollbackKind::Refused {
+                scripts.push(refused_rollback(wave));
+                continue;
+            }
             if wave.rollback.is_empty() {
                 continue;
             }
@@ -725,6 +730,24 @@ impl Writer<'_> {
             }
             Action::Gate { reason } => vec![format!("rct_gate {}", shell_quote(reason))],
         }
+    }
+}
+
+/// A rollback the plan refuses: a script that says why and fails.
+fn refused_rollback(wave: &WaveSummary) -> ShellScript {
+    let reason = wave.rollback_reason.as_deref().unwrap_or("no safe way back");
+    let text = format!(
+        "#!/usr/bin/env bash\n# rctopo plan: rollback of wave {} ({:?}): refused\nset -euo pipefail\n\n{}\n\n{}\n",
+        wave.wave,
+        wave.kind,
+        helper("rct_fail").unwrap_or_default(),
+        format_args!("rct_fail {}", shell_quote(&format!("no rollback of wave {}: {}", wave.wave, comment(reason))))
+    );
+    ShellScript {
+        name: format!("rollback-wave-{}.sh", wave.wave),
+        host: None,
+        rollback: true,
+        text,
     }
 }
 

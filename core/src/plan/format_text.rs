@@ -106,7 +106,7 @@ impl Plan {
             for step in self.wave(wave.wave) {
                 let _ = writeln!(
                     out,
-                    "  {:>4}  {:<width$}  {:<14}  {}",
+                    "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
                     step.host,
                     step.action.kind(),
