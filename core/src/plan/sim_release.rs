@@ -38,8 +38,8 @@ impl Releases {
         Ok(())
     }
 
-    /// The release an instance's unit runs: its selection, or what `bundle` holds
-    /// (`fallback`, the version its environment was rendered for) without one.
+    /// The release an instance's unit runs: its selection, or without one what `bundle` holds
+    /// (`fallback`: the running deployment's release, or the desired one on a fresh install).
     pub(crate) fn code(&self, host: &str, port: u16, fallback: &str) -> String {
         self.selected
             .get(&(host.to_string(), port))

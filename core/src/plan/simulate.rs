@@ -632,7 +632,8 @@ impl<'a> World<'a> {
             }
         }
         let rendered_for = &self.layout(env.side).topology.rocketchat.version;
-        let version = self.releases.code(host, port, rendered_for);
+        let bundle = &self.layout(Side::Current).topology.rocketchat.version;
+        let version = self.releases.code(host, port, bundle);
         if &version != rendered_for {
             return fail(
                 ViolationKind::WrongRelease,
