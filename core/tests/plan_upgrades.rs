@@ -35,14 +35,35 @@ fn after(plan: &Plan, from: usize, pred: impl Fn(&Action) -> bool) -> Option<usi
 
 /// The leader's start, its gate, and whether any other instance starts in between.
 fn leader_alone(plan: &Plan) -> (usize, usize) {
-    let leader = plan.summary.leader.clone().expect("an upgrade has a leader");
-    let start = pos(plan, |a| matches!(a, Action::StartUnit { instance: Some(i), .. } if *i == leader));
-    let gate = after(plan, start, |a| matches!(a, Action::WaitHealthy { instance, .. } if *instance == leader))
-        .expect("the leader waits");
-    let other = plan.steps[start + 1..gate]
-        .iter()
-        .any(|s| matches!(&s.action, Action::StartUnit { instance: Some(_), .. }));
-    assert!(!other, "another instance starts before the leader's gate:\n{}", plan.to_text());
+    let leader = plan
+        .summary
+        .leader
+        .clone()
+        .expect("an upgrade has a leader");
+    let start = pos(
+        plan,
+        |a| matches!(a, Action::StartUnit { instance: Some(i), .. } if *i == leader),
+    );
+    let gate = after(
+        plan,
+        start,
+        |a| matches!(a, Action::WaitHealthy { instance, .. } if *instance == leader),
+    )
+    .expect("the leader waits");
+    let other = plan.steps[start + 1..gate].iter().any(|s| {
+        matches!(
+            &s.action,
+            Action::StartUnit {
+                instance: Some(_),
+                ..
+            }
+        )
+    });
+    assert!(
+        !other,
+        "another instance starts before the leader's gate:\n{}",
+        plan.to_text()
+    );
     (start, gate)
 }
 
@@ -81,7 +102,10 @@ fn an_upgrade_stages_backs_up_and_starts_a_leader_alone_behind_its_version_gate(
         .any(|u| u == "https://releases.rocket.chat/7.11.0/download"));
     // Every start selects its release first; every gate expects it.
     for (n, s) in p.steps.iter().enumerate() {
-        if let Action::StartUnit { instance: Some(id), .. } = &s.action {
+        if let Action::StartUnit {
+            instance: Some(id), ..
+        } = &s.action
+        {
             assert!(p.steps[..n].iter().rev().any(|b| matches!(&b.action,
                 Action::UseRelease { instance, version, .. } if instance == id && version == "7.11.0")));
         }
@@ -108,7 +132,10 @@ fn rollbacks_before_the_leader_restart_and_after_it_restore_the_backup() {
         };
         assert_eq!(w.rollback_kind, expected, "wave {}", w.wave);
         if expected == RollbackKind::Restore {
-            assert!(w.rollback.iter().any(|s| matches!(s.action, Action::Restore { .. })));
+            assert!(w
+                .rollback
+                .iter()
+                .any(|s| matches!(s.action, Action::Restore { .. })));
             assert!(matches!(w.rollback[0].action, Action::Gate { .. }));
         }
         p.simulate_rollback(&c, &d, &Policy::default(), w.wave)
@@ -125,7 +152,10 @@ fn without_a_backup_the_plan_says_so_and_refuses_rollbacks_after_the_leader() {
         ..Policy::default()
     };
     let (c, d, p) = planned(&current, &desired, &policy);
-    assert!(!p.steps.iter().any(|s| matches!(s.action, Action::Backup { .. })));
+    assert!(!p
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::Backup { .. })));
     assert!(p.summary.backup.is_none());
     assert!(p.to_text().contains("Note: no backup"), "{}", p.to_text());
     let refused: Vec<_> = p
@@ -183,11 +213,7 @@ fn skipped_majors_and_downgrades_are_refused_with_the_way_to_go() {
 
 #[test]
 fn mongodb_6_to_8_goes_through_7_member_by_member_with_the_fcv_last() {
-    let current = with_versions(
-        &multi(&[2], &[4], ProxyKind::Nginx),
-        "7.13.0",
-        "6.0",
-    );
+    let current = with_versions(&multi(&[2], &[4], ProxyKind::Nginx), "7.13.0", "6.0");
     let desired = with_versions(&current, "7.13.0", "8.0");
     let (_, _, p) = planned(&current, &desired, &Policy::default());
     assert_eq!(p.summary.mongo_path, ["6.0", "7.0", "8.0"]);
@@ -203,7 +229,10 @@ fn mongodb_6_to_8_goes_through_7_member_by_member_with_the_fcv_last() {
         .iter()
         .flat_map(|v| ["db2", "db3", "db1"].map(|h| (h.to_string(), v.to_string())))
         .collect();
-    assert_eq!(installs, expected, "secondaries first, the expected primary last");
+    assert_eq!(
+        installs, expected,
+        "secondaries first, the expected primary last"
+    );
     let fcvs: Vec<(usize, String, bool)> = p
         .steps
         .iter()
@@ -223,23 +252,39 @@ fn mongodb_6_to_8_goes_through_7_member_by_member_with_the_fcv_last() {
         .iter()
         .rposition(|s| matches!(&s.action, Action::MongoInstall { version } if version == "7.0"))
         .unwrap();
-    let first_8 = pos(&p, |a| matches!(a, Action::MongoInstall { version } if version == "8.0"));
+    let first_8 = pos(
+        &p,
+        |a| matches!(a, Action::MongoInstall { version } if version == "8.0"),
+    );
     assert!(last_7 < fcvs[0].0 && fcvs[0].0 < first_8);
     // Every member steps down before it stops, and waits to catch up after it starts.
     for (n, s) in p.steps.iter().enumerate() {
         if let Action::StopUnit { instance: None, .. } = &s.action {
-            assert!(matches!(p.steps[n - 1].action, Action::MongoStepDown { .. }));
+            assert!(matches!(
+                p.steps[n - 1].action,
+                Action::MongoStepDown { .. }
+            ));
         }
     }
-    assert!(!p.steps.iter().any(|s| matches!(s.action, Action::StageRelease { .. })));
+    assert!(!p
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::StageRelease { .. })));
 }
 
 #[test]
 fn a_rocketchat_that_needs_a_newer_mongodb_comes_after_it() {
-    let current = with_versions(&multi(&[1, 1], &[3, 3], ProxyKind::Haproxy), "7.13.0", "6.0");
+    let current = with_versions(
+        &multi(&[1, 1], &[3, 3], ProxyKind::Haproxy),
+        "7.13.0",
+        "6.0",
+    );
     let desired = with_versions(&current, "8.2.0", "8.0");
     let (_, _, p) = planned(&current, &desired, &Policy::default());
-    let fcv8 = pos(&p, |a| matches!(a, Action::MongoSetFcv { version, .. } if version == "8.0"));
+    let fcv8 = pos(
+        &p,
+        |a| matches!(a, Action::MongoSetFcv { version, .. } if version == "8.0"),
+    );
     let (start, _) = leader_alone(&p);
     let stage = pos(&p, |a| matches!(a, Action::StageRelease { .. }));
     assert!(fcv8 < stage && stage < start, "{}", p.to_text());
@@ -301,13 +346,26 @@ fn the_simulator_catches_broken_upgrades() {
     // A second instance of the new release starts before the leader's gate.
     let mut eager = p.clone();
     let (start, gate) = leader_alone(&eager);
-    let second = after(&eager, gate, |a| matches!(a, Action::StartUnit { instance: Some(_), .. }))
-        .unwrap();
+    let second = after(&eager, gate, |a| {
+        matches!(
+            a,
+            Action::StartUnit {
+                instance: Some(_),
+                ..
+            }
+        )
+    })
+    .unwrap();
     let step = eager.steps.remove(second);
     eager.steps.insert(start + 1, step);
     let kind = eager.simulate(Some(&c), &d, &policy).unwrap_err().kind;
     assert!(
-        matches!(kind, ViolationKind::MigrationLock | ViolationKind::WrongRelease | ViolationKind::MissingEnvFile),
+        matches!(
+            kind,
+            ViolationKind::MigrationLock
+                | ViolationKind::WrongRelease
+                | ViolationKind::MissingEnvFile
+        ),
         "{kind:?}"
     );
 }

@@ -735,7 +735,10 @@ impl Writer<'_> {
 
 /// A rollback the plan refuses: a script that says why and fails.
 fn refused_rollback(wave: &WaveSummary) -> ShellScript {
-    let reason = wave.rollback_reason.as_deref().unwrap_or("no safe way back");
+    let reason = wave
+        .rollback_reason
+        .as_deref()
+        .unwrap_or("no safe way back");
     let text = format!(
         "#!/usr/bin/env bash\n# rctopo plan: rollback of wave {} ({:?}): refused\nset -euo pipefail\n\n{}\n\n{}\n",
         wave.wave,

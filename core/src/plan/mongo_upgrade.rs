@@ -115,7 +115,10 @@ pub(crate) fn waves(current: &Topology, to: Version, b: &mut Builder) -> Result<
         }
         b.open(WaveKind::MongoFcv);
         let name = series_name(step);
-        let machine = places.first().map(|p| p.machine.clone()).unwrap_or_default();
+        let machine = places
+            .first()
+            .map(|p| p.machine.clone())
+            .unwrap_or_default();
         b.push(vec![(
             machine,
             Action::MongoSetFcv {
@@ -126,7 +129,11 @@ pub(crate) fn waves(current: &Topology, to: Version, b: &mut Builder) -> Result<
             },
             format!(
                 "set featureCompatibilityVersion {name}{}: every member runs MongoDB {name} now",
-                if needs_confirm(step) { " (confirm: true)" } else { "" }
+                if needs_confirm(step) {
+                    " (confirm: true)"
+                } else {
+                    ""
+                }
             ),
         )]);
         b.refuse_rollback(

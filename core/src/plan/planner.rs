@@ -50,9 +50,11 @@ pub fn plan(
     match current {
         None => replica_set_wave(&ctx, &mut b),
         Some(c) => {
-            let to = desired.mongo_version().ok_or_else(|| PlanError::BadVersion {
-                version: desired.topology.mongo.version.clone(),
-            })?;
+            let to = desired
+                .mongo_version()
+                .ok_or_else(|| PlanError::BadVersion {
+                    version: desired.topology.mongo.version.clone(),
+                })?;
             super::mongo_upgrade::waves(&c.topology, to, &mut b)?;
         }
     }
@@ -242,7 +244,10 @@ fn refuse_release_settings(desired: &Layout) -> Result<(), PlanError> {
             expected: "letters, digits, `.`, `-` and `+` only, e.g. `7.11.0`",
         });
     }
-    for (field, dir) in [("releases_dir", &rc.releases_dir), ("backup_dir", &rc.backup_dir)] {
+    for (field, dir) in [
+        ("releases_dir", &rc.releases_dir),
+        ("backup_dir", &rc.backup_dir),
+    ] {
         let plain = dir.starts_with('/')
             && !dir.split('/').any(|part| part == "..")
             && dir
@@ -265,7 +270,11 @@ fn refuse_release_settings(desired: &Layout) -> Result<(), PlanError> {
             });
         }
     }
-    if rc.release_url.as_deref().is_some_and(|u| !u.contains("{version}")) {
+    if rc
+        .release_url
+        .as_deref()
+        .is_some_and(|u| !u.contains("{version}"))
+    {
         return Err(PlanError::BadReleaseSetting {
             field: "release_url",
             value: rc.release_url.clone().unwrap_or_default(),
@@ -656,7 +665,10 @@ fn migration_rollbacks(
             b.replace_rollback(
                 wave,
                 RollbackKind::Restore,
-                format!("{} migrated the database to {to}: the way back to {from} is the backup", leader.0),
+                format!(
+                    "{} migrated the database to {to}: the way back to {from} is the backup",
+                    leader.0
+                ),
                 upgrade::restore_rollback(ctx, surge, from, to),
             );
         } else {

@@ -80,7 +80,9 @@ impl ReplicaSet {
     /// (two members down at once can lose the majority).
     pub(crate) fn stop(&mut self, member: &str) -> Check {
         if self.primary.as_deref() == Some(member) {
-            return fail(format!("{member} stops while it is the primary: step it down first"));
+            return fail(format!(
+                "{member} stops while it is the primary: step it down first"
+            ));
         }
         if let Some(other) = self
             .places
@@ -101,7 +103,9 @@ impl ReplicaSet {
     /// compatibility version or the series after it.
     pub(crate) fn start(&mut self, machine: &str, member: &str) -> Check {
         let Some(&series) = self.installed.get(machine) else {
-            return fail(format!("{member} starts on {machine}, which has no MongoDB installed"));
+            return fail(format!(
+                "{member} starts on {machine}, which has no MongoDB installed"
+            ));
         };
         let next = mongo_upgrade::path(
             crate::Version::new(self.fcv.0, self.fcv.1, 0),
@@ -142,7 +146,9 @@ impl ReplicaSet {
                 self.primary = Some(p.member.clone());
                 Ok(())
             }
-            None => fail(format!("{member} steps down but no other member can be elected")),
+            None => fail(format!(
+                "{member} steps down but no other member can be elected"
+            )),
         }
     }
 
@@ -158,7 +164,9 @@ impl ReplicaSet {
     /// `confirm` exactly when MongoDB requires it.
     pub(crate) fn set_fcv(&mut self, version: &str, confirm: bool) -> Check {
         let Ok(v) = version.parse::<crate::Version>() else {
-            return fail(format!("featureCompatibilityVersion `{version}` is not a version"));
+            return fail(format!(
+                "featureCompatibilityVersion `{version}` is not a version"
+            ));
         };
         let series = v.major_minor();
         if let Some(p) = self.places.iter().find(|p| {

@@ -27,10 +27,15 @@ impl Releases {
 
     /// An instance's unit selects a release, which must be staged on its host.
     pub(crate) fn select(&mut self, host: &str, port: u16, version: &str) -> Check {
-        if !self.staged.contains(&(host.to_string(), version.to_string())) {
+        if !self
+            .staged
+            .contains(&(host.to_string(), version.to_string()))
+        {
             return fail(
                 ViolationKind::ReleaseNotStaged,
-                format!("{host}:{port} selects Rocket.Chat {version}, which is not staged on {host}"),
+                format!(
+                    "{host}:{port} selects Rocket.Chat {version}, which is not staged on {host}"
+                ),
             );
         }
         self.selected

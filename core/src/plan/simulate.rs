@@ -640,8 +640,7 @@ impl<'a> World<'a> {
                 format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
             );
         }
-        self.database
-            .start(&id, &version, self.backup_required)?;
+        self.database.start(&id, &version, self.backup_required)?;
         *self.versions.entry(version.clone()).or_default() += 1;
         self.running.insert(
             id,

@@ -99,7 +99,10 @@ fn stage(layout: &Layout, host: &str, version: &str, checksum: Option<&String>) 
             checksum: checksum.cloned(),
             dir: rc.release_dir(version),
         },
-        format!("stage Rocket.Chat {version} in {} (skipped when already there)", rc.release_dir(version)),
+        format!(
+            "stage Rocket.Chat {version} in {} (skipped when already there)",
+            rc.release_dir(version)
+        ),
     )
 }
 
@@ -149,7 +152,12 @@ pub(crate) fn backup_op(ctx: &Ctx, from: &str, to: &str) -> Option<Op> {
 /// Old releases beyond `releases_kept` go, never the two this rollout uses.
 pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
     let rc = &ctx.desired.topology.rocketchat;
-    let hosts: BTreeSet<&str> = ctx.desired.instances.iter().map(|i| i.host.as_str()).collect();
+    let hosts: BTreeSet<&str> = ctx
+        .desired
+        .instances
+        .iter()
+        .map(|i| i.host.as_str())
+        .collect();
     hosts
         .into_iter()
         .map(|host| {
@@ -209,7 +217,10 @@ pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str
                 source: first.env.clone(),
                 instance: Some(first.id.clone()),
             },
-            format!("install the environment file of {} (its MONGO_URL restores)", first.id),
+            format!(
+                "install the environment file of {} (its MONGO_URL restores)",
+                first.id
+            ),
         ));
         let archive = backup_archive(ctx.desired, from, to);
         ops.push((
@@ -218,7 +229,9 @@ pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str
                 env_file: first.env_path(),
                 archive: archive.clone(),
             },
-            format!("restore the Rocket.Chat database from {archive} (taken before {to} migrated it)"),
+            format!(
+                "restore the Rocket.Chat database from {archive} (taken before {to} migrated it)"
+            ),
         ));
     }
     ops.extend(ctx.start(&olds));
