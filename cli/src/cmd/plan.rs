@@ -234,6 +234,7 @@ mod tests {
             max_unavailable: None,
             max_surge: None,
             canary: None,
+            no_backup: false,
             policy: None,
             commands: None,
             format: PlanFormat::Text,
