@@ -173,9 +173,13 @@ fn ssh_output_is_one_script_and_local_output_one_per_machine_in_turn() {
         .iter()
         .filter(|s| !s.rollback)
         .map(|s| s.name.as_str())
-        .take(3)
+        .take(5)
         .collect();
-    assert_eq!(names, ["01-proxy.sh", "02-app1.sh", "03-proxy.sh"]);
+    // Staging on each host, the backup beside the first instance, then the first rolling wave.
+    assert_eq!(
+        names,
+        ["01-app1.sh", "02-app2.sh", "03-app1.sh", "04-proxy.sh", "05-app1.sh"]
+    );
 }
 
 #[test]

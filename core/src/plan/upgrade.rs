@@ -218,7 +218,7 @@ pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str
                 instance: Some(first.id.clone()),
             },
             format!(
-                "install the environment file of {} (its MONGO_URL restores)",
+                "install the environment file of {} (the restore reads its database URL)",
                 first.id
             ),
         ));
