@@ -81,7 +81,7 @@ export declare class Topology {
 
 /** What a step does. `kind` says which fields are present (as in `rctopo plan --format json`). */
 export interface Action {
-  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate' | 'stage_release' | 'use_release' | 'prune_releases' | 'backup' | 'restore' | 'mongo_step_down' | 'mongo_install' | 'mongo_wait_member' | 'mongo_set_fcv'
+  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate' | 'stage_release' | 'use_release' | 'prune_releases' | 'backup' | 'restore' | 'mongo_step_down' | 'mongo_install' | 'mongo_wait_member' | 'mongo_set_fcv'
   /** The instance (`app1:3001`) the action concerns, when it concerns one. */
   instance?: string
   /** write_file, remove_file: the install path. */

@@ -178,7 +178,13 @@ fn ssh_output_is_one_script_and_local_output_one_per_machine_in_turn() {
     // Staging on each host, the backup beside the first instance, then the first rolling wave.
     assert_eq!(
         names,
-        ["01-app1.sh", "02-app2.sh", "03-app1.sh", "04-proxy.sh", "05-app1.sh"]
+        [
+            "01-app1.sh",
+            "02-app2.sh",
+            "03-app1.sh",
+            "04-proxy.sh",
+            "05-app1.sh"
+        ]
     );
 }
 

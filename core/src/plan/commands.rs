@@ -32,7 +32,8 @@ pub struct CommandSet {
     pub disable_unit: String,
     pub start_unit: String,
     pub stop_unit: String,
-    /// `{script}` is the JavaScript that initiates the replica set once.
+    /// `{script}` is the JavaScript that initiates the replica set once; it connects by itself
+    /// (mongosh `--nodb`).
     pub mongo_initiate: String,
     /// Runs `{script}` against `{host}` (a member, or `<set>/<seeds>` for the primary). With
     /// authorization on, add credentials, e.g. `mongosh --quiet --host {host} -u admin -p
@@ -67,7 +68,7 @@ impl Default for CommandSet {
             disable_unit: "systemctl disable {unit}".into(),
             start_unit: "systemctl start {unit}".into(),
             stop_unit: "systemctl stop {unit}".into(),
-            mongo_initiate: "mongosh --quiet --eval {script}".into(),
+            mongo_initiate: "mongosh --quiet --nodb --eval {script}".into(),
             mongo_eval: "mongosh --quiet --host {host} --eval {script}".into(),
             mongo_install: "rct_mongo_package {version}".into(),
             stage_release: "rct_stage_release {version} {url} {checksum} {dir} {node} {owner}"
