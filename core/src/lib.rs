@@ -26,6 +26,7 @@ pub mod mongo_url;
 pub mod net;
 pub(crate) mod paths;
 pub mod plan;
+pub mod probe;
 pub mod render;
 pub mod secret;
 pub mod starter;

@@ -13,6 +13,7 @@ mod security;
 mod topology;
 mod versions;
 
+pub(crate) use context::displayable;
 pub use context::{Context, Emit};
 pub use mongo::{url_diagnostics, UrlContext, UrlField};
 
