@@ -482,3 +482,131 @@ fn oplog_window(expected: &Expected, oplog: &OplogFacts, out: &mut Vec<Diagnosti
 fn hours(secs: i64) -> String {
     format!("{:.1} h", secs as f64 / 3600.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::live::facts::{ConnectionStatus, Hello, Privilege};
+
+    fn status_member(name: &str, state: i64, health: f64) -> StatusMember {
+        StatusMember {
+            name: name.to_string(),
+            health,
+            state,
+            state_str: String::new(),
+            optime_secs: Some(100),
+        }
+    }
+
+    fn expected(hosts: &[(&str, u32)]) -> Expected {
+        Expected {
+            members: hosts
+                .iter()
+                .enumerate()
+                .map(|(i, (h, votes))| ExpectedMember {
+                    host: normalize(h),
+                    path: format!("mongo.members[{i}]"),
+                    votes: *votes,
+                })
+                .collect(),
+            ..Expected::default()
+        }
+    }
+
+    fn codes(out: &[Diagnostic]) -> Vec<&str> {
+        out.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn normalize_adds_the_default_port_and_lowercases() {
+        assert_eq!(normalize("DB1"), "db1:27017");
+        assert_eq!(normalize("db1:27018"), "db1:27018");
+    }
+
+    #[test]
+    fn psa_with_a_data_member_down_has_no_majority() {
+        let e = expected(&[("a", 1), ("b", 1), ("c", 1)]);
+        let mut status = SetStatus {
+            set: "rs0".into(),
+            members: vec![
+                status_member("a", 1, 1.0),
+                status_member("b", 8, 0.0),
+                status_member("c", 7, 1.0),
+            ],
+            write_majority_count: None,
+        };
+        let mut out = Vec::new();
+        majority(&e, &status, &mut out);
+        assert_eq!(codes(&out), ["L017"]);
+        status.members[1] = status_member("b", 2, 1.0);
+        out.clear();
+        majority(&e, &status, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn non_voting_members_do_not_count_toward_majority() {
+        // P + S(votes 0) + S: with one voting secondary down, the non-voting one cannot help.
+        let e = expected(&[("a", 1), ("b", 0), ("c", 1)]);
+        let status = SetStatus {
+            set: "rs0".into(),
+            members: vec![
+                status_member("a", 1, 1.0),
+                status_member("b", 2, 1.0),
+                status_member("c", 8, 0.0),
+            ],
+            write_majority_count: Some(2),
+        };
+        let mut out = Vec::new();
+        majority(&e, &status, &mut out);
+        assert_eq!(codes(&out), ["L017"]);
+    }
+
+    #[test]
+    fn read_write_privileges_on_the_database_or_any_resource() {
+        let grant = |db: &str, actions: &[&str]| Privilege {
+            db: Some(db.into()),
+            collection: Some(String::new()),
+            any_resource: false,
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+        };
+        let mut c = ConnectionStatus {
+            users: vec!["rc".into()],
+            privileges: vec![grant("rocketchat", &["find"])],
+        };
+        assert!(c.allows("rocketchat", "find"));
+        assert!(!c.allows("rocketchat", "insert"));
+        assert!(!c.allows("other", "find"));
+        c.privileges = vec![Privilege {
+            any_resource: true,
+            actions: vec!["anyAction".into()],
+            ..Privilege::default()
+        }];
+        assert!(c.allows("rocketchat", "remove"));
+    }
+
+    #[test]
+    fn a_standalone_and_a_foreign_set_are_named() {
+        let e = Expected {
+            replica_set: Some("rs0".into()),
+            ..Expected::default()
+        };
+        let member = |set: Option<&str>| MemberFacts {
+            host: "db1:27017".into(),
+            path: "mongo.members[0]".into(),
+            hello: Ok(Hello {
+                set_name: set.map(str::to_string),
+                ..Hello::default()
+            }),
+            reached: None,
+        };
+        let mut out = Vec::new();
+        set_names(
+            &e,
+            &[member(None), member(Some("rs1")), member(Some("rs0"))],
+            &mut out,
+        );
+        assert_eq!(codes(&out), ["L003", "L003"]);
+        assert!(out[1].message.contains("`rs1`"), "{}", out[1].message);
+    }
+}
