@@ -64,5 +64,5 @@ fn main() -> ExitCode {
         Command::MongoUrl(args) => cmd::mongo_url::run(args),
         Command::Probe(args) => cmd::probe::run(args),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::exit_code(code))
 }

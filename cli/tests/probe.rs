@@ -182,6 +182,8 @@ fn version_mismatch_fcv_and_lag() {
         &[
             ("L008", "warning"),
             ("L009", "warning"),
+            // Rocket.Chat 7.x deprecates MongoDB 5.0.
+            ("L010", "warning"),
             ("L011", "warning"),
         ],
     );

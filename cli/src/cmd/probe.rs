@@ -1,6 +1,5 @@
 use crate::input;
-use crate::output::{self, Format};
-use anstream::println;
+use crate::output::{self, outln, Format};
 use rocketchat_topology::probe::{probe, ProbeOptions, ProbeReport};
 use rocketchat_topology::Layout;
 use std::path::PathBuf;
@@ -65,7 +64,7 @@ fn print_members(result: &ProbeReport) {
             (None, true) => "answered",
             (None, false) => "no answer",
         };
-        println!(
+        outln!(
             "{:<24} {:<10} {}",
             m.host,
             state,
@@ -73,6 +72,6 @@ fn print_members(result: &ProbeReport) {
         );
     }
     if !result.members.is_empty() {
-        println!();
+        outln!();
     }
 }

@@ -1,8 +1,13 @@
-use crate::output::{self, Format};
-use anstream::println;
-use rocketchat_topology::check::rules;
-use rocketchat_topology::probe;
-use rocketchat_topology::Severity;
+use crate::output::{self, out, outln};
+use rocketchat_topology::check::{rules, rules_markdown};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    /// docs/rules.md.
+    Markdown,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -10,34 +15,31 @@ pub struct Args {
     format: Format,
 }
 
-/// The checker's rules, then the live probe's (family L).
-fn all() -> Vec<(&'static str, &'static str, Severity, &'static str)> {
-    let checker = rules()
-        .into_iter()
-        .map(|r| (r.code, r.name, r.severity, r.summary));
-    let live = probe::rules()
-        .iter()
-        .map(|r| (r.code, r.name, r.severity, r.summary));
-    checker.chain(live).collect()
-}
-
 pub fn run(args: Args) -> u8 {
     match args.format {
         Format::Json => {
-            let list: Vec<_> = all()
-                .into_iter()
-                .map(|(code, name, severity, summary)| {
+            let list: Vec<_> = rules()
+                .iter()
+                .map(|r| {
                     serde_json::json!({
-                        "code": code, "name": name,
-                        "severity": severity.as_str(), "summary": summary,
+                        "code": r.code, "name": r.name,
+                        "severity": r.severity.as_str(), "summary": r.summary,
+                        "why": r.why, "example": r.example,
                     })
                 })
                 .collect();
             output::print_json(&serde_json::Value::Array(list));
         }
+        Format::Markdown => out!("{}", rules_markdown()),
         Format::Text => {
-            for (code, name, severity, summary) in all() {
-                println!("{code} {:<8} {name:<36} {summary}", severity.as_str());
+            for r in rules() {
+                outln!(
+                    "{} {:<8} {:<36} {}",
+                    r.code,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                );
             }
         }
     }

@@ -5,15 +5,16 @@
 //! `replSetGetStatus` (so it falls back from change streams). [`probe`] asks every member
 //! directly (one direct connection per member, so a set without a primary is described instead
 //! of timing out in server selection) and reports diagnostics of the same shape as `check`, in
-//! their own family (L, live). The rules' metadata is always compiled (for `rctopo rules` and the
-//! docs); the network part needs the cargo feature `live`, which brings MongoDB's Rust driver.
+//! their own family (L, live). The rules are always compiled (`rctopo rules` and docs/rules.md
+//! list them with the checker's); the network part needs the cargo feature `live`, which brings
+//! MongoDB's Rust driver.
 
 mod rules;
 
 #[cfg(feature = "live")]
 mod live;
 
-pub use rules::{rule, rules, ProbeRule};
+pub use rules::FAMILY;
 
 #[cfg(feature = "live")]
 pub use live::probe;

@@ -5,6 +5,7 @@ use super::facts::{MemberFacts, OplogFacts, Reached, SetStatus, StatusMember};
 use super::failure::Failure;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::probe::rules::*;
+
 use crate::version::{self, MongoSupport, Version};
 
 /// Replication lag above which L008 warns, in seconds.

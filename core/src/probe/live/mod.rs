@@ -7,6 +7,7 @@ mod facts;
 mod failure;
 mod judge;
 
+use super::rules::LiveRule;
 use super::{MemberSummary, ProbeError, ProbeOptions, ProbeReport};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::layout::Layout;
@@ -237,23 +238,29 @@ fn srv_failure(layout: &Layout, failure: &failure::Failure) -> Result<ProbeRepor
 
 /// Diagnostics with their place in the topology file, sorted like `check`'s.
 fn located(layout: &Layout, mut diagnostics: Vec<Diagnostic>) -> Report {
-    let source = &layout.topology.provenance.source;
+    let provenance = &layout.topology.provenance;
     for d in &mut diagnostics {
-        d.location = source.locate(&d.path);
+        d.location = provenance.source.locate(&d.path);
+        // As in `check`: a value read from the environment shows as its `${NAME}`.
+        d.message = provenance.conceal(&d.message);
+        d.help = provenance.conceal(&d.help);
     }
     Report::new(diagnostics)
 }
 
+/// What a member said about itself; its texts (the topology's host, the server's version) have
+/// their control characters escaped, as every diagnostic does.
 fn summary(m: &MemberFacts) -> MemberSummary {
     let hello = m.hello.as_ref().ok();
+    let safe = |s: &str| crate::text::escape_controls(s).into_owned();
     MemberSummary {
-        host: m.host.clone(),
+        host: safe(&m.host),
         // A member that refused the credentials did answer.
         reachable: hello.is_some() || m.hello.as_ref().is_err_and(failure::Failure::answered),
         state: hello.map(|h| h.state().to_string()),
         version: m
             .reached
             .as_ref()
-            .and_then(|r| r.version.as_ref().ok().cloned()),
+            .and_then(|r| r.version.as_ref().ok().map(|v| safe(v))),
     }
 }
