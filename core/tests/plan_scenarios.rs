@@ -125,7 +125,7 @@ fn json_has_the_documented_shape() {
         .find(|s| s["action"]["kind"] == "proxy_remove")
         .unwrap();
     let keys: Vec<&String> = step.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["action", "description", "host", "id", "wave"]);
+    assert_eq!(keys, ["id", "wave", "host", "action", "description"]);
     assert_eq!(step["action"]["instance"], "app1:3000");
     assert_eq!(steps[0]["id"], 1);
     assert_eq!(steps[0]["action"]["kind"], "stage_release");
