@@ -47,7 +47,7 @@ pub fn run(args: Args) -> u8 {
         Err(RenderError::CheckFailed { .. }) => {
             let report = check(&layout);
             let file = topology.provenance.source.file.clone();
-            output::print_report_text(&report, file.as_deref());
+            output::print_report_text(&report, file.as_deref(), None);
             output::error("the topology has errors: nothing was rendered");
             return 1;
         }

@@ -140,6 +140,7 @@ fn from_parsed(
     map: SourceMap,
     env: EnvLookup<'_>,
 ) -> Result<Topology, LoadError> {
+    drop_schema_key(&mut value);
     let from_env = expand_env(&mut value, env).map_err(|e| e.located(&map))?;
     let mut topology: Topology = serde_path_to_error::deserialize(value)
         .map_err(|e| LoadError::from_field_error(e, &map))?;
@@ -148,6 +149,18 @@ fn from_parsed(
         from_env,
     };
     Ok(topology)
+}
+
+/// An editor's `"$schema": "..."` names the schema, not a part of the deployment.
+fn drop_schema_key(value: &mut Value) {
+    if let Value::Object(fields) = value {
+        if fields
+            .get(crate::model::SCHEMA_KEY)
+            .is_some_and(Value::is_string)
+        {
+            fields.remove(crate::model::SCHEMA_KEY);
+        }
+    }
 }
 
 #[cfg(test)]
