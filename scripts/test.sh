@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone: installs what it needs, then runs the Rust
-# checks and tests, the Python package's tests (pytest, mypy, real ansible-playbook) and the
-# Node package's tests (node --test, tsc). Prints each runner's summary lines.
+# checks and tests, the crates' release dry runs, the Python package's tests (sdist and wheel,
+# pytest, mypy, stubtest, pyright, the Ansible collection with ansible-test sanity) and the Node
+# package's tests (publint, attw, node --test, tsc). Prints each runner's summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,6 +21,9 @@ echo "== cargo test (core, cli)"
 cargo test -p rocketchat-topology -p rctopo 2>&1 | tee "${TMPDIR:-/tmp}/rctopo-cargo-test.log" \
   | grep -E '^(test result:|running [0-9]+ tests?|---- |thread .* panicked|failures:|SKIP)' || true
 test "${PIPESTATUS[0]}" -eq 0 || { echo "cargo test failed; full log: ${TMPDIR:-/tmp}/rctopo-cargo-test.log"; exit 1; }
+
+echo "== release dry runs (crates, MSRV)"
+./scripts/release-check.sh
 
 for part in python node; do
   if [ -x "scripts/test-$part.sh" ]; then
