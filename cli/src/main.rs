@@ -90,5 +90,5 @@ fn main() -> ExitCode {
         Command::Completions(args) => cmd::completions::run(args),
         Command::Man => cmd::man::run(),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::exit_code(code))
 }

@@ -36,7 +36,7 @@ fn plant_certificate(t: &mut Topology, v: &str) -> String {
 }
 fn plant_key(t: &mut Topology, v: &str) -> String {
     if let Some(tls) = t.proxy.as_mut().and_then(|p| p.tls.as_mut()) {
-        tls.key = v.into();
+        tls.key = Some(v.into());
     }
     "proxy.tls.key".into()
 }
@@ -219,8 +219,9 @@ fn every_hostile_value_is_refused_at_check_time_and_never_rendered() {
         }
         for target in Target::EACH.into_iter().chain([Target::All]) {
             match render(&layout, target) {
-                Err(RenderError::CheckFailed { errors, first }) => {
-                    assert!(errors >= 1);
+                Err(RenderError::CheckFailed { report }) => {
+                    assert!(report.errors() >= 1);
+                    let first = report.first_error();
                     let raw = value.contains(['\n', '"']) && first.contains(value);
                     assert!(!raw, "{what}: the error repeats the value: {first}");
                 }

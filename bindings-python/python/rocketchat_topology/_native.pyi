@@ -166,8 +166,9 @@ class Topology:
     def from_str(text: str, format: Format = "toml") -> Topology:
         """Parses topology text in ``format`` (``toml``, ``yaml`` or ``json``)."""
     @staticmethod
-    def from_dict(value: dict[str, Any]) -> Topology:
-        """Builds a topology from a dict shaped like the topology file."""
+    def from_dict(value: dict[str, Any], expand_env: bool = True) -> Topology:
+        """Builds a topology from a dict shaped like the topology file; ``expand_env=False``
+        leaves ``${NAME}`` references as written."""
     @staticmethod
     def json_schema() -> dict[str, Any]:
         """The JSON Schema of a topology file, as a dict."""

@@ -1,6 +1,13 @@
-use crate::output::{self, Format};
-use anstream::println;
-use rocketchat_topology::check::rules;
+use crate::output::{self, out, outln};
+use rocketchat_topology::check::{rules, rules_markdown};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    /// docs/rules.md.
+    Markdown,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,14 +24,16 @@ pub fn run(args: Args) -> u8 {
                     serde_json::json!({
                         "code": r.code, "name": r.name,
                         "severity": r.severity.as_str(), "summary": r.summary,
+                        "why": r.why, "example": r.example,
                     })
                 })
                 .collect();
             output::print_json(&serde_json::Value::Array(list));
         }
+        Format::Markdown => out!("{}", rules_markdown()),
         Format::Text => {
             for r in rules() {
-                println!(
+                outln!(
                     "{} {:<8} {:<36} {}",
                     r.code,
                     r.severity.as_str(),

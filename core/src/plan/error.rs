@@ -1,16 +1,19 @@
 //! Why a plan was refused.
 
 use super::simulate::Violation;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::layout::Layout;
+use crate::diagnostic::{Diagnostic, Report};
+use crate::text::escape_controls;
 
 /// A request the planner refuses, with the reason and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
+    /// The desired topology has check errors; `report` is that check, warnings included.
     #[error(
-        "the desired topology has {errors} error(s); fix them first (run `rctopo check`): {first}"
+        "the desired topology has {} error(s); fix them first (run `rctopo check`): {}",
+        .report.errors(),
+        .report.first_error()
     )]
-    DesiredHasErrors { errors: usize, first: String },
+    DesiredHasErrors { report: Report },
     #[error("policy.{field}: {message}")]
     InvalidPolicy {
         field: &'static str,
@@ -22,7 +25,7 @@ pub enum PlanError {
     NoSurgeRoom,
     #[error("the desired topology has no instances: removing every instance is an outage, not a rollout; keep at least one")]
     RemovesEveryInstance,
-    #[error("rocketchat.version `{version}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`")]
+    #[error("rocketchat.version `{}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`", escape_controls(.version))]
     BadVersion { version: String },
     #[error("Rocket.Chat {rocketchat} does not support the deployed MongoDB {mongo} (supported: {supported}); upgrade MongoDB first, then Rocket.Chat")]
     MongoUnsupported {
@@ -53,7 +56,7 @@ pub enum PlanError {
     PortCycle { instances: String },
     #[error("the current topology cannot be planned from ({errors} error(s) that make its ports or names unsafe to act on); describe the running deployment as it is: {first}")]
     CurrentUnsafe { errors: usize, first: String },
-    #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
+    #[error("{field} `{}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)", escape_controls(.value))]
     UnsafeName { field: String, value: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
     NoSurgePort { host: String, from: u16 },
@@ -62,15 +65,11 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    /// The check diagnostics behind a refusal, for callers that show them beside the message:
-    /// the desired topology's errors when those are the reason, none otherwise.
-    pub fn diagnostics(&self, desired: &Layout) -> Vec<Diagnostic> {
+    /// The check errors behind a refusal, for callers that show them beside the message: the
+    /// desired topology's errors when those are the reason, none otherwise.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            PlanError::DesiredHasErrors { .. } => crate::check(desired)
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
+            PlanError::DesiredHasErrors { report } => report.error_diagnostics().cloned().collect(),
             _ => Vec::new(),
         }
     }
@@ -79,7 +78,8 @@ impl PlanError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{example, plan, Policy};
+    use crate::diagnostic::Severity;
+    use crate::{example, plan, Layout, Policy};
 
     #[test]
     fn a_desired_topology_with_errors_gives_its_error_diagnostics() {
@@ -88,14 +88,13 @@ mod tests {
         t.hosts.push(first);
         let desired = Layout::resolve(&t);
         let e = plan(None, &desired, &Policy::default()).expect_err("duplicate host refused");
-        let diagnostics = e.diagnostics(&desired);
+        let diagnostics = e.diagnostics();
         assert!(!diagnostics.is_empty());
         assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
     }
 
     #[test]
     fn other_refusals_give_no_diagnostics() {
-        let desired = Layout::resolve(&example::topology());
-        assert!(PlanError::ZeroBudget.diagnostics(&desired).is_empty());
+        assert!(PlanError::ZeroBudget.diagnostics().is_empty());
     }
 }

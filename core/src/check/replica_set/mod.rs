@@ -6,16 +6,25 @@ mod duplicate_member;
 mod even_voting_members;
 mod member_on_localhost;
 mod mmapv1_removed;
+mod multiple_arbiters;
 mod no_replica_set;
 mod non_voting_member_settings;
+mod primary_secondary_arbiter;
 mod replica_set_name_starts_with_digit;
 mod single_member;
 mod too_many_members;
 mod too_many_voting_members;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'R',
+    title: "Replica set and storage",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &no_replica_set::RULE,
     &even_voting_members::RULE,
     &too_many_voting_members::RULE,
@@ -28,6 +37,8 @@ pub(super) const RULES: &[&Rule] = &[
     &mmapv1_removed::RULE,
     &non_voting_member_settings::RULE,
     &duplicate_member::RULE,
+    &multiple_arbiters::RULE,
+    &primary_secondary_arbiter::RULE,
 ];
 
 /// Members that vote.

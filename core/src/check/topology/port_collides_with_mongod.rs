@@ -1,6 +1,4 @@
-//! T007 port-collides-with-mongod: mongod listens on 27017 by default, and on each member's port;
-//! an instance on the same port of the same host fails to bind (or mongod does).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::net::is_loopback;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "port-collides-with-mongod",
     severity: Severity::Error,
     summary: "An instance port equals 27017 or the port of a replica set member on the same host.",
-    check,
+    why: "mongod listens on 27017 by default, and on each member's port; an instance on the same \
+        port of the same host fails to bind (or mongod does).",
+    example: "`ports = [3000, 27017]`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
@@ -27,7 +28,9 @@ fn check(ctx: &Context, emit: &mut Emit) {
             .members
             .iter()
             .find(|m| same_host(m.hostname()) && m.port() == Some(u32::from(inst.port)));
-        if inst.port == 27017 || member.is_some() {
+        // mongod's default port matters only where this deployment runs mongod.
+        let default_port = inst.port == 27017 && t.mongo.runs_mongod();
+        if default_port || member.is_some() {
             let what = match member {
                 Some(m) => format!("replica set member `{}`", m.host),
                 None => "mongod's default port".to_string(),

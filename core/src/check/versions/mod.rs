@@ -5,15 +5,24 @@ mod invalid_version;
 mod mongo_deprecated;
 mod mongo_unlisted;
 mod mongo_unsupported;
+mod node_version_mismatch;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'V',
+    title: "Versions",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &invalid_version::RULE,
     &mongo_unsupported::RULE,
     &mongo_deprecated::RULE,
     &mongo_unlisted::RULE,
     &community_multi_instance::RULE,
+    &node_version_mismatch::RULE,
 ];
 
 /// The listed MongoDB releases for the configured Rocket.Chat, for messages.

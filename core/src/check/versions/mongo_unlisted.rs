@@ -1,6 +1,4 @@
-//! V004 mongo-unlisted: a MongoDB release the Rocket.Chat release does not list (newer than its
-//! list, e.g. 8.0 before Rocket.Chat 7.13): it may start, but the combination is untested.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::{mongo_support, MongoSupport};
 
@@ -8,8 +6,10 @@ pub const RULE: Rule = Rule {
     code: "V004",
     name: "mongo-unlisted",
     severity: Severity::Warning,
-    summary: "The MongoDB release is not in the Rocket.Chat release's compatibility list.",
-    check,
+    summary: r#"The MongoDB release is not in the Rocket.Chat release's compatibility list."#,
+    why: r#"a MongoDB release the Rocket.Chat release does not list but which is above its startup floor: it may start, but the combination is untested (e.g. 8.0 before Rocket.Chat 7.13, 7.0 or 8.0 with Rocket.Chat 8.0/8.1, 9.x with 8.2+). 8.2+ on any 8.x is supported (PR #38596: "tested and guaranteed to work with MongoDB 8.x"), so no warning there."#,
+    example: r#"Rocket.Chat 7.10.0 with MongoDB 8.0"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
