@@ -60,8 +60,12 @@ export declare class Topology {
   static load(path: string): Topology
   /** Parses topology text in the given format. */
   static fromString(text: string, format: Format): Topology
-  /** Builds a topology from an object shaped like the topology file (see `jsonSchema()`). */
-  static fromObject(value: Record<string, unknown>): Topology
+  /**
+   * Builds a topology from an object shaped like the topology file (see `jsonSchema()`).
+   * `{ expandEnv: false }` takes every string as written (no `${NAME}` is read from the
+   * environment): for objects that come from someone else.
+   */
+  static fromObject(value: Record<string, unknown>, options?: FromObjectOptions | undefined | null): Topology
   /** The JSON Schema of a topology file. */
   static jsonSchema(): Record<string, unknown>
   /** The file this topology was read from, when it came from a file. */
@@ -187,6 +191,15 @@ export interface FileSource {
 
 /** A topology file format. */
 export type Format = 'toml' | 'yaml' | 'json'
+
+/** Options of `Topology.fromObject`. */
+export interface FromObjectOptions {
+  /**
+   * Expand `${NAME}` from the environment (in secret fields, and for the variables
+   * `RCTOPO_ALLOW_ENV` lists). Default true.
+   */
+  expandEnv?: boolean
+}
 
 /** How an instance proves it is ready before it joins the proxy. */
 export interface HealthPolicyInput {
