@@ -84,9 +84,7 @@ pub fn read(source: &Source) -> Result<Topology, Unusable> {
         Source::File(path) => Topology::load(path).map_err(|e| Unusable::from_load(&e)),
         Source::Stdin(format) => {
             let text = read_stdin()?;
-            let env = |name: &str| std::env::var(name).ok();
-            Topology::parse_with_env(&text, *format, Some(STDIN_NAME.to_string()), &env)
-                .map_err(|e| Unusable::from_load(&e))
+            Topology::parse_named(&text, *format, STDIN_NAME).map_err(|e| Unusable::from_load(&e))
         }
     }
 }

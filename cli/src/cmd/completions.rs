@@ -12,5 +12,6 @@ pub fn run(args: Args) -> u8 {
     // Generated into memory first: clap_complete panics when its writer fails (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "rctopo", &mut script);
-    crate::output::write_stdout(&script, "the completion script")
+    crate::output::out!("{}", String::from_utf8_lossy(&script));
+    0
 }

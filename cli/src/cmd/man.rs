@@ -8,5 +8,6 @@ pub fn run() -> u8 {
         crate::output::error(&format!("cannot render the man page: {e}"));
         return crate::EXIT_UNUSABLE;
     }
-    crate::output::write_stdout(&page, "the man page")
+    crate::output::out!("{}", String::from_utf8_lossy(&page));
+    0
 }

@@ -4,7 +4,7 @@
 //! message; additionally `:` and `,` in properties.
 
 use crate::cmd::check::Checked;
-use anstream::println;
+use crate::output::outln;
 use rocketchat_topology::{Location, Severity};
 
 pub fn print(checked: &[Checked]) {
@@ -15,7 +15,7 @@ pub fn print(checked: &[Checked]) {
                 for d in &report.diagnostics {
                     let message = format!("{}: {}\nhelp: {}", d.path, d.message, d.help);
                     let title = format!("{} {}", d.code, d.name);
-                    println!(
+                    outln!(
                         "{}",
                         command(d.severity, file.as_deref(), d.location, &title, &message)
                     );
@@ -31,7 +31,7 @@ pub fn print(checked: &[Checked]) {
                     title,
                     &unusable.message,
                 );
-                println!("{line}");
+                outln!("{line}");
             }
         }
     }

@@ -108,6 +108,19 @@ impl Topology {
         )
     }
 
+    /// As [`Topology::parse`], naming the text in messages and diagnostics as `name` (a file
+    /// read by the caller, `<stdin>`); expands as [`Topology::load`] does.
+    pub fn parse_named(text: &str, format: Format, name: &str) -> Result<Topology, LoadError> {
+        let expansion = Expansion::from_environment();
+        parse_text(
+            text,
+            format,
+            Some(name.to_string()),
+            &process_env,
+            &expansion,
+        )
+    }
+
     /// As [`Topology::parse`], with a given environment lookup and file name (for messages);
     /// references are expanded in secret fields only.
     pub fn parse_with_env(
