@@ -15,5 +15,6 @@ export const {
   RenderError,
   PlanError,
   MongoUrlError,
+  __napiBindingTarget,
 } = cjs
 export default cjs

@@ -61,12 +61,16 @@ describe('loader', () => {
   it('without a binary, the error names the platform package to install', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rctopo-loader-'))
     for (const f of ['index.js', 'binding.js', 'package.json']) copyFileSync(join(packageDir, f), join(dir, f))
-    const run = spawnSync(process.execPath, ['-e', "require('./index.js')"], { cwd: dir, encoding: 'utf8' })
-    assert.notEqual(run.status, 0)
+    const script = "try { require('./index.js') } catch (e) { console.log(JSON.stringify([e.message, e.code, e.packageName, Boolean(e.cause)])) }"
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })
+    const [message, code, packageName, hasCause] = JSON.parse(run.stdout)
     const expected = `rocketchat-topology-${platformSuffix()}`
-    assert.match(run.stderr, new RegExp(`optional package \`${expected}\` is not installed`))
-    assert.match(run.stderr, new RegExp(`npm install ${expected}`))
-    assert.doesNotMatch(run.stderr, /npm has a bug/)
+    assert.equal(packageName, expected)
+    assert.equal(code, 'ERR_RCTOPO_NO_NATIVE_BINARY')
+    assert.ok(message.includes(`the optional package \`${expected}\` is not installed`), message)
+    assert.ok(message.includes(`npm install ${expected}`), message)
+    assert.doesNotMatch(message, /npm has a bug/)
+    assert.ok(hasCause, 'the loader\'s own errors stay available as `cause`')
   })
 })
 
@@ -98,7 +102,8 @@ describe('published tarballs', () => {
     // What a release does per target: the built binary into npm/<platform>/, then `npm pack`.
     const suffix = platformSuffix()
     const staged = join(work, suffix)
-    cpSync(join(packageDir, "npm", suffix), staged, { recursive: true, dereference: true })
+    cpSync(join(packageDir, 'npm', suffix), staged, { recursive: true })
+    copyFileSync(join(repoDir, 'LICENSE'), join(staged, 'LICENSE'))
     copyFileSync(join(packageDir, `rocketchat-topology.${suffix}.node`), join(staged, `rocketchat-topology.${suffix}.node`))
     const platform = pack(staged)
     const platformFiles = platform.files.map((f) => f.path)
