@@ -7,20 +7,20 @@
 # looks for that script in its cache first (~/.ansible/test/cache/get_pip_<version>.py), so this
 # script puts a stand-in there: Python's own ensurepip, then pip installs the packages ansible-test
 # asks for (its pinned sanity requirements) from the package registry. HOME points at a directory
-# of this checkout so the user's ~/.ansible is left alone and the venvs are reused between runs.
+# of this checkout (under target/) so the user's ~/.ansible is left alone and the venvs are reused between runs.
 #
 # Usage: scripts/ansible-sanity.sh [COLLECTION_TARBALL]   (builds one when none is given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-venv=${RCTOPO_SANITY_VENV:-$root/ansible-collection/.venv-sanity}
+venv=${RCTOPO_SANITY_VENV:-$root/target/ansible-sanity/venv}
 if [ ! -x "$venv/bin/ansible-test" ]; then
   echo "ansible-sanity: creating $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "ansible-core>=2.17,<2.20"
 fi
-export HOME=${RCTOPO_SANITY_HOME:-$root/ansible-collection/.ansible-test-home}
+export HOME=${RCTOPO_SANITY_HOME:-$root/target/ansible-sanity/home}
 # The pip versions ansible-test bootstraps (its infrastructure package table).
 reqs_py=$("$venv/bin/python" -c 'import ansible_test, pathlib; print(pathlib.Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py")')
 pip_versions=$(grep -ohE "pip='[0-9.]+'" "$reqs_py" | tr -dc "0-9.\n" | sort -u)

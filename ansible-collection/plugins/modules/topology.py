@@ -13,7 +13,7 @@ module: topology
 short_description: Check, render and plan a multi-instance Rocket.Chat deployment
 version_added: 0.1.0
 author:
-  - rocketchat-topology contributors
+  - rocketchat-topology contributors (@rocketchat-topology)
 description:
   - Loads a rocketchat-topology description (file or inline dict) and checks it, renders its
     configuration files, or plans a rollout, with the exact behaviour of the C(rctopo) CLI.
@@ -52,7 +52,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: With O(dest), nothing is written; RV(written) and RV(changed) say what would be.
+    description: With O(dest), nothing is written; RV(written) and C(changed) say what would be.
   diff_mode:
     support: full
     description:
