@@ -134,14 +134,17 @@ pub fn print_diagnostic(d: &Diagnostic, file: Option<&str>) {
     }
 }
 
-pub fn print_report_text(report: &Report, file: Option<&str>) {
+/// A report's diagnostics, then its counts; `name` starts the counts line when several files
+/// were checked in one run.
+pub fn print_report_text(report: &Report, file: Option<&str>, name: Option<&str>) {
     for d in &report.diagnostics {
         print_diagnostic(d, file);
         outln!();
     }
     let infos = report.count(Severity::Info);
+    let prefix = name.map(|n| format!("{n}: ")).unwrap_or_default();
     outln!(
-        "{} error(s), {} warning(s), {infos} note(s)",
+        "{prefix}{} error(s), {} warning(s), {infos} note(s)",
         report.errors(),
         report.warnings()
     );

@@ -73,7 +73,7 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
     let plan = plan(current.as_ref(), &desired, &policy).map_err(|e| {
         if let PlanError::DesiredHasErrors { report } = &e {
             let file = desired.topology.provenance.source.file.as_deref();
-            output::print_report_text(report, file);
+            output::print_report_text(report, file, None);
         }
         output::error(&e.to_string());
         1

@@ -108,6 +108,19 @@ impl Topology {
         )
     }
 
+    /// As [`Topology::parse`], naming the text in messages and diagnostics as `name` (a file
+    /// read by the caller, `<stdin>`); expands as [`Topology::load`] does.
+    pub fn parse_named(text: &str, format: Format, name: &str) -> Result<Topology, LoadError> {
+        let expansion = Expansion::from_environment();
+        parse_text(
+            text,
+            format,
+            Some(name.to_string()),
+            &process_env,
+            &expansion,
+        )
+    }
+
     /// As [`Topology::parse`], with a given environment lookup and file name (for messages);
     /// references are expanded in secret fields only.
     pub fn parse_with_env(
@@ -158,6 +171,7 @@ fn from_parsed(
     env: EnvLookup<'_>,
     expansion: &Expansion,
 ) -> Result<Topology, LoadError> {
+    drop_schema_key(&mut value);
     let expanded = expand_env(&mut value, env, expansion).map_err(|e| e.located(&map))?;
     let mut topology: Topology = serde_path_to_error::deserialize(value)
         .map_err(|e| LoadError::from_field_error(e, &map, &expanded.paths))?;
@@ -167,6 +181,18 @@ fn from_parsed(
         env_values: expanded.values,
     };
     Ok(topology)
+}
+
+/// An editor's `"$schema": "..."` names the schema, not a part of the deployment.
+fn drop_schema_key(value: &mut Value) {
+    if let Value::Object(fields) = value {
+        if fields
+            .get(crate::model::SCHEMA_KEY)
+            .is_some_and(Value::is_string)
+        {
+            fields.remove(crate::model::SCHEMA_KEY);
+        }
+    }
 }
 
 #[cfg(test)]
