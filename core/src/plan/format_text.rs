@@ -1,6 +1,6 @@
 //! The plan for people: waves, steps and the estimated duration.
 
-use super::summary::WaveKind;
+use super::summary::{RollbackKind, WaveKind, WaveSummary};
 use super::Plan;
 use crate::text::escape_controls as shown;
 use std::fmt::Write;
@@ -24,6 +24,20 @@ fn kind_name(kind: WaveKind) -> &'static str {
         WaveKind::ScaleIn => "scale in",
         WaveKind::Cleanup => "cleanup",
         WaveKind::Proxy => "proxy",
+        WaveKind::MongoUpgrade => "mongodb member",
+        WaveKind::MongoFcv => "mongodb fcv",
+    }
+}
+
+fn rollback_line(wave: &WaveSummary) -> String {
+    let reason = wave.rollback_reason.as_deref().unwrap_or_default();
+    match wave.rollback_kind {
+        RollbackKind::Restart => format!("{} step(s)", wave.rollback.len()),
+        RollbackKind::Restore => format!(
+            "stop every instance, restore the backup, start the old release ({} steps): {reason}",
+            wave.rollback.len()
+        ),
+        RollbackKind::Refused => format!("refused: {reason}"),
     }
 }
 
@@ -63,6 +77,25 @@ impl Plan {
             duration(s.estimated_seconds),
             duration(s.worst_case_seconds)
         );
+        if !s.mongo_path.is_empty() {
+            let _ = writeln!(
+                out,
+                "MongoDB: {}, one series at a time, member by member, before Rocket.Chat",
+                s.mongo_path.join(" -> ")
+            );
+        }
+        if let Some(leader) = &s.leader {
+            let _ = writeln!(
+                out,
+                "Leader: {leader} starts the new release alone and must pass its gate before any other"
+            );
+        }
+        if let Some(backup) = &s.backup {
+            let _ = writeln!(out, "Backup: {backup} (before the leader starts)");
+        }
+        for note in &s.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
         let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
         for wave in &s.waves {
             let instances = if wave.instances.is_empty() {
@@ -79,14 +112,14 @@ impl Plan {
             for step in self.wave(wave.wave) {
                 let _ = writeln!(
                     out,
-                    "  {:>4}  {:<width$}  {:<14}  {}",
+                    "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
                     shown(&step.host),
                     step.action.kind(),
                     shown(&step.description)
                 );
             }
-            let _ = writeln!(out, "        rollback: {} step(s)", wave.rollback.len());
+            let _ = writeln!(out, "        rollback: {}", rollback_line(wave));
         }
         out
     }
