@@ -1,14 +1,15 @@
 //! Where each field of a topology file sits, so diagnostics can say file:line:column.
 
 use crate::diagnostic::Location;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// Field path (`hosts[1].cores`) -> position of its value in the file.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     /// The file the topology was read from, if any.
     pub file: Option<String>,
-    pub locations: BTreeMap<String, Location>,
+    /// Looked up by exact path only, so hashed: paths share long prefixes (`hosts[1234].`).
+    pub locations: HashMap<String, Location>,
 }
 
 impl SourceMap {
@@ -26,6 +27,10 @@ impl SourceMap {
 
     pub(crate) fn insert(&mut self, path: String, location: Location) {
         self.locations.entry(path).or_insert(location);
+    }
+
+    pub(crate) fn has(&self, path: &str) -> bool {
+        self.locations.contains_key(path)
     }
 }
 

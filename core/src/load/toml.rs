@@ -23,10 +23,11 @@ fn table(locator: &mut Locator, t: &Table, path: &str, map: &mut SourceMap) -> V
         let p = child_key(path, key);
         // The value's position wins; the key's stands in where the value has none.
         out.insert(key.to_string(), item_value(locator, item, &p, map));
-        if let Some((k, _)) = t.get_key_value(key) {
-            if let Some(span) = k.span() {
-                map.insert(p.clone(), locator.locate(span.start));
-            }
+        if map.has(&p) {
+            continue;
+        }
+        if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
+            map.insert(p, locator.locate(span.start));
         }
     }
     Value::Object(out)
