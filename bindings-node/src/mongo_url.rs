@@ -265,7 +265,7 @@ pub fn check_mongo_urls(
 
 fn mongo_url_error(env: &Env, e: &core::MongoUrlError) -> napi::Error {
     let details = ErrorDetails {
-        kind: Some(e.kind().to_string()),
+        kind: Some(e.kind().as_str().to_string()),
         help: Some(e.help().to_string()),
         ..ErrorDetails::new(ErrorCode::MongoUrlError)
     };

@@ -104,8 +104,7 @@ pub fn plan(
             desired: desired.clone(),
         }),
         Err(e) => {
-            let diagnostics = e.diagnostics(desired);
-            let diagnostics = diagnostics.into_iter().map(Diagnostic::from).collect();
+            let diagnostics = e.diagnostics().into_iter().map(Diagnostic::from).collect();
             Err(plan_error(&env, e.to_string(), diagnostics))
         }
     }

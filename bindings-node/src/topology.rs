@@ -119,29 +119,16 @@ impl Topology {
         let options = options.unwrap_or_default().into();
         match core::render::render_with(&self.layout, target.into(), &options) {
             Ok(files) => Ok(files.into_iter().map(RenderedFile::from).collect()),
-            Err(e) => Err(self.render_error(&env, &e)),
+            Err(e) => Err(render_error(&env, &e)),
         }
     }
 }
 
-impl Topology {
-    fn render_error(&self, env: &Env, e: &RenderError) -> napi::Error {
-        let diagnostics = match e {
-            RenderError::CheckFailed { .. } => {
-                let report = core::check(&self.layout);
-                report
-                    .diagnostics
-                    .into_iter()
-                    .filter(|d| d.severity == core::Severity::Error)
-                    .map(Diagnostic::from)
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        let details = ErrorDetails {
-            diagnostics,
-            ..ErrorDetails::new(ErrorCode::RenderError)
-        };
-        js_error(env, e.to_string(), details)
-    }
+/// A render error as a `RenderError`; a refused check carries that check's error diagnostics.
+fn render_error(env: &Env, e: &RenderError) -> napi::Error {
+    let details = ErrorDetails {
+        diagnostics: e.diagnostics().into_iter().map(Diagnostic::from).collect(),
+        ..ErrorDetails::new(ErrorCode::RenderError)
+    };
+    js_error(env, e.to_string(), details)
 }

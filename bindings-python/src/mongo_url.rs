@@ -121,7 +121,7 @@ fn url_error(py: Python<'_>, e: &mongo_url::MongoUrlError) -> PyErr {
     let err = errors::raise::<MongoUrlError>(py, e.to_string(), Details::default());
     let value = err.value(py);
     if let Err(failed) = value
-        .setattr("kind", e.kind())
+        .setattr("kind", e.kind().as_str())
         .and_then(|()| value.setattr("help", e.help()))
     {
         return failed;

@@ -37,7 +37,7 @@ pub fn plan(
                 plan,
                 desired: desired.clone(),
             })
-            .map_err(|e| plan_error(py, e.to_string(), &e.diagnostics(desired)))
+            .map_err(|e| plan_error(py, e.to_string(), &e.diagnostics()))
     })
 }
 

@@ -138,17 +138,13 @@ impl Topology {
     }
 }
 
-/// A render error as `TopologyError`; a refused check carries that check's diagnostics.
+/// A render error as `TopologyError`; a refused check carries that check's error diagnostics.
 fn render_error(py: Python<'_>, layout: &Layout, e: &RenderError) -> PyErr {
-    let report = match e {
-        RenderError::CheckFailed { .. } => core::check(layout),
-        _ => core::Report::default(),
-    };
     errors::raise::<TopologyError>(
         py,
         e.to_string(),
         Details {
-            diagnostics: &report.diagnostics,
+            diagnostics: &e.diagnostics(),
             file: layout.topology.provenance.source.file.as_deref(),
             ..Details::default()
         },

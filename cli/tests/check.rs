@@ -226,4 +226,19 @@ fn rules_lists_every_rule_as_json() {
     let rules = v.as_array().unwrap();
     assert!(rules.len() >= 35, "{}", rules.len());
     assert!(rules.iter().any(|r| r["name"] == "mmapv1-removed"));
+    assert!(rules
+        .iter()
+        .all(|r| r["why"].as_str().is_some_and(|w| !w.is_empty())));
+}
+
+#[test]
+fn rules_markdown_is_the_committed_page() {
+    let out = rctopo(&["rules", "--format", "markdown"]);
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md"))
+        .expect("docs/rules.md");
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == page,
+        "rctopo rules --format markdown differs from docs/rules.md"
+    );
 }

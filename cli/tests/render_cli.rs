@@ -83,3 +83,27 @@ fn unknown_target_is_unusable_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target `caddy`"));
 }
+
+#[test]
+fn plan_refuses_a_desired_topology_with_errors_and_prints_its_diagnostics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("t.toml");
+    let text = rocketchat_topology::example::TOML.replace(
+        "server_name = \"chat.example.com\"",
+        "server_name = \"chat.example.com; return 200 pwned\"",
+    );
+    std::fs::write(&file, text).expect("write");
+    let out = rctopo()
+        .args(["plan", "--to"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[S010]"), "{stdout}");
+    assert!(
+        stdout.contains("t.toml:"),
+        "the diagnostic has its position: {stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fix them first"));
+}

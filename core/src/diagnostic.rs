@@ -99,6 +99,21 @@ impl Report {
         self.errors() > 0
     }
 
+    /// The error diagnostics, in order.
+    pub fn error_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// The first error as one line (`error[T005] ...`), or "" when there is none.
+    pub fn first_error(&self) -> String {
+        self.error_diagnostics()
+            .next()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
     /// The distinct rule codes present, sorted.
     pub fn codes(&self) -> Vec<&str> {
         let mut codes: Vec<&str> = self.diagnostics.iter().map(|d| d.code.as_str()).collect();

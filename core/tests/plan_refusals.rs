@@ -58,13 +58,18 @@ fn a_desired_topology_with_check_errors_is_refused() {
     next.hosts[0].ports = Some(vec![3000, 27017]);
     let err = plan(Some(&current), &layout(&next), &Policy::default()).unwrap_err();
     match &err {
-        PlanError::DesiredHasErrors { errors, first } => {
-            assert!(*errors >= 1);
-            assert!(first.contains("27017"), "{first}");
+        PlanError::DesiredHasErrors { report } => {
+            assert!(report.errors() >= 1);
+            assert!(report.first_error().contains("27017"), "{report:?}");
         }
         other => panic!("unexpected {other:?}"),
     }
     assert!(err.to_string().contains("rctopo check"));
+    let diagnostics = err.diagnostics();
+    assert!(
+        diagnostics.iter().any(|d| d.code == "T007"),
+        "{diagnostics:?}"
+    );
 }
 
 #[test]

@@ -219,8 +219,9 @@ fn every_hostile_value_is_refused_at_check_time_and_never_rendered() {
         }
         for target in Target::EACH.into_iter().chain([Target::All]) {
             match render(&layout, target) {
-                Err(RenderError::CheckFailed { errors, first }) => {
-                    assert!(errors >= 1);
+                Err(RenderError::CheckFailed { report }) => {
+                    assert!(report.errors() >= 1);
+                    let first = report.first_error();
                     let raw = value.contains(['\n', '"']) && first.contains(value);
                     assert!(!raw, "{what}: the error repeats the value: {first}");
                 }

@@ -2,7 +2,7 @@
 
 use crate::input;
 use crate::output;
-use rocketchat_topology::plan::{Budget, CommandSet, ShellOptions, ShellScript};
+use rocketchat_topology::plan::{Budget, CommandSet, PlanError, ShellOptions, ShellScript};
 use rocketchat_topology::{example, plan, Layout, Policy, Topology};
 use std::path::{Path, PathBuf};
 
@@ -66,6 +66,10 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
     let current = current.as_ref().map(Layout::resolve);
     let desired = Layout::resolve(&desired);
     let plan = plan(current.as_ref(), &desired, &policy).map_err(|e| {
+        if let PlanError::DesiredHasErrors { report } = &e {
+            let file = desired.topology.provenance.source.file.as_deref();
+            output::print_report_text(report, file);
+        }
         output::error(&e.to_string());
         1
     })?;

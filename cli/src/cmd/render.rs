@@ -2,7 +2,7 @@ use crate::input;
 use crate::output;
 use anstream::println;
 use rocketchat_topology::render::{render_with, RenderError, RenderOptions, RenderedFile, Target};
-use rocketchat_topology::{check, Layout};
+use rocketchat_topology::Layout;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -44,8 +44,7 @@ pub fn run(args: Args) -> u8 {
     };
     let files = match render_with(&layout, target, &options) {
         Ok(files) => files,
-        Err(RenderError::CheckFailed { .. }) => {
-            let report = check(&layout);
+        Err(RenderError::CheckFailed { report }) => {
             let file = topology.provenance.source.file.clone();
             output::print_report_text(&report, file.as_deref());
             output::error("the topology has errors: nothing was rendered");

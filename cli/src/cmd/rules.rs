@@ -1,6 +1,14 @@
-use crate::output::{self, Format};
-use anstream::println;
-use rocketchat_topology::check::rules;
+use crate::output;
+use anstream::{print, println};
+use rocketchat_topology::check::{rules, rules_markdown};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    /// docs/rules.md.
+    Markdown,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,11 +25,13 @@ pub fn run(args: Args) -> u8 {
                     serde_json::json!({
                         "code": r.code, "name": r.name,
                         "severity": r.severity.as_str(), "summary": r.summary,
+                        "why": r.why, "example": r.example,
                     })
                 })
                 .collect();
             output::print_json(&serde_json::Value::Array(list));
         }
+        Format::Markdown => print!("{}", rules_markdown()),
         Format::Text => {
             for r in rules() {
                 println!(

@@ -2,10 +2,11 @@
 //!
 //! One rule per file, grouped by family (the code's letter): `topology` (T), `replica_set` (R),
 //! `versions` (V), `proxy` (P), `mongo` (M, the MONGO_URL rules) and `security` (S). Each rule is
-//! a [`Rule`] value with its code, name and summary, listed in [`RULES`]; docs/rules.md has a row
-//! for every one (a test keeps the two in step).
+//! a [`Rule`] value with its code, name, summary, rationale and example; docs/rules.md is
+//! generated from them ([`rules_markdown`], `rctopo rules --format markdown`).
 
 mod context;
+mod docs;
 mod mongo;
 mod proxy;
 mod replica_set;
@@ -14,12 +15,14 @@ mod topology;
 mod versions;
 
 pub use context::{Context, Emit};
+pub use docs::rules_markdown;
 pub use mongo::{url_diagnostics, UrlContext, UrlField};
 
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::layout::Layout;
 
-/// One rule of the checker.
+/// One rule of the checker. Its fields are the rule's only documentation: `rctopo rules` prints
+/// them and docs/rules.md is generated from them ([`rules_markdown`]).
 pub struct Rule {
     /// Stable code: family letter + number (`T005`).
     pub code: &'static str,
@@ -27,20 +30,49 @@ pub struct Rule {
     pub name: &'static str,
     /// The severity its diagnostics usually carry (a rule may use several).
     pub severity: Severity,
-    /// One line: what the rule catches.
+    /// One sentence: what the rule catches.
     pub summary: &'static str,
-    pub check: fn(&Context, &mut Emit),
+    /// Why it matters, with the source of every fact about Rocket.Chat or MongoDB
+    /// (RC = RocketChat/Rocket.Chat issue or PR; "reference:" = a section of the reference notes).
+    pub why: &'static str,
+    /// A fragment of topology (or URL) that triggers the rule, as Markdown.
+    pub example: &'static str,
+    /// What the rule reads, and the function that reads it.
+    pub check: Check,
 }
+
+/// What a rule reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// The whole layout.
+    Layout(fn(&Context, &mut Emit)),
+    /// MONGO_URL and MONGO_OPLOG_URL, parsed once per check; the same rule then also runs on
+    /// bare URLs ([`url_diagnostics`]).
+    Urls(fn(&UrlContext, &mut Emit)),
+}
+
+/// A family of rules: the code's letter, a title and what the family has in common.
+pub struct Family {
+    pub letter: char,
+    pub title: &'static str,
+    /// A paragraph docs/rules.md prints under the title (may be empty).
+    pub intro: &'static str,
+    pub rules: &'static [&'static Rule],
+}
+
+/// The families, in the order docs/rules.md lists them.
+pub const FAMILIES: &[&Family] = &[
+    &topology::FAMILY,
+    &replica_set::FAMILY,
+    &versions::FAMILY,
+    &proxy::FAMILY,
+    &mongo::FAMILY,
+    &security::FAMILY,
+];
 
 /// Every rule, in code order.
 pub fn rules() -> Vec<&'static Rule> {
-    let mut all: Vec<&'static Rule> = Vec::new();
-    all.extend_from_slice(topology::RULES);
-    all.extend_from_slice(replica_set::RULES);
-    all.extend_from_slice(versions::RULES);
-    all.extend_from_slice(proxy::RULES);
-    all.extend_from_slice(mongo::RULES);
-    all.extend_from_slice(security::RULES);
+    let mut all: Vec<&'static Rule> = FAMILIES.iter().flat_map(|f| f.rules).copied().collect();
     all.sort_by_key(|r| r.code);
     all
 }
@@ -56,10 +88,14 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
 /// from text.
 pub fn check(layout: &Layout) -> Report {
     let ctx = Context::new(layout);
+    let urls = UrlContext::from_topology(&ctx);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for rule in rules() {
         let mut emit = Emit::new(rule, &mut diagnostics);
-        (rule.check)(&ctx, &mut emit);
+        match rule.check {
+            Check::Layout(check) => check(&ctx, &mut emit),
+            Check::Urls(check) => check(&urls, &mut emit),
+        }
     }
     let source = &layout.topology.provenance.source;
     for d in &mut diagnostics {

@@ -18,7 +18,7 @@ mod split;
 mod validate;
 mod whatwg;
 
-pub use error::MongoUrlError;
+pub use error::{ErrorKind, MongoUrlError};
 pub use host::{Host, HostKind, DEFAULT_PORT};
 pub use report::{check_urls, CheckedUrl, UrlAuth, UrlError, UrlParts, UrlReport};
 

@@ -120,7 +120,7 @@ fn checked(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> CheckedUrl {
 fn error(url: &'static str, parsed: &Result<MongoUrl, MongoUrlError>) -> Option<UrlError> {
     parsed.as_ref().err().map(|e| UrlError {
         url,
-        kind: e.kind(),
+        kind: e.kind().as_str(),
         message: e.to_string(),
         help: e.help().to_string(),
     })

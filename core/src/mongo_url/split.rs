@@ -263,9 +263,9 @@ fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError
     if pathname == "/" || pathname.is_empty() {
         return Ok(None);
     }
-    let name =
-        whatwg::decode_uri_component(&pathname[1..]).ok_or_else(|| MongoUrlError::Database {
-            message: if quote {
+    let name = whatwg::decode_uri_component(&pathname[1..]).ok_or_else(|| {
+        MongoUrlError::database(
+            if quote {
                 format!(
                     "the database path `{}` has a `%` that does not start a valid percent-escape",
                     &pathname[1..]
@@ -273,12 +273,13 @@ fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError
             } else {
                 "the database path has a `%` that does not start a valid percent-escape".into()
             },
-            help: if quote {
+            if quote {
                 "write a literal `%` as %25".to_string()
             } else {
                 format!("write a literal `%` as %25; {UNESCAPED_AT_WARNING}")
             },
-        })?;
+        )
+    })?;
     Ok((!name.is_empty()).then_some(name))
 }
 

@@ -68,10 +68,6 @@ pub(super) fn js_parse_int(text: &str) -> Option<i64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
-fn bad_value(o: &UriOption, message: String, help: impl Into<String>) -> MongoUrlError {
-    MongoUrlError::option(o.name, message, help)
-}
-
 fn shown(o: &UriOption, value: &str) -> String {
     if o.secret {
         REDACTED.to_string()
@@ -84,8 +80,7 @@ fn get_bool(o: &UriOption, value: &str) -> Result<bool, MongoUrlError> {
     match value {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(bad_value(
-            o,
+        _ => Err(MongoUrlError::option(
             format!(
                 "{} must be either \"true\" or \"false\", got `{}`",
                 o.name,
@@ -98,8 +93,7 @@ fn get_bool(o: &UriOption, value: &str) -> Result<bool, MongoUrlError> {
 
 fn get_int(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
     js_parse_int(value).ok_or_else(|| {
-        bad_value(
-            o,
+        MongoUrlError::option(
             format!("{} must be an integer, got `{}`", o.name, shown(o, value)),
             format!("write a whole number, e.g. `{}=1000`", o.name),
         )
@@ -109,8 +103,7 @@ fn get_int(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
 fn get_uint(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
     let n = get_int(o, value)?;
     if n < 0 {
-        return Err(bad_value(
-            o,
+        return Err(MongoUrlError::option(
             format!("{} can only be a positive integer, got `{value}`", o.name),
             format!("write 0 or more: `{}=0`", o.name),
         ));
@@ -130,8 +123,7 @@ fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, 
             // inside a token): never quote it then.
             let after_secret = pairs.iter().any(|(k, _)| options::is_secret_property(k));
             let shown = if after_secret { REDACTED } else { entry };
-            return Err(bad_value(
-                o,
+            return Err(MongoUrlError::option(
                 format!("{}: the entry `{shown}` has no `:` (key:value pairs expected)", o.name),
                 format!("write `{}=key:value,key2:value2`; a comma inside a value cannot be written in a URL", o.name),
             ));
@@ -180,22 +172,20 @@ fn js_identity_escapes(pattern: &str) -> String {
 }
 
 /// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
-fn resolve_mechanism(o: &UriOption, value: &str) -> Result<&'static str, MongoUrlError> {
+fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
     let help = format!("use one of {}", MECHANISMS.join(", "));
     // In JavaScript a quantifier right after the leading `\\b` has nothing to repeat.
     let quantified_boundary = value.starts_with(['?', '*', '+'])
         || (value.starts_with('{') && value[1..].starts_with(|c: char| c.is_ascii_digit()));
     if quantified_boundary {
-        return Err(bad_value(
-            o,
+        return Err(MongoUrlError::option(
             format!("authMechanism `{value}` is not a valid mechanism name"),
             help,
         ));
     }
     let pattern =
         regex::Regex::new(&format!(r"(?i)\b{}\b", js_identity_escapes(value))).map_err(|_| {
-            bad_value(
-                o,
+            MongoUrlError::option(
                 format!("authMechanism `{value}` is not a valid mechanism name"),
                 help.clone(),
             )
@@ -205,8 +195,7 @@ fn resolve_mechanism(o: &UriOption, value: &str) -> Result<&'static str, MongoUr
         .copied()
         .find(|m| pattern.is_match(m))
         .ok_or_else(|| {
-            bad_value(
-                o,
+            MongoUrlError::option(
                 format!(
                     "authMechanism must be one of {}, got `{value}`",
                     MECHANISMS.join(",")
@@ -304,7 +293,6 @@ fn collect(
         let tags = lower.contains("readpreferencetags");
         if !tags && values.len() > 1 {
             return Err(MongoUrlError::option(
-                key,
                 format!("URI option `{key}` appears more than once"),
                 format!("keep one `{key}=`: Rocket.Chat's driver rejects repeated options"),
             ));
@@ -312,7 +300,6 @@ fn collect(
         let ignored = options::lookup(key).is_some_and(|o| o.kind == OptionKind::Ignored);
         if !tags && values.iter().any(String::is_empty) && !ignored {
             return Err(MongoUrlError::option(
-                key,
                 format!("URI option `{key}` has no value"),
                 format!("give `{key}` a value or remove it"),
             ));
@@ -348,7 +335,6 @@ fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlErro
         None => "remove it: Rocket.Chat's driver rejects unknown options".to_string(),
     };
     Err(MongoUrlError::option(
-        first.as_str(),
         if unknown.len() > 1 {
             format!("options {names} are not supported")
         } else {
@@ -369,7 +355,6 @@ fn has(given: &BTreeMap<String, Given>, name: &str) -> bool {
 fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
     if has(given, "serverApi") {
         return Err(MongoUrlError::option(
-            "serverApi",
             "the URL cannot contain `serverApi`; it can only be passed to the client",
             "remove serverApi from the URL",
         ));
@@ -377,7 +362,6 @@ fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
     for v in value_of(given, "authMechanismProperties").unwrap_or_default() {
         if v.starts_with("ALLOWED_HOSTS:") || v.contains(",ALLOWED_HOSTS:") {
             return Err(MongoUrlError::option(
-                "authMechanismProperties",
                 "auth mechanism property ALLOWED_HOSTS is not allowed in the connection string",
                 "remove ALLOWED_HOSTS from authMechanismProperties",
             ));
@@ -451,8 +435,7 @@ fn apply(
         }
         OptionKind::Ignored | OptionKind::ServerApi => {}
         OptionKind::ObjectOnly => {
-            return Err(bad_value(
-                o,
+            return Err(MongoUrlError::option(
                 format!("{} can only be set from code, not in a URL", o.name),
                 format!("remove {} from the URL", o.name),
             ));
@@ -465,15 +448,14 @@ fn apply(
                 st.credentials = Some(c);
             }
             None => {
-                return Err(bad_value(
-                    o,
-                    "auth must be an object with 'username' and 'password' properties".into(),
+                return Err(MongoUrlError::option(
+                    "auth must be an object with 'username' and 'password' properties",
                     "write credentials as `user:password@` before the hosts",
                 ))
             }
         },
         OptionKind::AuthMechanism => {
-            let mechanism = resolve_mechanism(o, first)?;
+            let mechanism = resolve_mechanism(first)?;
             let c = st.credentials.get_or_insert_with(Credentials::new);
             if mechanism == "PLAIN" || is_external(mechanism) {
                 c.source = EXTERNAL_SOURCE.to_string();
@@ -515,8 +497,7 @@ fn apply(
             let mut list: Vec<&str> = Vec::new();
             for c in first.split(',') {
                 if !COMPRESSORS.contains(&c) {
-                    return Err(bad_value(
-                        o,
+                    return Err(MongoUrlError::option(
                         format!(
                             "`{c}` is not a valid compression mechanism; must be one of {}",
                             COMPRESSORS.join(",")
@@ -533,8 +514,7 @@ fn apply(
         OptionKind::Family => {
             let n = get_int(o, first)?;
             if n != 4 && n != 6 {
-                return Err(bad_value(
-                    o,
+                return Err(MongoUrlError::option(
                     format!("option 'family' must be 4 or 6, got {n}"),
                     "write `family=4` or `family=6`",
                 ));
@@ -544,9 +524,8 @@ fn apply(
         OptionKind::MaxConnecting => {
             let n = get_uint(o, first)?;
             if n == 0 {
-                return Err(bad_value(
-                    o,
-                    "maxConnecting must be > 0 if specified".into(),
+                return Err(MongoUrlError::option(
+                    "maxConnecting must be > 0 if specified",
                     "write `maxConnecting=2` (the default) or more",
                 ));
             }
@@ -555,9 +534,8 @@ fn apply(
         OptionKind::MaxStalenessSeconds => {
             let n = get_uint(o, first)?;
             if n <= 0 {
-                return Err(bad_value(
-                    o,
-                    "maxStalenessSeconds must be a positive integer".into(),
+                return Err(MongoUrlError::option(
+                    "maxStalenessSeconds must be a positive integer",
                     "write at least `maxStalenessSeconds=90`, or remove it",
                 ));
             }
@@ -566,8 +544,7 @@ fn apply(
         }
         OptionKind::ReadPreference => {
             if !READ_PREFERENCE_MODES.contains(&first) {
-                return Err(bad_value(
-                    o,
+                return Err(MongoUrlError::option(
                     format!("invalid read preference mode `{first}`"),
                     format!(
                         "use one of {} (exact case)",
@@ -596,9 +573,8 @@ fn apply(
         }
         OptionKind::ServerMonitoringMode => {
             if !["auto", "poll", "stream"].contains(&first) {
-                return Err(bad_value(
-                    o,
-                    "serverMonitoringMode must be one of `auto`, `poll`, or `stream`".into(),
+                return Err(MongoUrlError::option(
+                    "serverMonitoringMode must be one of `auto`, `poll`, or `stream`",
                     "write `serverMonitoringMode=auto`",
                 ));
             }
@@ -606,8 +582,7 @@ fn apply(
         }
         OptionKind::WriteConcern => {
             if first != "majority" {
-                return Err(bad_value(
-                    o,
+                return Err(MongoUrlError::option(
                     format!(
                         "invalid writeConcern `{first}`: only `majority` can be written in a URL"
                     ),
@@ -618,9 +593,8 @@ fn apply(
         }
         OptionKind::LogPath => {
             if first != "stderr" && first != "stdout" {
-                return Err(bad_value(
-                    o,
-                    "mongodbLogPath must be `stderr` or `stdout`".into(),
+                return Err(MongoUrlError::option(
+                    "mongodbLogPath must be `stderr` or `stdout`",
                     "write `mongodbLogPath=stderr`",
                 ));
             }

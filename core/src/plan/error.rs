@@ -1,16 +1,18 @@
 //! Why a plan was refused.
 
 use super::simulate::Violation;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::layout::Layout;
+use crate::diagnostic::{Diagnostic, Report};
 
 /// A request the planner refuses, with the reason and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
+    /// The desired topology has check errors; `report` is that check, warnings included.
     #[error(
-        "the desired topology has {errors} error(s); fix them first (run `rctopo check`): {first}"
+        "the desired topology has {} error(s); fix them first (run `rctopo check`): {}",
+        .report.errors(),
+        .report.first_error()
     )]
-    DesiredHasErrors { errors: usize, first: String },
+    DesiredHasErrors { report: Report },
     #[error("policy.{field}: {message}")]
     InvalidPolicy {
         field: &'static str,
@@ -62,15 +64,11 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    /// The check diagnostics behind a refusal, for callers that show them beside the message:
-    /// the desired topology's errors when those are the reason, none otherwise.
-    pub fn diagnostics(&self, desired: &Layout) -> Vec<Diagnostic> {
+    /// The check errors behind a refusal, for callers that show them beside the message: the
+    /// desired topology's errors when those are the reason, none otherwise.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            PlanError::DesiredHasErrors { .. } => crate::check(desired)
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
+            PlanError::DesiredHasErrors { report } => report.error_diagnostics().cloned().collect(),
             _ => Vec::new(),
         }
     }
@@ -79,7 +77,8 @@ impl PlanError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{example, plan, Policy};
+    use crate::diagnostic::Severity;
+    use crate::{example, plan, Layout, Policy};
 
     #[test]
     fn a_desired_topology_with_errors_gives_its_error_diagnostics() {
@@ -88,14 +87,13 @@ mod tests {
         t.hosts.push(first);
         let desired = Layout::resolve(&t);
         let e = plan(None, &desired, &Policy::default()).expect_err("duplicate host refused");
-        let diagnostics = e.diagnostics(&desired);
+        let diagnostics = e.diagnostics();
         assert!(!diagnostics.is_empty());
         assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
     }
 
     #[test]
     fn other_refusals_give_no_diagnostics() {
-        let desired = Layout::resolve(&example::topology());
-        assert!(PlanError::ZeroBudget.diagnostics(&desired).is_empty());
+        assert!(PlanError::ZeroBudget.diagnostics().is_empty());
     }
 }

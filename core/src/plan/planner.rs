@@ -92,16 +92,7 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
     }
     let report = crate::check(desired);
     if report.has_errors() {
-        let first = report
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == crate::Severity::Error)
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        return Err(PlanError::DesiredHasErrors {
-            errors: report.errors(),
-            first,
-        });
+        return Err(PlanError::DesiredHasErrors { report });
     }
     match current {
         Some(current) => diff::refuse_unplannable(current, desired),

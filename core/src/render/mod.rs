@@ -21,7 +21,7 @@ pub use apache::MODULES as APACHE_MODULES;
 pub use header::Comment;
 pub(crate) use mongod::initiate_config;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Report};
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use serde::Serialize;
@@ -141,8 +141,9 @@ pub struct RenderOptions {
 pub enum RenderError {
     #[error("unknown target `{target}`: expected systemd, nginx, apache, haproxy, mongod, mermaid or all")]
     UnknownTarget { target: String },
-    #[error("the topology has {errors} error(s); fix them before rendering (run `rctopo check`): {first}")]
-    CheckFailed { errors: usize, first: String },
+    /// The check found errors; `report` is that check, warnings included.
+    #[error("the topology has {} error(s); fix them before rendering (run `rctopo check`): {}", .report.errors(), .report.first_error())]
+    CheckFailed { report: Report },
     #[error("target `{target}` needs {field}: {help}")]
     Missing {
         target: Target,
@@ -205,17 +206,20 @@ impl RenderContext<'_> {
 
 fn refuse_errors(layout: &Layout) -> Result<(), RenderError> {
     let report = crate::check(layout);
-    let errors: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    match errors.first() {
-        None => Ok(()),
-        Some(first) => Err(RenderError::CheckFailed {
-            errors: errors.len(),
-            first: first.to_string(),
-        }),
+    if report.has_errors() {
+        return Err(RenderError::CheckFailed { report });
+    }
+    Ok(())
+}
+
+impl RenderError {
+    /// The check errors behind a refusal (none for other errors): what callers show beside the
+    /// message.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            RenderError::CheckFailed { report } => report.error_diagnostics().cloned().collect(),
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -1,7 +1,5 @@
-//! M005 direct-connection: `directConnection=true` pins the driver to one member; it stops
-//! following the primary, so a failover takes Rocket.Chat down as if there were no replica set.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-direct-connection",
     severity: Severity::Error,
     summary: "A Mongo URL sets directConnection=true.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "the driver then talks to that one member only and ignores elections: the same outage \
+        as a URL without replicaSet (RC #17743).",
+    example: "`?replicaSet=rs0&directConnection=true`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     for (path, url) in u.parsed() {
         if url.option_bool("directConnection") == Some(true) {
             emit.report(

@@ -1,7 +1,5 @@
-//! M009 host-not-a-member: a URL host that is not in mongo.members is either a typo or a member
-//! missing from the description; either way the seed list and the replica set disagree.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::mongo_url::MongoUrl;
 
@@ -10,7 +8,10 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-host-not-a-member",
     severity: Severity::Warning,
     summary: "A host in a Mongo URL is not listed in mongo.members.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "the URL's seed list and the replica set (`rs.initiate` members) should name the same \
+        hosts; a stray host is a typo or an undeclared member.",
+    example: r#"`members = [{host = "db1:27017"}]`, URL host `db9`"#,
+    check: Check::Urls(check),
 };
 
 /// `host:port` of a member, normalised the way URL hosts are (lowercase, default port).
@@ -21,7 +22,7 @@ fn member_address(member: &str) -> String {
         .unwrap_or_else(|| member.to_lowercase())
 }
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(topology) = u.topology else { return };
     if topology.mongo.members.is_empty() {
         return;

@@ -1,6 +1,5 @@
-//! M001 mongo-url-invalid: Rocket.Chat's driver rejects the URL, so the server stops at startup.
 use super::{UrlContext, UrlField};
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +7,9 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-invalid",
     severity: Severity::Error,
     summary: "MONGO_URL or MONGO_OPLOG_URL is a connection string Rocket.Chat's driver rejects.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: r#"`new MongoClient(url)` throws (`MongoParseError`, unknown option, bad value, conflicting options) and Rocket.Chat stops at startup; the message is the parser's, which gives the driver's verdict (reference: Rocket.Chat's MongoDB driver), with a "did you mean" for unknown options and the escapes for reserved characters in credentials."#,
+    example: "`mongodb://db1/rocketchat?replSet=rs0`",
+    check: Check::Urls(check),
 };
 
 fn report(field: &UrlField, emit: &mut Emit) {
@@ -21,7 +22,7 @@ fn report(field: &UrlField, emit: &mut Emit) {
     }
 }
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     report(&u.url, emit);
     if let Some(oplog) = &u.oplog {
         report(oplog, emit);

@@ -1,8 +1,5 @@
-//! M007 localhost-with-remote-instances: `localhost` in a Mongo URL means "this machine" on
-//! every application host; once instances run on several hosts, the others cannot reach it
-//! (reference: members registered as localhost are unreachable from other hosts, RC #26231).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -10,10 +7,14 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-localhost-with-remote-instances",
     severity: Severity::Error,
     summary: "A Mongo URL points at localhost while instances run on several hosts.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "`localhost` is each application host itself; instances on other hosts cannot reach the \
+        database there (members registered as localhost are unreachable from other hosts, RC \
+        #26231).",
+    example: "two `[[hosts]]` and `mongodb://localhost:27017/...`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(hosts) = u.app_hosts.filter(|n| *n > 1) else {
         return;
     };

@@ -1,7 +1,7 @@
 //! M rules: MONGO_URL and MONGO_OPLOG_URL. Each rule reads a [`UrlContext`], which comes either
 //! from a topology (paths `mongo.url`, `mongo.oplog_url`) or from bare URLs (`rctopo mongo-url`,
 //! paths `MONGO_URL`, `MONGO_OPLOG_URL`), so both front ends apply the same rules.
-use super::{Context, Emit, Rule};
+use super::{Check, Context, Emit, Family, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::Topology;
 use crate::mongo_url::{MongoUrl, MongoUrlError};
@@ -22,33 +22,17 @@ mod read_preference;
 mod replica_set_digit;
 mod replica_set_mismatch;
 
-/// One rule over URLs.
-type UrlCheck = fn(&UrlContext, &mut Emit);
+pub(super) const FAMILY: Family = Family {
+    letter: 'M',
+    title: "MongoDB URLs",
+    intro: "MONGO_URL and MONGO_OPLOG_URL, parsed the way Rocket.Chat's driver (Node `mongodb` 6.x) parses \
+        them. The same rules run on a topology file (paths `mongo.url`, `mongo.oplog_url`) and on bare \
+        URLs (`rctopo mongo-url`, paths `MONGO_URL`, `MONGO_OPLOG_URL`); rules that need the deployment \
+        (hosts, members, replica set name) run only on a topology.",
+    rules: RULES,
+};
 
-const URL_RULES: &[(&Rule, UrlCheck)] = &[
-    (&invalid::RULE, invalid::check_urls),
-    (&no_database::RULE, no_database::check_urls),
-    (&no_replica_set::RULE, no_replica_set::check_urls),
-    (&replica_set_digit::RULE, replica_set_digit::check_urls),
-    (&direct_connection::RULE, direct_connection::check_urls),
-    (&read_preference::RULE, read_preference::check_urls),
-    (
-        &localhost_multi_host::RULE,
-        localhost_multi_host::check_urls,
-    ),
-    (
-        &replica_set_mismatch::RULE,
-        replica_set_mismatch::check_urls,
-    ),
-    (&host_not_member::RULE, host_not_member::check_urls),
-    (&oplog_not_local::RULE, oplog_not_local::check_urls),
-    (&oplog_auth_source::RULE, oplog_auth_source::check_urls),
-    (&oplog_mismatch::RULE, oplog_mismatch::check_urls),
-    (&oplog_legacy::RULE, oplog_legacy::check_urls),
-    (&oplog_missing::RULE, oplog_missing::check_urls),
-];
-
-pub(super) const RULES: &[&Rule] = &[
+const RULES: &[&Rule] = &[
     &invalid::RULE,
     &no_database::RULE,
     &no_replica_set::RULE,
@@ -141,17 +125,13 @@ impl<'a> UrlContext<'a> {
     }
 }
 
-/// Adapts a URL rule to the topology checker.
-fn on_topology(ctx: &Context, emit: &mut Emit, check: UrlCheck) {
-    check(&UrlContext::from_topology(ctx), emit);
-}
-
 /// Runs every M rule over `ctx`.
 pub fn url_diagnostics(ctx: &UrlContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (rule, check) in URL_RULES {
-        let mut emit = Emit::new(rule, &mut out);
-        check(ctx, &mut emit);
+    for rule in RULES {
+        if let Check::Urls(check) = rule.check {
+            check(ctx, &mut Emit::new(rule, &mut out));
+        }
     }
     out
 }

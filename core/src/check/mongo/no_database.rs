@@ -1,7 +1,5 @@
-//! M002 mongo-url-no-database: without a database Rocket.Chat's data lands in the driver's
-//! default database `test`.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-no-database",
     severity: Severity::Error,
     summary: "MONGO_URL names no database.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "MONGO_URL must name a database (reference: Environment of one instance); without one \
+        the driver uses `test`.",
+    example: "`mongodb://db1:27017/?replicaSet=rs0`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(url) = u.url.url() else { return };
     if url.database.is_none() {
         emit.report(

@@ -1,7 +1,5 @@
-//! M003 mongo-url-no-replica-set: without `replicaSet` the driver talks to the listed host as a
-//! standalone; an election then takes Rocket.Chat down (RC #17743).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-no-replica-set",
     severity: Severity::Error,
     summary: "MONGO_URL (not mongodb+srv) carries no replicaSet option.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "MONGO_URL must carry `replicaSet`: without it the driver does not follow elections and \
+        Rocket.Chat goes down when the primary changes (RC #17743).",
+    example: "`mongodb://db1:27017/rocketchat`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(url) = u.url.url() else { return };
     // An SRV record's TXT entry may carry replicaSet; a load balancer hides the set.
     if url.is_srv() || url.replica_set().is_some() || url.option_bool("loadBalanced") == Some(true)

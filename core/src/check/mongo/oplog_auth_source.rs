@@ -1,20 +1,21 @@
-//! M011 oplog-credentials-without-auth-source: with credentials and no authSource the driver
-//! authenticates against the path's database, `local`, where no user lives; the oplog reader
-//! fails to log in. Users usually live in `admin` (reference: Oplog and change streams).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "M011",
     name: "oplog-credentials-without-auth-source",
     severity: Severity::Error,
-    summary:
-        "MONGO_OPLOG_URL has credentials but no authSource, so it authenticates against `local`.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    summary: "MONGO_OPLOG_URL has credentials but no authSource, so it authenticates against \
+        `local`.",
+    why: "users usually live in `admin`; an oplog URL whose path is `/local` needs \
+        `authSource=admin`, without it the driver authenticates against `local` and fails \
+        (reference: Oplog and change streams).",
+    example: "`mongodb://oplog:pw@db1/local?replicaSet=rs0`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(field) = &u.oplog else { return };
     let Some(url) = field.url() else { return };
     // Only `local` is sure to hold no user; another database is oplog-url-not-local's concern.

@@ -1,7 +1,5 @@
-//! M013 oplog-url-legacy: from Rocket.Chat 5.4 change streams come first and MONGO_OPLOG_URL is
-//! legacy (PR #27281); if set, Meteor still tails the oplog, which costs load for nothing.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::Version;
 
@@ -10,10 +8,14 @@ pub const RULE: Rule = Rule {
     name: "oplog-url-legacy",
     severity: Severity::Warning,
     summary: "MONGO_OPLOG_URL is set on Rocket.Chat 5.4 or later, where it is legacy.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "from 5.4 change streams come first and MONGO_OPLOG_URL is legacy (PR #27281), read \
+        only with `IGNORE_CHANGE_STREAM=true` or when change streams fail; HC and CMP no longer \
+        set it. Help: remove it and keep a WiredTiger replica set.",
+    example: r#"`version = "7.10.0"` with `oplog_url`"#,
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(field) = &u.oplog else { return };
     let Some(version) = u.rocketchat_version.filter(|v| *v >= Version::new(5, 4, 0)) else {
         return;

@@ -1,7 +1,5 @@
-//! M012 oplog-url-mismatch: the oplog must be tailed on the same replica set Rocket.Chat writes
-//! to; other hosts or another set name mean Rocket.Chat misses its own changes.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeSet;
 
@@ -10,10 +8,13 @@ pub const RULE: Rule = Rule {
     name: "oplog-url-mismatch",
     severity: Severity::Warning,
     summary: "MONGO_OPLOG_URL lists other hosts or another replicaSet than MONGO_URL.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "the oplog tailed must be the one of the replica set Rocket.Chat writes to; other \
+        members or another set mean missed changes.",
+    example: "MONGO_URL `db1,db2,db3`, oplog URL `db1`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let (Some(url), Some(field)) = (u.url.url(), &u.oplog) else {
         return;
     };

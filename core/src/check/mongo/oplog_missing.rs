@@ -1,8 +1,5 @@
-//! M014 oplog-url-missing: before Rocket.Chat 3.7 instances learn about each other's writes only
-//! through the oplog; MONGO_OPLOG_URL is required as soon as several instances run (RC #5300,
-//! PR #18892).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -10,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "oplog-url-missing",
     severity: Severity::Error,
     summary: "MONGO_OPLOG_URL is missing on Rocket.Chat before 3.7 with several instances.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "1.0 to 3.6 need MONGO_OPLOG_URL (RC #5300); change streams arrived in 3.7 (PR #18892). \
+        Bare URLs (`rctopo mongo-url`) assume several instances.",
+    example: r#"`version = "3.6.0"`, 3 instances, no `oplog_url`"#,
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     if u.oplog.is_some() || !u.rocketchat_below(3, 7) {
         return;
     }

@@ -1,7 +1,5 @@
-//! M010 oplog-url-not-local: the oplog lives in the `local` database; Rocket.Chat (Meteor) tails
-//! it there and refuses anything else (RC #5300).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,14 +7,17 @@ pub const RULE: Rule = Rule {
     name: "oplog-url-not-local",
     severity: Severity::Error,
     summary: "MONGO_OPLOG_URL does not name the `local` database.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "the oplog lives in `local`; Rocket.Chat stops with `$MONGO_OPLOG_URL must be set to \
+        the 'local' database of a Mongo replica set` (RC #5300).",
+    example: "`mongodb://db1/rocketchat?replicaSet=rs0` as oplog URL",
+    check: Check::Urls(check),
 };
 
 /// Rocket.Chat's own error text (RC #5300).
 pub const RC_ERROR: &str =
     "$MONGO_OPLOG_URL must be set to the 'local' database of a Mongo replica set";
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(field) = &u.oplog else { return };
     let Some(url) = field.url() else { return };
     if url.database.as_deref() != Some("local") {

@@ -1,7 +1,5 @@
-//! M006 read-preference-not-primary: Meteor reads its own writes; reads from a secondary can
-//! miss them (replication lag), so Rocket.Chat needs primary reads for consistency.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-read-preference-not-primary",
     severity: Severity::Warning,
     summary: "MONGO_URL sets a readPreference other than primary.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "Meteor reads its own writes; secondaries lag behind the primary, so non-primary reads \
+        show stale data.",
+    example: "`?readPreference=secondaryPreferred`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(url) = u.url.url() else { return };
     match url.option_str("readPreference") {
         Some(mode) if mode != "primary" => emit.report(

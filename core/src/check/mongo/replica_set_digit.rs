@@ -1,7 +1,5 @@
-//! M004 replica-set-name-leading-digit: a replica set name that starts with a digit breaks
-//! Rocket.Chat >= 0.72 (`no primary found in replicaset or invalid replica set name`, RC #12781).
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,14 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-replica-set-leading-digit",
     severity: Severity::Error,
     summary: "The replicaSet in a Mongo URL starts with a digit.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "a replica set name starting with a digit breaks Rocket.Chat >= 0.72 (`MongoError: no \
+        primary found in replicaset or invalid replica set name`, RC #12781); ANS's default \
+        `001-rs` hits it.",
+    example: "`?replicaSet=001-rs`",
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     for (path, url) in u.parsed() {
         let Some(name) = url.replica_set() else {
             continue;

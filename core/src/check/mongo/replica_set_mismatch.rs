@@ -1,7 +1,5 @@
-//! M008 replica-set-mismatch: the driver only accepts members whose replica set name equals the
-//! URL's `replicaSet`; a different name finds no primary and Rocket.Chat cannot start.
 use super::UrlContext;
-use crate::check::{Emit, Rule};
+use crate::check::{Check, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,10 +7,13 @@ pub const RULE: Rule = Rule {
     name: "mongo-url-replica-set-mismatch",
     severity: Severity::Error,
     summary: "The replicaSet in a Mongo URL differs from mongo.replica_set.",
-    check: |ctx, emit| super::on_topology(ctx, emit, check_urls),
+    why: "the driver only accepts members whose set name equals `replicaSet` (every mongod has \
+        `replication.replSetName`); another name finds no primary.",
+    example: r#"`replica_set = "rs0"`, `?replicaSet=rs1`"#,
+    check: Check::Urls(check),
 };
 
-pub(super) fn check_urls(u: &UrlContext, emit: &mut Emit) {
+fn check(u: &UrlContext, emit: &mut Emit) {
     let Some(expected) = u.topology.and_then(|t| t.mongo.replica_set.as_deref()) else {
         return;
     };

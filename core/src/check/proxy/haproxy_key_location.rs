@@ -1,6 +1,4 @@
-//! P005 haproxy-key-location: HAProxy's `crt` takes one file and loads the private key from it,
-//! or from `<certificate>.key` beside it; a key anywhere else is never read and the bind fails.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::model::ProxyKind;
 
@@ -8,9 +6,13 @@ pub const RULE: Rule = Rule {
     code: "P005",
     name: "haproxy-key-location",
     severity: Severity::Warning,
-    summary:
-        "With HAProxy, the TLS key is neither in the certificate file nor at <certificate>.key.",
-    check,
+    summary: "With HAProxy, the TLS key is neither in the certificate file nor at \
+        <certificate>.key.",
+    why: "HAProxy's `crt` takes one file and loads the private key from it, or from \
+        `<certificate>.key` beside it; a key anywhere else is never read and the bind fails \
+        (HAProxy configuration manual, `crt`).",
+    example: r#"`kind = "haproxy"`, `key = "/etc/ssl/private/chat.key"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -6,9 +6,16 @@ mod no_proxy;
 mod proxy_host_unknown;
 mod tls_missing;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'P',
+    title: "Proxy",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &no_proxy::RULE,
     &no_affinity::RULE,
     &tls_missing::RULE,

@@ -1,6 +1,4 @@
-//! P002 no-affinity: when WebSockets are blocked, Rocket.Chat's SockJS falls back to XHR polling,
-//! whose requests must return to the same instance (RC #27256); without affinity they scatter.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::model::Affinity;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "no-affinity",
     severity: Severity::Warning,
     summary: "Session affinity is off while several instances serve.",
-    check,
+    why: "when WebSockets are blocked, Rocket.Chat's SockJS falls back to XHR polling, whose \
+        requests must return to the same instance (RC #27256); without affinity they scatter.",
+    example: r#"`affinity = "none"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

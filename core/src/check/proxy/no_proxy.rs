@@ -1,6 +1,4 @@
-//! P001 no-proxy: several instances listen on several ports; users reach one URL only through a
-//! reverse proxy that spreads them (how-to: "requires a reverse proxy in front").
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,9 @@ pub const RULE: Rule = Rule {
     name: "no-proxy",
     severity: Severity::Error,
     summary: "Several instances without a reverse proxy.",
-    check,
+    why: r#"several instances listen on several ports; users reach one URL only through a reverse proxy that spreads them (how-to: "requires a reverse proxy in front")."#,
+    example: "3 instances, no `[proxy]`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

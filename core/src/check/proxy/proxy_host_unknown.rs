@@ -1,6 +1,4 @@
-//! P004 proxy-host-unknown: `proxy.host` says which application host runs the proxy (so it dials
-//! instances on loopback); a name that matches no host makes every upstream address wrong.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "proxy-host-unknown",
     severity: Severity::Error,
     summary: "proxy.host names no application host.",
-    check,
+    why: "`proxy.host` says which application host runs the proxy (so it dials instances on \
+        loopback); a name that matches no host makes every upstream address wrong.",
+    example: r#"`proxy.host = "web9"` with no such host"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! P003 tls-missing: an https ROOT_URL needs the proxy to terminate TLS, with a certificate and
-//! key; otherwise users get connection errors on port 443.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "tls-missing",
     severity: Severity::Error,
     summary: "ROOT_URL is https but the proxy has no TLS certificate and key.",
-    check,
+    why: "an https ROOT_URL needs the proxy to terminate TLS, with a certificate and key; \
+        otherwise users get connection errors on port 443.",
+    example: "https `root_url`, no `proxy.tls`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,5 +1,4 @@
-//! R007 arbiter-on-rapid-release: MongoDB rapid releases (e.g. 8.2) do not support arbiters.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::is_rapid_release;
 
@@ -8,7 +7,9 @@ pub const RULE: Rule = Rule {
     name: "arbiter-on-rapid-release",
     severity: Severity::Error,
     summary: "Arbiters with a MongoDB rapid release (x.1, x.2, ...).",
-    check,
+    why: "MongoDB rapid releases (e.g. 8.2) do not support arbiters.",
+    example: r#"an arbiter with `mongo.version = "8.2"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! R006 arbiter-with-data-member: an arbiter on the same machine as a data-bearing member falls
-//! with it, so the vote it was meant to add is lost exactly when needed.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "arbiter-with-data-member",
     severity: Severity::Error,
     summary: "An arbiter on a host that also runs a data-bearing member.",
-    check,
+    why: "an arbiter on the same machine as a data-bearing member falls with it, so the vote it \
+        was meant to add is lost exactly when needed.",
+    example: "arbiter `db1:27018` beside data member `db1:27017`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! R012 duplicate-member: each member's host:port must be unique; rs.initiate() rejects repeats,
-//! and a member port that is not a number cannot be registered.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "duplicate-member",
     severity: Severity::Error,
     summary: "A member listed twice, or a member host:port that is not valid.",
-    check,
+    why: "each member's host:port must be unique; rs.initiate() rejects repeats, and a member \
+        port that is not a number cannot be registered.",
+    example: "`db1:27017` listed twice",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

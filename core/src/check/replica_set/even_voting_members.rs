@@ -1,6 +1,4 @@
-//! R002 even-voting-members: elections need a strict majority; with an even number of voters a
-//! split leaves no primary (MongoDB: use an odd number of voting members).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "even-voting-members",
     severity: Severity::Warning,
     summary: "An even number of voting members.",
-    check,
+    why: "elections need a strict majority; with an even number of voters a split leaves no \
+        primary (MongoDB: use an odd number of voting members).",
+    example: "two voting members",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! R009 member-on-localhost: members registered as `localhost` are unreachable from other hosts
-//! (RC #26231): the driver discovers members from the replica set config, not from MONGO_URL.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::net::is_loopback;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "member-on-localhost",
     severity: Severity::Error,
     summary: "A member registered as localhost while instances run on other hosts.",
-    check,
+    why: "members registered as `localhost` are unreachable from other hosts (RC #26231): the \
+        driver discovers members from the replica set config, not from MONGO_URL.",
+    example: "member `localhost:27017` with two app hosts",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

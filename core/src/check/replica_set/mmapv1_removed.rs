@@ -1,6 +1,4 @@
-//! R010 mmapv1-removed: MMAPv1 was removed in MongoDB 4.2, and Rocket.Chat 4.x and later require
-//! WiredTiger. The how-to's advice to switch multi-instance setups to mmapv1 is obsolete.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::model::StorageEngine;
 use crate::version::Version;
@@ -10,7 +8,10 @@ pub const RULE: Rule = Rule {
     name: "mmapv1-removed",
     severity: Severity::Error,
     summary: "mmapv1 with MongoDB >= 4.2 or Rocket.Chat >= 4.0.",
-    check,
+    why: "MMAPv1 was removed in MongoDB 4.2, and Rocket.Chat 4.x and later require WiredTiger. \
+        The how-to's advice to switch multi-instance setups to mmapv1 is obsolete.",
+    example: r#"`storage_engine = "mmapv1"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -13,9 +13,16 @@ mod single_member;
 mod too_many_members;
 mod too_many_voting_members;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'R',
+    title: "Replica set and storage",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &no_replica_set::RULE,
     &even_voting_members::RULE,
     &too_many_voting_members::RULE,

@@ -1,6 +1,4 @@
-//! R001 no-replica-set: Rocket.Chat watches the database through change streams (or, before,
-//! the oplog); both exist only on a replica set. Several instances cannot stay in sync without one.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "no-replica-set",
     severity: Severity::Error,
     summary: "No replica set name or members are configured.",
-    check,
+    why: "Rocket.Chat watches the database through change streams (or, before, the oplog); both \
+        exist only on a replica set. Several instances cannot stay in sync without one.",
+    example: "no `mongo.replica_set`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! R011 non-voting-member-settings: MongoDB requires a non-voting member to have priority 0, an
-//! arbiter to have priority 0, and votes to be 0 or 1; rs.initiate() rejects anything else.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "non-voting-member-settings",
     severity: Severity::Error,
     summary: "votes other than 0/1, or priority > 0 on a non-voting, hidden or arbiter member.",
-    check,
+    why: "MongoDB requires a non-voting member to have priority 0, an arbiter to have priority \
+        0, and votes to be 0 or 1; rs.initiate() rejects anything else.",
+    example: "`{ votes = 0, priority = 1 }`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

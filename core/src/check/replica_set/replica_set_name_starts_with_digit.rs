@@ -1,7 +1,4 @@
-//! R008 replica-set-name-starts-with-digit: Rocket.Chat >= 0.72 fails with `MongoError: no
-//! primary found in replicaset or invalid replica set name` when the name starts with a digit
-//! (RC #12781); the official Ansible role's default `001-rs` hits it.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,7 +6,11 @@ pub const RULE: Rule = Rule {
     name: "replica-set-name-starts-with-digit",
     severity: Severity::Error,
     summary: "Replica set name starts with a digit.",
-    check,
+    why: "Rocket.Chat >= 0.72 fails with `MongoError: no primary found in replicaset or invalid \
+        replica set name` when the name starts with a digit (RC #12781); the official Ansible \
+        role's default `001-rs` hits it.",
+    example: r#"`replica_set = "001-rs"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

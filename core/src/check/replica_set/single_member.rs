@@ -1,6 +1,4 @@
-//! R005 single-member: a one-member replica set gives change streams but no failover; three
-//! data-bearing members are the minimum to survive losing one.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "single-member",
     severity: Severity::Warning,
     summary: "A replica set of one member (no failover).",
-    check,
+    why: "a one-member replica set gives change streams but no failover; three data-bearing \
+        members are the minimum to survive losing one.",
+    example: r#"`members = [{ host = "localhost:27017" }]`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,5 +1,4 @@
-//! R004 too-many-members: a replica set has at most 50 members.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -7,7 +6,9 @@ pub const RULE: Rule = Rule {
     name: "too-many-members",
     severity: Severity::Error,
     summary: "More than 50 replica set members.",
-    check,
+    why: "a replica set has at most 50 members.",
+    example: "51 members",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

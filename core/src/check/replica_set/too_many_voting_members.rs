@@ -1,6 +1,4 @@
-//! R003 too-many-voting-members: MongoDB allows at most 7 voting members; rs.initiate() fails
-//! with more.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,9 @@ pub const RULE: Rule = Rule {
     name: "too-many-voting-members",
     severity: Severity::Error,
     summary: "More than 7 voting members.",
-    check,
+    why: "MongoDB allows at most 7 voting members; rs.initiate() fails with more.",
+    example: "9 voting members",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -16,11 +16,22 @@ mod unsafe_path;
 mod unsafe_replica_set_name;
 mod unsafe_server_name;
 
-use super::Rule;
+use super::{Family, Rule};
 use crate::model::Topology;
 use std::collections::BTreeMap;
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'S',
+    title: "Security and syntax safety",
+    intro: "Every value that reaches a rendered file's syntax is checked for it; each rule is an error, and \
+        `render` refuses a layout with errors. Rationale: DESIGN.md \"Rendered config is never built by \
+        pasting unchecked strings\"; nginx, Apache, HAProxy, systemd, YAML and JavaScript each give the \
+        characters below a meaning (directive separators, blocks, line ends, quotes, `%` specifiers and \
+        `$` expansion in systemd, comments).",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &plaintext_password::RULE,
     &unsafe_server_name::RULE,
     &unsafe_path::RULE,

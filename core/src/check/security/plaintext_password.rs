@@ -1,6 +1,4 @@
-//! S001 plaintext-password: a password written into the topology file ends up in version
-//! control and in every copy of the file; `${NAME}` keeps it in the environment instead.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::mongo_url::MongoUrl;
 
@@ -9,7 +7,11 @@ pub const RULE: Rule = Rule {
     name: "plaintext-password",
     severity: Severity::Warning,
     summary: "A Mongo URL in the topology file holds a password written out instead of `${ENV}`.",
-    check,
+    why: "topology files are meant to be committed (DESIGN: secrets as `${ENV_NAME}`); a \
+        password in the file ends up in version control. Also flags `proxyPassword` and \
+        `tlsCertificateKeyFilePassword` in the URL.",
+    example: r#"`url = "mongodb://rc:hunter2@db1/rocketchat?replicaSet=rs0"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

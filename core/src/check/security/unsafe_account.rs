@@ -1,15 +1,16 @@
-//! S012 unsafe-account: `User=`/`Group=` in the unit; systemd warns on names outside its strict
-//! rules and a space or `%` would change the line's meaning.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S012",
     name: "unsafe-account",
     severity: Severity::Error,
-    summary: "rocketchat.user or rocketchat.group is not a valid system account name.",
-    check,
+    summary: "`rocketchat.user` / `group` outside systemd's strict names `[a-z_][a-z0-9_-]*` (31 \
+        max).",
+    why: r#"`User=`/`Group=` in the unit; systemd-analyze warns on other names (systemd "User/Group Name Syntax")"#,
+    example: r#"`user = "rocketchat root"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

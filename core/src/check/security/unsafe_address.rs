@@ -1,16 +1,17 @@
-//! S014 unsafe-address: host addresses become upstream servers (`server 10.0.0.11:3000`,
-//! `BalancerMember http://...`) and INSTANCE_IP; `rocketchat.bind_ip` becomes BIND_IP and may be
-//! the upstream address. Only IP addresses and DNS names are safe there.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S014",
     name: "unsafe-address",
     severity: Severity::Error,
-    summary: "A host address or rocketchat.bind_ip is not an IP address or DNS name.",
-    check,
+    summary: "`hosts[].address` not an IP or DNS name; `rocketchat.bind_ip` not an IP (IPv6 \
+        written bare: renderers add brackets where a syntax needs them).",
+    why: "becomes `server <addr>:<port>` / `BalancerMember http://<addr>:<port>` and \
+        INSTANCE_IP/BIND_IP (reference: Environment of one instance)",
+    example: r#"`address = "10.0.0.1:3000 backup; server evil"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

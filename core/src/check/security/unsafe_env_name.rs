@@ -1,15 +1,15 @@
-//! S015 unsafe-env-name: each `env` entry becomes a `NAME="value"` line of an EnvironmentFile;
-//! a name with `=`, a space or a newline would define other variables.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S015",
     name: "unsafe-env-name",
     severity: Severity::Error,
-    summary: "An env table holds a name that is not a valid environment variable name.",
-    check,
+    summary: "An `env` table key that is not `[A-Za-z_][A-Za-z0-9_]*`.",
+    why: r#"each entry is a `NAME="value"` line of the instance's EnvironmentFile; `=` or a newline would define other variables (systemd.exec EnvironmentFile=)"#,
+    example: r#"`env = { "A=B\nMONGO_URL" = "x" }`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

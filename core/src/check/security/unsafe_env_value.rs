@@ -1,18 +1,15 @@
-//! S016 unsafe-env-value: every value of an instance's environment (ROOT_URL, MONGO_URL,
-//! MONGO_OPLOG_URL, TRANSPORTER and the `env` tables) is written double-quoted into a systemd
-//! EnvironmentFile. A newline would add variables, a `"` would end the value, `\` starts an
-//! escape, and `$`/backtick expand when a shell sources the file. Messages never quote the value:
-//! it may hold a password.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S016",
     name: "unsafe-env-value",
     severity: Severity::Error,
-    summary: "An environment value holds a newline, quote, backslash, `$` or backtick.",
-    check,
+    summary: r#"A value of the instance environment (ROOT_URL, MONGO_URL, MONGO_OPLOG_URL, TRANSPORTER, `env` tables) with a control character, `"`, `\`, `$` or backtick; the message never quotes the value."#,
+    why: r#"written double-quoted into `/etc/rocketchat/<port>.env`: a newline adds variables, `"` ends the value, `\` escapes, `$`/backtick expand when a shell sources the file (systemd.exec EnvironmentFile=). `%` is allowed: env files get no specifier expansion and percent-encoded passwords need it"#,
+    example: r#"`url = "mongodb://rc:pa\"ss@db1/rc?replicaSet=rs0"` (write `%22`)"#,
+    check: Check::Layout(check),
 };
 
 const HELP: &str = "remove the character; in a MongoDB URL, percent-encode it in the password (`$` is %24, `\"` is %22, `\\` is %5C)";

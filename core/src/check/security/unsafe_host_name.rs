@@ -1,16 +1,16 @@
-//! S013 unsafe-host-name: a host's name becomes a directory (`--out DIR/<host>/`), part of HAProxy
-//! server names, Apache routes and Mermaid node labels, so it must be one plain label.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S013",
     name: "unsafe-host-name",
     severity: Severity::Error,
-    summary:
-        "A host name (hosts[].name, proxy.host) holds characters that cannot name files or servers.",
-    check,
+    summary: "`hosts[].name`, `proxy.host` not one label of letters, digits, `. _ -`.",
+    why: "names the `--out DIR/<host>/` folder, HAProxy server names, Apache routes and diagram \
+        nodes; `..` or `/` would leave the folder",
+    example: r#"`name = "app{1}"`"#,
+    check: Check::Layout(check),
 };
 
 const HELP: &str =

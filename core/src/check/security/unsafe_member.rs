@@ -1,16 +1,17 @@
-//! S018 unsafe-member: each replica set member's `host` is written to rs-initiate.js, its host
-//! to mongod.conf's `bindIp` and its port to `net.port`; its priority is a number literal there.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S018",
     name: "unsafe-member",
     severity: Severity::Error,
-    summary:
-        "A replica set member's host is not `host:port`, or its priority is not a finite number.",
-    check,
+    summary: "A member `host` that is not `host[:port]` (DNS name or IP, port 1-65535), or a \
+        priority outside 0-1000.",
+    why: "written to rs-initiate.js `members[].host`, mongod.conf `net.bindIp`/`net.port` \
+        (reference: Replica set; MongoDB replica set configuration)",
+    example: r#"`host = "db1\"}]}); db.dropDatabase(); //"`"#,
+    check: Check::Layout(check),
 };
 
 /// Highest member priority MongoDB accepts.

@@ -1,16 +1,18 @@
-//! S011 unsafe-path: paths reach systemd (`ExecStart`, `WorkingDirectory`, `ReadWritePaths`, where
-//! `%` and `$` are expanded and spaces split words) and proxy directives (`ssl_certificate`,
-//! `SSLCertificateFile`, `crt`), so they must be absolute and made of plain characters.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S011",
     name: "unsafe-path",
     severity: Severity::Error,
-    summary: "A path is not absolute or holds characters a unit or proxy file would interpret.",
-    check,
+    summary: "`rocketchat.bundle`, `.node`, `.uploads_path`, `proxy.tls.certificate`, `.key` not \
+        absolute or holding characters other than letters, digits, `. _ - + @ /`, or with \
+        `.`/`..` segments.",
+    why: "systemd expands `%` specifiers and splits `ExecStart=` on spaces (systemd.unit, \
+        systemd.service); proxies end a directive at `;`",
+    example: r#"`bundle = "/opt/%n/bundle"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

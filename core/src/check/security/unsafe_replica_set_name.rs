@@ -1,15 +1,16 @@
-//! S017 unsafe-replica-set-name: `mongo.replica_set` is written to mongod.conf (YAML) and
-//! rs-initiate.js; plain characters keep both files valid without quoting rules.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S017",
     name: "unsafe-replica-set-name",
     severity: Severity::Error,
-    summary: "mongo.replica_set holds characters other than letters, digits, `_`, `-`, `.`.",
-    check,
+    summary: "`mongo.replica_set` with characters other than letters, digits, `_ - .`.",
+    why: "written to mongod.conf (`replication.replSetName`) and rs-initiate.js (reference: \
+        Replica set)",
+    example: r#"`replica_set = "rs0\nsecurity: {authorization: disabled}"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,15 +1,17 @@
-//! S010 unsafe-server-name: `proxy.server_name` is pasted into nginx `server_name`, Apache
-//! `ServerName` and redirect targets; anything but a DNS name or IP address could inject directives.
 use super::syntax;
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
     code: "S010",
     name: "unsafe-server-name",
     severity: Severity::Error,
-    summary: "proxy.server_name is not a plain DNS name or IP address.",
-    check,
+    summary: "`proxy.server_name` that is not a DNS name or IPv4 address (an IPv6 literal would \
+        need brackets in every URL the proxies build).",
+    why: "pasted into nginx `server_name`, Apache `ServerName` and redirect targets; `;`, `{`, \
+        spaces or newlines would inject directives (nginx/Apache config syntax)",
+    example: r#"`server_name = "chat.example.com; return 200"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

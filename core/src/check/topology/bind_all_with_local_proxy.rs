@@ -1,6 +1,4 @@
-//! T019 bind-all-with-local-proxy: with the proxy on the same (single) host, instances need not
-//! listen on every interface; BIND_IP=127.0.0.1 keeps them off the network.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::net::is_wildcard;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "bind-all-with-local-proxy",
     severity: Severity::Info,
     summary: "BIND_IP is 0.0.0.0 while the proxy runs on the instances' only host.",
-    check,
+    why: "with the proxy on the same (single) host, instances need not listen on every \
+        interface; BIND_IP=127.0.0.1 keeps them off the network.",
+    example: "one host running the proxy, no `bind_ip`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

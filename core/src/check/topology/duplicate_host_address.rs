@@ -1,6 +1,4 @@
-//! T012 duplicate-host-address: two hosts with one address are one machine described twice;
-//! their instances' ports and INSTANCE_IP would clash.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "duplicate-host-address",
     severity: Severity::Error,
     summary: "Two hosts share an address.",
-    check,
+    why: "two hosts with one address are one machine described twice; their instances' ports and \
+        INSTANCE_IP would clash.",
+    example: r#"two hosts with `address = "10.0.0.11"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! T011 duplicate-host-name: host names key rendered folders, plan steps and instance ids
-//! (`app1:3000`); two hosts with one name would overwrite each other's files.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "duplicate-host-name",
     severity: Severity::Error,
     summary: "Two hosts share a name.",
-    check,
+    why: "host names key rendered folders, plan steps and instance ids (`app1:3000`); two hosts \
+        with one name would overwrite each other's files.",
+    example: "two hosts named `app1`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

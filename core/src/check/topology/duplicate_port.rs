@@ -1,5 +1,4 @@
-//! T005 duplicate-port: two instances cannot listen on one port; the second would crash-loop.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -8,7 +7,9 @@ pub const RULE: Rule = Rule {
     name: "duplicate-port",
     severity: Severity::Error,
     summary: "The same port is listed twice on a host.",
-    check,
+    why: "two instances cannot listen on one port; the second would crash-loop.",
+    example: "`ports = [3000, 3001, 3001]`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,7 +1,4 @@
-//! T013 instance-ip-unreachable: each instance registers INSTANCE_IP (default `localhost`) so the
-//! others can reach it; across hosts, a missing or loopback address breaks instance-to-instance
-//! events (RC #6489, #6480, #6341).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::net::is_loopback;
 
@@ -10,7 +7,11 @@ pub const RULE: Rule = Rule {
     name: "instance-ip-unreachable",
     severity: Severity::Error,
     summary: "INSTANCE_IP missing or loopback while instances span several hosts.",
-    check,
+    why: "each instance registers INSTANCE_IP (default `localhost`) so the others can reach it; \
+        across hosts, a missing or loopback address breaks instance-to-instance events (RC \
+        #6489, #6480, #6341).",
+    example: "two hosts, one without `address`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

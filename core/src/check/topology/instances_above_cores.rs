@@ -1,6 +1,4 @@
-//! T004 instances-above-cores: a Node.js process uses one core; more instances than cores only
-//! adds context switches and memory, never throughput.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::host_ports;
 use crate::model::Host;
@@ -10,7 +8,10 @@ pub const RULE: Rule = Rule {
     name: "instances-above-cores",
     severity: Severity::Error,
     summary: "More instances than cores on a host.",
-    check,
+    why: "a Node.js process uses one core; more instances than cores only adds context switches \
+        and memory, never throughput.",
+    example: "`cores = 2`, `instances = 3`",
+    check: Check::Layout(check),
 };
 
 pub(super) fn count_path(host: &Host, i: usize) -> String {

@@ -1,6 +1,4 @@
-//! T003 instances-above-rule-of-thumb: Rocket.Chat is one Node.js process per core; N-1 instances
-//! on N cores leaves a core for MongoDB, the proxy and the system (the how-to's rule of thumb).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::host_ports;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "instances-above-rule-of-thumb",
     severity: Severity::Warning,
     summary: "More instances than cores - 1 on a host (but not more than cores).",
-    check,
+    why: "Rocket.Chat is one Node.js process per core; N-1 instances on N cores leaves a core \
+        for MongoDB, the proxy and the system (the how-to's rule of thumb).",
+    example: "`cores = 4`, `instances = 4`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -22,9 +22,16 @@ mod root_url_invalid;
 mod too_large;
 mod transporter_without_monolith;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'T',
+    title: "Topology",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &no_hosts::RULE,
     &no_instances::RULE,
     &instances_above_rule_of_thumb::RULE,

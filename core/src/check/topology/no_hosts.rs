@@ -1,5 +1,4 @@
-//! T001 no-hosts: a topology with no application host runs no Rocket.Chat at all.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -7,7 +6,9 @@ pub const RULE: Rule = Rule {
     name: "no-hosts",
     severity: Severity::Error,
     summary: "The topology has no application host.",
-    check,
+    why: "a topology with no application host runs no Rocket.Chat at all.",
+    example: "no `[[hosts]]` table",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,5 +1,4 @@
-//! T002 no-instances: a host that runs no instance is a host the proxy cannot use.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::host_ports;
 
@@ -8,7 +7,9 @@ pub const RULE: Rule = Rule {
     name: "no-instances",
     severity: Severity::Error,
     summary: "A host resolves to zero instances.",
-    check,
+    why: "a host that runs no instance is a host the proxy cannot use.",
+    example: "`instances = 0` or `ports = []`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

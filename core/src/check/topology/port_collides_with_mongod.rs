@@ -1,6 +1,4 @@
-//! T007 port-collides-with-mongod: mongod listens on 27017 by default, and on each member's port;
-//! an instance on the same port of the same host fails to bind (or mongod does).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::net::is_loopback;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "port-collides-with-mongod",
     severity: Severity::Error,
     summary: "An instance port equals 27017 or the port of a replica set member on the same host.",
-    check,
+    why: "mongod listens on 27017 by default, and on each member's port; an instance on the same \
+        port of the same host fails to bind (or mongod does).",
+    example: "`ports = [3000, 27017]`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

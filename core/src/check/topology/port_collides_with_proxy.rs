@@ -1,5 +1,4 @@
-//! T008 port-collides-with-proxy: on the proxy's host, 80 and 443 belong to the proxy.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -7,7 +6,9 @@ pub const RULE: Rule = Rule {
     name: "port-collides-with-proxy",
     severity: Severity::Error,
     summary: "An instance port equals a port the reverse proxy listens on, on the proxy's host.",
-    check,
+    why: "on the proxy's host, 80 and 443 belong to the proxy.",
+    example: "`ports = [443]` on the proxy's host",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,7 +1,4 @@
-//! T009 port-collides-with-tcp-port: from 6.0 each instance also listens on TCP_PORT for
-//! instance-to-instance traffic (reference: Environment of one instance); it must not be another
-//! instance's HTTP port or another instance's TCP_PORT on the same host.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use std::collections::BTreeMap;
 
@@ -10,7 +7,11 @@ pub const RULE: Rule = Rule {
     name: "port-collides-with-tcp-port",
     severity: Severity::Error,
     summary: "A TCP_PORT equals an HTTP port or another TCP_PORT on the same host.",
-    check,
+    why: "from 6.0 each instance also listens on TCP_PORT for instance-to-instance traffic \
+        (reference: Environment of one instance); it must not be another instance's HTTP port \
+        or another instance's TCP_PORT on the same host.",
+    example: "`tcp_base_port = 3001` with HTTP ports 3000-3002",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

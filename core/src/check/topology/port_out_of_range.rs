@@ -1,6 +1,4 @@
-//! T006 port-out-of-range: ports are 1..=65535; an instance count that runs past 65535 from its
-//! base port, or a TCP_PORT base that does, cannot be bound.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::MAX_PORT;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "port-out-of-range",
     severity: Severity::Error,
     summary: "An HTTP or TCP port outside 1..=65535.",
-    check,
+    why: "ports are 1..=65535; an instance count that runs past 65535 from its base port, or a \
+        TCP_PORT base that does, cannot be bound.",
+    example: "`ports = [70000]`; `base_port = 65534` with 3 instances",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! T010 privileged-port: ports below 1024 need root or CAP_NET_BIND_SERVICE; Rocket.Chat runs as
-//! an unprivileged user, so the instance would fail to start.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "privileged-port",
     severity: Severity::Error,
     summary: "An instance port below 1024.",
-    check,
+    why: "ports below 1024 need root or CAP_NET_BIND_SERVICE; Rocket.Chat runs as an \
+        unprivileged user, so the instance would fail to start.",
+    example: "`ports = [80]`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! T014 random-tcp-port: from 6.0, TCP_PORT defaults to 0, a random port on all interfaces
-//! (RC #30541): a firewall cannot allow it. Set a fixed, unique one per instance.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "random-tcp-port",
     severity: Severity::Warning,
     summary: "TCP_PORT left random (0) while several instances must talk to each other.",
-    check,
+    why: "from 6.0, TCP_PORT defaults to 0, a random port on all interfaces (RC #30541): a \
+        firewall cannot allow it. Set a fixed, unique one per instance.",
+    example: "3 instances on 7.10.0, no `tcp_base_port`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! T020 reserved-env: PORT, ROOT_URL, MONGO_URL, INSTANCE_IP, TCP_PORT ... are derived from the
-//! topology so that they stay consistent across instances; an `env` table cannot set them.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::layout::RESERVED_ENV;
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "reserved-env",
     severity: Severity::Error,
     summary: "An env table sets a variable the topology already defines.",
-    check,
+    why: "PORT, ROOT_URL, MONGO_URL, INSTANCE_IP, TCP_PORT ... are derived from the topology so \
+        that they stay consistent across instances; an `env` table cannot set them.",
+    example: r#"`env = { PORT = "80" }`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

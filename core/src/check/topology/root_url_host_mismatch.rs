@@ -1,6 +1,4 @@
-//! T017 root-url-host-mismatch: the proxy answers for server_name; if ROOT_URL names another host,
-//! users follow links to a name the proxy does not serve (or the certificate does not cover).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "root-url-host-mismatch",
     severity: Severity::Error,
     summary: "ROOT_URL's host is not the proxy's server_name.",
-    check,
+    why: "the proxy answers for server_name; if ROOT_URL names another host, users follow links \
+        to a name the proxy does not serve (or the certificate does not cover).",
+    example: r#"`root_url = "https://chat.example.com"`, `server_name = "rc.example.com"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

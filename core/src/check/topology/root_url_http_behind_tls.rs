@@ -1,6 +1,4 @@
-//! T016 root-url-http-behind-tls: when the proxy terminates TLS, users open https; an http
-//! ROOT_URL makes Rocket.Chat build http links and redirects (mixed content, broken OAuth).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "root-url-http-behind-tls",
     severity: Severity::Error,
     summary: "ROOT_URL is http while the proxy terminates TLS.",
-    check,
+    why: "when the proxy terminates TLS, users open https; an http ROOT_URL makes Rocket.Chat \
+        build http links and redirects (mixed content, broken OAuth).",
+    example: r#"`root_url = "http://..."` with `proxy.tls`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! T015 root-url-invalid: ROOT_URL is the public URL Rocket.Chat builds every link from; it must
-//! be an absolute http(s) URL without credentials.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "root-url-invalid",
     severity: Severity::Error,
     summary: "ROOT_URL is not an absolute http(s) URL.",
-    check,
+    why: "ROOT_URL is the public URL Rocket.Chat builds every link from; it must be an absolute \
+        http(s) URL without credentials.",
+    example: r#"`root_url = "chat.example.com"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,7 +1,4 @@
-//! T018 transporter-without-monolith: a monolith Rocket.Chat instance must use a `monolith+`
-//! TRANSPORTER (e.g. `monolith+nats://nats:4222`); anything else throws `invalid transporter`
-//! at startup.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "transporter-without-monolith",
     severity: Severity::Error,
     summary: "TRANSPORTER without the `monolith+` prefix.",
-    check,
+    why: "a monolith Rocket.Chat instance must use a `monolith+` TRANSPORTER (e.g. \
+        `monolith+nats://nats:4222`); anything else throws `invalid transporter` at startup.",
+    example: r#"`transporter = "nats://nats:4222"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

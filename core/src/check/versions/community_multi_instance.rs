@@ -1,7 +1,4 @@
-//! V005 community-multi-instance: from 6.0, broadcasting ephemeral events (typing, etc.) between
-//! instances needs an Enterprise license with the `scalability` module (RC PR #27969); Community
-//! Edition running several instances loses them.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::model::Edition;
 
@@ -10,7 +7,11 @@ pub const RULE: Rule = Rule {
     name: "community-multi-instance",
     severity: Severity::Info,
     summary: "Several instances from 6.0 without the Enterprise `scalability` module.",
-    check,
+    why: "from 6.0, broadcasting ephemeral events (typing, etc.) between instances needs an \
+        Enterprise license with the `scalability` module (RC PR #27969); Community Edition \
+        running several instances loses them.",
+    example: r#"3 instances of 7.10.0, no `edition = "enterprise"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

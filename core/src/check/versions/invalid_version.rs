@@ -1,6 +1,4 @@
-//! V001 invalid-version: version rules, health endpoints and oplog advice all depend on the
-//! releases; a version that is not MAJOR.MINOR[.PATCH] turns them off.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -8,7 +6,10 @@ pub const RULE: Rule = Rule {
     name: "invalid-version",
     severity: Severity::Error,
     summary: "rocketchat.version or mongo.version is not a version.",
-    check,
+    why: "version rules, health endpoints and oplog advice all depend on the releases; a version \
+        that is not MAJOR.MINOR[.PATCH] turns them off.",
+    example: r#"`version = "latest"`"#,
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

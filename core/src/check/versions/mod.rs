@@ -6,9 +6,16 @@ mod mongo_deprecated;
 mod mongo_unlisted;
 mod mongo_unsupported;
 
-use super::Rule;
+use super::{Family, Rule};
 
-pub(super) const RULES: &[&Rule] = &[
+pub(super) const FAMILY: Family = Family {
+    letter: 'V',
+    title: "Versions",
+    intro: "",
+    rules: RULES,
+};
+
+const RULES: &[&Rule] = &[
     &invalid_version::RULE,
     &mongo_unsupported::RULE,
     &mongo_deprecated::RULE,

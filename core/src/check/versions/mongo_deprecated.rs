@@ -1,6 +1,4 @@
-//! V003 mongo-deprecated: the release is still listed but deprecated; the next Rocket.Chat major
-//! drops it (reference: MongoDB versions table).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::{mongo_support, MongoSupport};
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "mongo-deprecated",
     severity: Severity::Warning,
     summary: "The MongoDB release is deprecated for the Rocket.Chat release.",
-    check,
+    why: "the release is still listed but deprecated; the next Rocket.Chat major drops it \
+        (reference: MongoDB versions table).",
+    example: "Rocket.Chat 6.5.0 with MongoDB 4.4",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

@@ -1,6 +1,4 @@
-//! V004 mongo-unlisted: a MongoDB release the Rocket.Chat release does not list (newer than its
-//! list, e.g. 8.0 before Rocket.Chat 7.13): it may start, but the combination is untested.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::{mongo_support, MongoSupport};
 
@@ -9,7 +7,10 @@ pub const RULE: Rule = Rule {
     name: "mongo-unlisted",
     severity: Severity::Warning,
     summary: "The MongoDB release is not in the Rocket.Chat release's compatibility list.",
-    check,
+    why: "a MongoDB release the Rocket.Chat release does not list (newer than its list, e.g. 8.0 \
+        before Rocket.Chat 7.13): it may start, but the combination is untested.",
+    example: "Rocket.Chat 7.10.0 with MongoDB 8.0",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {

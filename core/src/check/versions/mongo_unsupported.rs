@@ -1,7 +1,4 @@
-//! V002 mongo-unsupported: each Rocket.Chat release lists the MongoDB releases it supports
-//! (`compatibleMongoVersions`); from 7.0 startup is fatal below the floor (7.x: 5.0; 8.x: 7.0),
-//! and older majors removed releases from their list (reference: MongoDB versions table).
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 use crate::version::{mongo_support, MongoSupport};
 
@@ -10,7 +7,12 @@ pub const RULE: Rule = Rule {
     name: "mongo-unsupported",
     severity: Severity::Error,
     summary: "The MongoDB release is not supported by the Rocket.Chat release.",
-    check,
+    why: "each Rocket.Chat release lists the MongoDB releases it supports \
+        (`compatibleMongoVersions`); from 7.0 startup is fatal below the floor (7.x: 5.0; 8.x: \
+        7.0), and older majors removed releases from their list (reference: MongoDB versions \
+        table).",
+    example: "Rocket.Chat 7.10.0 with MongoDB 4.4",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
