@@ -71,17 +71,21 @@ fn front(c: &mut Criterion) {
     let mut group = c.benchmark_group("load + resolve + check");
     for hosts in HOSTS {
         let text = topology_toml(hosts, "7.10.0");
-        group.bench_with_input(BenchmarkId::from_parameter(instances(hosts)), &text, |b, t| {
-            b.iter(|| check(&Layout::resolve(&load(black_box(t)))))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(instances(hosts)),
+            &text,
+            |b, t| b.iter(|| check(&Layout::resolve(&load(black_box(t))))),
+        );
     }
     group.finish();
     let mut group = c.benchmark_group("render all in memory");
     for hosts in HOSTS {
         let layout = Layout::resolve(&load(&topology_toml(hosts, "7.10.0")));
-        group.bench_with_input(BenchmarkId::from_parameter(instances(hosts)), &layout, |b, l| {
-            b.iter(|| render(black_box(l), Target::All).expect("renders"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(instances(hosts)),
+            &layout,
+            |b, l| b.iter(|| render(black_box(l), Target::All).expect("renders")),
+        );
     }
     group.finish();
 }
@@ -93,7 +97,9 @@ fn rollout(c: &mut Criterion) {
     };
     for (name, policy) in [("25 %", quarter), ("one at a time", Policy::default())] {
         let mut group = c.benchmark_group(format!("plan + simulate upgrade, {name}"));
-        group.sample_size(10).measurement_time(Duration::from_secs(10));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(10));
         for hosts in HOSTS {
             let current = Layout::resolve(&load(&topology_toml(hosts, "7.10.0")));
             let desired = Layout::resolve(&load(&topology_toml(hosts, "7.11.0")));

@@ -1,7 +1,7 @@
 //! T021 too-large: a topology over a resource bound of [`crate::limits`] (more hosts, instances,
 //! members or environment than this tool accepts). Files over a bound are refused when loaded;
 //! this rule catches a topology built in code, which resolves to no instance.
-use crate::check::{Context, Emit, Rule};
+use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
 
 pub const RULE: Rule = Rule {
@@ -9,7 +9,13 @@ pub const RULE: Rule = Rule {
     name: "too-large",
     severity: Severity::Error,
     summary: "The topology is over one of the tool's resource bounds.",
-    check,
+    why: "a few bytes can ask for millions of instances; the bounds (2,000 hosts, 1,024 \
+        instances per host, 20,000 in all, 1,000 members, 1,000 variables per env table, 64 MiB \
+        of environment across all instances) keep every command within seconds and well under a \
+        gigabyte. Files over a bound are refused when loaded; this rule reports a topology built \
+        in code.",
+    example: "`instances = 64000`",
+    check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
