@@ -74,11 +74,21 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
         1
     })?;
     match args.format {
-        PlanFormat::Text => print!("{}", plan.to_text()),
-        PlanFormat::Json => output::print_json(&plan.to_json()),
+        PlanFormat::Text => stream(|out| plan.write_text(out))?,
+        PlanFormat::Json => stream(|out| plan.write_json(out))?,
         PlanFormat::Shell => print_shell(args, &plan, &desired)?,
     }
     Ok(())
+}
+
+/// Writes to standard output as the writer goes: a large plan is never held whole as text.
+fn stream(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), u8> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut out).and_then(|()| out.flush()).map_err(|e| {
+        output::error(&format!("cannot write the plan: {e}"));
+        1
+    })
 }
 
 fn topologies(args: &Args) -> Result<(Option<Topology>, Topology), u8> {
