@@ -81,7 +81,7 @@ export declare class Topology {
 
 /** What a step does. `kind` says which fields are present (as in `rctopo plan --format json`). */
 export interface Action {
-  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate'
+  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate'
   /** The instance (`app1:3001`) the action concerns, when it concerns one. */
   instance?: string
   /** write_file, remove_file: the install path. */

@@ -252,7 +252,7 @@ impl From<&core::Step> for Step {
 #[derive(Default)]
 pub struct Action {
     #[napi(
-        ts_type = "'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate'"
+        ts_type = "'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate'"
     )]
     pub kind: String,
     /// The instance (`app1:3001`) the action concerns, when it concerns one.
@@ -343,9 +343,14 @@ impl From<&core::Action> for Action {
             A::MongoInitiate {
                 replica_set,
                 config,
+                ..
             } => Action {
                 replica_set: Some(replica_set.clone()),
                 config: Some(config.clone()),
+                ..base
+            },
+            A::MongoKeyfile { path, .. } => Action {
+                path: Some(path.clone()),
                 ..base
             },
             A::Gate { reason } => Action {

@@ -61,5 +61,5 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args),
         Command::MongoUrl(args) => cmd::mongo_url::run(args),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::exit_code(code))
 }

@@ -3,7 +3,7 @@
 //! re-derives ports or counts.
 
 use crate::model::{Host, Topology};
-use crate::secret::Secret;
+use crate::secret::{has_url_secret, is_secret_name, Secret};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -125,49 +125,23 @@ pub const RESERVED_ENV: &[&str] = &[
     "TRANSPORTER",
 ];
 
-/// Names of variables whose values are treated as secrets. Shared by the layout (which makes
-/// them [`EnvValue::Secret`]) and the model's `Debug` (which hides them).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if upper == "ROOT_URL" {
-        return false;
-    }
-    let anywhere = [
-        "PASSWORD",
-        "PASSWD",
-        "PASSPHRASE",
-        "SECRET",
-        "TOKEN",
-        "KEY",
-        "CREDENTIAL",
-        "_URL",
-    ];
-    // Short words only as whole `_`-separated words (or word endings: SMTPPASS), so that
-    // PASSPORT_PORT or OAUTH settings stay plain.
-    let word = |w: &str| w.ends_with("PASS") || w.ends_with("PWD") || w == "AUTH";
-    anywhere.iter().any(|w| upper.contains(w)) || upper.split('_').any(word)
-}
-
 /// An extra variable's value: secret when its name says so or when it holds a URL with a
 /// password.
 pub(crate) fn env_value(name: &str, value: &str) -> EnvValue {
-    if is_secret_name(name) || has_url_password(value) {
+    if is_secret_name(name) || has_url_secret(value) {
         EnvValue::Secret(Secret::new(value))
     } else {
         EnvValue::Plain(value.to_string())
     }
 }
 
-/// Whether `text` holds a `scheme://user:password@` (what redaction would hide).
-fn has_url_password(text: &str) -> bool {
-    crate::secret::redact_url_passwords(text) != text
-}
-
-/// A Mongo URL as an environment value: secret when it carries a password (or when it cannot be
-/// parsed, so nothing that might be one is shown).
+/// A Mongo URL as an environment value: secret when it carries a password or any userinfo (or
+/// when it cannot be parsed, so nothing that might be one is shown).
 fn mongo_url_value(url: &str) -> EnvValue {
     match crate::mongo_url::MongoUrl::parse(url) {
-        Ok(parsed) if !parsed.has_secret() => EnvValue::Plain(url.to_string()),
+        Ok(parsed) if !parsed.has_secret() && !has_url_secret(url) => {
+            EnvValue::Plain(url.to_string())
+        }
         _ => EnvValue::Secret(Secret::new(url)),
     }
 }
@@ -276,29 +250,47 @@ struct SharedEnv {
 
 impl SharedEnv {
     fn new(t: &Topology) -> Self {
+        let secret_if_from_env = |path: &str, value| from_env(t, path, value);
         SharedEnv {
             root_url: EnvValue::Plain(t.site.root_url.clone()),
-            mongo_url: mongo_url_value(&t.mongo.url),
-            oplog_url: t.mongo.oplog_url.as_deref().map(mongo_url_value),
+            mongo_url: secret_if_from_env("mongo.url", mongo_url_value(&t.mongo.url)),
+            oplog_url: t
+                .mongo
+                .oplog_url
+                .as_deref()
+                .map(|url| secret_if_from_env("mongo.oplog_url", mongo_url_value(url))),
             // `monolith+nats://user:password@nats:4222` carries a password.
             transporter: t
                 .rocketchat
                 .transporter
                 .as_deref()
-                .map(|v| env_value("TRANSPORTER", v)),
-            extra: extra_env(&t.rocketchat.env),
+                .map(|v| secret_if_from_env("rocketchat.transporter", env_value("TRANSPORTER", v))),
+            extra: extra_env(t, "rocketchat", &t.rocketchat.env),
         }
     }
 }
 
-/// An `env` table as variables, reserved names left out.
-fn extra_env(table: &std::collections::BTreeMap<String, String>) -> Vec<EnvVar> {
+/// A value read from the environment (`${NAME}`) is a secret, whatever its name.
+fn from_env(t: &Topology, path: &str, value: EnvValue) -> EnvValue {
+    if t.provenance.from_env.contains(path) {
+        EnvValue::Secret(Secret::new(value.expose()))
+    } else {
+        value
+    }
+}
+
+/// The `env` table under `parent` as variables, reserved names left out.
+fn extra_env(
+    t: &Topology,
+    parent: &str,
+    table: &std::collections::BTreeMap<String, String>,
+) -> Vec<EnvVar> {
     table
         .iter()
         .filter(|(name, _)| !RESERVED_ENV.contains(&name.as_str()))
         .map(|(name, value)| EnvVar {
             name: name.clone(),
-            value: env_value(name, value),
+            value: from_env(t, &format!("{parent}.env.{name}"), env_value(name, value)),
         })
         .collect()
 }
@@ -346,13 +338,14 @@ impl<'a> HostTemplate<'a> {
         );
         env.push(var("TCP_PORT", plain("")));
         env.extend(bind_ip.map(|ip| var("BIND_IP", EnvValue::Plain(ip))));
-        if t.proxy.is_some() {
-            env.push(var("HTTP_FORWARDED_COUNT", plain("1")));
+        if let Some(proxy) = &t.proxy {
+            let count = proxy.forwarded_count().to_string();
+            env.push(var("HTTP_FORWARDED_COUNT", EnvValue::Plain(count)));
         }
         env.extend(shared.transporter.clone().map(|v| var("TRANSPORTER", v)));
         env.push(var("DEPLOY_METHOD", plain("rocketchat-topology")));
         env.extend(shared.extra.iter().cloned());
-        env.extend(extra_env(&host.env));
+        env.extend(extra_env(t, &format!("hosts[{host_index}]"), &host.env));
         let env = last_of_each_name(env);
         let tcp_port_at = env.iter().position(|v| v.name == "TCP_PORT").unwrap_or(0);
         HostTemplate {
@@ -433,37 +426,6 @@ mod tests {
     }
 
     #[test]
-    fn secret_names_include_pass_pwd_and_auth() {
-        for name in [
-            "ADMIN_PASS",
-            "SMTP_PASS",
-            "MAIL_PWD",
-            "db_pwd",
-            "AUTH",
-            "BASIC_AUTH",
-            "AUTH_TOKEN",
-            "ADMIN_PASSWORD",
-            "API_KEY",
-            "S3_SECRET",
-        ] {
-            assert!(is_secret_name(name), "{name} should be secret");
-        }
-        for name in [
-            "ROOT_URL",
-            "PORT",
-            "TCP_PORT",
-            "SMTP_PORT",
-            "PASSPORT_PORT",
-            "ADMIN_USERNAME",
-            "ADMIN_EMAIL",
-            "OVERWRITE_SETTING_Accounts_OAuth_Google",
-            "DEPLOY_METHOD",
-        ] {
-            assert!(!is_secret_name(name), "{name} should be plain");
-        }
-    }
-
-    #[test]
     fn environment_never_holds_a_password_in_plain() {
         let layout = Layout::resolve(&topology_with_canaries());
         assert!(!layout.instances.is_empty());
@@ -476,6 +438,28 @@ mod tests {
             let transporter = instance.env_value("TRANSPORTER");
             assert!(transporter.is_some_and(EnvValue::is_secret));
         }
+    }
+
+    #[test]
+    fn token_only_transporter_and_short_secret_names_are_secret() {
+        let mut topology = topology_with_canaries();
+        topology.rocketchat.transporter = Some(format!("monolith+nats://{CANARY}@nats:4222"));
+        let env = &mut topology.rocketchat.env;
+        for name in ["DB_PW", "OVERWRITE_SETTING_SMTP_Pw", "LDAP_BIND_CRED"] {
+            env.insert(name.into(), CANARY.into());
+        }
+        let layout = Layout::resolve(&topology);
+        for name in [
+            "TRANSPORTER",
+            "DB_PW",
+            "OVERWRITE_SETTING_SMTP_Pw",
+            "LDAP_BIND_CRED",
+        ] {
+            let value = layout.instances[0].env_value(name);
+            assert!(value.is_some_and(EnvValue::is_secret), "{name} is plain");
+        }
+        let json = serde_json::to_string(&layout).unwrap();
+        assert!(!json.contains(CANARY), "{json}");
     }
 
     #[test]

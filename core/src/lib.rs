@@ -23,13 +23,16 @@ pub mod layout;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub(crate) mod mongo_access;
 pub mod mongo_url;
 pub mod net;
+pub mod output_dir;
 pub(crate) mod paths;
 pub mod plan;
 pub mod render;
 pub mod secret;
 pub mod starter;
+pub mod text;
 pub mod version;
 
 pub use check::check;

@@ -1,7 +1,8 @@
 //! `rctopo plan`: a zero-downtime rollout from one topology to another, as text, JSON or bash.
 
 use crate::input;
-use crate::output;
+use crate::output::{self, out, outln};
+use rocketchat_topology::output_dir::OutputDir;
 use rocketchat_topology::plan::{Budget, CommandSet, PlanError, ShellOptions, ShellScript};
 use rocketchat_topology::{example, plan, Layout, Policy, Topology};
 use std::path::{Path, PathBuf};
@@ -74,21 +75,11 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
         1
     })?;
     match args.format {
-        PlanFormat::Text => stream(|out| plan.write_text(out))?,
-        PlanFormat::Json => stream(|out| plan.write_json(out))?,
+        PlanFormat::Text => output::stream_stdout(|out| plan.write_text(out)),
+        PlanFormat::Json => output::stream_stdout(|out| plan.write_json(out)),
         PlanFormat::Shell => print_shell(args, &plan, &desired)?,
     }
     Ok(())
-}
-
-/// Writes to standard output as the writer goes: a large plan is never held whole as text.
-fn stream(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), u8> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    write(&mut out).and_then(|()| out.flush()).map_err(|e| {
-        output::error(&format!("cannot write the plan: {e}"));
-        1
-    })
 }
 
 fn topologies(args: &Args) -> Result<(Option<Topology>, Topology), u8> {
@@ -153,7 +144,7 @@ fn print_shell(args: &Args, plan: &rocketchat_topology::Plan, desired: &Layout) 
         Some(dir) => write_scripts(dir, &scripts),
         None => match stdout_text(&scripts) {
             Ok(text) => {
-                print!("{text}");
+                out!("{text}");
                 Ok(())
             }
             Err(message) => {
@@ -200,30 +191,19 @@ fn stdout_text(scripts: &[ShellScript]) -> Result<String, String> {
     Ok(text)
 }
 
+/// Every script, executable, into `dir` (see `OutputDir` for how files are written safely).
 fn write_scripts(dir: &Path, scripts: &[ShellScript]) -> Result<(), u8> {
-    let fail = |e: std::io::Error| {
-        output::error(&format!("{}: {e}", dir.display()));
+    let written = OutputDir::open(dir).and_then(|out| {
+        scripts.iter().try_for_each(|script| {
+            let path = out.write(Path::new(&script.name), script.text.as_bytes(), 0o755)?;
+            outln!("{}", path.display());
+            Ok(())
+        })
+    });
+    written.map_err(|e| {
+        output::error(&e.to_string());
         crate::EXIT_UNUSABLE
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    for script in scripts {
-        let path = dir.join(&script.name);
-        std::fs::write(&path, &script.text).map_err(fail)?;
-        make_executable(&path).map_err(fail)?;
-        println!("{}", path.display());
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &Path) -> std::io::Result<()> {
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -97,9 +97,12 @@ pub fn check(layout: &Layout) -> Report {
             Check::Urls(check) => check(&urls, &mut emit),
         }
     }
-    let source = &layout.topology.provenance.source;
+    let provenance = &layout.topology.provenance;
     for d in &mut diagnostics {
-        d.location = source.locate(&d.path);
+        d.location = provenance.source.locate(&d.path);
+        // A value read from the environment shows as its `${NAME}`, whatever a rule quoted.
+        d.message = provenance.conceal(&d.message);
+        d.help = provenance.conceal(&d.help);
     }
     Report::new(diagnostics)
 }

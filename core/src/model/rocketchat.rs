@@ -21,6 +21,10 @@ pub struct RocketChat {
     /// Absolute path of the Node.js binary.
     #[serde(default = "default_node")]
     pub node: String,
+    /// The Node.js release installed at `node` (`node --version`, e.g. `22.16.0`): Rocket.Chat
+    /// exits at startup on a major other than the one its release was built for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_version: Option<String>,
     /// System user the instances run as.
     #[serde(default = "default_user")]
     pub user: String,
@@ -52,6 +56,7 @@ impl fmt::Debug for RocketChat {
             .field("edition", &self.edition)
             .field("bundle", &self.bundle)
             .field("node", &self.node)
+            .field("node_version", &self.node_version)
             .field("user", &self.user)
             .field("group", &self.group)
             .field("uploads_path", &self.uploads_path)

@@ -79,9 +79,11 @@ fn is_ipv4(host: &str) -> bool {
         })
 }
 
-fn unparsable(entry: &str) -> MongoUrlError {
+/// An entry of the host list that is not a host. The entry is not quoted: text that failed to
+/// parse may be a password whose `@` is missing (`mongodb://rc:PW/db`).
+fn unparsable() -> MongoUrlError {
     MongoUrlError::host(
-        format!("the host `{entry}` cannot be parsed"),
+        "an entry of the host list cannot be parsed (not repeated here: it may be a password whose `user:password@` lacks its `@`)",
         "write hosts as `name:port`, `1.2.3.4:port` or `[::1]:port`; percent-encode a unix socket path (`%2Ftmp%2Fmongodb-27017.sock`)",
     )
 }
@@ -90,7 +92,7 @@ fn unparsable(entry: &str) -> MongoUrlError {
 pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     let escaped = entry.replace(' ', "%20");
     if escaped.ends_with(".sock") {
-        let path = whatwg::decode_uri_component(&escaped).ok_or_else(|| unparsable(entry))?;
+        let path = whatwg::decode_uri_component(&escaped).ok_or_else(unparsable)?;
         return Ok(Host {
             host: path,
             port: None,
@@ -100,13 +102,13 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     let cleaned = whatwg::drop_tabs_and_newlines(&escaped);
     let cleaned = cleaned.trim_end_matches(|c: char| c <= ' ');
     let authority = &cleaned[..cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len())];
-    let (url_host, port) = whatwg::parse_host_port(authority).ok_or_else(|| unparsable(entry))?;
+    let (url_host, port) = whatwg::parse_host_port(authority).ok_or_else(unparsable)?;
     let encoded_len = match &url_host {
         whatwg::UrlHost::Opaque(h) => h.chars().count(),
         whatwg::UrlHost::Ipv6(h) => h.chars().count() + 2,
     };
     let normalized = decoded_opaque(&url_host)
-        .ok_or_else(|| unparsable(entry))?
+        .ok_or_else(unparsable)?
         .to_lowercase();
     let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
         // The driver strips the brackets by the length of the still-encoded name.

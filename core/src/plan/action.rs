@@ -96,6 +96,18 @@ pub enum Action {
         replica_set: String,
         /// The `rs.initiate` document: `{_id, members: [{_id, host, arbiterOnly?, votes?, priority?, hidden?}]}`.
         config: serde_json::Value,
+        /// The initiating member's port (the step connects to it on loopback).
+        port: u32,
+        /// Users to create after initiating, administrator first:
+        /// `[{user, auth_db, roles: [{role, db}], password_env}]`; passwords come from the
+        /// named environment variables when the step runs.
+        users: serde_json::Value,
+    },
+    /// Install the replica set keyfile: generate it (`from` absent) or copy it from `from`.
+    MongoKeyfile {
+        path: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// Manual confirmation before the rollout continues.
     Gate {
@@ -137,6 +149,7 @@ impl Action {
             Action::WaitHealthy { .. } => "wait_healthy",
             Action::WaitDrained { .. } => "wait_drained",
             Action::MongoInitiate { .. } => "mongo_initiate",
+            Action::MongoKeyfile { .. } => "mongo_keyfile",
             Action::Gate { .. } => "gate",
         }
     }

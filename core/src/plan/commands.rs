@@ -32,7 +32,8 @@ pub struct CommandSet {
     pub disable_unit: String,
     pub start_unit: String,
     pub stop_unit: String,
-    /// `{script}` is the JavaScript that initiates the replica set once.
+    /// `{script}` is the JavaScript that initiates the replica set once; it connects by itself
+    /// (mongosh `--nodb`).
     pub mongo_initiate: String,
     pub nginx: ProxyCommands,
     pub apache: ProxyCommands,
@@ -49,7 +50,7 @@ impl Default for CommandSet {
             disable_unit: "systemctl disable {unit}".into(),
             start_unit: "systemctl start {unit}".into(),
             stop_unit: "systemctl stop {unit}".into(),
-            mongo_initiate: "mongosh --quiet --eval {script}".into(),
+            mongo_initiate: "mongosh --quiet --nodb --eval {script}".into(),
             nginx: ProxyCommands {
                 validate: "nginx -t".into(),
                 reload: "systemctl reload nginx".into(),

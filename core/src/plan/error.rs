@@ -2,6 +2,7 @@
 
 use super::simulate::Violation;
 use crate::diagnostic::{Diagnostic, Report};
+use crate::text::escape_controls;
 
 /// A request the planner refuses, with the reason and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -24,7 +25,7 @@ pub enum PlanError {
     NoSurgeRoom,
     #[error("the desired topology has no instances: removing every instance is an outage, not a rollout; keep at least one")]
     RemovesEveryInstance,
-    #[error("rocketchat.version `{version}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`")]
+    #[error("rocketchat.version `{}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`", escape_controls(.version))]
     BadVersion { version: String },
     #[error("Rocket.Chat {rocketchat} does not support the deployed MongoDB {mongo} (supported: {supported}); upgrade MongoDB first, then Rocket.Chat")]
     MongoUnsupported {
@@ -55,7 +56,7 @@ pub enum PlanError {
     PortCycle { instances: String },
     #[error("the current topology cannot be planned from ({errors} error(s) that make its ports or names unsafe to act on); describe the running deployment as it is: {first}")]
     CurrentUnsafe { errors: usize, first: String },
-    #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
+    #[error("{field} `{}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)", escape_controls(.value))]
     UnsafeName { field: String, value: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
     NoSurgePort { host: String, from: u16 },

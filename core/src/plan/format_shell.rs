@@ -198,6 +198,7 @@ rct_put() {
 pub fn helper(name: &str) -> Option<&'static str> {
     HELPERS
         .iter()
+        .chain(super::mongo_auth::HELPERS)
         .find(|(n, _)| *n == name)
         .map(|(_, body)| *body)
 }
@@ -345,7 +346,7 @@ impl Writer<'_> {
                 );
             }
         }
-        for (name, helper) in HELPERS {
+        for (name, helper) in HELPERS.iter().chain(super::mongo_auth::HELPERS) {
             if uses(&body, name) || needed_by_others(&body, name) {
                 let _ = writeln!(out, "{helper}\n");
             }
@@ -442,11 +443,21 @@ impl Writer<'_> {
                 shell_quote(url)
             ))],
             Action::WaitDrained { seconds } => vec![format!("sleep {seconds}")],
-            Action::MongoInitiate { config, .. } => {
-                let script = format!(
-                    "try {{ rs.status(); print(\"replica set already initiated\"); }} catch (e) {{ rs.initiate({config}); }}"
-                );
-                vec![remote(fill(&c.mongo_initiate, &[("script", &script)]))]
+            Action::MongoInitiate {
+                config,
+                port,
+                users,
+                ..
+            } => super::mongo_auth::initiate_lines(
+                step,
+                &c.mongo_initiate,
+                config,
+                *port,
+                users,
+                ssh,
+            ),
+            Action::MongoKeyfile { path, from } => {
+                super::mongo_auth::keyfile_lines(step, path, from.as_deref(), ssh)
             }
             Action::Gate { reason } => vec![format!("rct_gate {}", shell_quote(reason))],
         }

@@ -3,6 +3,7 @@
 use super::summary::WaveKind;
 use super::Plan;
 use super::Step;
+use crate::text::escape_controls as shown;
 use std::collections::BTreeMap;
 
 fn duration(seconds: u64) -> String {
@@ -28,7 +29,8 @@ fn kind_name(kind: WaveKind) -> &'static str {
 }
 
 impl Plan {
-    /// Waves and steps, one line each, with the budget and the estimated duration.
+    /// Waves and steps, one line each, with the budget and the estimated duration. Values from
+    /// the topologies have their control characters escaped: no line of it can be forged.
     pub fn to_text(&self) -> String {
         let mut out = Vec::new();
         // Writing to memory cannot fail, and only `str`s are written.
@@ -48,8 +50,12 @@ impl Plan {
         let from = s.from_version.as_deref().unwrap_or("none");
         writeln!(
             out,
-            "Plan: {changes} (Rocket.Chat {from} -> {}, {} -> {} instances)",
-            s.to_version, s.instances_before, s.instances_after
+            "Plan: {} (Rocket.Chat {} -> {}, {} -> {} instances)",
+            shown(&changes),
+            shown(from),
+            shown(&s.to_version),
+            s.instances_before,
+            s.instances_after
         )?;
         writeln!(
             out,
@@ -75,7 +81,7 @@ impl Plan {
             let instances = if wave.instances.is_empty() {
                 String::new()
             } else {
-                format!(": {}", wave.instances.join(", "))
+                format!(": {}", shown(&wave.instances.join(", ")))
             };
             writeln!(
                 out,
@@ -88,13 +94,37 @@ impl Plan {
                     out,
                     "  {:>4}  {:<width$}  {:<14}  {}",
                     step.id,
-                    step.host,
+                    shown(&step.host),
                     step.action.kind(),
-                    step.description
+                    shown(&step.description)
                 )?;
             }
             writeln!(out, "        rollback: {} step(s)", wave.rollback.len())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{example, plan, Layout, Policy};
+
+    #[test]
+    fn values_cannot_forge_lines_or_send_escapes() {
+        let (current, desired) = example::demo_upgrade();
+        let mut p = plan(
+            Some(&Layout::resolve(&current)),
+            &Layout::resolve(&desired),
+            &Policy::default(),
+        )
+        .unwrap();
+        let lines = p.to_text().lines().count();
+        p.steps[0].description = "stop\nwave 9 (forged)\u{1b}[2J".into();
+        p.steps[0].host = "app1\r".into();
+        p.summary.to_version = "7.11.0\u{7}".into();
+        let text = p.to_text();
+        assert_eq!(text.lines().count(), lines, "{text}");
+        assert!(!text.contains(['\u{1b}', '\r', '\u{7}']), "{text}");
+        assert!(text.contains(r"stop\nwave 9 (forged)\u{1b}[2J"), "{text}");
     }
 }

@@ -26,6 +26,7 @@ pub mod format_shell;
 pub mod format_text;
 mod items;
 mod member;
+mod mongo_auth;
 mod ops;
 mod planner;
 pub mod policy;

@@ -199,10 +199,12 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
 fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     let mongo = &ctx.desired.topology.mongo;
     let places = paths::mongod_places(&ctx.desired.topology);
-    let (Some(set), Some(first)) = (&mongo.replica_set, places.first()) else {
+    let (Some(set), Some(_)) = (&mongo.replica_set, places.first()) else {
         return;
     };
     b.open(WaveKind::ReplicaSet);
+    // Every member needs the keyfile before its mongod starts.
+    b.push(super::mongo_auth::keyfile_ops(ctx.desired));
     let write = |machine: &str, path: &str| {
         (
             machine.to_string(),
@@ -251,20 +253,12 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
         ));
         b.push(ops);
     }
-    b.push(vec![(
-        first.machine.clone(),
-        Action::MongoInitiate {
-            replica_set: set.clone(),
-            config: initiate_config(set, &mongo.members),
-        },
-        format!("initiate replica set {set} once, before any instance starts"),
-    )]);
+    b.push(
+        super::mongo_auth::initiate_op(ctx.desired, set)
+            .into_iter()
+            .collect(),
+    );
     b.close();
-}
-
-/// The `rs.initiate` document the rendered `rs-initiate.js` carries too.
-fn initiate_config(set: &str, members: &[crate::model::Member]) -> serde_json::Value {
-    serde_json::to_value(crate::render::initiate_config(set, members)).unwrap_or_default()
 }
 
 /// Unit templates are written and loaded; running instances keep their loaded units until they

@@ -255,7 +255,8 @@ impl<'a> World<'a> {
             current,
             desired,
             has_proxy: desired.topology.proxy.is_some(),
-            mongo_ready: current.is_some(),
+            // An external replica set (no mongod places) is ready before the plan starts.
+            mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
             unit_differs,
             version_changed: current.is_some_and(|c| {
                 c.topology.rocketchat.version != desired.topology.rocketchat.version
@@ -382,7 +383,10 @@ impl<'a> World<'a> {
                 self.mongo_ready = true;
                 Ok(())
             }
-            Action::ProxyValidate | Action::WaitDrained { .. } | Action::Gate { .. } => Ok(()),
+            Action::ProxyValidate
+            | Action::WaitDrained { .. }
+            | Action::Gate { .. }
+            | Action::MongoKeyfile { .. } => Ok(()),
         }
     }
 

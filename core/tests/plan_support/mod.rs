@@ -45,7 +45,7 @@ pub fn multi(instances: &[u32], cores: &[u32], proxy: ProxyKind) -> Topology {
                 ProxyKind::Haproxy => "/etc/haproxy",
             };
             tls.certificate = format!("{dir}/certificate.crt");
-            tls.key = format!("{dir}/certificate.key");
+            tls.key = Some(format!("{dir}/certificate.key"));
         }
     }
     t.hosts = instances
