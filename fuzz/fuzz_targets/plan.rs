@@ -140,7 +140,7 @@ impl Deployment {
                     ProxyKind::Haproxy => "/etc/haproxy",
                 };
                 tls.certificate = format!("{dir}/chat.pem");
-                tls.key = format!("{dir}/chat.pem");
+                tls.key = Some(format!("{dir}/chat.pem"));
             }
         }
         t
