@@ -124,6 +124,18 @@ impl Topology {
         core::check(&self.layout).into()
     }
 
+    /// Asks the running replica set (every member directly) and judges its answers (rules
+    /// L001-L018). Resolves with the report; rejects with a `TopologyError` when there is nothing
+    /// to ask (a URL the driver refuses, no host).
+    #[napi(catch_unwind)]
+    pub fn probe(
+        &self,
+        options: Option<crate::probe::ProbeOptions>,
+    ) -> Result<napi::bindgen_prelude::AsyncTask<crate::probe::ProbeTask>> {
+        crate::probe::ProbeTask::new(self.layout.clone(), options)
+            .map(napi::bindgen_prelude::AsyncTask::new)
+    }
+
     /// The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
     /// `diagnostics`) when the topology has check errors.
     #[napi(catch_unwind)]

@@ -114,6 +114,13 @@ impl Topology {
         })
     }
 
+    /// Asks the running replica set (every member directly, `timeout` seconds per phase) and
+    /// judges its answers (rules L001-L018). Releases the GIL while it waits.
+    #[pyo3(signature = (timeout = 5.0))]
+    fn probe<'py>(&self, py: Python<'py>, timeout: f64) -> PyResult<Bound<'py, PyDict>> {
+        crate::probe::run(py, &self.layout, timeout)
+    }
+
     /// The files of `target` (`systemd`, `nginx`, `apache`, `haproxy`, `mongod`, `mermaid` or
     /// `all`), with the instances in `drained` (ids like `app1:3001`) out of rotation. Raises
     /// `TopologyError` with the diagnostics when the check finds errors.

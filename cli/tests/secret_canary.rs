@@ -1,6 +1,8 @@
 //! The canary through the CLI: with a secret in any place of core/tests/fixtures/
 //! secret_placements.json, no command prints it: check (text, JSON), render (listing and errors),
-//! plan (text, JSON, shell; fresh install and upgrade), mongo-url (text, JSON).
+//! plan (text, JSON, shell; fresh install and upgrade), mongo-url (text, JSON). Three secret
+//! shapes (plain, with whitespace, with URL delimiters and quotes) keep it to a few hundred runs;
+//! core/tests/secret_canary.rs tries every shape and arbitrary ones through the library.
 
 use serde_json::Value;
 use std::path::Path;
@@ -56,7 +58,10 @@ fn no_command_prints_a_secret() {
         .unwrap()
         .iter()
         .map(|s| s.as_str().unwrap().replace("{canary}", canary))
+        .filter(|s| s == canary || s.starts_with("hunter2 ") || s.contains('#'))
+        .take(3)
         .collect();
+    assert_eq!(secrets.len(), 3, "{secrets:?}");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("topology.json");
     let file_arg = file.display().to_string();
@@ -114,6 +119,6 @@ fn no_command_prints_a_secret() {
             }
         }
     }
-    assert!(runs > 500, "only {runs} runs");
+    assert!(runs > 300, "only {runs} runs");
     assert!(Path::new(&file).exists());
 }

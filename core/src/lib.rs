@@ -29,6 +29,7 @@ pub mod net;
 pub mod output_dir;
 pub(crate) mod paths;
 pub mod plan;
+pub mod probe;
 pub mod render;
 pub mod secret;
 pub mod starter;

@@ -180,7 +180,7 @@ fn surrounding() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn a_canary_surrounded_by_anything_stays_hidden(

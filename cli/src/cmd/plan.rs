@@ -32,6 +32,10 @@ pub struct Args {
     /// Instances restarted first, followed by a manual gate.
     #[arg(long)]
     canary: Option<u32>,
+    /// Skip the database dump before an upgrade's first instance migrates it; the plan says so,
+    /// and refuses every rollback past that point.
+    #[arg(long)]
+    no_backup: bool,
     /// A policy file (TOML or JSON) with every field of the rollout policy; flags win over it.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -109,6 +113,9 @@ fn policy(args: &Args) -> Result<Policy, u8> {
     }
     if let Some(c) = args.canary {
         policy.canary = c;
+    }
+    if args.no_backup {
+        policy.backup = false;
     }
     Ok(policy)
 }
@@ -217,6 +224,7 @@ mod tests {
             max_unavailable: None,
             max_surge: None,
             canary: None,
+            no_backup: false,
             policy: None,
             commands: None,
             format: PlanFormat::Text,

@@ -78,7 +78,7 @@ impl<'a> Emit<'a> {
 /// Diagnostics quote values from the topology file. Whatever a rule quotes, the text shown never
 /// holds a control character (a newline could forge a line of output) nor the password of a
 /// URL's userinfo (`scheme://***@host`).
-fn displayable(text: &str) -> String {
+pub(crate) fn displayable(text: &str) -> String {
     let redacted = crate::secret::redact_url_passwords(text);
     crate::text::escape_controls(&redacted).into_owned()
 }

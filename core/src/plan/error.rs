@@ -40,7 +40,23 @@ pub enum PlanError {
         from_floor: String,
         to_floor: String,
     },
-    #[error("mongo.{field} changes from `{from}` to `{to}`: the planner rolls Rocket.Chat, not MongoDB; change the replica set first (rs.reconfig / MongoDB upgrade), then describe it in both files")]
+    #[error("Rocket.Chat {from} -> {to} skips a major release: each major migrates only a database the previous major migrated (\"UPGRADE NOT SUPPORTED\"); upgrade to {path} first, one rollout each, then to {to}")]
+    SkipsMajor {
+        from: String,
+        to: String,
+        path: String,
+    },
+    #[error("downgrading Rocket.Chat {from} -> {to}: {from} has migrated the database and {to} cannot run on it; restore the backup taken before the upgrade (mongorestore --drop) and start {to} from its staged release instead")]
+    DowngradeAcrossMigration { from: String, to: String },
+    #[error("MongoDB {from} -> {to} is a downgrade: MongoDB binaries go back only with MongoDB support once the feature compatibility version was raised; restore a backup into a {to} replica set instead")]
+    MongoDowngrade { from: String, to: String },
+    #[error("rocketchat.{field} `{value}` cannot be used in a plan: {expected}")]
+    BadReleaseSetting {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("mongo.{field} changes from `{from}` to `{to}`: the planner upgrades MongoDB's version but does not reshape the replica set; change it first (rs.reconfig, or an initial sync for a new storage engine), then describe it in both files")]
     MongoChange {
         field: &'static str,
         from: String,

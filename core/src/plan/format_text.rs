@@ -1,6 +1,6 @@
 //! The plan for people: waves, steps and the estimated duration.
 
-use super::summary::WaveKind;
+use super::summary::{RollbackKind, WaveKind, WaveSummary};
 use super::Plan;
 use super::Step;
 use crate::text::escape_controls as shown;
@@ -25,6 +25,20 @@ fn kind_name(kind: WaveKind) -> &'static str {
         WaveKind::ScaleIn => "scale in",
         WaveKind::Cleanup => "cleanup",
         WaveKind::Proxy => "proxy",
+        WaveKind::MongoUpgrade => "mongodb member",
+        WaveKind::MongoFcv => "mongodb fcv",
+    }
+}
+
+fn rollback_line(wave: &WaveSummary) -> String {
+    let reason = wave.rollback_reason.as_deref().unwrap_or_default();
+    match wave.rollback_kind {
+        RollbackKind::Restart => format!("{} step(s)", wave.rollback.len()),
+        RollbackKind::Restore => format!(
+            "stop every instance, restore the backup, start the old release ({} steps): {reason}",
+            wave.rollback.len()
+        ),
+        RollbackKind::Refused => format!("refused: {reason}"),
     }
 }
 
@@ -72,6 +86,25 @@ impl Plan {
             duration(s.estimated_seconds),
             duration(s.worst_case_seconds)
         )?;
+        if !s.mongo_path.is_empty() {
+            writeln!(
+                out,
+                "MongoDB: {}, one series at a time, member by member, before Rocket.Chat",
+                s.mongo_path.join(" -> ")
+            )?;
+        }
+        if let Some(leader) = &s.leader {
+            writeln!(
+                out,
+                "Leader: {leader} starts the new release alone and must pass its gate before any other"
+            )?;
+        }
+        if let Some(backup) = &s.backup {
+            writeln!(out, "Backup: {backup} (before the leader starts)")?;
+        }
+        for note in &s.notes {
+            writeln!(out, "Note: {note}")?;
+        }
         let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
         let mut by_wave: BTreeMap<u32, Vec<&Step>> = BTreeMap::new();
         for step in &self.steps {
@@ -92,14 +125,14 @@ impl Plan {
             for step in by_wave.get(&wave.wave).into_iter().flatten() {
                 writeln!(
                     out,
-                    "  {:>4}  {:<width$}  {:<14}  {}",
+                    "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
                     shown(&step.host),
                     step.action.kind(),
                     shown(&step.description)
                 )?;
             }
-            writeln!(out, "        rollback: {} step(s)", wave.rollback.len())?;
+            writeln!(out, "        rollback: {}", rollback_line(wave))?;
         }
         Ok(())
     }
