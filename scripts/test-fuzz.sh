@@ -19,7 +19,7 @@ fi
 
 python3 fuzz/seed.py
 cd fuzz
-cargo "${toolchain[@]}" fuzz build -s none 2>&1 | grep -E '^(error|warning: unused)' || true
+cargo "${toolchain[@]}" fuzz build -s none 2>&1 | grep -E '^error' || true
 for target in $(cargo "${toolchain[@]}" fuzz list); do
   log="${TMPDIR:-/tmp}/rctopo-fuzz-$target.log"
   if ! cargo "${toolchain[@]}" fuzz run -s none "$target" -- \

