@@ -48,4 +48,7 @@ for part in python node; do
   fi
 done
 
+echo "== fuzzing (each target ${RCTOPO_FUZZ_SECONDS:-60}s)"
+scripts/test-fuzz.sh
+
 echo "== all tests passed"

@@ -37,13 +37,29 @@ pub fn write_stdout(args: fmt::Arguments<'_>) {
         return;
     }
     if let Err(e) = anstream::stdout().write_fmt(args) {
-        STDOUT_CLOSED.store(true, Ordering::Relaxed);
-        if e.kind() != ErrorKind::BrokenPipe {
-            STDOUT_FAILED.store(true, Ordering::Relaxed);
-            write_stderr(format_args!(
-                "error: cannot write to standard output: {e}\n"
-            ));
-        }
+        stdout_failed(&e);
+    }
+}
+
+/// Writes a large output (a plan of thousands of waves) to standard output as `write` makes it,
+/// instead of building it whole first; a closed pipe stops it as it stops [`out!`].
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+    if let Err(e) = write(&mut out).and_then(|()| out.flush()) {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    if e.kind() != ErrorKind::BrokenPipe {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+        write_stderr(format_args!(
+            "error: cannot write to standard output: {e}\n"
+        ));
     }
 }
 

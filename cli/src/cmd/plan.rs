@@ -79,8 +79,8 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
         1
     })?;
     match args.format {
-        PlanFormat::Text => out!("{}", plan.to_text()),
-        PlanFormat::Json => output::print_json(&plan.to_json()),
+        PlanFormat::Text => output::stream_stdout(|out| plan.write_text(out)),
+        PlanFormat::Json => output::stream_stdout(|out| plan.write_json(out)),
         PlanFormat::Shell => print_shell(args, &plan, &desired)?,
     }
     Ok(())

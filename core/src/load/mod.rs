@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 /// Largest topology file read (a 50-host topology is a few KiB); anything bigger is not a
 /// topology, and reading it whole would only cost memory.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// A topology file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +175,9 @@ fn from_parsed(
     let expanded = expand_env(&mut value, env, expansion).map_err(|e| e.located(&map))?;
     let mut topology: Topology = serde_path_to_error::deserialize(value)
         .map_err(|e| LoadError::from_field_error(e, &map, &expanded.paths))?;
+    if let Some(over) = crate::limits::exceeded(&topology).into_iter().next() {
+        return Err(LoadError::over_limit(over).located(&map));
+    }
     topology.provenance = Provenance {
         source: map,
         from_env: expanded.paths,
