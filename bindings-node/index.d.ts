@@ -77,6 +77,12 @@ export declare class Topology {
   /** The check as the CLI's `rctopo check --format json` prints it, with counts. */
   report(): CheckReport
   /**
+   * Asks the running replica set (every member directly) and judges its answers (rules
+   * L001-L018). Resolves with the report; rejects with a `TopologyError` when there is nothing
+   * to ask (a URL the driver refuses, no host).
+   */
+  probe(options?: ProbeOptions | undefined | null): Promise<ProbeReport>
+  /**
    * The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
    * `diagnostics`) when the topology has check errors.
    */
@@ -308,6 +314,33 @@ export interface PolicyInput {
   order?: 'spread' | 'by_host'
   /** Whether an upgrade dumps the database before its leader migrates it (default true). */
   backup?: boolean
+}
+
+/** What one member answered. */
+export interface ProbeMember {
+  /** `host:port` as asked. */
+  host: string
+  /** Whether it answered (even if it then refused the credentials). */
+  reachable: boolean
+  /** `PRIMARY`, `SECONDARY`, `ARBITER`, `OTHER` or `STANDALONE`, when it answered `hello`. */
+  state?: string
+  /** `buildInfo.version`. */
+  version?: string
+}
+
+/** How long the probe may wait. */
+export interface ProbeOptions {
+  /** Milliseconds per phase (members answer concurrently, then the oplog is read); default 5000. */
+  timeoutMs?: number
+}
+
+/** The probe's report: `rctopo probe --format json`, field for field. */
+export interface ProbeReport {
+  /** Errors first, then by code and path (rules L001-L018). */
+  diagnostics: Array<Diagnostic>
+  errors: number
+  warnings: number
+  members: Array<ProbeMember>
 }
 
 /** One file to install. */
