@@ -127,7 +127,7 @@ impl Topology {
     /// Asks the running replica set (every member directly) and judges its answers (rules
     /// L001-L018). Resolves with the report; rejects with a `TopologyError` when there is nothing
     /// to ask (a URL the driver refuses, no host).
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_return_type = "Promise<ProbeReport>")]
     pub fn probe(
         &self,
         options: Option<crate::probe::ProbeOptions>,
