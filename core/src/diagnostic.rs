@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// How serious a finding is. A closed set, deliberately not `#[non_exhaustive]`: every caller
+/// decides an exit status or a colour for each severity, and a new one should make them decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

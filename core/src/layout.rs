@@ -75,6 +75,7 @@ pub struct EnvVar {
 /// An environment value; secrets (URLs with credentials, passwords) print as `***`.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvValue {
     Plain(String),
     Secret(Secret),

@@ -71,6 +71,7 @@ impl fmt::Display for Version {
 /// How a Rocket.Chat release stands towards a MongoDB release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MongoSupport {
     /// Listed in `compatibleMongoVersions`.
     Supported,
@@ -224,6 +225,7 @@ pub fn health_path(rocketchat: Version) -> &'static str {
 
 /// How a Rocket.Chat release uses MONGO_OPLOG_URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OplogUse {
     /// Before 3.7: required when several instances run.
     Required,

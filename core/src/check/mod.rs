@@ -43,6 +43,7 @@ pub struct Rule {
 
 /// What a rule reads.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Check {
     /// The whole layout.
     Layout(fn(&Context, &mut Emit)),

@@ -4,6 +4,7 @@ use crate::diagnostic::Location;
 /// Why a topology could not be read. Every variant names the file (when there is one), the place
 /// and the field, and says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
     #[error("{file}: cannot read: {message}")]
     Io { file: String, message: String },

@@ -28,6 +28,7 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A topology file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     Toml,
     Yaml,

@@ -37,6 +37,7 @@ impl fmt::Debug for Mongo {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub enum StorageEngine {
     #[default]
     #[serde(rename = "wiredTiger", alias = "wiredtiger")]

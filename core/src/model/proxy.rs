@@ -20,6 +20,7 @@ pub struct Proxy {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ProxyKind {
     Nginx,
     Apache,
@@ -39,6 +40,7 @@ impl ProxyKind {
 /// How the proxy keeps a user on one instance (SockJS polling must return to the same one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Affinity {
     None,
     IpHash,

@@ -65,6 +65,7 @@ impl fmt::Debug for RocketChat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Edition {
     Community,
     Enterprise,

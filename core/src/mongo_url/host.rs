@@ -14,6 +14,7 @@ pub const DEFAULT_PORT: u16 = 27017;
 /// The kinds of host the Connection String specification names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HostKind {
     Ipv4,
     IpLiteral,

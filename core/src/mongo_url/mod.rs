@@ -29,6 +29,7 @@ use std::fmt;
 
 /// `mongodb://` or `mongodb+srv://`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub enum Scheme {
     #[serde(rename = "mongodb")]
     Mongodb,

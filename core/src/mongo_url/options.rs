@@ -4,6 +4,7 @@
 
 /// How the driver reads an option's value from a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OptionKind {
     /// Any text.
     String,

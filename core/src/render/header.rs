@@ -4,6 +4,7 @@ use crate::layout::Layout;
 
 /// How a format writes a line comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Comment {
     /// `#`: nginx, Apache, HAProxy, systemd, env files, YAML.
     Hash,

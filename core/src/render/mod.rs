@@ -32,6 +32,7 @@ use std::str::FromStr;
 /// What to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Target {
     Systemd,
     Nginx,
@@ -138,6 +139,7 @@ pub struct RenderOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     #[error("unknown target `{target}`: expected systemd, nginx, apache, haproxy, mongod, mermaid or all")]
     UnknownTarget { target: String },
