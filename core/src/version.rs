@@ -9,18 +9,24 @@ use std::str::FromStr;
 /// (`7.10.0-rc.1`) is kept for display but ignored in comparisons of support tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
+    /// The major release (`7` in `7.10.0`).
     pub major: u32,
+    /// The minor release.
     pub minor: u32,
+    /// The patch release.
     pub patch: u32,
 }
 
+/// A string that is not a version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not a version: expected MAJOR[.MINOR[.PATCH]], e.g. `7.10.0`")]
 pub struct VersionError {
+    /// The string.
     pub input: String,
 }
 
 impl Version {
+    /// `major.minor.patch`.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
         Version {
             major,
@@ -235,6 +241,7 @@ pub enum OplogUse {
     Legacy,
 }
 
+/// How Rocket.Chat `rocketchat` uses MONGO_OPLOG_URL.
 pub fn oplog_use(rocketchat: Version) -> OplogUse {
     if rocketchat < Version::new(3, 7, 0) {
         OplogUse::Required

@@ -6,42 +6,86 @@ use crate::diagnostic::Location;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
+    /// The file could not be read.
     #[error("{file}: cannot read: {message}")]
-    Io { file: String, message: String },
+    Io {
+        /// The file, as given.
+        file: String,
+        /// The operating system's reason.
+        message: String,
+    },
+    /// The file is larger than a topology can be (4 MiB).
     #[error("{file}: {bytes} bytes is too large for a topology file (at most 4 MiB)")]
-    TooLarge { file: String, bytes: u64 },
+    TooLarge {
+        /// The file, as given.
+        file: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// The extension names no format.
     #[error("{file}: unknown file type: use a .toml, .yaml, .yml or .json extension")]
-    UnknownExtension { file: String },
+    UnknownExtension {
+        /// The file, as given.
+        file: String,
+    },
+    /// A format name that is not toml, yaml or json.
     #[error("unknown format `{format}`: expected toml, yaml or json")]
-    UnknownFormat { format: String },
+    UnknownFormat {
+        /// The name given.
+        format: String,
+    },
+    /// The text holds nothing.
     #[error("{}: the topology is empty: start from `rctopo init`", display_file(.file))]
-    Empty { file: Option<String> },
+    Empty {
+        /// The file, when the text came from one.
+        file: Option<String>,
+    },
+    /// The text is not valid TOML, YAML or JSON.
     #[error("{}: {format} syntax error: {message}", place(.file, .location))]
     Syntax {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// `TOML`, `YAML` or `JSON`.
         format: &'static str,
+        /// Where the parser stopped.
         location: Option<Location>,
+        /// The parser's reason.
         message: String,
     },
+    /// A field with a value the model does not accept (wrong type, unknown field, missing field).
     #[error("{}: {path}: {message}", place(.file, .location))]
     Field {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path (`hosts[0].ports[2]`).
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// What is wrong and how to fix it.
         message: String,
     },
+    /// A `${NAME}` reference to an environment variable that is not set.
     #[error("{}: {path}: environment variable `{name}` is not set: export it, or write the value itself", place(.file, .location))]
     UnsetEnv {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path holding the reference.
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// The variable's name.
         name: String,
     },
+    /// A `${...}` reference that is not a valid variable name, or a value that may not hold one.
     #[error("{}: {path}: {message}", place(.file, .location))]
     BadReference {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path holding the reference.
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// What is wrong and how to fix it.
         message: String,
     },
 }
@@ -83,6 +127,7 @@ impl LoadError {
         }
     }
 
+    /// Where in the text the error is, when known.
     pub fn location(&self) -> Option<Location> {
         match self {
             LoadError::Syntax { location, .. }

@@ -30,8 +30,11 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Format {
+    /// TOML (`.toml`).
     Toml,
+    /// YAML (`.yaml`, `.yml`).
     Yaml,
+    /// JSON (`.json`).
     Json,
 }
 

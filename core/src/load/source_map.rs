@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct SourceMap {
     /// The file the topology was read from, if any.
     pub file: Option<String>,
+    /// Field path -> line and column.
     pub locations: BTreeMap<String, Location>,
 }
 
@@ -61,6 +62,7 @@ pub(crate) fn location_of(text: &str, offset: usize) -> Location {
 /// equal wherever they were read from.
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
+    /// Where its fields sit in the text it was read from.
     pub source: SourceMap,
     /// Paths of string values that were written with `${NAME}` references.
     pub from_env: BTreeSet<String>,

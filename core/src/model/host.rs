@@ -58,6 +58,7 @@ pub enum Instances {
     /// cores - 1, at least 1.
     #[default]
     Auto,
+    /// This many instances.
     Count(u32),
 }
 

@@ -20,8 +20,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
+    /// The public side: ROOT_URL.
     pub site: Site,
+    /// The Rocket.Chat release and how its instances run.
     pub rocketchat: RocketChat,
+    /// The MongoDB replica set and the URLs to reach it.
     pub mongo: Mongo,
     /// The reverse proxy in front of the instances. Required as soon as there is more than one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

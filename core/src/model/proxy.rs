@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Proxy {
+    /// Which proxy software: nginx, Apache or HAProxy.
     pub kind: ProxyKind,
     /// The public host name (must match ROOT_URL's host).
     pub server_name: String,
@@ -14,20 +15,26 @@ pub struct Proxy {
     /// TLS termination; required when ROOT_URL is https.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Tls>,
+    /// How a user stays on one instance.
     #[serde(default)]
     pub affinity: Affinity,
 }
 
+/// A reverse proxy the renderers support.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum ProxyKind {
+    /// nginx.
     Nginx,
+    /// Apache httpd with mod_proxy_balancer.
     Apache,
+    /// HAProxy.
     Haproxy,
 }
 
 impl ProxyKind {
+    /// The lowercase name (`nginx`).
     pub fn as_str(&self) -> &'static str {
         match self {
             ProxyKind::Nginx => "nginx",
@@ -42,13 +49,17 @@ impl ProxyKind {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Affinity {
+    /// No affinity: every request may go to another instance.
     None,
+    /// By client address (nginx `ip_hash`, HAProxy `balance source`).
     IpHash,
+    /// By a cookie the proxy sets (the default).
     #[default]
     Cookie,
 }
 
 impl Affinity {
+    /// The name in topology files (`ip_hash`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Affinity::None => "none",
@@ -58,6 +69,7 @@ impl Affinity {
     }
 }
 
+/// The certificate and key the proxy terminates TLS with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tls {

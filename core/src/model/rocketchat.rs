@@ -63,11 +63,14 @@ impl fmt::Debug for RocketChat {
     }
 }
 
+/// The Rocket.Chat edition (licence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Edition {
+    /// Community Edition, without an Enterprise licence.
     Community,
+    /// Enterprise, with a licence that includes the `scalability` module.
     Enterprise,
 }
 
@@ -82,6 +85,7 @@ fn default_user() -> String {
 }
 
 impl RocketChat {
+    /// The unit's group: `group`, else the user's name.
     pub fn group(&self) -> &str {
         self.group.as_deref().unwrap_or(&self.user)
     }

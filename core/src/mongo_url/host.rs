@@ -16,13 +16,18 @@ pub const DEFAULT_PORT: u16 = 27017;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum HostKind {
+    /// A dotted IPv4 address.
     Ipv4,
+    /// A bracketed IPv6 literal.
     IpLiteral,
+    /// A DNS name.
     Hostname,
+    /// A unix socket path (percent-encoded, ending in `.sock`).
     Unix,
 }
 
 impl HostKind {
+    /// The name in the JSON report (`ip_literal`).
     pub fn as_str(&self) -> &'static str {
         match self {
             HostKind::Ipv4 => "ipv4",
@@ -36,8 +41,11 @@ impl HostKind {
 /// A host of the list. `port` is `None` for unix sockets and for a `mongodb+srv` service name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Host {
+    /// The host as the driver keeps it (lowercased names, bracketless IPv6).
     pub host: String,
+    /// The port; `None` for a unix socket or an SRV service name.
     pub port: Option<u16>,
+    /// What kind of host it is.
     #[serde(rename = "type")]
     pub kind: HostKind,
 }

@@ -15,6 +15,7 @@ pub enum Comment {
 }
 
 impl Comment {
+    /// The characters that start a comment line.
     pub fn prefix(&self) -> &'static str {
         match self {
             Comment::Hash => "#",
