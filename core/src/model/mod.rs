@@ -1,5 +1,5 @@
 //! The topology as written in a topology file (TOML, YAML or JSON). Serde types only: resolution
-//! into concrete instances lives in [`crate::layout`], judgement in [`crate::check`].
+//! into concrete instances lives in [`crate::layout`], judgement in [`crate::check`](mod@crate::check).
 
 mod host;
 mod mongo;
