@@ -3,7 +3,6 @@
 //! reads it.
 
 use super::error::MongoUrlError;
-use super::split::decoded_opaque;
 use super::whatwg;
 use serde::Serialize;
 use std::fmt;
@@ -106,21 +105,14 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
             kind: HostKind::Unix,
         });
     }
-    let cleaned = whatwg::drop_tabs_and_newlines(&escaped);
-    let cleaned = cleaned.trim_end_matches(|c: char| c <= ' ');
-    let authority = &cleaned[..cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len())];
-    let (url_host, port) = whatwg::parse_host_port(authority).ok_or_else(|| unparsable(entry))?;
-    let encoded_len = match &url_host {
-        whatwg::UrlHost::Opaque(h) => h.chars().count(),
-        whatwg::UrlHost::Ipv6(h) => h.chars().count() + 2,
-    };
-    let normalized = decoded_opaque(&url_host)
+    let (url_host, port) = whatwg::parse_host_port(&escaped).ok_or_else(|| unparsable(entry))?;
+    let normalized = whatwg::decode_uri_component(&url_host)
         .ok_or_else(|| unparsable(entry))?
         .to_lowercase();
     let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
         // The driver strips the brackets by the length of the still-encoded name.
         let chars: Vec<char> = normalized.chars().collect();
-        let end = encoded_len.saturating_sub(1).min(chars.len()).max(1);
+        let end = url_host.len().saturating_sub(1).min(chars.len()).max(1);
         (chars[1..end].iter().collect(), HostKind::IpLiteral)
     } else if is_ipv4(&normalized) {
         (normalized, HostKind::Ipv4)
