@@ -27,8 +27,8 @@ pub fn plan(
 ) -> PyResult<Plan> {
     guarded("planning", || {
         let policy: Policy = match policy {
-            Some(kwargs) => pythonize::depythonize(kwargs.as_any())
-                .map_err(|e| plan_error(py, format!("policy: {e}"), &[]))?,
+            Some(kwargs) => Policy::from_value(settings(py, kwargs)?)
+                .map_err(|e| plan_error(py, e.to_string(), &[]))?,
             None => Policy::default(),
         };
         let desired = desired.layout_ref();
@@ -39,6 +39,12 @@ pub fn plan(
             })
             .map_err(|e| plan_error(py, e.to_string(), &e.diagnostics()))
     })
+}
+
+/// A dict of settings as the JSON value core reads them from; a value JSON cannot hold (a set,
+/// an object) is named as such.
+fn settings(py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(dict.as_any()).map_err(|e| plan_error(py, e.to_string(), &[]))
 }
 
 fn plan_error(py: Python<'_>, message: String, diagnostics: &[core::Diagnostic]) -> PyErr {
@@ -99,8 +105,8 @@ impl Plan {
     ) -> PyResult<Bound<'py, PyList>> {
         guarded("writing the plan's shell scripts", || {
             let commands: CommandSet = match commands {
-                Some(c) => pythonize::depythonize(c.as_any())
-                    .map_err(|e| plan_error(py, format!("commands: {e}"), &[]))?,
+                Some(c) => CommandSet::from_value(settings(py, c)?)
+                    .map_err(|e| plan_error(py, e.to_string(), &[]))?,
                 None => CommandSet::default(),
             };
             let options = ShellOptions { ssh, commands };

@@ -64,6 +64,14 @@ pub enum LoadError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A field of a settings value a binding passed (a policy, a command set) that does not fit.
+    #[error("{path}: {message}")]
+    Setting {
+        /// The field path, under the settings' name (`policy.max_unavailable`).
+        path: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// A `${NAME}` reference to an environment variable that is not set.
     #[error("{}: {path}: environment variable `{name}` is not set: export it, or write the value itself", place(.file, .location))]
     UnsetEnv {
@@ -106,6 +114,7 @@ impl LoadError {
     pub fn path(&self) -> Option<&str> {
         match self {
             LoadError::Field { path, .. }
+            | LoadError::Setting { path, .. }
             | LoadError::UnsetEnv { path, .. }
             | LoadError::BadReference { path, .. } => Some(path),
             _ => None,
@@ -123,7 +132,7 @@ impl LoadError {
             | LoadError::Field { file, .. }
             | LoadError::UnsetEnv { file, .. }
             | LoadError::BadReference { file, .. } => file.as_deref(),
-            LoadError::UnknownFormat { .. } => None,
+            LoadError::UnknownFormat { .. } | LoadError::Setting { .. } => None,
         }
     }
 
@@ -148,6 +157,21 @@ impl LoadError {
             _ => {}
         }
         self
+    }
+
+    /// A field error of a settings value, its path under `root`.
+    pub(crate) fn under(self, root: &str) -> Self {
+        match self {
+            LoadError::Field { path, message, .. } => LoadError::Setting {
+                path: match path.as_str() {
+                    "" | "." => root.to_string(),
+                    p if p.starts_with('[') => format!("{root}{p}"),
+                    p => format!("{root}.{p}"),
+                },
+                message,
+            },
+            other => other,
+        }
     }
 
     /// Fills in file and line:column from the source map.
