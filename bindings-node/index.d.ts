@@ -60,8 +60,12 @@ export declare class Topology {
   static load(path: string): Topology
   /** Parses topology text in the given format. */
   static fromString(text: string, format: Format): Topology
-  /** Builds a topology from an object shaped like the topology file (see `jsonSchema()`). */
-  static fromObject(value: Record<string, unknown>): Topology
+  /**
+   * Builds a topology from an object shaped like the topology file (see `jsonSchema()`).
+   * `{ expandEnv: false }` takes every string as written (no `${NAME}` is read from the
+   * environment): for objects that come from someone else.
+   */
+  static fromObject(value: Record<string, unknown>, options?: FromObjectOptions | undefined | null): Topology
   /** The JSON Schema of a topology file. */
   static jsonSchema(): Record<string, unknown>
   /** The file this topology was read from, when it came from a file. */
@@ -81,7 +85,7 @@ export declare class Topology {
 
 /** What a step does. `kind` says which fields are present (as in `rctopo plan --format json`). */
 export interface Action {
-  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate'
+  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate' | 'stage_release' | 'use_release' | 'prune_releases' | 'backup' | 'restore' | 'mongo_step_down' | 'mongo_install' | 'mongo_wait_member' | 'mongo_set_fcv'
   /** The instance (`app1:3001`) the action concerns, when it concerns one. */
   instance?: string
   /** write_file, remove_file: the install path. */
@@ -107,6 +111,30 @@ export interface Action {
   config?: Record<string, unknown>
   /** gate: why the rollout waits for a person. */
   reason?: string
+  /**
+   * wait_healthy: the release `/api/info` must report; stage_release, use_release,
+   * mongo_install, mongo_set_fcv: the release or series.
+   */
+  version?: string
+  /** wait_healthy after a release change: the release the instance must report. */
+  expectVersion?: string
+  /** stage_release: the tarball URL and its SHA-256 when given. */
+  checksum?: string
+  /** stage_release, use_release, prune_releases: the release (or releases) directory. */
+  dir?: string
+  /** use_release: the Node.js binary. */
+  node?: string
+  /** prune_releases: releases kept, and the ones never removed. */
+  keep?: number
+  protect?: Array<string>
+  /** backup, restore: the env file holding MONGO_URL, and the archive. */
+  envFile?: string
+  archive?: string
+  /** mongo_step_down, mongo_wait_member: the replica set member (`host:port`). */
+  member?: string
+  /** mongo_set_fcv: the seed list, and whether `confirm: true` is sent. */
+  seeds?: string
+  confirm?: boolean
 }
 
 /**
@@ -187,6 +215,15 @@ export interface FileSource {
 
 /** A topology file format. */
 export type Format = 'toml' | 'yaml' | 'json'
+
+/** Options of `Topology.fromObject`. */
+export interface FromObjectOptions {
+  /**
+   * Expand `${NAME}` from the environment (in secret fields, and for the variables
+   * `RCTOPO_ALLOW_ENV` lists). Default true.
+   */
+  expandEnv?: boolean
+}
 
 /** How an instance proves it is ready before it joins the proxy. */
 export interface HealthPolicyInput {
@@ -269,6 +306,8 @@ export interface PolicyInput {
   drainDelaySeconds?: number
   /** `spread` (round-robin over hosts, the default) or `by_host`. */
   order?: 'spread' | 'by_host'
+  /** Whether an upgrade dumps the database before its leader migrates it (default true). */
+  backup?: boolean
 }
 
 /** One file to install. */
@@ -349,6 +388,14 @@ export interface Summary {
   estimatedSeconds: number
   /** Duration if every health check takes its full deadline. */
   worstCaseSeconds: number
+  /** The instance that starts a new release first, alone, and migrates the database. */
+  leader?: string
+  /** The database dump taken before the leader starts. */
+  backup?: string
+  /** MongoDB release series from the running one through each upgrade. */
+  mongoPath: Array<string>
+  /** What the operator should know before running the plan. */
+  notes: Array<string>
 }
 
 /** What to render. */
@@ -403,8 +450,15 @@ export interface UrlReport {
 /** One wave: its kind, the instances it takes out of or puts into service, and its rollback. */
 export interface Wave {
   wave: number
-  kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy'
+  kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy' | 'mongo_upgrade' | 'mongo_fcv'
   instances: Array<string>
   /** The steps that restore the state before this wave. */
   rollback: Array<Step>
+  /**
+   * `restart` (the wave's own steps undone), `restore` (after a migration: stop everything,
+   * restore the backup, start the old release) or `refused`.
+   */
+  rollbackKind: 'restart' | 'restore' | 'refused'
+  /** Why a rollback restores or is refused. */
+  rollbackReason?: string
 }

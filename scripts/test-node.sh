@@ -37,5 +37,8 @@ export RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo"
 # The deploy example depends on the package as a user's project does (file: link here).
 (cd "$root/examples/node" && npm ci --no-audit --no-fund --loglevel=error)
 
+# The probe's tests run replica sets scripted with MockupDB.
+export RCTOPO_MOCKUPDB_PYTHON=${RCTOPO_MOCKUPDB_PYTHON:-$("$root/tests/mockupdb/venv.sh")}
+
 echo "== node --test"
 npm test

@@ -17,7 +17,8 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py="$venv/bin/python"
 # Majors pinned: a new major of a test tool should be a deliberate upgrade, not a red CI.
-"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8,<10" "mypy>=1.10,<3" "ansible-core>=2.17,<2.20"
+"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8,<10" "mypy>=1.10,<3" "ansible-core>=2.17,<2.20" \
+  "mockupdb==1.8.1"
 
 echo "test-python: building rctopo (parity oracle) and the wheel"
 cargo build -q -p rctopo

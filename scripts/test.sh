@@ -12,6 +12,9 @@ root=$(pwd)
 export RCTOPO_SPEC_TESTS=${RCTOPO_SPEC_TESTS:-$root/../shared/conformance/connection-string}
 export CARGO_TERM_COLOR=never
 
+# The probe's tests run replica sets scripted with MockupDB (PyPI `mockupdb`) in a small venv.
+export RCTOPO_MOCKUPDB_PYTHON=${RCTOPO_MOCKUPDB_PYTHON:-$(tests/mockupdb/venv.sh)}
+
 echo "== rustfmt, clippy"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -11,6 +11,7 @@ mod error;
 mod layout;
 mod mongo_url;
 mod plan;
+mod probe;
 mod render;
 mod report;
 mod topology;

@@ -25,6 +25,8 @@ pub struct PolicyInput {
     /// `spread` (round-robin over hosts, the default) or `by_host`.
     #[napi(ts_type = "'spread' | 'by_host'")]
     pub order: Option<String>,
+    /// Whether an upgrade dumps the database before its leader migrates it (default true).
+    pub backup: Option<bool>,
 }
 
 /// How an instance proves it is ready before it joins the proxy.
@@ -60,6 +62,7 @@ fn policy_value(p: PolicyInput) -> Value {
         p.drain_delay_seconds.map(Value::from),
     );
     put("order", p.order.map(Value::from));
+    put("backup", p.backup.map(Value::from));
     put("health", p.health.map(health_value));
     Value::Object(m)
 }
@@ -240,7 +243,7 @@ impl From<&core::Step> for Step {
 #[derive(Default)]
 pub struct Action {
     #[napi(
-        ts_type = "'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'gate'"
+        ts_type = "'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate' | 'stage_release' | 'use_release' | 'prune_releases' | 'backup' | 'restore' | 'mongo_step_down' | 'mongo_install' | 'mongo_wait_member' | 'mongo_set_fcv'"
     )]
     pub kind: String,
     /// The instance (`app1:3001`) the action concerns, when it concerns one.
@@ -269,6 +272,28 @@ pub struct Action {
     pub config: Option<Value>,
     /// gate: why the rollout waits for a person.
     pub reason: Option<String>,
+    /// wait_healthy: the release `/api/info` must report; stage_release, use_release,
+    /// mongo_install, mongo_set_fcv: the release or series.
+    pub version: Option<String>,
+    /// wait_healthy after a release change: the release the instance must report.
+    pub expect_version: Option<String>,
+    /// stage_release: the tarball URL and its SHA-256 when given.
+    pub checksum: Option<String>,
+    /// stage_release, use_release, prune_releases: the release (or releases) directory.
+    pub dir: Option<String>,
+    /// use_release: the Node.js binary.
+    pub node: Option<String>,
+    /// prune_releases: releases kept, and the ones never removed.
+    pub keep: Option<u32>,
+    pub protect: Option<Vec<String>>,
+    /// backup, restore: the env file holding MONGO_URL, and the archive.
+    pub env_file: Option<String>,
+    pub archive: Option<String>,
+    /// mongo_step_down, mongo_wait_member: the replica set member (`host:port`).
+    pub member: Option<String>,
+    /// mongo_set_fcv: the seed list, and whether `confirm: true` is sent.
+    pub seeds: Option<String>,
+    pub confirm: Option<bool>,
 }
 
 impl From<&core::Action> for Action {
@@ -316,12 +341,78 @@ impl From<&core::Action> for Action {
                 deadline_seconds,
                 interval_seconds,
                 min_healthy_seconds,
+                expect_version,
                 ..
             } => Action {
                 url: Some(url.clone()),
                 deadline_seconds: Some(*deadline_seconds),
                 interval_seconds: Some(*interval_seconds),
                 min_healthy_seconds: Some(*min_healthy_seconds),
+                expect_version: expect_version.clone(),
+                ..base
+            },
+            A::StageRelease {
+                version,
+                url,
+                checksum,
+                dir,
+            } => Action {
+                version: Some(version.clone()),
+                url: Some(url.clone()),
+                checksum: checksum.clone(),
+                dir: Some(dir.clone()),
+                ..base
+            },
+            A::UseRelease {
+                unit,
+                version,
+                dir,
+                node,
+                ..
+            } => Action {
+                unit: Some(unit.clone()),
+                version: Some(version.clone()),
+                dir: Some(dir.clone()),
+                node: Some(node.clone()),
+                ..base
+            },
+            A::PruneReleases { dir, keep, protect } => Action {
+                dir: Some(dir.clone()),
+                keep: Some(*keep),
+                protect: Some(protect.clone()),
+                ..base
+            },
+            A::Backup { env_file, archive } | A::Restore { env_file, archive } => Action {
+                env_file: Some(env_file.clone()),
+                archive: Some(archive.clone()),
+                ..base
+            },
+            A::MongoStepDown { member } => Action {
+                member: Some(member.clone()),
+                ..base
+            },
+            A::MongoInstall { version } => Action {
+                version: Some(version.clone()),
+                ..base
+            },
+            A::MongoWaitMember {
+                member,
+                deadline_seconds,
+            } => Action {
+                member: Some(member.clone()),
+                deadline_seconds: Some(*deadline_seconds),
+                ..base
+            },
+            A::MongoSetFcv {
+                replica_set,
+                seeds,
+                version,
+                confirm,
+            } => Action {
+                replica_set: Some(replica_set.clone()),
+                seeds: Some(seeds.clone()),
+                version: Some(version.clone()),
+                confirm: Some(*confirm),
                 ..base
             },
             A::WaitDrained { seconds } => Action {
@@ -331,9 +422,14 @@ impl From<&core::Action> for Action {
             A::MongoInitiate {
                 replica_set,
                 config,
+                ..
             } => Action {
                 replica_set: Some(replica_set.clone()),
                 config: Some(config.clone()),
+                ..base
+            },
+            A::MongoKeyfile { path, .. } => Action {
+                path: Some(path.clone()),
                 ..base
             },
             A::Gate { reason } => Action {
@@ -409,6 +505,14 @@ pub struct Summary {
     pub estimated_seconds: f64,
     /// Duration if every health check takes its full deadline.
     pub worst_case_seconds: f64,
+    /// The instance that starts a new release first, alone, and migrates the database.
+    pub leader: Option<String>,
+    /// The database dump taken before the leader starts.
+    pub backup: Option<String>,
+    /// MongoDB release series from the running one through each upgrade.
+    pub mongo_path: Vec<String>,
+    /// What the operator should know before running the plan.
+    pub notes: Vec<String>,
 }
 
 /// One wave: its kind, the instances it takes out of or puts into service, and its rollback.
@@ -416,12 +520,18 @@ pub struct Summary {
 pub struct Wave {
     pub wave: u32,
     #[napi(
-        ts_type = "'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy'"
+        ts_type = "'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy' | 'mongo_upgrade' | 'mongo_fcv'"
     )]
     pub kind: String,
     pub instances: Vec<String>,
     /// The steps that restore the state before this wave.
     pub rollback: Vec<Step>,
+    /// `restart` (the wave's own steps undone), `restore` (after a migration: stop everything,
+    /// restore the backup, start the old release) or `refused`.
+    #[napi(ts_type = "'restart' | 'restore' | 'refused'")]
+    pub rollback_kind: String,
+    /// Why a rollback restores or is refused.
+    pub rollback_reason: Option<String>,
 }
 
 impl From<&core::Summary> for Summary {
@@ -442,6 +552,10 @@ impl From<&core::Summary> for Summary {
             // Seconds fit a JavaScript number exactly far beyond any rollout's length.
             estimated_seconds: s.estimated_seconds as f64,
             worst_case_seconds: s.worst_case_seconds as f64,
+            leader: s.leader.clone(),
+            backup: s.backup.clone(),
+            mongo_path: s.mongo_path.clone(),
+            notes: s.notes.clone(),
         }
     }
 }
@@ -456,6 +570,11 @@ impl From<&core::WaveSummary> for Wave {
                 .unwrap_or_default(),
             instances: w.instances.clone(),
             rollback: w.rollback.iter().map(Step::from).collect(),
+            rollback_kind: serde_json::to_value(w.rollback_kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            rollback_reason: w.rollback_reason.clone(),
         }
     }
 }

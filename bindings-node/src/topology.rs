@@ -7,6 +7,7 @@ use crate::report::{diagnostics, CheckReport, Diagnostic};
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology as core;
+use rocketchat_topology::load::Expansion;
 use rocketchat_topology::render::RenderError;
 
 /// A topology file format.
@@ -26,6 +27,15 @@ impl From<Format> for core::Format {
             Format::Json => core::Format::Json,
         }
     }
+}
+
+/// Options of `Topology.fromObject`.
+#[napi(object)]
+#[derive(Default)]
+pub struct FromObjectOptions {
+    /// Expand `${NAME}` from the environment (in secret fields, and for the variables
+    /// `RCTOPO_ALLOW_ENV` lists). Default true.
+    pub expand_env: Option<bool>,
 }
 
 /// A multi-instance Rocket.Chat deployment, read and resolved.
@@ -67,12 +77,19 @@ impl Topology {
     }
 
     /// Builds a topology from an object shaped like the topology file (see `jsonSchema()`).
+    /// `{ expandEnv: false }` takes every string as written (no `${NAME}` is read from the
+    /// environment): for objects that come from someone else.
     #[napi(factory, catch_unwind)]
     pub fn from_object(
         env: Env,
         #[napi(ts_arg_type = "Record<string, unknown>")] value: serde_json::Value,
+        options: Option<FromObjectOptions>,
     ) -> Result<Topology> {
-        core::Topology::from_value(value)
+        let expansion = match options.and_then(|o| o.expand_env) {
+            Some(false) => Expansion::Off,
+            _ => Expansion::from_environment(),
+        };
+        core::Topology::from_value_with(value, &expansion)
             .map(Topology::new)
             .map_err(|e| load_error(&env, &e))
     }
@@ -105,6 +122,18 @@ impl Topology {
     #[napi(catch_unwind)]
     pub fn report(&self) -> CheckReport {
         core::check(&self.layout).into()
+    }
+
+    /// Asks the running replica set (every member directly) and judges its answers (rules
+    /// L001-L018). Resolves with the report; rejects with a `TopologyError` when there is nothing
+    /// to ask (a URL the driver refuses, no host).
+    #[napi(catch_unwind)]
+    pub fn probe(
+        &self,
+        options: Option<crate::probe::ProbeOptions>,
+    ) -> Result<napi::bindgen_prelude::AsyncTask<crate::probe::ProbeTask>> {
+        crate::probe::ProbeTask::new(self.layout.clone(), options)
+            .map(napi::bindgen_prelude::AsyncTask::new)
     }
 
     /// The files `target` needs, in a stable order. Throws a `RenderError` (with the check's

@@ -55,3 +55,33 @@ export function cliHas(command) {
   const r = runCli(['--help'])
   return new RegExp(`^\\s+${command}\\s`, 'm').test(r.stdout)
 }
+
+/** examples/howto.toml as a plain object, as a service would build it. */
+export function howtoObject() {
+  return {
+    site: { root_url: 'https://chat.example.com' },
+    rocketchat: {
+      version: '7.10.0',
+      bundle: '/opt/rocket.chat/bundle',
+      node: '/usr/local/bin/node',
+      user: 'rocketchat',
+      uploads_path: '/var/lib/rocket.chat/uploads',
+      tcp_base_port: 4000,
+    },
+    mongo: {
+      url: 'mongodb://localhost:27017/rocketchat?replicaSet=rs0',
+      version: '7.0',
+      storage_engine: 'wiredTiger',
+      replica_set: 'rs0',
+      members: [{ host: 'localhost:27017' }],
+    },
+    proxy: {
+      kind: 'nginx',
+      server_name: 'chat.example.com',
+      host: 'app1',
+      tls: { certificate: '/etc/nginx/certificate.crt', key: '/etc/nginx/certificate.key' },
+      affinity: 'cookie',
+    },
+    hosts: [{ name: 'app1', cores: 4, instances: 'auto', base_port: 3000 }],
+  }
+}

@@ -38,6 +38,14 @@ describe('plan', () => {
     assert.equal(health.instance, 'app1:3000')
     assert.match(health.url, /^http:\/\/127\.0\.0\.1:3000\//)
     assert.equal(typeof health.deadlineSeconds, 'number')
+    assert.equal(health.expectVersion, '7.11.0')
+    assert.equal(summary.leader, 'app1:3000')
+    assert.ok(rolling.every((w) => w.rollbackKind === 'restore'), rolling.map((w) => w.rollbackKind).join(' '))
+    const stage = p.steps.find((s) => s.action.kind === 'stage_release').action
+    assert.equal(stage.url, 'https://releases.rocket.chat/7.11.0/download')
+    const noBackup = plan(current, desired, { backup: false })
+    assert.ok(noBackup.summary.notes.some((n) => n.startsWith('no backup')))
+    assert.ok(noBackup.summary.waves.some((w) => w.rollbackKind === 'refused'))
   })
 
   it('a fresh install (no current topology) starts every instance', () => {

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import * as esm from 'rocketchat-topology'
-import { examplesDir, fixturesDir } from './helpers.mjs'
+import { examplesDir, fixturesDir, howtoObject } from './helpers.mjs'
 
 const require = createRequire(import.meta.url)
 const cjs = require('rocketchat-topology')
@@ -45,32 +45,7 @@ describe('Topology', () => {
   it('gives the same layout from TOML text, YAML text, JSON text and a plain object', () => {
     const text = readFileSync(howto, 'utf8')
     const fromToml = Topology.fromString(text, 'toml')
-    const object = {
-      site: { root_url: 'https://chat.example.com' },
-      rocketchat: {
-        version: '7.10.0',
-        bundle: '/opt/rocket.chat/bundle',
-        node: '/usr/local/bin/node',
-        user: 'rocketchat',
-        uploads_path: '/var/lib/rocket.chat/uploads',
-        tcp_base_port: 4000,
-      },
-      mongo: {
-        url: 'mongodb://localhost:27017/rocketchat?replicaSet=rs0',
-        version: '7.0',
-        storage_engine: 'wiredTiger',
-        replica_set: 'rs0',
-        members: [{ host: 'localhost:27017' }],
-      },
-      proxy: {
-        kind: 'nginx',
-        server_name: 'chat.example.com',
-        host: 'app1',
-        tls: { certificate: '/etc/nginx/certificate.crt', key: '/etc/nginx/certificate.key' },
-        affinity: 'cookie',
-      },
-      hosts: [{ name: 'app1', cores: 4, instances: 'auto', base_port: 3000 }],
-    }
+    const object = howtoObject()
     const fromObject = Topology.fromObject(object)
     const fromJson = Topology.fromString(JSON.stringify(object), 'json')
     const fromYaml = Topology.fromString(JSON.stringify(object, null, 2), 'yaml') // JSON is YAML

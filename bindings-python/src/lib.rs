@@ -7,6 +7,7 @@ mod errors;
 mod guard;
 mod mongo_url;
 mod plan;
+mod probe;
 mod rendered;
 mod topology;
 

@@ -6,6 +6,7 @@ use crate::guard::guarded;
 use crate::rendered::RenderedFile;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use rocketchat_topology::load::Expansion;
 use rocketchat_topology::render::{self, RenderError, RenderOptions, Target};
 use rocketchat_topology::{self as core, Format, Layout};
 use std::path::PathBuf;
@@ -52,9 +53,12 @@ impl Topology {
         })
     }
 
-    /// Builds a topology from a dict shaped like the topology file.
+    /// Builds a topology from a dict shaped like the topology file. `expand_env=False` takes
+    /// every string as written (no `${NAME}` is read from the environment): for dicts that come
+    /// from someone else.
     #[staticmethod]
-    fn from_dict(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (value, expand_env = true))]
+    fn from_dict(py: Python<'_>, value: &Bound<'_, PyAny>, expand_env: bool) -> PyResult<Self> {
         guarded("reading a topology dict", || {
             let value: serde_json::Value = pythonize::depythonize(value).map_err(|e| {
                 errors::raise::<TopologyError>(
@@ -63,7 +67,12 @@ impl Topology {
                     Details::default(),
                 )
             })?;
-            core::Topology::from_value(value)
+            let expansion = if expand_env {
+                Expansion::from_environment()
+            } else {
+                Expansion::Off
+            };
+            core::Topology::from_value_with(value, &expansion)
                 .map(Topology::new)
                 .map_err(|e| errors::load_error(py, &e))
         })
@@ -103,6 +112,13 @@ impl Topology {
         guarded("checking the topology", || {
             diagnostic::report_dict(py, &core::check(&self.layout))
         })
+    }
+
+    /// Asks the running replica set (every member directly, `timeout` seconds per phase) and
+    /// judges its answers (rules L001-L018). Releases the GIL while it waits.
+    #[pyo3(signature = (timeout = 5.0))]
+    fn probe<'py>(&self, py: Python<'py>, timeout: f64) -> PyResult<Bound<'py, PyDict>> {
+        crate::probe::run(py, &self.layout, timeout)
     }
 
     /// The files of `target` (`systemd`, `nginx`, `apache`, `haproxy`, `mongod`, `mermaid` or

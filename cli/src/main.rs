@@ -38,6 +38,8 @@ enum Command {
     Plan(cmd::plan::Args),
     /// Check a MONGO_URL (and MONGO_OPLOG_URL) the way Rocket.Chat's driver reads it.
     MongoUrl(cmd::mongo_url::Args),
+    /// Ask the running MongoDB replica set and judge what it says (every member, directly).
+    Probe(cmd::probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(args),
         Command::Plan(args) => cmd::plan::run(args),
         Command::MongoUrl(args) => cmd::mongo_url::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::exit_code(code))
 }

@@ -1,8 +1,76 @@
 //! Printing: diagnostics as text (coloured on a terminal, plain when piped) or JSON.
+//!
+//! Everything goes through [`out!`], [`outln!`] and [`errln!`], never `println!`, which panics
+//! when the reader has gone (`rctopo plan --out DIR | head -1`). Here a closed pipe only stops
+//! the printing: the command still does its work (every file written) and keeps its exit code.
+//! cli/clippy.toml forbids the panicking macros.
 
-use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use rocketchat_topology::{Diagnostic, Report, Severity};
+use std::fmt;
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once standard output cannot be written; later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Set when standard output failed for another reason than a closed pipe (a full disk).
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Prints to standard output (colour stripped when it is not a terminal).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*)) };
+}
+/// [`out!`] with a newline.
+macro_rules! outln {
+    () => { $crate::output::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+/// Prints a line to standard error.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::output::write_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use {out, outln};
+
+pub fn write_stdout(args: fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = anstream::stdout().write_fmt(args) {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != ErrorKind::BrokenPipe {
+            STDOUT_FAILED.store(true, Ordering::Relaxed);
+            write_stderr(format_args!(
+                "error: cannot write to standard output: {e}\n"
+            ));
+        }
+    }
+}
+
+pub fn write_stderr(args: fmt::Arguments<'_>) {
+    if STDERR_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    if anstream::stderr().write_fmt(args).is_err() {
+        STDERR_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The exit code once output is flushed: `code`, or 2 when standard output failed (other than by
+/// a reader that left, which is how `| head` ends a pipeline).
+pub fn exit_code(code: u8) -> u8 {
+    if anstream::stdout()
+        .flush()
+        .is_err_and(|e| e.kind() != ErrorKind::BrokenPipe)
+    {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+    }
+    if STDOUT_FAILED.load(Ordering::Relaxed) && code == 0 {
+        crate::EXIT_UNUSABLE
+    } else {
+        code
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -22,10 +90,12 @@ fn severity_style(s: Severity) -> Style {
     Style::new().bold().fg_color(Some(color.into()))
 }
 
-/// An error that stops a command (exit 2).
+/// An error that stops a command (exit 2). Its control characters are escaped: a value it quotes
+/// cannot forge a line or move the terminal's cursor.
 pub fn error(message: &str) {
     let style = severity_style(Severity::Error);
-    eprintln!("{style}error{style:#}: {message}");
+    let message = rocketchat_topology::text::escape_controls(message);
+    errln!("{style}error{style:#}: {message}");
 }
 
 /// One diagnostic in the text format:
@@ -35,29 +105,42 @@ pub fn error(message: &str) {
 ///   = help: give every instance on a host its own port
 /// ```
 pub fn print_diagnostic(d: &Diagnostic, file: Option<&str>) {
+    // Core escapes what rules quote; the path (an `env` key) and the file name are escaped here.
+    let shown = rocketchat_topology::text::escape_controls;
+    let d = &Diagnostic {
+        path: shown(&d.path).into_owned(),
+        message: shown(&d.message).into_owned(),
+        help: shown(&d.help).into_owned(),
+        ..d.clone()
+    };
+    let file = file.map(shown);
+    let file = file.as_deref();
     let style = severity_style(d.severity);
-    println!(
+    outln!(
         "{style}{}[{}]{style:#} {BOLD}{}{BOLD:#}: {}",
-        d.severity, d.code, d.name, d.message
+        d.severity,
+        d.code,
+        d.name,
+        d.message
     );
     let place = match (file, d.location) {
         (Some(f), Some(l)) => format!("{f}:{}:{} ({})", l.line, l.column, d.path),
         (Some(f), None) => format!("{f} ({})", d.path),
         (None, _) => d.path.clone(),
     };
-    println!("  {DIM}-->{DIM:#} {place}");
+    outln!("  {DIM}-->{DIM:#} {place}");
     if !d.help.is_empty() {
-        println!("  {DIM}= help:{DIM:#} {}", d.help);
+        outln!("  {DIM}= help:{DIM:#} {}", d.help);
     }
 }
 
 pub fn print_report_text(report: &Report, file: Option<&str>) {
     for d in &report.diagnostics {
         print_diagnostic(d, file);
-        println!();
+        outln!();
     }
     let infos = report.count(Severity::Info);
-    println!(
+    outln!(
         "{} error(s), {} warning(s), {infos} note(s)",
         report.errors(),
         report.warnings()
@@ -66,7 +149,7 @@ pub fn print_report_text(report: &Report, file: Option<&str>) {
 
 pub fn print_json(value: &serde_json::Value) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => outln!("{s}"),
         Err(e) => error(&format!("cannot print JSON: {e}")),
     }
 }

@@ -111,6 +111,7 @@ fn quoted_urls_never_show_the_password() {
         "c4n/q7z'Pa55",
         "c4n`q7z\"Pa55#",
         "c4n@q7z@Pa55",
+        "c4n q7z Pa55",
     ] {
         for format in ["text", "json"] {
             let out = Command::new(env!("CARGO_BIN_EXE_rctopo"))
@@ -125,7 +126,7 @@ fn quoted_urls_never_show_the_password() {
                 String::from_utf8_lossy(&out.stderr)
             );
             assert!(shown.contains("T018"), "{shown}");
-            assert!(shown.contains("nats://rc:***@nats:4222"), "{shown}");
+            assert!(shown.contains("monolith+nats://"), "{shown}");
             for piece in ["c4n", "q7z", "Pa55"] {
                 assert!(!shown.contains(piece), "{password:?} in {format}: {shown}");
             }

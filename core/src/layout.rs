@@ -3,7 +3,7 @@
 //! re-derives ports or counts.
 
 use crate::model::{Host, Topology};
-use crate::secret::Secret;
+use crate::secret::{has_url_secret, is_secret_name, Secret};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -141,49 +141,23 @@ pub const RESERVED_ENV: &[&str] = &[
     "TRANSPORTER",
 ];
 
-/// Names of variables whose values are treated as secrets. Shared by the layout (which makes
-/// them [`EnvValue::Secret`]) and the model's `Debug` (which hides them).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if upper == "ROOT_URL" {
-        return false;
-    }
-    let anywhere = [
-        "PASSWORD",
-        "PASSWD",
-        "PASSPHRASE",
-        "SECRET",
-        "TOKEN",
-        "KEY",
-        "CREDENTIAL",
-        "_URL",
-    ];
-    // Short words only as whole `_`-separated words (or word endings: SMTPPASS), so that
-    // PASSPORT_PORT or OAUTH settings stay plain.
-    let word = |w: &str| w.ends_with("PASS") || w.ends_with("PWD") || w == "AUTH";
-    anywhere.iter().any(|w| upper.contains(w)) || upper.split('_').any(word)
-}
-
 /// An extra variable's value: secret when its name says so or when it holds a URL with a
 /// password.
 pub(crate) fn env_value(name: &str, value: &str) -> EnvValue {
-    if is_secret_name(name) || has_url_password(value) {
+    if is_secret_name(name) || has_url_secret(value) {
         EnvValue::Secret(Secret::new(value))
     } else {
         EnvValue::Plain(value.to_string())
     }
 }
 
-/// Whether `text` holds a `scheme://user:password@` (what redaction would hide).
-fn has_url_password(text: &str) -> bool {
-    crate::secret::redact_url_passwords(text) != text
-}
-
-/// A Mongo URL as an environment value: secret when it carries a password (or when it cannot be
-/// parsed, so nothing that might be one is shown).
+/// A Mongo URL as an environment value: secret when it carries a password or any userinfo (or
+/// when it cannot be parsed, so nothing that might be one is shown).
 fn mongo_url_value(url: &str) -> EnvValue {
     match crate::mongo_url::MongoUrl::parse(url) {
-        Ok(parsed) if !parsed.has_secret() => EnvValue::Plain(url.to_string()),
+        Ok(parsed) if !parsed.has_secret() && !has_url_secret(url) => {
+            EnvValue::Plain(url.to_string())
+        }
         _ => EnvValue::Secret(Secret::new(url)),
     }
 }
@@ -286,11 +260,23 @@ fn instance(
         });
     };
     let plain = |s: String| EnvValue::Plain(s);
+    // A value read from the environment (`${NAME}`) is a secret, whatever its name.
+    let from_env = |path: String, value: EnvValue| {
+        if t.provenance.from_env.contains(&path) {
+            EnvValue::Secret(Secret::new(value.expose()))
+        } else {
+            value
+        }
+    };
     push("PORT", plain(port.to_string()));
     push("ROOT_URL", plain(t.site.root_url.clone()));
-    push("MONGO_URL", mongo_url_value(&t.mongo.url));
+    push(
+        "MONGO_URL",
+        from_env("mongo.url".into(), mongo_url_value(&t.mongo.url)),
+    );
     if let Some(oplog) = &t.mongo.oplog_url {
-        push("MONGO_OPLOG_URL", mongo_url_value(oplog));
+        let value = from_env("mongo.oplog_url".into(), mongo_url_value(oplog));
+        push("MONGO_OPLOG_URL", value);
     }
     if let Some(address) = &host.address {
         push("INSTANCE_IP", plain(address.clone()));
@@ -299,19 +285,33 @@ fn instance(
     if let Some(ip) = bind_ip {
         push("BIND_IP", plain(ip));
     }
-    if t.proxy.is_some() {
-        push("HTTP_FORWARDED_COUNT", plain("1".into()));
+    if let Some(proxy) = &t.proxy {
+        push(
+            "HTTP_FORWARDED_COUNT",
+            plain(proxy.forwarded_count().to_string()),
+        );
     }
     if let Some(transporter) = &t.rocketchat.transporter {
         // `monolith+nats://user:password@nats:4222` carries a password.
-        push("TRANSPORTER", env_value("TRANSPORTER", transporter));
+        let value = env_value("TRANSPORTER", transporter);
+        push(
+            "TRANSPORTER",
+            from_env("rocketchat.transporter".into(), value),
+        );
     }
     push("DEPLOY_METHOD", plain("rocketchat-topology".into()));
-    for (name, value) in t.rocketchat.env.iter().chain(host.env.iter()) {
+    let site_env = t
+        .rocketchat
+        .env
+        .iter()
+        .map(|e| ("rocketchat".to_string(), e));
+    let host_env = host.env.iter().map(|e| (format!("hosts[{host_index}]"), e));
+    for (parent, (name, value)) in site_env.chain(host_env) {
         if RESERVED_ENV.contains(&name.as_str()) {
             continue; // the checker reports the attempt (reserved-env)
         }
-        push(name, env_value(name, value));
+        let value = from_env(format!("{parent}.env.{name}"), env_value(name, value));
+        push(name, value);
     }
     Instance {
         id: format!("{}:{}", host.name, port),
@@ -357,37 +357,6 @@ mod tests {
     }
 
     #[test]
-    fn secret_names_include_pass_pwd_and_auth() {
-        for name in [
-            "ADMIN_PASS",
-            "SMTP_PASS",
-            "MAIL_PWD",
-            "db_pwd",
-            "AUTH",
-            "BASIC_AUTH",
-            "AUTH_TOKEN",
-            "ADMIN_PASSWORD",
-            "API_KEY",
-            "S3_SECRET",
-        ] {
-            assert!(is_secret_name(name), "{name} should be secret");
-        }
-        for name in [
-            "ROOT_URL",
-            "PORT",
-            "TCP_PORT",
-            "SMTP_PORT",
-            "PASSPORT_PORT",
-            "ADMIN_USERNAME",
-            "ADMIN_EMAIL",
-            "OVERWRITE_SETTING_Accounts_OAuth_Google",
-            "DEPLOY_METHOD",
-        ] {
-            assert!(!is_secret_name(name), "{name} should be plain");
-        }
-    }
-
-    #[test]
     fn environment_never_holds_a_password_in_plain() {
         let layout = Layout::resolve(&topology_with_canaries());
         assert!(!layout.instances.is_empty());
@@ -400,6 +369,28 @@ mod tests {
             let transporter = instance.env_value("TRANSPORTER");
             assert!(transporter.is_some_and(EnvValue::is_secret));
         }
+    }
+
+    #[test]
+    fn token_only_transporter_and_short_secret_names_are_secret() {
+        let mut topology = topology_with_canaries();
+        topology.rocketchat.transporter = Some(format!("monolith+nats://{CANARY}@nats:4222"));
+        let env = &mut topology.rocketchat.env;
+        for name in ["DB_PW", "OVERWRITE_SETTING_SMTP_Pw", "LDAP_BIND_CRED"] {
+            env.insert(name.into(), CANARY.into());
+        }
+        let layout = Layout::resolve(&topology);
+        for name in [
+            "TRANSPORTER",
+            "DB_PW",
+            "OVERWRITE_SETTING_SMTP_Pw",
+            "LDAP_BIND_CRED",
+        ] {
+            let value = layout.instances[0].env_value(name);
+            assert!(value.is_some_and(EnvValue::is_secret), "{name} is plain");
+        }
+        let json = serde_json::to_string(&layout).unwrap();
+        assert!(!json.contains(CANARY), "{json}");
     }
 
     #[test]

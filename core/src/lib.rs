@@ -24,13 +24,17 @@ pub mod example;
 pub mod layout;
 pub mod load;
 pub mod model;
+pub(crate) mod mongo_access;
 pub mod mongo_url;
 pub mod net;
+pub mod output_dir;
 pub(crate) mod paths;
 pub mod plan;
+pub mod probe;
 pub mod render;
 pub mod secret;
 pub mod starter;
+pub mod text;
 pub mod version;
 
 pub use check::check;

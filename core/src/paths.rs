@@ -132,7 +132,11 @@ fn mongod_machine(topology: &Topology, member: &Member) -> String {
 }
 
 /// Where every replica set member's mongod lives, in member order.
+/// None when MongoDB is external (its provider runs mongod).
 pub(crate) fn mongod_places(topology: &Topology) -> Vec<MongodPlace> {
+    if !topology.mongo.runs_mongod() {
+        return Vec::new();
+    }
     let members = &topology.mongo.members;
     let machines: Vec<String> = members
         .iter()

@@ -46,31 +46,25 @@ impl Serialize for Secret {
     }
 }
 
-/// Replaces the password of every `scheme://user:password@` in `text` with `***`.
-/// Used on any text that quotes a URL from the topology (messages, errors).
+/// Replaces the userinfo of every `scheme://userinfo@` in `text` with `***`, user included: a
+/// token-only `token@` is a credential, and a password holding `:` would leave its head in the
+/// "user". Used on any text that quotes a URL from the topology (messages, errors).
 ///
-/// The password runs from the first `:` after the user to the last `@` before whitespace, so a
-/// password holding `/`, `?`, `#`, quotes or an unescaped `@` is hidden whole. When in doubt this
-/// hides too much (a path holding `@`), never too little.
+/// The userinfo runs to the last `@` before the next `://` (or the end of the text), so a
+/// password holding `/`, `?`, `#`, quotes, whitespace or an unescaped `@` is hidden whole. When in
+/// doubt this hides too much (a path or later text holding `@`), never too little.
 pub fn redact_url_passwords(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find("://") {
         let (before, after) = rest.split_at(i + 3);
         out.push_str(before);
-        let token_end = after.find(char::is_whitespace).unwrap_or(after.len());
-        let token = &after[..token_end];
-        rest = match token.rfind('@') {
+        let span_end = after.find("://").unwrap_or(after.len());
+        rest = match after[..span_end].rfind('@') {
             Some(at) => {
-                let userinfo = &token[..at];
-                match userinfo.find(':') {
-                    Some(colon) => {
-                        out.push_str(&userinfo[..colon]);
-                        out.push(':');
-                        out.push_str(REDACTED);
-                    }
-                    None => out.push_str(userinfo),
-                }
+                // The user goes too: a secret holding `:` would otherwise leave its head as
+                // the "user" (`TOKEN:x@`).
+                out.push_str(REDACTED);
                 &after[at..]
             }
             None => after,
@@ -78,6 +72,44 @@ pub fn redact_url_passwords(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `text` quotes a URL whose userinfo [`redact_url_passwords`] would hide.
+pub fn has_url_secret(text: &str) -> bool {
+    redact_url_passwords(text) != text
+}
+
+/// Whether an environment variable of this name holds a secret (a password, key, token or
+/// credential; any URL, which may carry credentials). Shared by the layout (which makes such
+/// values [`Secret`]s) and the model's `Debug` (which hides them).
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if upper == "ROOT_URL" {
+        return false;
+    }
+    let anywhere = [
+        "PASSWORD",
+        "PASSWD",
+        "PASSPHRASE",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "CRED",
+        "PRIVATE",
+        "SIGNATURE",
+        "_URL",
+        "_URI",
+        "_DSN",
+    ];
+    // Short words only as whole `_`-separated words (or word endings: SMTPPASS, DB_PW), so that
+    // PASSPORT_PORT or OAUTH settings stay plain.
+    let word = |w: &str| {
+        w.ends_with("PASS")
+            || w.ends_with("PWD")
+            || w.ends_with("PW")
+            || matches!(w, "AUTH" | "PIN" | "SALT" | "OTP" | "DSN")
+    };
+    anywhere.iter().any(|w| upper.contains(w)) || upper.split('_').any(word)
 }
 
 #[cfg(test)]
@@ -99,11 +131,12 @@ mod tests {
             redact_url_passwords(
                 "url `mongodb://rc:p@ss:w0rd@db1:27017,db2/rc?x=1` and http://a/b"
             ),
-            "url `mongodb://rc:***@db1:27017,db2/rc?x=1` and http://a/b"
+            "url `mongodb://***@db1:27017,db2/rc?x=1` and http://a/b"
         );
+        // Token-only userinfo is a credential too (`nats://TOKEN@nats`).
         assert_eq!(
             redact_url_passwords("mongodb://user@db"),
-            "mongodb://user@db"
+            "mongodb://***@db"
         );
         assert_eq!(redact_url_passwords("no url"), "no url");
         assert_eq!(redact_url_passwords("a://"), "a://");
@@ -121,6 +154,8 @@ mod tests {
             "back`tick",
             "p@ss",
             "x:y",
+            "hunter2 xyz",
+            "tab\tnew\nline",
             "a/b?c#d@e'f",
         ] {
             for scheme in ["nats", "https", "mongodb", "mongodb+srv", "monolith+nats"] {
@@ -134,7 +169,7 @@ mod tests {
                 ] {
                     let redacted = redact_url_passwords(&text);
                     assert!(!redacted.contains(canary), "{text:?} -> {redacted:?}");
-                    assert!(redacted.contains("://user:***@h"), "{redacted:?}");
+                    assert!(redacted.contains("://***@h"), "{redacted:?}");
                 }
             }
         }
@@ -144,11 +179,76 @@ mod tests {
     fn text_after_the_url_is_kept() {
         assert_eq!(
             redact_url_passwords("`nats://u:pa/ss@h:4222` then https://a:b'c@h2/p x"),
-            "`nats://u:***@h:4222` then https://a:***@h2/p x"
+            "`nats://***@h:4222` then https://***@h2/p x"
         );
         assert_eq!(
-            redact_url_passwords("see http://host/a and mongodb://u@h"),
-            "see http://host/a and mongodb://u@h"
+            redact_url_passwords("see http://host/a and mongodb://h/x"),
+            "see http://host/a and mongodb://h/x"
         );
+    }
+
+    #[test]
+    fn token_only_userinfo_is_hidden() {
+        let canary = "c4n4ry";
+        for token in [
+            canary.to_string(),
+            format!("a b {canary}"),
+            format!("{canary}/x"),
+        ] {
+            for text in [
+                format!("nats://{token}@nats:4222"),
+                format!("TRANSPORTER `monolith+nats://{token}@nats:4222` lacks it"),
+                format!("https://{token}@h/p and then more"),
+            ] {
+                let redacted = redact_url_passwords(&text);
+                assert!(!redacted.contains(canary), "{text:?} -> {redacted:?}");
+                assert!(redacted.contains("://***@"), "{redacted:?}");
+                assert!(has_url_secret(&text));
+            }
+        }
+        assert!(!has_url_secret("monolith+nats://nats:4222"));
+    }
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "ADMIN_PASS",
+            "SMTP_PASS",
+            "MAIL_PWD",
+            "db_pwd",
+            "DB_PW",
+            "OVERWRITE_SETTING_SMTP_Pw",
+            "LDAP_BIND_CRED",
+            "AWS_CREDENTIALS",
+            "AUTH",
+            "BASIC_AUTH",
+            "AUTH_TOKEN",
+            "ADMIN_PASSWORD",
+            "API_KEY",
+            "APIKEY",
+            "S3_SECRET",
+            "TLS_PRIVATE",
+            "PASSWORD_SALT",
+            "SENTRY_DSN",
+            "REDIS_URI",
+            "WEBHOOK_SIGNATURE",
+        ] {
+            assert!(is_secret_name(name), "{name} should be secret");
+        }
+        for name in [
+            "ROOT_URL",
+            "PORT",
+            "TCP_PORT",
+            "SMTP_PORT",
+            "PASSPORT_PORT",
+            "ADMIN_USERNAME",
+            "ADMIN_EMAIL",
+            "OVERWRITE_SETTING_Accounts_OAuth_Google",
+            "DEPLOY_METHOD",
+            "NODE_ENV",
+            "HTTP_PROXY_PORT",
+        ] {
+            assert!(!is_secret_name(name), "{name} should be plain");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Versions of Rocket.Chat and MongoDB, and the facts that depend on them
-//! (supported MongoDB releases, health endpoints, oplog). Source: reference/rocketchat.md.
+//! (supported MongoDB releases, required Node.js, health endpoints, oplog). docs/rules.md cites the
+//! source of each fact (V002-V006).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,7 +20,7 @@ pub struct Version {
 
 /// A string that is not a version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{input}` is not a version: expected MAJOR[.MINOR[.PATCH]], e.g. `7.10.0`")]
+#[error("`{}` is not a version: expected MAJOR[.MINOR[.PATCH]][-PRERELEASE], e.g. `7.10.0` or `7.11.0-rc.1`", crate::text::escape_controls(.input))]
 pub struct VersionError {
     /// The string.
     pub input: String,
@@ -48,8 +49,11 @@ impl FromStr for Version {
         let err = || VersionError {
             input: s.to_string(),
         };
-        let core = s.trim().trim_start_matches('v');
-        let core = core.split(['-', '+']).next().unwrap_or("");
+        let written = s.trim().trim_start_matches('v');
+        let (core, suffix) = written.split_at(written.find(['-', '+']).unwrap_or(written.len()));
+        if !is_valid_suffix(suffix) {
+            return Err(err());
+        }
         let mut parts = core.split('.');
         let mut next = |required: bool| -> Result<u32, VersionError> {
             match parts.next() {
@@ -66,6 +70,23 @@ impl FromStr for Version {
         }
         Ok(v)
     }
+}
+
+/// A pre-release (`-rc.1`) and/or build (`+build.7`) suffix, or none: identifiers of
+/// `[0-9A-Za-z.-]`, as semver writes them. Anything else (a newline, an escape sequence) is not
+/// part of a version.
+fn is_valid_suffix(suffix: &str) -> bool {
+    let identifiers = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+    };
+    let (pre, build) = match suffix.split_once('+') {
+        Some((pre, build)) => (pre, Some(build)),
+        None => (suffix, None),
+    };
+    (pre.is_empty() || pre.strip_prefix('-').is_some_and(identifiers))
+        && build.is_none_or(identifiers)
 }
 
 impl fmt::Display for Version {
@@ -91,62 +112,100 @@ pub enum MongoSupport {
     Unknown,
 }
 
-/// One row of the support table: Rocket.Chat major (and minor range), MongoDB releases.
+/// One row of the support table: a range of Rocket.Chat releases and the MongoDB releases they
+/// support.
 struct SupportRow {
     rocketchat_from: Version,
     rocketchat_to: Version, // exclusive
     supported: &'static [(u32, u32)],
+    /// Every release of this MongoDB major is supported (8.2+: "tested and guaranteed with 8.x").
+    supported_major: Option<u32>,
     deprecated: &'static [(u32, u32)],
+    /// Below this release the combination is unsupported; at or above it, a release the row does
+    /// not list is merely untested. `None` before 7.0: only the list counts.
+    floor: Option<(u32, u32)>,
 }
 
-/// `https://releases.rocket.chat/<version>/info` -> `compatibleMongoVersions`, summarised in
-/// reference/rocketchat.md ("MongoDB versions a Rocket.Chat release supports").
+const fn row(
+    from: Version,
+    to: Version,
+    supported: &'static [(u32, u32)],
+    deprecated: &'static [(u32, u32)],
+    floor: Option<(u32, u32)>,
+) -> SupportRow {
+    SupportRow {
+        rocketchat_from: from,
+        rocketchat_to: to,
+        supported,
+        supported_major: None,
+        deprecated,
+        floor,
+    }
+}
+
+/// Rocket.Chat's release notes ("Engine versions: MongoDB") and `compatibleMongoVersions` of
+/// `https://releases.rocket.chat/<version>/info`, with the startup checks of
+/// `apps/meteor/server/startup/serverRunning.ts` (docs/rules.md, V002-V004, cites each row).
 const SUPPORT_TABLE: &[SupportRow] = &[
+    row(
+        Version::new(4, 0, 0),
+        Version::new(5, 0, 0),
+        &[(4, 2), (4, 4), (5, 0)],
+        &[(3, 6), (4, 0)],
+        None,
+    ),
+    row(
+        Version::new(5, 0, 0),
+        Version::new(6, 0, 0),
+        &[(4, 4), (5, 0)],
+        &[(4, 2)],
+        None,
+    ),
+    row(
+        Version::new(6, 0, 0),
+        Version::new(7, 0, 0),
+        &[(5, 0), (6, 0)],
+        &[(4, 4)],
+        None,
+    ),
+    // 7.x exits below 5.0 and warns below 6.0 that 8.0 will not support it (serverRunning.ts).
+    row(
+        Version::new(7, 0, 0),
+        Version::new(7, 13, 0),
+        &[(6, 0), (7, 0)],
+        &[(5, 0)],
+        Some((5, 0)),
+    ),
+    row(
+        Version::new(7, 13, 0),
+        Version::new(8, 0, 0),
+        &[(6, 0), (7, 0), (8, 0)],
+        &[(5, 0)],
+        Some((5, 0)),
+    ),
+    // 8.0 and 8.1 require MongoDB 8.2 (release notes); startup exits below 7.0 (PR #35961).
+    row(
+        Version::new(8, 0, 0),
+        Version::new(8, 2, 0),
+        &[(8, 2)],
+        &[],
+        Some((7, 0)),
+    ),
+    // From 8.2 the minimum is MongoDB 8.0 and every 8.x is guaranteed (PR #38596).
     SupportRow {
-        rocketchat_from: Version::new(4, 0, 0),
-        rocketchat_to: Version::new(5, 0, 0),
-        supported: &[(4, 2), (4, 4), (5, 0)],
-        deprecated: &[(3, 6), (4, 0)],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(5, 0, 0),
-        rocketchat_to: Version::new(6, 0, 0),
-        supported: &[(4, 4), (5, 0)],
-        deprecated: &[(4, 2)],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(6, 0, 0),
-        rocketchat_to: Version::new(7, 0, 0),
-        supported: &[(5, 0), (6, 0)],
-        deprecated: &[(4, 4)],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(7, 0, 0),
-        rocketchat_to: Version::new(7, 13, 0),
-        supported: &[(5, 0), (6, 0), (7, 0)],
-        deprecated: &[],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(7, 13, 0),
-        rocketchat_to: Version::new(8, 0, 0),
-        supported: &[(5, 0), (6, 0), (7, 0), (8, 0)],
-        deprecated: &[],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(8, 0, 0),
-        rocketchat_to: Version::new(8, 2, 0),
-        supported: &[(8, 2)],
-        deprecated: &[],
-    },
-    SupportRow {
-        rocketchat_from: Version::new(8, 2, 0),
-        rocketchat_to: Version::new(u32::MAX, 0, 0),
-        supported: &[(8, 0)],
-        deprecated: &[],
+        supported_major: Some(8),
+        ..row(
+            Version::new(8, 2, 0),
+            Version::new(u32::MAX, 0, 0),
+            &[],
+            &[],
+            Some((8, 0)),
+        )
     },
 ];
 
-/// The MongoDB releases a Rocket.Chat release lists (supported and deprecated), as `major.minor`.
+/// The MongoDB releases a Rocket.Chat release lists (supported and deprecated), as `major.minor`
+/// (`8.x` for a whole major).
 pub fn listed_mongo_versions(rocketchat: Version) -> Vec<String> {
     support_row(rocketchat)
         .map(|row| {
@@ -157,7 +216,9 @@ pub fn listed_mongo_versions(rocketchat: Version) -> Vec<String> {
                 .copied()
                 .collect();
             all.sort_unstable();
-            all.iter().map(|(a, b)| format!("{a}.{b}")).collect()
+            let mut listed: Vec<String> = all.iter().map(|(a, b)| format!("{a}.{b}")).collect();
+            listed.extend(row.supported_major.map(|m| format!("{m}.x")));
+            listed
         })
         .unwrap_or_default()
 }
@@ -174,15 +235,13 @@ pub fn mongo_support(rocketchat: Version, mongo: Version) -> MongoSupport {
         return MongoSupport::Unknown;
     };
     let mm = mongo.major_minor();
-    if row.supported.contains(&mm) {
+    if row.supported.contains(&mm) || row.supported_major == Some(mongo.major) {
         return MongoSupport::Supported;
     }
     if row.deprecated.contains(&mm) {
         return MongoSupport::Deprecated;
     }
-    if let Some(floor) = fatal_floor(rocketchat) {
-        // 7.x and 8.x check the server version at startup and stop below the floor; above it,
-        // an unlisted release runs but is not a tested combination.
+    if let Some(floor) = row.floor {
         return if mm < floor {
             MongoSupport::Unsupported
         } else {
@@ -197,8 +256,17 @@ pub fn mongo_support(rocketchat: Version, mongo: Version) -> MongoSupport {
     }
 }
 
-/// The MongoDB release below which Rocket.Chat refuses to start (7.0 and later check it).
-fn fatal_floor(rocketchat: Version) -> Option<(u32, u32)> {
+/// The oldest MongoDB release a Rocket.Chat release supports: its floor from 7.0, the oldest
+/// listed release before.
+pub fn minimum_mongo(rocketchat: Version) -> Option<(u32, u32)> {
+    let row = support_row(rocketchat)?;
+    row.floor
+        .or_else(|| row.supported.iter().chain(row.deprecated).min().copied())
+}
+
+/// The MongoDB release below which Rocket.Chat exits at startup (`serverRunning.ts`: 7.x below
+/// 5.0, 8.x below 7.0); `None` before 7.0.
+pub fn startup_mongo_floor(rocketchat: Version) -> Option<(u32, u32)> {
     if rocketchat >= Version::new(8, 0, 0) {
         Some((7, 0))
     } else if rocketchat >= Version::new(7, 0, 0) {
@@ -208,13 +276,32 @@ fn fatal_floor(rocketchat: Version) -> Option<(u32, u32)> {
     }
 }
 
-/// The MongoDB release below which Rocket.Chat refuses to start (fatal at startup).
-/// For releases before 7.0, the oldest listed release.
-pub fn minimum_mongo(rocketchat: Version) -> Option<(u32, u32)> {
-    fatal_floor(rocketchat).or_else(|| {
-        support_row(rocketchat)
-            .and_then(|row| row.supported.iter().chain(row.deprecated).min().copied())
-    })
+/// The Node.js major a Rocket.Chat release was built for. Rocket.Chat exits at startup on any
+/// other major (`serverRunning.ts`, unless BYPASS_NODEJS_VALIDATION is set). `None` where the
+/// release notes we could verify do not pin it (docs/rules.md, V006, cites each row).
+pub fn required_node_major(rocketchat: Version) -> Option<u32> {
+    const ROWS: &[(Version, Version, u32)] = &[
+        // 3.0 moved to Node 12 (RC #16555); 3.8.9, 3.14.6, 3.16.3 and 4.2.3 ship 12.x.
+        (Version::new(3, 0, 0), Version::new(4, 3, 0), 12),
+        // 4.7.3 and 4.7.5 ship 14.18.3; 5.4.10 14.19.3; 6.0.8, 6.1.8, 6.2.1 14.21.x.
+        (Version::new(4, 7, 0), Version::new(7, 0, 0), 14),
+        // 7.0 moved to Meteor 3 and Node 20 (changeset large-bikes-brake).
+        (Version::new(7, 0, 0), Version::new(7, 1, 0), 20),
+        // 7.11 builds with Node 22.16.0 (package.json engines).
+        (Version::new(7, 11, 0), Version::new(8, 0, 0), 22),
+    ];
+    ROWS.iter()
+        .find(|(from, to, _)| rocketchat >= *from && rocketchat < *to)
+        .map(|(_, _, major)| *major)
+}
+
+/// Whether a Rocket.Chat release shipped a MongoDB driver that rejects a replica set name
+/// starting with a digit. 0.72 moved to Meteor 1.8 and driver 3.1.6, which fails with `no
+/// primary found in replicaset or invalid replica set name` (RC #12781, meteor/meteor#10362);
+/// driver 3.1.9 fixed it. Which 0.7x release first shipped a fixed driver is not pinned, so every
+/// release from 0.72 up to 1.0 counts as affected.
+pub fn rejects_digit_replica_set_name(rocketchat: Version) -> bool {
+    rocketchat >= Version::new(0, 72, 0) && rocketchat < Version::new(1, 0, 0)
 }
 
 /// The HTTP path a proxy or rollout gate should probe to know an instance is ready.
@@ -278,7 +365,27 @@ mod tests {
     }
 
     #[test]
-    fn support_table_matches_reference() {
+    fn suffixes_are_semver_identifiers() {
+        assert_eq!(v("7.11.0-rc.1+build.7"), Version::new(7, 11, 0));
+        assert_eq!(v("7.11.0+b-1"), Version::new(7, 11, 0));
+        assert_eq!(v("8.0.0-develop-2"), Version::new(8, 0, 0));
+        for bad in [
+            "7.11.0-a\n[Service]\u{1b}[2J",
+            "7.11.0-",
+            "7.11.0+",
+            "7.11.0-rc+",
+            "7.11.0-a b",
+            "7.11.0-rc_1",
+            "7.11.0-é",
+            "7.11.0+a+b",
+        ] {
+            let e = bad.parse::<Version>().unwrap_err();
+            assert!(!e.to_string().chars().any(char::is_control), "{e}");
+        }
+    }
+
+    #[test]
+    fn support_table_matches_release_notes() {
         use MongoSupport::*;
         assert_eq!(mongo_support(v("7.10.0"), v("7.0")), Supported);
         assert_eq!(mongo_support(v("7.10.0"), v("8.0")), Unlisted);
@@ -292,6 +399,48 @@ mod tests {
         assert_eq!(mongo_support(v("8.1.0"), v("8.2")), Supported);
         assert_eq!(mongo_support(v("8.2.0"), v("8.0")), Supported);
         assert_eq!(mongo_support(v("3.18.0"), v("4.0")), Unknown);
+    }
+
+    #[test]
+    fn seven_x_deprecates_mongo_5_0() {
+        // serverRunning.ts of 7.x: below 6.0 a DEPRECATION box says 8.0 will not support it.
+        assert_eq!(
+            mongo_support(v("7.0.0"), v("5.0")),
+            MongoSupport::Deprecated
+        );
+        assert_eq!(
+            mongo_support(v("7.13.2"), v("5.0")),
+            MongoSupport::Deprecated
+        );
+        assert_eq!(
+            mongo_support(v("7.10.0"), v("6.0")),
+            MongoSupport::Supported
+        );
+    }
+
+    #[test]
+    fn eight_two_and_later_take_every_mongo_8() {
+        assert_eq!(mongo_support(v("8.2.0"), v("8.2")), MongoSupport::Supported);
+        assert_eq!(mongo_support(v("8.5.1"), v("8.3")), MongoSupport::Supported);
+        assert_eq!(
+            mongo_support(v("8.5.0"), v("7.0")),
+            MongoSupport::Unsupported
+        );
+        assert_eq!(mongo_support(v("8.5.0"), v("9.0")), MongoSupport::Unlisted);
+        assert_eq!(listed_mongo_versions(v("8.5.0")), ["8.x"]);
+        assert_eq!(minimum_mongo(v("8.5.0")), Some((8, 0)));
+        assert_eq!(startup_mongo_floor(v("8.5.0")), Some((7, 0)));
+    }
+
+    #[test]
+    fn node_major_per_release() {
+        assert_eq!(required_node_major(v("6.13.0")), Some(14));
+        assert_eq!(required_node_major(v("7.0.3")), Some(20));
+        assert_eq!(required_node_major(v("7.11.0")), Some(22));
+        assert_eq!(required_node_major(v("3.16.3")), Some(12));
+        // Releases whose Node major we could not verify are not guessed.
+        assert_eq!(required_node_major(v("7.5.0")), None);
+        assert_eq!(required_node_major(v("8.1.0")), None);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn codes_and_names_are_unique_and_well_formed() {
     assert_eq!(names.len(), all.len(), "duplicate rule name");
     for r in &all {
         assert!(
-            "TRVPMS".contains(&r.code[..1]),
+            "TRVPMSL".contains(&r.code[..1]),
             "{}: unknown family",
             r.code
         );

@@ -73,9 +73,9 @@ fn each_problem_is_reported_at_its_field() {
         r#"url = "mongodb://rc:{CANARY}@localhost:27017,db9:27017/?replicaSet=1rs&readPreference=nearest""#
     ));
     let codes: Vec<&str> = found.iter().map(|(c, _, _)| c.as_str()).collect();
-    for code in [
-        "M002", "M004", "M006", "M007", "M008", "M009", "M014", "S001",
-    ] {
+    // M004 (leading digit) is absent: this release's driver accepts such names.
+    assert!(!codes.contains(&"M004"), "{found:?}");
+    for code in ["M002", "M006", "M007", "M008", "M009", "M014", "S001"] {
         assert!(codes.contains(&code), "{code} missing from {found:?}");
     }
     let url_line = topology("url = \"x\"")

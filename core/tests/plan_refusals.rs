@@ -111,13 +111,14 @@ fn a_downgrade_across_a_mongodb_requirement_is_refused() {
 fn changes_to_mongodb_or_the_proxy_machine_are_refused() {
     let current = layout(&howto());
     let mut next = howto();
-    next.mongo.version = "8.0".into();
+    next.mongo.replica_set = Some("rs1".into());
+    next.mongo.url = next.mongo.url.replace("replicaSet=rs0", "replicaSet=rs1");
     let err = plan(Some(&current), &layout(&next), &Policy::default()).unwrap_err();
     assert!(
         matches!(
             err,
             PlanError::MongoChange {
-                field: "version",
+                field: "replica_set",
                 ..
             }
         ),
@@ -195,8 +196,8 @@ fn the_simulator_catches_routing_to_an_instance_not_yet_healthy() {
 fn the_simulator_catches_two_instances_down_with_a_budget_of_one() {
     let (current, desired, mut plan) = upgrade();
     // Take app1:3001 out together with app1:3000.
-    let extra = plan.steps[0].clone();
-    let mut extra = extra;
+    let first = pos(&plan, |a| matches!(a, Action::ProxyRemove { .. }));
+    let mut extra = plan.steps[first].clone();
     if let Action::ProxyRemove {
         instance,
         upstream,
@@ -207,7 +208,7 @@ fn the_simulator_catches_two_instances_down_with_a_budget_of_one() {
         *upstream = "127.0.0.1:3001".into();
         *server = "app1_3001".into();
     }
-    plan.steps.insert(1, extra);
+    plan.steps.insert(first + 1, extra);
     let v = plan
         .simulate(Some(&current), &desired, &Policy::default())
         .unwrap_err();

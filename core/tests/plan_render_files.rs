@@ -258,28 +258,13 @@ fn mongod_files_and_units_of_a_shared_machine_agree() {
     assert!(rendered(&howto).contains_key("app1/etc/mongod.conf"));
 }
 
-/// The `{ _id: 0, host: "db1:27017", ... }` lines of a rendered `rs-initiate.js`, as JSON.
+/// The members of the `const config = {...};` document of a rendered `rs-initiate.js`.
 fn rendered_members(script: &str) -> Vec<serde_json::Value> {
-    let start = script.find("  members: [\n").expect("members array") + "  members: [\n".len();
-    let end = start + script[start..].find("  ],").expect("end of members");
-    script[start..end]
-        .lines()
-        .map(|line| {
-            let inner = line
-                .trim()
-                .strip_prefix("{ ")
-                .and_then(|l| l.strip_suffix(" },"))
-                .unwrap_or_else(|| panic!("member line: {line}"));
-            let fields: serde_json::Map<String, serde_json::Value> = inner
-                .split(", ")
-                .map(|kv| {
-                    let (k, v) = kv.split_once(": ").expect("key: value");
-                    (k.to_string(), serde_json::from_str(v).expect("JSON value"))
-                })
-                .collect();
-            serde_json::Value::Object(fields)
-        })
-        .collect()
+    let start = script.find("const config = ").expect("config document") + "const config = ".len();
+    let end = start + script[start..].find(";\n").expect("end of config");
+    let config: serde_json::Value =
+        serde_json::from_str(&script[start..end]).expect("the config document is JSON");
+    config["members"].as_array().expect("members").clone()
 }
 
 /// Numbers compare by value (`1` and `1.0` are the same priority).
@@ -323,7 +308,7 @@ fn the_plan_initiates_the_replica_set_with_the_rendered_members_document() {
         .find(|f| f.path == "/etc/mongod/rs-initiate.js")
         .expect("rs-initiate.js")
         .contents;
-    assert!(script.contains("  _id: \"rs0\",\n"), "{script}");
+    assert!(script.contains("  \"_id\": \"rs0\",\n"), "{script}");
     assert_eq!(config["_id"], "rs0");
     let planned = config["members"].as_array().expect("members").clone();
     let rendered = rendered_members(&script);

@@ -112,12 +112,16 @@ fn json_has_the_documented_shape() {
         .to_json();
     let top: Vec<&String> = json.as_object().unwrap().keys().collect();
     assert_eq!(top, ["steps", "summary"]);
-    let step = &json["steps"][0];
+    let steps = json["steps"].as_array().unwrap();
+    let step = steps
+        .iter()
+        .find(|s| s["action"]["kind"] == "proxy_remove")
+        .unwrap();
     let keys: Vec<&String> = step.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["action", "description", "host", "id", "wave"]);
-    assert_eq!(step["action"]["kind"], "proxy_remove");
     assert_eq!(step["action"]["instance"], "app1:3000");
-    assert_eq!(step["id"], 1);
+    assert_eq!(steps[0]["id"], 1);
+    assert_eq!(steps[0]["action"]["kind"], "stage_release");
     let text = json.to_string();
     assert!(!text.contains("MONGO_URL"), "plans carry no env contents");
 }
@@ -283,8 +287,9 @@ fn surge_keeps_full_capacity_during_an_upgrade() {
     let plan = plan(Some(&c), &d, &policy).unwrap();
     assert_eq!(plan.summary.max_surge, 1);
     assert_eq!(plan.summary.restart_waves, 4);
-    assert_eq!(plan.summary.waves[0].kind, WaveKind::SurgeUp);
-    assert_eq!(plan.summary.waves[0].instances, ["app1:3002"]);
+    assert_eq!(plan.summary.waves[0].kind, WaveKind::Prepare);
+    assert_eq!(plan.summary.waves[1].kind, WaveKind::SurgeUp);
+    assert_eq!(plan.summary.waves[1].instances, ["app1:3002"]);
     let timeline = plan.simulate(Some(&c), &d, &policy).unwrap();
     assert_eq!(
         timeline.lowest_serving, 4,
@@ -314,7 +319,8 @@ fn percentages_widen_waves_and_spread_them_over_hosts() {
     let plan = plan(Some(&layout(&current)), &layout(&next), &policy).unwrap();
     assert_eq!(plan.summary.parallelism, 2);
     assert_eq!(plan.summary.restart_waves, 4);
-    let first = &plan.summary.waves[0];
+    let first = &plan.summary.waves[1];
+    assert_eq!(first.kind, WaveKind::Rolling);
     assert_eq!(first.instances, ["app1:3000", "app2:3000"], "one per host");
 }
 
@@ -327,7 +333,8 @@ fn canary_comes_first_and_is_gated() {
         ..Policy::default()
     };
     let plan = plan(Some(&layout(&current)), &layout(&next), &policy).unwrap();
-    assert_eq!(plan.summary.waves[0].kind, WaveKind::Canary);
+    assert_eq!(plan.summary.waves[0].kind, WaveKind::Prepare);
+    assert_eq!(plan.summary.waves[1].kind, WaveKind::Canary);
     let gate = at(&plan, "gate", None);
     assert!(at(&plan, "proxy_add", Some("app1:3000")) < gate);
     assert!(gate < at(&plan, "proxy_remove", Some("app2:3000")));
@@ -437,11 +444,19 @@ fn every_wave_of_every_sample_rolls_back_cleanly() {
         let (c, d) = (layout(&current), layout(&next));
         let plan = plan(Some(&c), &d, &policy).unwrap();
         for wave in &plan.summary.waves {
-            // Only a scale-in of surge instances alone has nothing to restore.
+            // Only a scale-in of surge instances alone, and a prepare wave that only stages
+            // releases and takes the backup, have nothing to undo.
             let surge_only = wave.kind == WaveKind::ScaleIn
                 && wave.instances.iter().all(|i| c.instance(i).is_none());
+            let staging_only = wave.kind == WaveKind::Prepare
+                && plan.wave(wave.wave).all(|s| {
+                    matches!(
+                        s.action,
+                        Action::StageRelease { .. } | Action::Backup { .. }
+                    )
+                });
             assert!(
-                surge_only || !wave.rollback.is_empty(),
+                surge_only || staging_only || !wave.rollback.is_empty(),
                 "wave {} has a rollback",
                 wave.wave
             );

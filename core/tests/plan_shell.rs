@@ -107,6 +107,19 @@ fn samples() -> Vec<(&'static str, Option<Topology>, Topology, Policy)> {
         out.push(("mixed", Some(current.clone()), next, policy));
         out.push(("fresh", None, current, Policy::default()));
     }
+    // MongoDB 6.0 -> 8.0 and Rocket.Chat 7.13 -> 8.2 in one plan; an upgrade without a backup.
+    let mut current = multi(&[2, 1], &[4, 4], ProxyKind::Haproxy);
+    current.rocketchat.version = "7.13.0".into();
+    current.mongo.version = "6.0".into();
+    let mut next = current.clone();
+    next.rocketchat.version = "8.2.0".into();
+    next.mongo.version = "8.0".into();
+    out.push(("mongo", Some(current.clone()), next, Policy::default()));
+    let no_backup = Policy {
+        backup: false,
+        ..Policy::default()
+    };
+    out.push(("no-backup", Some(howto()), upgrade(&howto()), no_backup));
     out
 }
 
@@ -160,9 +173,19 @@ fn ssh_output_is_one_script_and_local_output_one_per_machine_in_turn() {
         .iter()
         .filter(|s| !s.rollback)
         .map(|s| s.name.as_str())
-        .take(3)
+        .take(5)
         .collect();
-    assert_eq!(names, ["01-proxy.sh", "02-app1.sh", "03-proxy.sh"]);
+    // Staging on each host, the backup beside the first instance, then the first rolling wave.
+    assert_eq!(
+        names,
+        [
+            "01-app1.sh",
+            "02-app2.sh",
+            "03-app1.sh",
+            "04-proxy.sh",
+            "05-app1.sh"
+        ]
+    );
 }
 
 #[test]

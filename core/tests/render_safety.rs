@@ -36,7 +36,7 @@ fn plant_certificate(t: &mut Topology, v: &str) -> String {
 }
 fn plant_key(t: &mut Topology, v: &str) -> String {
     if let Some(tls) = t.proxy.as_mut().and_then(|p| p.tls.as_mut()) {
-        tls.key = v.into();
+        tls.key = Some(v.into());
     }
     "proxy.tls.key".into()
 }

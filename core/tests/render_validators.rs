@@ -345,7 +345,7 @@ fn mongod_conf_is_yaml_with_the_replica_set_keys_and_rs_initiate_is_javascript()
             assert!(
                 script[0]
                     .contents
-                    .contains(&format!("host: \"{}", member.hostname())),
+                    .contains(&format!("\"host\": \"{}", member.hostname())),
                 "{name}"
             );
         }

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
         Layout as Layout,
         LocationDict as LocationDict,
         PlanStep as PlanStep,
+        ProbeMember as ProbeMember,
+        ProbeReport as ProbeReport,
         Report as Report,
         Severity as Severity,
         ShellScript as ShellScript,

@@ -52,6 +52,18 @@ class Report(TypedDict):
     errors: int
     warnings: int
 
+class ProbeMember(TypedDict, total=False):
+    host: str
+    reachable: bool
+    state: str  # PRIMARY, SECONDARY, ARBITER, OTHER, STANDALONE; absent when it did not answer
+    version: str  # buildInfo.version
+
+class ProbeReport(TypedDict):
+    diagnostics: list[DiagnosticDict]
+    errors: int
+    warnings: int
+    members: list[ProbeMember]
+
 @final
 class Diagnostic:
     @property
@@ -93,7 +105,7 @@ class Topology:
     @staticmethod
     def from_str(text: str, format: Format = "toml") -> Topology: ...
     @staticmethod
-    def from_dict(value: dict[str, Any]) -> Topology: ...
+    def from_dict(value: dict[str, Any], expand_env: bool = True) -> Topology: ...
     @staticmethod
     def json_schema() -> dict[str, Any]: ...
     @property
@@ -101,6 +113,7 @@ class Topology:
     def layout(self) -> Layout: ...
     def check(self) -> list[Diagnostic]: ...
     def report(self) -> Report: ...
+    def probe(self, timeout: float = 5.0) -> ProbeReport: ...
     def render(self, target: Target = "all", drained: Sequence[str] = ()) -> list[RenderedFile]: ...
 
 class ShellScript(TypedDict):

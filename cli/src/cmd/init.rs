@@ -1,4 +1,4 @@
-use crate::output;
+use crate::output::{self, out};
 use rocketchat_topology::starter::{starter_topology, StarterOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ pub fn run(args: Args) -> u8 {
     };
     match args.output {
         None => {
-            anstream::print!("{text}");
+            out!("{text}");
             0
         }
         Some(path) => {

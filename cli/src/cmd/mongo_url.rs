@@ -1,9 +1,9 @@
 //! `rctopo mongo-url`: is this MONGO_URL (and MONGO_OPLOG_URL) one Rocket.Chat's driver accepts,
 //! and is it right for a multi-instance deployment? The verdict and rules come from core.
-use crate::output::{self, Format};
-use anstream::println;
+use crate::output::{self, outln, Format};
 use anstyle::{AnsiColor, Style};
 use rocketchat_topology::mongo_url::{check_urls, UrlParts, UrlReport};
+use rocketchat_topology::text::escape_controls as shown;
 use rocketchat_topology::{Severity, Version};
 
 #[derive(clap::Args)]
@@ -51,43 +51,45 @@ fn verdict_line(name: &str, valid: bool) {
         (AnsiColor::Red, "rejected by Rocket.Chat's MongoDB driver")
     };
     let style = Style::new().bold().fg_color(Some(color.into()));
-    println!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
+    outln!("{BOLD}{name}{BOLD:#}: {style}{word}{style:#}");
 }
 
+/// The parsed parts. They are percent-decoded (`%0a` is a newline), so each is printed with its
+/// control characters escaped.
 fn print_parts(parts: &UrlParts) {
     let hosts: Vec<String> = parts
         .hosts
         .iter()
-        .map(|h| format!("{} ({})", h.address(), h.kind.as_str()))
+        .map(|h| format!("{} ({})", shown(&h.address()), h.kind.as_str()))
         .collect();
     if let Some(scheme) = parts.scheme {
-        println!("  scheme:   {scheme}");
+        outln!("  scheme:   {scheme}");
     }
-    println!("  hosts:    {}", hosts.join(", "));
-    println!(
+    outln!("  hosts:    {}", hosts.join(", "));
+    outln!(
         "  database: {}",
-        parts.database.as_deref().unwrap_or("(none)")
+        shown(parts.database.as_deref().unwrap_or("(none)"))
     );
     if let Some(auth) = &parts.auth {
-        println!(
+        outln!(
             "  auth:     user `{}` against `{}`{}",
-            auth.username,
-            auth.db,
+            shown(&auth.username),
+            shown(&auth.db),
             auth.mechanism
                 .as_deref()
-                .map(|m| format!(" with {m}"))
+                .map(|m| format!(" with {}", shown(m)))
                 .unwrap_or_default()
         );
     }
     for (name, value) in &parts.options {
-        let shown = value
+        let value_text = value
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| value.to_string());
-        println!("  option:   {name} = {shown}");
+        outln!("  option:   {} = {}", shown(name), shown(&value_text));
     }
     for w in &parts.warnings {
-        println!("  warning:  {w}");
+        outln!("  warning:  {}", shown(w));
     }
 }
 
@@ -100,11 +102,11 @@ fn print_text(report: &UrlReport) {
     if let Some(oplog) = &report.oplog {
         verdict_line("MONGO_OPLOG_URL", oplog.valid);
     }
-    println!();
+    outln!();
     // Driver errors are M001 diagnostics, with their help lines.
     for d in &report.diagnostics {
         output::print_diagnostic(d, None);
-        println!();
+        outln!();
     }
     let count = |s: Severity| {
         report
@@ -113,7 +115,7 @@ fn print_text(report: &UrlReport) {
             .filter(|d| d.severity == s)
             .count()
     };
-    println!(
+    outln!(
         "{} error(s), {} warning(s)",
         count(Severity::Error),
         count(Severity::Warning)

@@ -1,7 +1,8 @@
 //! `rctopo plan`: a zero-downtime rollout from one topology to another, as text, JSON or bash.
 
 use crate::input;
-use crate::output;
+use crate::output::{self, out, outln};
+use rocketchat_topology::output_dir::OutputDir;
 use rocketchat_topology::plan::{Budget, CommandSet, PlanError, ShellOptions, ShellScript};
 use rocketchat_topology::{example, plan, Layout, Policy, Topology};
 use std::path::{Path, PathBuf};
@@ -31,6 +32,10 @@ pub struct Args {
     /// Instances restarted first, followed by a manual gate.
     #[arg(long)]
     canary: Option<u32>,
+    /// Skip the database dump before an upgrade's first instance migrates it; the plan says so,
+    /// and refuses every rollback past that point.
+    #[arg(long)]
+    no_backup: bool,
     /// A policy file (TOML, YAML or JSON) with every field of the rollout policy; flags win over it.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -74,7 +79,7 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
         1
     })?;
     match args.format {
-        PlanFormat::Text => print!("{}", plan.to_text()),
+        PlanFormat::Text => out!("{}", plan.to_text()),
         PlanFormat::Json => output::print_json(&plan.to_json()),
         PlanFormat::Shell => print_shell(args, &plan, &desired)?,
     }
@@ -109,6 +114,9 @@ fn policy(args: &Args) -> Result<Policy, u8> {
     if let Some(c) = args.canary {
         policy.canary = c;
     }
+    if args.no_backup {
+        policy.backup = false;
+    }
     Ok(policy)
 }
 
@@ -132,7 +140,7 @@ fn print_shell(args: &Args, plan: &rocketchat_topology::Plan, desired: &Layout) 
         Some(dir) => write_scripts(dir, &scripts),
         None => match stdout_text(&scripts) {
             Ok(text) => {
-                print!("{text}");
+                out!("{text}");
                 Ok(())
             }
             Err(message) => {
@@ -179,30 +187,19 @@ fn stdout_text(scripts: &[ShellScript]) -> Result<String, String> {
     Ok(text)
 }
 
+/// Every script, executable, into `dir` (see `OutputDir` for how files are written safely).
 fn write_scripts(dir: &Path, scripts: &[ShellScript]) -> Result<(), u8> {
-    let fail = |e: std::io::Error| {
-        output::error(&format!("{}: {e}", dir.display()));
+    let written = OutputDir::open(dir).and_then(|out| {
+        scripts.iter().try_for_each(|script| {
+            let path = out.write(Path::new(&script.name), script.text.as_bytes(), 0o755)?;
+            outln!("{}", path.display());
+            Ok(())
+        })
+    });
+    written.map_err(|e| {
+        output::error(&e.to_string());
         crate::EXIT_UNUSABLE
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    for script in scripts {
-        let path = dir.join(&script.name);
-        std::fs::write(&path, &script.text).map_err(fail)?;
-        make_executable(&path).map_err(fail)?;
-        println!("{}", path.display());
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &Path) -> std::io::Result<()> {
-    Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -216,6 +213,7 @@ mod tests {
             max_unavailable: None,
             max_surge: None,
             canary: None,
+            no_backup: false,
             policy: None,
             commands: None,
             format: PlanFormat::Text,

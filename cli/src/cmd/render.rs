@@ -1,10 +1,8 @@
 use crate::input;
-use crate::output;
-use anstream::println;
+use crate::output::{self, out, outln};
+use rocketchat_topology::output_dir::{OutputDir, OutputError};
 use rocketchat_topology::render::{render_with, RenderError, RenderOptions, RenderedFile, Target};
 use rocketchat_topology::Layout;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -67,48 +65,34 @@ pub fn run(args: Args) -> u8 {
 fn print_all(files: &[RenderedFile], show_secrets: bool) {
     for (n, f) in files.iter().enumerate() {
         if n > 0 {
-            println!();
+            outln!();
         }
-        println!("==> {}:{} (mode {:04o}) <==", f.host, f.path, f.mode);
+        outln!("==> {}:{} (mode {:04o}) <==", f.host, f.path, f.mode);
         if f.holds_secrets() && !show_secrets {
-            println!("# contents withheld: this file holds secrets; write it with --out DIR or pass --show-secrets");
+            outln!("# contents withheld: this file holds secrets; write it with --out DIR or pass --show-secrets");
         } else {
-            anstream::print!("{}", f.contents);
+            out!("{}", f.contents);
         }
     }
 }
 
 fn write_all(dir: &Path, files: &[RenderedFile]) -> u8 {
-    for f in files {
-        if let Err(message) = write_one(dir, f) {
-            output::error(&message);
-            return crate::EXIT_UNUSABLE;
+    let written = OutputDir::open(dir).and_then(|out| {
+        files.iter().try_for_each(|f| {
+            let relative = f.out_path().map_err(|e| OutputError {
+                path: f.path.clone(),
+                problem: e.to_string(),
+            })?;
+            let path = out.write(&relative, f.contents.as_bytes(), f.mode)?;
+            outln!("wrote {} (mode {:04o})", path.display(), f.mode);
+            Ok(())
+        })
+    });
+    match written {
+        Ok(()) => 0,
+        Err(e) => {
+            output::error(&e.to_string());
+            crate::EXIT_UNUSABLE
         }
-        println!(
-            "wrote {} (mode {:04o})",
-            dir.join(f.out_path().unwrap_or_default()).display(),
-            f.mode
-        );
     }
-    0
-}
-
-fn write_one(dir: &Path, f: &RenderedFile) -> Result<(), String> {
-    let path = dir.join(f.out_path().map_err(|e| e.to_string())?);
-    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(fail)?;
-    }
-    // The mode is set at creation, so an environment file is never readable by others, even
-    // for a moment; set again in case the file already existed.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(f.mode)
-        .open(&path)
-        .map_err(fail)?;
-    file.set_permissions(std::fs::Permissions::from_mode(f.mode))
-        .map_err(fail)?;
-    file.write_all(f.contents.as_bytes()).map_err(fail)
 }

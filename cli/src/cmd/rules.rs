@@ -1,5 +1,4 @@
-use crate::output;
-use anstream::{print, println};
+use crate::output::{self, out, outln};
 use rocketchat_topology::check::{rules, rules_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,10 +30,10 @@ pub fn run(args: Args) -> u8 {
                 .collect();
             output::print_json(&serde_json::Value::Array(list));
         }
-        Format::Markdown => print!("{}", rules_markdown()),
+        Format::Markdown => out!("{}", rules_markdown()),
         Format::Text => {
             for r in rules() {
-                println!(
+                outln!(
                     "{} {:<8} {:<36} {}",
                     r.code,
                     r.severity.as_str(),

@@ -83,22 +83,10 @@ impl<'a> Emit<'a> {
 
 /// Diagnostics quote values from the topology file. Whatever a rule quotes, the text shown never
 /// holds a control character (a newline could forge a line of output) nor the password of a
-/// URL's userinfo (`scheme://user:***@host`).
-fn displayable(text: &str) -> String {
+/// URL's userinfo (`scheme://***@host`).
+pub(crate) fn displayable(text: &str) -> String {
     let redacted = crate::secret::redact_url_passwords(text);
-    if !redacted.chars().any(char::is_control) {
-        return redacted;
-    }
-    redacted
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::text::escape_controls(&redacted).into_owned()
 }
 
 #[cfg(test)]
@@ -111,7 +99,7 @@ mod tests {
         assert_eq!(displayable("name `a\nerror[X] b`"), r"name `a\nerror[X] b`");
         assert_eq!(
             displayable("TRANSPORTER `nats://u:pw@nats:4222`"),
-            "TRANSPORTER `nats://u:***@nats:4222`"
+            "TRANSPORTER `nats://***@nats:4222`"
         );
     }
 }

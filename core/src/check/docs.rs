@@ -19,12 +19,18 @@ Severities: **error** fails `rctopo check` (exit 1) and blocks rendering and pla
 and **info** are reported only.
 ";
 
-/// docs/rules.md: every family's rules as a table.
+/// Defaults the renderer and planner apply that are not rules, with their sources; docs/rules.md
+/// ends with them.
+const FACTS: &str = include_str!("facts.md");
+
+/// docs/rules.md: every family's rules as a table, then the defaults that are not rules.
 pub fn rules_markdown() -> String {
     let mut out = String::from(HEADER);
     for family in FAMILIES {
         write_family(&mut out, family);
     }
+    out.push('\n');
+    out.push_str(FACTS);
     out
 }
 

@@ -1,7 +1,8 @@
 //! The checker: independent rules over a [`Layout`], each producing [`Diagnostic`]s.
 //!
 //! One rule per file, grouped by family (the code's letter): `topology` (T), `replica_set` (R),
-//! `versions` (V), `proxy` (P), `mongo` (M, the MONGO_URL rules) and `security` (S). Each rule is
+//! `versions` (V), `proxy` (P), `mongo` (M, the MONGO_URL rules) and `security` (S); the live
+//! probe's rules (L) are listed here too but judged by [`crate::probe`]. Each rule is
 //! a [`Rule`] value with its code, name, summary, rationale and example; docs/rules.md is
 //! generated from them ([`rules_markdown`], `rctopo rules --format markdown`).
 
@@ -14,6 +15,7 @@ mod security;
 mod topology;
 mod versions;
 
+pub(crate) use context::displayable;
 pub use context::{Context, Emit};
 pub use docs::rules_markdown;
 pub use mongo::{url_diagnostics, UrlContext, UrlField};
@@ -50,6 +52,9 @@ pub enum Check {
     /// MONGO_URL and MONGO_OPLOG_URL, parsed once per check; the same rule then also runs on
     /// bare URLs ([`url_diagnostics`]).
     Urls(fn(&UrlContext, &mut Emit)),
+    /// Judged by the live probe ([`crate::probe`]) from what the running servers answer; `check`
+    /// does not run it.
+    Live,
 }
 
 /// A family of rules: the code's letter, a title and what the family has in common.
@@ -72,6 +77,7 @@ pub const FAMILIES: &[&Family] = &[
     &proxy::FAMILY,
     &mongo::FAMILY,
     &security::FAMILY,
+    &crate::probe::FAMILY,
 ];
 
 /// Every rule, in code order.
@@ -99,11 +105,15 @@ pub fn check(layout: &Layout) -> Report {
         match rule.check {
             Check::Layout(check) => check(&ctx, &mut emit),
             Check::Urls(check) => check(&urls, &mut emit),
+            Check::Live => {}
         }
     }
-    let source = &layout.topology.provenance.source;
+    let provenance = &layout.topology.provenance;
     for d in &mut diagnostics {
-        d.location = source.locate(&d.path);
+        d.location = provenance.source.locate(&d.path);
+        // A value read from the environment shows as its `${NAME}`, whatever a rule quoted.
+        d.message = provenance.conceal(&d.message);
+        d.help = provenance.conceal(&d.help);
     }
     Report::new(diagnostics)
 }

@@ -190,11 +190,12 @@ impl LoadError {
     pub(crate) fn from_field_error(
         e: serde_path_to_error::Error<serde_json::Error>,
         map: &SourceMap,
+        from_env: &std::collections::BTreeSet<String>,
     ) -> Self {
         let path = e.path().to_string();
         let mut message =
             crate::secret::redact_url_passwords(&improve_message(&e.inner().to_string()));
-        if may_hold_secret(&path) {
+        if may_hold_secret(&path) || from_env.contains(&path) {
             message = without_quoted_value(&message);
         }
         // serde reports a missing field at its parent; name the field itself.
@@ -213,9 +214,10 @@ impl LoadError {
     }
 }
 
-/// Values under `env` tables and the MongoDB URLs may be secrets: their errors never quote them.
+/// Values of the secret fields may be secrets, and values read from the environment may be
+/// anything: their errors never quote them.
 fn may_hold_secret(path: &str) -> bool {
-    path.contains(".env.") || path.starts_with("mongo.url") || path.starts_with("mongo.oplog_url")
+    path.contains(".env.") || super::is_secret_field(path)
 }
 
 /// serde's `invalid type: string "value", expected ...` without the value.

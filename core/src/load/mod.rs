@@ -13,7 +13,7 @@ mod source_map;
 mod toml;
 mod yaml;
 
-pub use env::expand_env;
+pub use env::{expand_env, is_secret_field, Expanded, Expansion, ALLOW_ENV_VAR, SECRET_FIELDS};
 pub use error::LoadError;
 pub use source_map::{Provenance, SourceMap};
 
@@ -82,27 +82,43 @@ impl Topology {
     /// Reads a topology file; the format comes from its extension (.toml, .yaml/.yml, .json).
     pub fn load(path: impl AsRef<Path>) -> Result<Topology, LoadError> {
         let (text, format, file) = read_source(path.as_ref())?;
-        parse_text(&text, format, Some(file), &process_env)
+        let expansion = Expansion::from_environment();
+        parse_text(&text, format, Some(file), &process_env, &expansion)
     }
 
-    /// Parses topology text in the given format, expanding `${NAME}` from the process environment.
+    /// Parses topology text in the given format, expanding `${NAME}` from the process environment
+    /// (see [`Expansion::from_environment`] for where).
     pub fn parse(text: &str, format: Format) -> Result<Topology, LoadError> {
-        parse_text(text, format, None, &process_env)
+        parse_text(
+            text,
+            format,
+            None,
+            &process_env,
+            &Expansion::from_environment(),
+        )
     }
 
-    /// As [`Topology::parse`], with a given environment lookup and file name (for messages).
+    /// As [`Topology::parse`], with a given environment lookup and file name (for messages);
+    /// references are expanded in secret fields only.
     pub fn parse_with_env(
         text: &str,
         format: Format,
         file: Option<String>,
         env: EnvLookup<'_>,
     ) -> Result<Topology, LoadError> {
-        parse_text(text, format, file, env)
+        parse_text(text, format, file, env, &Expansion::default())
     }
 
-    /// Builds a topology from an already-parsed value (a Python dict, a JS object).
+    /// Builds a topology from an already-parsed value (a Python dict, a JS object), expanding
+    /// `${NAME}` as [`Topology::parse`] does.
     pub fn from_value(value: Value) -> Result<Topology, LoadError> {
-        from_parsed(value, SourceMap::default(), &process_env)
+        Topology::from_value_with(value, &Expansion::from_environment())
+    }
+
+    /// As [`Topology::from_value`], expanding as `expansion` says ([`Expansion::Off`]: not at
+    /// all, for values that come from someone else).
+    pub fn from_value_with(value: Value, expansion: &Expansion) -> Result<Topology, LoadError> {
+        from_parsed(value, SourceMap::default(), &process_env, expansion)
     }
 }
 
@@ -144,25 +160,28 @@ fn parse_text(
     format: Format,
     file: Option<String>,
     env: EnvLookup<'_>,
+    expansion: &Expansion,
 ) -> Result<Topology, LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError::Empty { file });
     }
     let (value, map) = parse_document(text, format, file)?;
-    from_parsed(value, map, env)
+    from_parsed(value, map, env, expansion)
 }
 
 fn from_parsed(
     mut value: Value,
     map: SourceMap,
     env: EnvLookup<'_>,
+    expansion: &Expansion,
 ) -> Result<Topology, LoadError> {
-    let from_env = expand_env(&mut value, env).map_err(|e| e.located(&map))?;
+    let expanded = expand_env(&mut value, env, expansion).map_err(|e| e.located(&map))?;
     let mut topology: Topology = serde_path_to_error::deserialize(value)
-        .map_err(|e| LoadError::from_field_error(e, &map))?;
+        .map_err(|e| LoadError::from_field_error(e, &map, &expanded.paths))?;
     topology.provenance = Provenance {
         source: map,
-        from_env,
+        from_env: expanded.paths,
+        env_values: expanded.values,
     };
     Ok(topology)
 }

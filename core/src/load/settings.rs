@@ -7,19 +7,22 @@ use super::{parse_document, read_source, LoadError, SourceMap};
 use crate::plan::{CommandSet, Policy};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// `T` from a settings file: errors carry the file, line:column and field path.
 fn from_file<T: DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     let (text, format, file) = read_source(path)?;
     let (value, map) = parse_document(&text, format, Some(file))?;
-    serde_path_to_error::deserialize(value).map_err(|e| LoadError::from_field_error(e, &map))
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| LoadError::from_field_error(e, &map, &BTreeSet::new()))
 }
 
 /// `T` from a value; errors name the field under `root` (`policy.max_unavailable`).
 fn from_value<T: DeserializeOwned>(value: Value, root: &'static str) -> Result<T, LoadError> {
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| LoadError::from_field_error(e, &SourceMap::default()).under(root))
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        LoadError::from_field_error(e, &SourceMap::default(), &BTreeSet::new()).under(root)
+    })
 }
 
 impl Policy {

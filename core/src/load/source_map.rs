@@ -66,6 +66,38 @@ pub struct Provenance {
     pub source: SourceMap,
     /// Paths of string values that were written with `${NAME}` references.
     pub from_env: BTreeSet<String>,
+    /// Each variable expanded, with its value (see [`Provenance::conceal`]).
+    pub env_values: Vec<(String, crate::secret::Secret)>,
+}
+
+/// Expanded values shorter than this are not searched for in messages: they would match
+/// everywhere (`1`, `rc`), and hold no secret worth the name.
+const SHORTEST_CONCEALED: usize = 4;
+
+impl Provenance {
+    /// `text` with every value read from the environment shown as the `${NAME}` it came from, so
+    /// a message never quotes an expanded value.
+    pub fn conceal(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        let mut values: Vec<_> = self
+            .env_values
+            .iter()
+            .filter(|(_, v)| v.expose().chars().count() >= SHORTEST_CONCEALED)
+            .collect();
+        // Longest first, so a value that contains another is replaced whole.
+        values.sort_by_key(|(_, v)| std::cmp::Reverse(v.expose().len()));
+        for (name, value) in values {
+            let reference = format!("${{{name}}}");
+            // As written, and as a message shows it (control characters escaped).
+            let escaped = crate::text::escape_controls(value.expose());
+            for shown in [value.expose(), &escaped] {
+                if out.contains(shown) {
+                    out = out.replace(shown, &reference);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl PartialEq for Provenance {

@@ -279,3 +279,109 @@ fn oversized_files_are_refused_before_reading() {
     assert!(matches!(e, LoadError::TooLarge { .. }), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An environment where every variable is set, to a value that must never be shown.
+fn leaky_env(name: &str) -> Option<String> {
+    Some(format!("l3aked-{name}"))
+}
+
+#[test]
+fn references_outside_secret_fields_are_refused() {
+    for (old, new, path) in [
+        ("https://chat.example.com", "${SEK}", "site.root_url"),
+        (
+            "/var/lib/rocket.chat/uploads",
+            "/var/lib/x/${AWS_SECRET_ACCESS_KEY}",
+            "rocketchat.uploads_path",
+        ),
+        ("name = \"app1\"", "name = \"${HOSTNAME}\"", "hosts[0].name"),
+    ] {
+        let text = example_with(old, new);
+        let e = Topology::parse_with_env(&text, Format::Toml, None, &leaky_env).unwrap_err();
+        assert!(matches!(&e, LoadError::BadReference { .. }), "{e}");
+        assert_eq!(e.path(), Some(path));
+        let shown = e.to_string();
+        assert!(shown.contains(ALLOW_ENV_VAR), "{shown}");
+        assert!(!shown.contains("l3aked"), "{shown}");
+    }
+}
+
+#[test]
+fn secret_fields_expand_any_variable() {
+    let text = example_with(
+        "[rocketchat]\n",
+        "[rocketchat]\ntransporter = \"monolith+nats://${NATS_TOKEN}@nats:4222\"\nenv = { SMTP_PASS = \"${A}\", NOTE = \"x${B}\" }\n",
+    )
+    .replace("base_port = 3000", "base_port = 3000\nenv = { HOST_NOTE = \"${C}\" }");
+    let t = Topology::parse_with_env(&text, Format::Toml, None, &leaky_env).unwrap();
+    assert_eq!(t.rocketchat.env["NOTE"], "xl3aked-B");
+    assert_eq!(t.hosts[0].env["HOST_NOTE"], "l3aked-C");
+    for path in [
+        "rocketchat.transporter",
+        "rocketchat.env.SMTP_PASS",
+        "rocketchat.env.NOTE",
+        "hosts[0].env.HOST_NOTE",
+    ] {
+        assert!(t.provenance.from_env.contains(path), "{path}");
+    }
+    // Whatever their names, values read from the environment are secrets of the layout.
+    let layout = crate::Layout::resolve(&t);
+    for name in ["TRANSPORTER", "SMTP_PASS", "NOTE", "HOST_NOTE"] {
+        let value = layout.instances[0].env_value(name).unwrap();
+        assert!(value.is_secret(), "{name}");
+    }
+    assert!(!serde_json::to_string(&layout).unwrap().contains("l3aked"));
+}
+
+#[test]
+fn the_allow_list_opens_other_fields_by_name_or_prefix() {
+    let text = example_with("https://chat.example.com", "https://${RC_HOST}")
+        .replace("user = \"rocketchat\"", "user = \"${SVC_USER}\"");
+    let allow = |list: &[&str]| Expansion::SecretFields {
+        allow: list.iter().map(|s| s.to_string()).collect(),
+    };
+    let parse = |e: &Expansion| parse_text(&text, Format::Toml, None, &leaky_env, e);
+    let t = parse(&allow(&["RC_*", "SVC_USER"])).unwrap();
+    assert_eq!(t.site.root_url, "https://l3aked-RC_HOST");
+    assert_eq!(t.rocketchat.user, "l3aked-SVC_USER");
+    let e = parse(&allow(&["RC_*"])).unwrap_err();
+    assert_eq!(e.path(), Some("rocketchat.user"));
+    let e = parse(&allow(&["RC_HOSTS", "SVC_USER", "SVC"])).unwrap_err();
+    assert_eq!(e.path(), Some("site.root_url"));
+}
+
+#[test]
+fn expansion_off_takes_every_string_as_written() {
+    let mut value = serde_json::to_value(crate::example::topology()).unwrap();
+    value["mongo"]["url"] = "mongodb://rc:${RC_PW}@db1/rc?replicaSet=rs0".into();
+    value["site"]["root_url"] = "https://$${x}".into();
+    let t = Topology::from_value_with(value, &Expansion::Off).unwrap();
+    assert_eq!(t.mongo.url, "mongodb://rc:${RC_PW}@db1/rc?replicaSet=rs0");
+    assert_eq!(t.site.root_url, "https://$${x}");
+    assert!(t.provenance.from_env.is_empty());
+}
+
+#[test]
+fn messages_show_an_expanded_value_as_its_reference() {
+    // root_url allowed from the environment, holding a value the checker rejects (T015).
+    let text = example_with("https://chat.example.com", "${SITE}");
+    let env = |n: &str| (n == "SITE").then(|| "chat example com s3kr1t\n[x]".to_string());
+    let allow = Expansion::SecretFields {
+        allow: vec!["SITE".into()],
+    };
+    let t = parse_text(&text, Format::Toml, None, &env, &allow).unwrap();
+    let report = crate::check(&crate::Layout::resolve(&t));
+    let shown = serde_json::to_string(&report).unwrap();
+    assert!(report.errors() > 0, "{shown}");
+    assert!(!shown.contains("s3kr1t"), "{shown}");
+    assert!(shown.contains("${SITE}"), "{shown}");
+    // And a load error about a value read from the environment does not quote it.
+    let text = example_with("cores = 4", "cores = \"${CORES}\"");
+    let env = |n: &str| (n == "CORES").then(|| "s3kr1t".to_string());
+    let allow = Expansion::SecretFields {
+        allow: vec!["CORES".into()],
+    };
+    let e = parse_text(&text, Format::Toml, None, &env, &allow).unwrap_err();
+    assert_eq!(e.path(), Some("hosts[0].cores"));
+    assert!(!e.to_string().contains("s3kr1t"), "{e}");
+}

@@ -12,8 +12,13 @@ pub struct Mongo {
     /// MONGO_OPLOG_URL (legacy from Rocket.Chat 5.4): only when needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oplog_url: Option<String>,
-    /// MongoDB server release, e.g. `7.0`.
+    /// MongoDB server release, e.g. `7.0` (for a managed service, the release it runs).
     pub version: String,
+    /// `false` when MongoDB runs elsewhere (Atlas, any managed replica set): nothing mongod is
+    /// rendered or planned and no member list is needed. A `mongodb+srv://` URL without
+    /// members means the same.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub managed: bool,
     /// `wiredTiger` (the default), `mmapv1` or `inMemory`.
     #[serde(default)]
     pub storage_engine: StorageEngine,
@@ -28,9 +33,10 @@ pub struct Mongo {
 impl fmt::Debug for Mongo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Mongo")
-            .field("url", &redact::Url(&self.url))
-            .field("oplog_url", &redact::url(&self.oplog_url))
+            .field("url", &redact::MongoUrl(&self.url))
+            .field("oplog_url", &redact::mongo_url(&self.oplog_url))
             .field("version", &self.version)
+            .field("managed", &self.managed)
             .field("storage_engine", &self.storage_engine)
             .field("replica_set", &self.replica_set)
             .field("members", &self.members)
@@ -87,6 +93,39 @@ pub struct Member {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Mongo {
+    /// Whether this deployment runs the replica set itself (renders mongod, plans rs.initiate).
+    pub fn runs_mongod(&self) -> bool {
+        self.managed && !(self.members.is_empty() && self.is_srv())
+    }
+
+    /// Why the replica set is external, for messages: `None` when this deployment runs it.
+    pub fn external_reason(&self) -> Option<&'static str> {
+        if !self.managed {
+            Some("mongo.managed = false")
+        } else if self.members.is_empty() && self.is_srv() {
+            Some("a mongodb+srv:// URL without mongo.members")
+        } else {
+            None
+        }
+    }
+
+    fn is_srv(&self) -> bool {
+        self.url
+            .trim_start()
+            .get(..14)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("mongodb+srv://"))
+    }
 }
 
 impl Member {

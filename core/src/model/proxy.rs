@@ -12,9 +12,17 @@ pub struct Proxy {
     /// Name of the application host the proxy runs on; absent when it has a machine of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// TLS termination; required when ROOT_URL is https.
+    /// TLS termination; required when ROOT_URL is https, unless `tls_in_front`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Tls>,
+    /// TLS ends at a load balancer in front of this proxy, which forwards plain HTTP with
+    /// `X-Forwarded-Proto: https`: an https ROOT_URL then needs no `tls` here.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub tls_in_front: bool,
+    /// Proxies in front of this one (load balancers, CDNs); HTTP_FORWARDED_COUNT is this + 1.
+    /// Defaults to 1 with `tls_in_front`, else 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxies_in_front: Option<u32>,
     /// How a user stays on one instance.
     #[serde(default)]
     pub affinity: Affinity,
@@ -75,11 +83,41 @@ impl Affinity {
 pub struct Tls {
     /// Path of the certificate (chain) file on the proxy host.
     pub certificate: String,
-    /// Path of the private key file on the proxy host.
-    pub key: String,
+    /// Path of the private key file on the proxy host. Absent: the key is in the certificate
+    /// file (HAProxy always reads it from there or from `<certificate>.key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+impl Tls {
+    /// The file holding the private key: `key`, or the certificate file itself.
+    pub fn key_file(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.certificate)
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Proxy {
+    /// The scheme users connect with: `https` when TLS ends here or at a load balancer in front.
+    pub fn public_scheme(&self) -> &'static str {
+        if self.tls.is_some() || self.tls_in_front {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// Proxies between users and Rocket.Chat, this one included: HTTP_FORWARDED_COUNT.
+    pub fn forwarded_count(&self) -> u32 {
+        let in_front = self
+            .proxies_in_front
+            .unwrap_or(if self.tls_in_front { 1 } else { 0 });
+        in_front.saturating_add(1)
+    }
+
     /// Ports the proxy listens on: 80 always (redirect or plain HTTP), 443 with TLS.
     pub fn listen_ports(&self) -> Vec<u32> {
         if self.tls.is_some() {
@@ -87,5 +125,41 @@ impl Proxy {
         } else {
             vec![80]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxy(tls_in_front: bool, proxies_in_front: Option<u32>) -> Proxy {
+        Proxy {
+            kind: ProxyKind::Nginx,
+            server_name: "chat.example.com".into(),
+            host: None,
+            tls: None,
+            tls_in_front,
+            proxies_in_front,
+            affinity: Affinity::Cookie,
+        }
+    }
+
+    #[test]
+    fn forwarded_count_follows_the_proxies_in_front() {
+        assert_eq!(proxy(false, None).forwarded_count(), 1);
+        assert_eq!(proxy(true, None).forwarded_count(), 2);
+        assert_eq!(proxy(true, Some(2)).forwarded_count(), 3);
+        assert_eq!(proxy(false, Some(1)).forwarded_count(), 2);
+        assert_eq!(proxy(true, None).public_scheme(), "https");
+        assert_eq!(proxy(false, None).public_scheme(), "http");
+    }
+
+    #[test]
+    fn a_missing_key_is_in_the_certificate_file() {
+        let tls = Tls {
+            certificate: "/etc/haproxy/certs/chat.pem".into(),
+            key: None,
+        };
+        assert_eq!(tls.key_file(), "/etc/haproxy/certs/chat.pem");
     }
 }

@@ -87,9 +87,11 @@ fn is_ipv4(host: &str) -> bool {
         })
 }
 
-fn unparsable(entry: &str) -> MongoUrlError {
+/// An entry of the host list that is not a host. The entry is not quoted: text that failed to
+/// parse may be a password whose `@` is missing (`mongodb://rc:PW/db`).
+fn unparsable() -> MongoUrlError {
     MongoUrlError::host(
-        format!("the host `{entry}` cannot be parsed"),
+        "an entry of the host list cannot be parsed (not repeated here: it may be a password whose `user:password@` lacks its `@`)",
         "write hosts as `name:port`, `1.2.3.4:port` or `[::1]:port`; percent-encode a unix socket path (`%2Ftmp%2Fmongodb-27017.sock`)",
     )
 }
@@ -98,16 +100,16 @@ fn unparsable(entry: &str) -> MongoUrlError {
 pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     let escaped = entry.replace(' ', "%20");
     if escaped.ends_with(".sock") {
-        let path = whatwg::decode_uri_component(&escaped).ok_or_else(|| unparsable(entry))?;
+        let path = whatwg::decode_uri_component(&escaped).ok_or_else(unparsable)?;
         return Ok(Host {
             host: path,
             port: None,
             kind: HostKind::Unix,
         });
     }
-    let (url_host, port) = whatwg::parse_host_port(&escaped).ok_or_else(|| unparsable(entry))?;
+    let (url_host, port) = whatwg::parse_host_port(&escaped).ok_or_else(unparsable)?;
     let normalized = whatwg::decode_uri_component(&url_host)
-        .ok_or_else(|| unparsable(entry))?
+        .ok_or_else(unparsable)?
         .to_lowercase();
     let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
         // The driver strips the brackets by the length of the still-encoded name.

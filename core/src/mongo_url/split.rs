@@ -121,10 +121,7 @@ fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
         if whatwg::decode_uri_component(u).is_none() {
             return Err(MongoUrlError::userinfo(
                 "the username has a `%` that does not start a valid percent-escape",
-                format!(
-                    "write a literal `%` as %25; the username percent-encoded is `{}`",
-                    escape_userinfo(u)
-                ),
+                "write a literal `%` in the username as %25 (percent-encode the username)",
             ));
         }
     }
@@ -138,12 +135,8 @@ fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
     }
     if let Some(u) = m.username.filter(|u| u.contains(RESERVED_IN_USERINFO)) {
         return Err(MongoUrlError::userinfo(
-            format!("the username `{u}` contains unescaped reserved characters"),
-            format!(
-                "percent-encode {} in the username: `{}`",
-                escapes_needed(u),
-                escape_userinfo(u)
-            ),
+            "the username contains unescaped reserved characters",
+            format!("percent-encode {} in the username", escapes_needed(u)),
         ));
     }
     let empty = |s: Option<&str>| s.is_none_or(str::is_empty);

@@ -88,6 +88,71 @@ pub enum Action {
         deadline_seconds: u32,
         interval_seconds: u32,
         min_healthy_seconds: u32,
+        /// The release the instance must report on `GET /api/info` before its health URL
+        /// counts (set after a restart onto another release). Without login Rocket.Chat reports
+        /// `major.minor` only, which is what the shell compares.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expect_version: Option<String>,
+    },
+    /// Fetch a release tarball (unless `dir` already holds it), verify its checksum when one is
+    /// given, unpack it into `<dir>/bundle` and install its dependencies
+    /// (`npm install --production` in `bundle/programs/server`). Idempotent.
+    StageRelease {
+        version: String,
+        url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        checksum: Option<String>,
+        dir: String,
+    },
+    /// Make one instance run a staged release: a systemd drop-in
+    /// (`rocketchat@<port>.service.d/release.conf`) sets its working directory and `main.js`,
+    /// then systemd reloads. A crash-restart of the instance keeps this release.
+    UseRelease {
+        instance: String,
+        unit: String,
+        version: String,
+        dir: String,
+        node: String,
+    },
+    /// Remove staged releases beyond the `keep` most recent, never one in `protect`.
+    PruneReleases {
+        dir: String,
+        keep: u32,
+        protect: Vec<String>,
+    },
+    /// Dump the Rocket.Chat database (MONGO_URL of `env_file`) to `archive`, before the first
+    /// instance of a new release migrates it.
+    Backup {
+        env_file: String,
+        archive: String,
+    },
+    /// Restore the Rocket.Chat database from `archive` (`mongorestore --drop`), with every
+    /// instance stopped.
+    Restore {
+        env_file: String,
+        archive: String,
+    },
+    /// Step a replica set member down if it is the primary, and wait until another is elected.
+    MongoStepDown {
+        member: String,
+    },
+    /// Install the MongoDB server package of `version` (`major.minor`) on this machine; running
+    /// mongod processes keep their binary until they restart.
+    MongoInstall {
+        version: String,
+    },
+    /// Wait until a restarted member is SECONDARY (or PRIMARY) again and has caught up.
+    MongoWaitMember {
+        member: String,
+        deadline_seconds: u32,
+    },
+    /// `setFeatureCompatibilityVersion` on the replica set, once every member runs the binary.
+    MongoSetFcv {
+        replica_set: String,
+        seeds: String,
+        version: String,
+        /// `confirm: true`, which MongoDB requires from 7.0.
+        confirm: bool,
     },
     WaitDrained {
         seconds: u32,
@@ -96,6 +161,18 @@ pub enum Action {
         replica_set: String,
         /// The `rs.initiate` document: `{_id, members: [{_id, host, arbiterOnly?, votes?, priority?, hidden?}]}`.
         config: serde_json::Value,
+        /// The initiating member's port (the step connects to it on loopback).
+        port: u32,
+        /// Users to create after initiating, administrator first:
+        /// `[{user, auth_db, roles: [{role, db}], password_env}]`; passwords come from the
+        /// named environment variables when the step runs.
+        users: serde_json::Value,
+    },
+    /// Install the replica set keyfile: generate it (`from` absent) or copy it from `from`.
+    MongoKeyfile {
+        path: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// Manual confirmation before the rollout continues.
     Gate {
@@ -115,7 +192,8 @@ impl Action {
             | Action::StopUnit { instance, .. } => instance.as_deref(),
             Action::ProxyRemove { instance, .. }
             | Action::ProxyAdd { instance, .. }
-            | Action::WaitHealthy { instance, .. } => Some(instance),
+            | Action::WaitHealthy { instance, .. }
+            | Action::UseRelease { instance, .. } => Some(instance),
             _ => None,
         }
     }
@@ -137,6 +215,16 @@ impl Action {
             Action::WaitHealthy { .. } => "wait_healthy",
             Action::WaitDrained { .. } => "wait_drained",
             Action::MongoInitiate { .. } => "mongo_initiate",
+            Action::StageRelease { .. } => "stage_release",
+            Action::UseRelease { .. } => "use_release",
+            Action::PruneReleases { .. } => "prune_releases",
+            Action::Backup { .. } => "backup",
+            Action::Restore { .. } => "restore",
+            Action::MongoStepDown { .. } => "mongo_step_down",
+            Action::MongoInstall { .. } => "mongo_install",
+            Action::MongoWaitMember { .. } => "mongo_wait_member",
+            Action::MongoSetFcv { .. } => "mongo_set_fcv",
+            Action::MongoKeyfile { .. } => "mongo_keyfile",
             Action::Gate { .. } => "gate",
         }
     }

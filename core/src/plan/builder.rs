@@ -1,7 +1,7 @@
 //! Accumulates steps wave by wave, numbering them, and keeps each wave's rollback steps.
 
 use super::action::{Action, Step};
-use super::summary::{WaveKind, WaveSummary};
+use super::summary::{RollbackKind, WaveKind, WaveSummary};
 
 /// A step before it is numbered: machine, action, description.
 pub(crate) type Op = (String, Action, String);
@@ -21,6 +21,8 @@ impl Builder {
             kind,
             instances: Vec::new(),
             rollback: Vec::new(),
+            rollback_kind: RollbackKind::Restart,
+            rollback_reason: None,
         });
     }
 
@@ -55,6 +57,39 @@ impl Builder {
                 description,
             });
         }
+    }
+
+    /// Marks the open wave's rollback as a restore or a refusal, with the reason.
+    pub(crate) fn refuse_rollback(&mut self, kind: RollbackKind, reason: String) {
+        let w = self.wave();
+        w.rollback_kind = kind;
+        w.rollback_reason = Some(reason);
+    }
+
+    /// Replaces the rollback of wave `wave` (restores and refusals after a migration).
+    pub(crate) fn replace_rollback(
+        &mut self,
+        wave: u32,
+        kind: RollbackKind,
+        reason: String,
+        ops: Vec<Op>,
+    ) {
+        let Some(w) = self.waves.iter_mut().find(|w| w.wave == wave) else {
+            return;
+        };
+        w.rollback_kind = kind;
+        w.rollback_reason = Some(reason);
+        w.rollback = ops
+            .into_iter()
+            .enumerate()
+            .map(|(n, (host, action, description))| Step {
+                id: n as u32 + 1,
+                wave,
+                host,
+                action,
+                description,
+            })
+            .collect();
     }
 
     pub(crate) fn rollback(&mut self, ops: Vec<Op>) {

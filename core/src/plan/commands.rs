@@ -32,8 +32,27 @@ pub struct CommandSet {
     pub disable_unit: String,
     pub start_unit: String,
     pub stop_unit: String,
-    /// `{script}` is the JavaScript that initiates the replica set once.
+    /// `{script}` is the JavaScript that initiates the replica set once; it connects by itself
+    /// (mongosh `--nodb`).
     pub mongo_initiate: String,
+    /// Runs `{script}` against `{host}` (a member, or `<set>/<seeds>` for the primary). With
+    /// authorization on, add credentials, e.g. `mongosh --quiet --host {host} -u admin -p
+    /// "$MONGO_ADMIN_PASSWORD" --authenticationDatabase admin --eval {script}`.
+    pub mongo_eval: String,
+    /// Installs the MongoDB server package of release series `{version}` (`7.0`); the default
+    /// helper uses MongoDB's Debian/Ubuntu repository of that series.
+    pub mongo_install: String,
+    /// Fetches, verifies, unpacks and installs a release: `{version}`, `{url}`, `{checksum}`
+    /// (empty when none), `{dir}`, `{node}`, `{owner}`.
+    pub stage_release: String,
+    /// Points one instance at a staged release: `{unit}`, `{dir}` (its bundle), `{node}`.
+    pub use_release: String,
+    /// Keeps the `{keep}` most recent releases in `{dir}`, never those in `{protect}`.
+    pub prune_releases: String,
+    /// Dumps the database whose MONGO_URL `{env_file}` holds into `{archive}`.
+    pub backup: String,
+    /// Restores `{archive}` into the database whose MONGO_URL `{env_file}` holds.
+    pub restore: String,
     pub nginx: ProxyCommands,
     pub apache: ProxyCommands,
     pub haproxy: ProxyCommands,
@@ -49,7 +68,15 @@ impl Default for CommandSet {
             disable_unit: "systemctl disable {unit}".into(),
             start_unit: "systemctl start {unit}".into(),
             stop_unit: "systemctl stop {unit}".into(),
-            mongo_initiate: "mongosh --quiet --eval {script}".into(),
+            mongo_initiate: "mongosh --quiet --nodb --eval {script}".into(),
+            mongo_eval: "mongosh --quiet --host {host} --eval {script}".into(),
+            mongo_install: "rct_mongo_package {version}".into(),
+            stage_release: "rct_stage_release {version} {url} {checksum} {dir} {node} {owner}"
+                .into(),
+            use_release: "rct_use_release {unit} {dir} {node}".into(),
+            prune_releases: "rct_prune_releases {dir} {keep} {protect}".into(),
+            backup: "rct_backup {env_file} {archive}".into(),
+            restore: "rct_restore {env_file} {archive}".into(),
             nginx: ProxyCommands {
                 validate: "nginx -t".into(),
                 reload: "systemctl reload nginx".into(),

@@ -118,11 +118,12 @@ fn hosts_with_instances(layout: &Layout) -> BTreeSet<String> {
     layout.instances.iter().map(|i| i.host.clone()).collect()
 }
 
-/// Refuses changes the planner does not roll: MongoDB itself, and the proxy's kind or machine.
+/// Refuses changes the planner does not roll: the replica set's shape, and the proxy's kind or
+/// machine.
 pub(crate) fn refuse_unplannable(current: &Layout, desired: &Layout) -> Result<(), PlanError> {
     let (c, d) = (&current.topology.mongo, &desired.topology.mongo);
-    let mongo_fields: [(&'static str, String, String); 4] = [
-        ("version", c.version.clone(), d.version.clone()),
+    // A change of version is a rolling upgrade (mongo_upgrade); the set's shape is not planned.
+    let mongo_fields: [(&'static str, String, String); 3] = [
         (
             "replica_set",
             c.replica_set.clone().unwrap_or_default(),

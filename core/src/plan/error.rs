@@ -2,6 +2,7 @@
 
 use super::simulate::Violation;
 use crate::diagnostic::{Diagnostic, Report};
+use crate::text::escape_controls;
 
 /// A request the planner refuses, with the reason and what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -24,7 +25,7 @@ pub enum PlanError {
     NoSurgeRoom,
     #[error("the desired topology has no instances: removing every instance is an outage, not a rollout; keep at least one")]
     RemovesEveryInstance,
-    #[error("rocketchat.version `{version}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`")]
+    #[error("rocketchat.version `{}` is not a version: expected MAJOR.MINOR.PATCH, e.g. `7.11.0`", escape_controls(.version))]
     BadVersion { version: String },
     #[error("Rocket.Chat {rocketchat} does not support the deployed MongoDB {mongo} (supported: {supported}); upgrade MongoDB first, then Rocket.Chat")]
     MongoUnsupported {
@@ -39,7 +40,23 @@ pub enum PlanError {
         from_floor: String,
         to_floor: String,
     },
-    #[error("mongo.{field} changes from `{from}` to `{to}`: the planner rolls Rocket.Chat, not MongoDB; change the replica set first (rs.reconfig / MongoDB upgrade), then describe it in both files")]
+    #[error("Rocket.Chat {from} -> {to} skips a major release: each major migrates only a database the previous major migrated (\"UPGRADE NOT SUPPORTED\"); upgrade to {path} first, one rollout each, then to {to}")]
+    SkipsMajor {
+        from: String,
+        to: String,
+        path: String,
+    },
+    #[error("downgrading Rocket.Chat {from} -> {to}: {from} has migrated the database and {to} cannot run on it; restore the backup taken before the upgrade (mongorestore --drop) and start {to} from its staged release instead")]
+    DowngradeAcrossMigration { from: String, to: String },
+    #[error("MongoDB {from} -> {to} is a downgrade: MongoDB binaries go back only with MongoDB support once the feature compatibility version was raised; restore a backup into a {to} replica set instead")]
+    MongoDowngrade { from: String, to: String },
+    #[error("rocketchat.{field} `{value}` cannot be used in a plan: {expected}")]
+    BadReleaseSetting {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("mongo.{field} changes from `{from}` to `{to}`: the planner upgrades MongoDB's version but does not reshape the replica set; change it first (rs.reconfig, or an initial sync for a new storage engine), then describe it in both files")]
     MongoChange {
         field: &'static str,
         from: String,
@@ -55,7 +72,7 @@ pub enum PlanError {
     PortCycle { instances: String },
     #[error("the current topology cannot be planned from ({errors} error(s) that make its ports or names unsafe to act on); describe the running deployment as it is: {first}")]
     CurrentUnsafe { errors: usize, first: String },
-    #[error("{field} `{value}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)")]
+    #[error("{field} `{}` cannot be used in a plan: machine names and addresses may hold only letters, digits, `.`, `-`, `_`, `:` and IPv6 brackets (they reach shell commands and proxy configurations)", escape_controls(.value))]
     UnsafeName { field: String, value: String },
     #[error("no free port above {from} on host `{host}` for a surge instance; lower max_surge")]
     NoSurgePort { host: String, from: u16 },

@@ -12,6 +12,7 @@
 
 use super::action::{Action, EnvOverride, Side, Step};
 use super::commands::{fill, shell_quote, CommandSet};
+use super::summary::{RollbackKind, WaveSummary};
 use super::Plan;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
@@ -69,20 +70,203 @@ rct_set_env() {
 }"#,
     ),
     (
+        "rct_ready",
+        r#"# Whether an instance is ready: URL answers 2xx and, when INFO_URL is given, GET INFO_URL
+# (/api/info) reports VERSION or, as Rocket.Chat answers without login, its MAJOR.MINOR:
+# rct_ready URL [INFO_URL VERSION MAJOR_MINOR].
+rct_ready() {
+  curl -fsS -o /dev/null --max-time 5 "$1" || return 1
+  [ -n "${2:-}" ] || return 0
+  local reported
+  reported=$(curl -fsS --max-time 5 "$2" | grep -o '"version":"[^"]*"' | head -n 1 | cut -d'"' -f4) || return 1
+  [ "$reported" = "$3" ] || [ "$reported" = "$4" ]
+}"#,
+    ),
+    (
         "rct_wait_healthy",
-        r#"# Polls URL until it answers 2xx, then checks it again after MIN seconds; fails the script
-# after DEADLINE seconds: rct_wait_healthy URL DEADLINE INTERVAL MIN.
+        r#"# Polls until the instance is ready (rct_ready), then checks it again after MIN seconds;
+# fails the script after DEADLINE seconds:
+# rct_wait_healthy URL DEADLINE INTERVAL MIN [INFO_URL VERSION MAJOR_MINOR].
 rct_wait_healthy() {
-  local end=$((SECONDS + $2))
-  until curl -fsS -o /dev/null --max-time 5 "$1"; do
+  local end=$((SECONDS + $2)) what="$1"
+  if [ -n "${5:-}" ]; then what="$1 with Rocket.Chat $6 on $5"; fi
+  until rct_ready "$1" "${5:-}" "${6:-}" "${7:-}"; do
     if [ "$SECONDS" -ge "$end" ]; then
-      echo "error: $1 not healthy after $2 s; stopping the rollout (see the wave's rollback script)" >&2
+      echo "error: $what not healthy after $2 s; stopping the rollout (see the wave's rollback script)" >&2
       exit 1
     fi
     sleep "$3"
   done
   sleep "$4"
-  curl -fsS -o /dev/null --max-time 5 "$1" || { echo "error: $1 failed again within $4 s of its first good answer" >&2; exit 1; }
+  rct_ready "$1" "${5:-}" "${6:-}" "${7:-}" || { echo "error: $what failed again within $4 s of its first good answer" >&2; exit 1; }
+}"#,
+    ),
+    (
+        "rct_retry",
+        r#"# Runs a command until it succeeds; fails the script after DEADLINE seconds:
+# rct_retry DEADLINE INTERVAL COMMAND...
+rct_retry() {
+  local deadline=$1 interval=$2 end=$((SECONDS + $1))
+  shift 2
+  until "$@"; do
+    if [ "$SECONDS" -ge "$end" ]; then
+      echo "error: still failing after $deadline s: $*" >&2
+      exit 1
+    fi
+    sleep "$interval"
+  done
+}"#,
+    ),
+    (
+        "rct_stage_release",
+        r#"# Stages a Rocket.Chat release once: rct_stage_release VERSION URL CHECKSUM DIR NODE OWNER.
+# Fetches URL (https://, http://, file:// or a path), checks its SHA-256 when CHECKSUM is not
+# empty, unpacks it, runs `npm install --production` in bundle/programs/server with the npm
+# beside NODE, and moves it into DIR. A DIR already staged is left alone.
+rct_stage_release() {
+  if [ -f "$4/.rctopo-staged" ]; then
+    echo "Rocket.Chat $1 is already staged in $4"
+    return 0
+  fi
+  mkdir -p "$(dirname "$4")"
+  local work
+  work=$(mktemp -d "$(dirname "$4")/.staging.XXXXXX")
+  case "$2" in
+    http://* | https://*) curl -fsSL --retry 3 -o "$work/release.tgz" "$2" ;;
+    file://*) cp -- "${2#file://}" "$work/release.tgz" ;;
+    *) cp -- "$2" "$work/release.tgz" ;;
+  esac
+  if [ -n "$3" ] && ! printf '%s  %s\n' "$3" "$work/release.tgz" | sha256sum -c --status -; then
+    rm -rf "$work"
+    echo "error: $2 does not match its checksum $3" >&2
+    exit 1
+  fi
+  mkdir "$work/release"
+  tar -xzf "$work/release.tgz" -C "$work/release"
+  if [ ! -f "$work/release/bundle/main.js" ]; then
+    rm -rf "$work"
+    echo "error: $2 holds no bundle/main.js" >&2
+    exit 1
+  fi
+  (cd "$work/release/bundle/programs/server" && PATH="$(dirname "$5"):$PATH" npm install --production)
+  touch "$work/release/.rctopo-staged"
+  chown -R "$6" "$work/release"
+  rm -rf "$4"
+  mv "$work/release" "$4"
+  rm -rf "$work"
+}"#,
+    ),
+    (
+        "rct_use_release",
+        r#"# Makes one instance's unit run a staged release (a drop-in; reload systemd afterwards):
+# rct_use_release UNIT BUNDLE_DIR NODE.
+rct_use_release() {
+  local dropin="${RCTOPO_SYSTEMD_DIR:-/etc/systemd/system}/$1.d"
+  if [ ! -f "$2/main.js" ]; then
+    echo "error: $2/main.js is missing: stage the release first" >&2
+    exit 1
+  fi
+  mkdir -p "$dropin"
+  printf '[Service]\nWorkingDirectory=%s\nExecStart=\nExecStart=%s %s/main.js\n' "$2" "$3" "$2" >"$dropin/release.conf"
+}"#,
+    ),
+    (
+        "rct_prune_releases",
+        r#"# Keeps the KEEP most recently staged releases in DIR and every one named in PROTECT
+# (space-separated): rct_prune_releases DIR KEEP PROTECT.
+rct_prune_releases() {
+  local n=0 release
+  while IFS= read -r release; do
+    n=$((n + 1))
+    case " $3 " in *" $(basename "$release") "*) continue ;; esac
+    if [ "$n" -gt "$2" ]; then rm -rf -- "$release"; fi
+  done < <(find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' | sort -rn | cut -d' ' -f2-)
+}"#,
+    ),
+    (
+        "rct_mongo_config",
+        r#"# Writes a mongodump/mongorestore --config file (mode 0600) holding the MONGO_URL of an
+# environment file, so the password never shows in the process list: rct_mongo_config ENV OUT.
+rct_mongo_config() {
+  local uri
+  uri=$(sed -n -E 's/^MONGO_URL="?([^"]*)"?$/\1/p' "$1" | head -n 1)
+  if [ -z "$uri" ]; then
+    echo "error: no MONGO_URL in $1" >&2
+    exit 1
+  fi
+  (umask 077 && printf 'uri: "%s"\n' "$uri" >"$2")
+}"#,
+    ),
+    (
+        "rct_backup",
+        r#"# Dumps the Rocket.Chat database (MONGO_URL of ENV) into a gzip archive:
+# rct_backup ENV ARCHIVE.
+rct_backup() {
+  local config status=0
+  config=$(mktemp)
+  rct_mongo_config "$1" "$config"
+  mkdir -p "$(dirname "$2")"
+  mongodump --config="$config" --gzip --archive="$2.partial" || status=$?
+  rm -f "$config"
+  if [ "$status" -ne 0 ]; then
+    echo "error: mongodump failed ($status); nothing was migrated yet" >&2
+    exit 1
+  fi
+  mv "$2.partial" "$2"
+}"#,
+    ),
+    (
+        "rct_restore",
+        r#"# Restores a gzip archive into the Rocket.Chat database (MONGO_URL of ENV), dropping what
+# the newer release wrote: rct_restore ENV ARCHIVE.
+rct_restore() {
+  local config status=0
+  if [ ! -f "$2" ]; then
+    echo "error: backup $2 is missing" >&2
+    exit 1
+  fi
+  config=$(mktemp)
+  rct_mongo_config "$1" "$config"
+  mongorestore --config="$config" --drop --gzip --archive="$2" || status=$?
+  rm -f "$config"
+  if [ "$status" -ne 0 ]; then
+    echo "error: mongorestore failed ($status)" >&2
+    exit 1
+  fi
+}"#,
+    ),
+    (
+        "rct_mongo_package",
+        r#"# Installs the MongoDB server packages of a release series from MongoDB's Debian/Ubuntu
+# repository (running mongod processes keep their binary until restarted):
+# rct_mongo_package SERIES.
+rct_mongo_package() {
+  local id codename component version p
+  local -a packages=()
+  # shellcheck source=/dev/null
+  id=$(. /etc/os-release && echo "$ID")
+  # shellcheck source=/dev/null
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  case "$id" in
+    ubuntu) component=multiverse ;;
+    debian) component=main ;;
+    *)
+      echo "error: no MongoDB package rule for $id: set mongo_install in the command set" >&2
+      exit 1
+      ;;
+  esac
+  curl -fsSL "https://www.mongodb.org/static/pgp/server-$1.asc" | gpg --dearmor --yes -o "/usr/share/keyrings/mongodb-server-$1.gpg"
+  echo "deb [ signed-by=/usr/share/keyrings/mongodb-server-$1.gpg ] https://repo.mongodb.org/apt/$id $codename/mongodb-org/$1 $component" >/etc/apt/sources.list.d/mongodb-org.list
+  apt-get update -q
+  version=$(apt-cache madison mongodb-org-server | awk -v s="$1." 'index($3, s) == 1 { print $3; exit }')
+  if [ -z "$version" ]; then
+    echo "error: the repository has no mongodb-org-server $1.x" >&2
+    exit 1
+  fi
+  for p in mongodb-org mongodb-org-database mongodb-org-server mongodb-org-mongos mongodb-org-tools; do
+    if [ "$p" = mongodb-org-server ] || dpkg -s "$p" >/dev/null 2>&1; then packages+=("$p=$version"); fi
+  done
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades "${packages[@]}"
 }"#,
     ),
     (
@@ -198,6 +382,7 @@ rct_put() {
 pub fn helper(name: &str) -> Option<&'static str> {
     HELPERS
         .iter()
+        .chain(super::mongo_auth::HELPERS)
         .find(|(n, _)| *n == name)
         .map(|(_, body)| *body)
 }
@@ -205,12 +390,19 @@ pub fn helper(name: &str) -> Option<&'static str> {
 impl Plan {
     /// The plan as bash scripts for `layout` (the desired one: it names the proxy kind).
     pub fn to_shell(&self, desired: &Layout, options: &ShellOptions) -> Vec<ShellScript> {
+        let rc = &desired.topology.rocketchat;
         let writer = Writer {
             options,
             proxy: desired.topology.proxy.as_ref().map(|p| p.kind),
+            owner: format!("{}:{}", rc.user, rc.group()),
+            node: rc.node.clone(),
         };
         let mut scripts = writer.scripts(&self.steps, "", false, &self.summary_line());
         for wave in &self.summary.waves {
+            if wave.rollback_kind == RollbackKind::Refused {
+                scripts.push(refused_rollback(wave));
+                continue;
+            }
             if wave.rollback.is_empty() {
                 continue;
             }
@@ -241,6 +433,10 @@ impl Plan {
 struct Writer<'a> {
     options: &'a ShellOptions,
     proxy: Option<ProxyKind>,
+    /// `user:group` staged releases belong to.
+    owner: String,
+    /// The Node.js binary (its directory holds the npm that installs a release).
+    node: String,
 }
 
 impl Writer<'_> {
@@ -345,7 +541,7 @@ impl Writer<'_> {
                 );
             }
         }
-        for (name, helper) in HELPERS {
+        for (name, helper) in HELPERS.iter().chain(super::mongo_auth::HELPERS) {
             if uses(&body, name) || needed_by_others(&body, name) {
                 let _ = writeln!(out, "{helper}\n");
             }
@@ -436,20 +632,136 @@ impl Writer<'_> {
                 deadline_seconds,
                 interval_seconds,
                 min_healthy_seconds,
+                expect_version,
                 ..
-            } => vec![remote(format!(
-                "rct_wait_healthy {} {deadline_seconds} {interval_seconds} {min_healthy_seconds}",
-                shell_quote(url)
+            } => {
+                let release = expect_version
+                    .as_deref()
+                    .map(|v| {
+                        format!(
+                            " {} {} {}",
+                            shell_quote(&info_url(url)),
+                            shell_quote(v),
+                            shell_quote(&major_minor(v))
+                        )
+                    })
+                    .unwrap_or_default();
+                vec![remote(format!(
+                    "rct_wait_healthy {} {deadline_seconds} {interval_seconds} {min_healthy_seconds}{release}",
+                    shell_quote(url)
+                ))]
+            }
+            Action::StageRelease {
+                version,
+                url,
+                checksum,
+                dir,
+            } => vec![remote(fill(
+                &c.stage_release,
+                &[
+                    ("version", version),
+                    ("url", url),
+                    ("checksum", checksum.as_deref().unwrap_or_default()),
+                    ("dir", dir),
+                    ("node", &self.node),
+                    ("owner", &self.owner),
+                ],
             ))],
-            Action::WaitDrained { seconds } => vec![format!("sleep {seconds}")],
-            Action::MongoInitiate { config, .. } => {
+            Action::UseRelease {
+                unit: u, dir, node, ..
+            } => vec![
+                remote(fill(
+                    &c.use_release,
+                    &[("unit", u), ("dir", dir), ("node", node)],
+                )),
+                remote(c.daemon_reload.clone()),
+            ],
+            Action::PruneReleases { dir, keep, protect } => vec![remote(fill(
+                &c.prune_releases,
+                &[
+                    ("dir", dir),
+                    ("keep", &keep.to_string()),
+                    ("protect", &protect.join(" ")),
+                ],
+            ))],
+            Action::Backup { env_file, archive } => vec![remote(fill(
+                &c.backup,
+                &[("env_file", env_file), ("archive", archive)],
+            ))],
+            Action::Restore { env_file, archive } => vec![remote(fill(
+                &c.restore,
+                &[("env_file", env_file), ("archive", archive)],
+            ))],
+            Action::MongoInstall { version } => {
+                vec![remote(fill(&c.mongo_install, &[("version", version)]))]
+            }
+            Action::MongoStepDown { member } => vec![remote(format!(
+                "rct_retry 180 2 {}",
+                fill(&c.mongo_eval, &[("host", member), ("script", STEP_DOWN_JS)])
+            ))],
+            Action::MongoWaitMember {
+                member,
+                deadline_seconds,
+            } => vec![remote(format!(
+                "rct_retry {deadline_seconds} 5 {}",
+                fill(&c.mongo_eval, &[("host", member), ("script", CAUGHT_UP_JS)])
+            ))],
+            Action::MongoSetFcv {
+                seeds,
+                version,
+                confirm,
+                ..
+            } => {
+                let confirm = if *confirm { ", confirm: true" } else { "" };
                 let script = format!(
-                    "try {{ rs.status(); print(\"replica set already initiated\"); }} catch (e) {{ rs.initiate({config}); }}"
+                    "const r = db.adminCommand({{ setFeatureCompatibilityVersion: {}{confirm} }}); if (!r.ok) {{ printjson(r); quit(1); }}",
+                    serde_json::Value::String(version.clone())
                 );
-                vec![remote(fill(&c.mongo_initiate, &[("script", &script)]))]
+                vec![remote(fill(
+                    &c.mongo_eval,
+                    &[("host", seeds), ("script", &script)],
+                ))]
+            }
+            Action::WaitDrained { seconds } => vec![format!("sleep {seconds}")],
+            Action::MongoInitiate {
+                config,
+                port,
+                users,
+                ..
+            } => super::mongo_auth::initiate_lines(
+                step,
+                &c.mongo_initiate,
+                config,
+                *port,
+                users,
+                ssh,
+            ),
+            Action::MongoKeyfile { path, from } => {
+                super::mongo_auth::keyfile_lines(step, path, from.as_deref(), ssh)
             }
             Action::Gate { reason } => vec![format!("rct_gate {}", shell_quote(reason))],
         }
+    }
+}
+
+/// A rollback the plan refuses: a script that says why and fails.
+fn refused_rollback(wave: &WaveSummary) -> ShellScript {
+    let reason = wave
+        .rollback_reason
+        .as_deref()
+        .unwrap_or("no safe way back");
+    let text = format!(
+        "#!/usr/bin/env bash\n# rctopo plan: rollback of wave {} ({:?}): refused\nset -euo pipefail\n\n{}\n\n{}\n",
+        wave.wave,
+        wave.kind,
+        helper("rct_fail").unwrap_or_default(),
+        format_args!("rct_fail {}", shell_quote(&format!("no rollback of wave {}: {}", wave.wave, comment(reason))))
+    );
+    ShellScript {
+        name: format!("rollback-wave-{}.sh", wave.wave),
+        host: None,
+        rollback: true,
+        text,
     }
 }
 
@@ -481,25 +793,60 @@ fn env_override(path: &str, o: &EnvOverride) -> Result<String, String> {
     }
 }
 
+/// One check of a member about to be upgraded: a primary steps down (and the check fails, to be
+/// retried); it passes once the member is not primary and another member is.
+const STEP_DOWN_JS: &str = "const h = db.hello(); if (h.isWritablePrimary) { try { rs.stepDown(120, 10); } catch (e) { print(e); } quit(1); } quit(h.primary ? 0 : 1);";
+
+/// One check of a restarted member: an arbiter is up; a data member is SECONDARY (or PRIMARY)
+/// and within 10 s of the primary's last write.
+const CAUGHT_UP_JS: &str = "const h = db.hello(); if (h.arbiterOnly) { quit(0); } if (!(h.secondary || h.isWritablePrimary)) { quit(1); } const s = rs.status(); const me = s.members.find((m) => m.self); const p = s.members.find((m) => m.state === 1); quit(me && p && (me.state === 1 || p.optimeDate - me.optimeDate <= 10000) ? 0 : 1);";
+
+/// `http://host:port/readyz` -> `http://host:port/api/info`.
+fn info_url(health_url: &str) -> String {
+    let after_scheme = health_url.find("://").map_or(0, |n| n + 3);
+    let end = health_url[after_scheme..]
+        .find('/')
+        .map_or(health_url.len(), |n| after_scheme + n);
+    format!("{}/api/info", &health_url[..end])
+}
+
+/// What `/api/info` reports without login: `major.minor` (`7.11.0` -> `7.11`).
+fn major_minor(version: &str) -> String {
+    version
+        .parse::<crate::Version>()
+        .map(|v| format!("{}.{}", v.major, v.minor))
+        .unwrap_or_else(|_| version.to_string())
+}
+
 /// Whether `body` calls helper `name` (as a word).
 fn uses(body: &str, name: &str) -> bool {
     body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|w| w == name)
 }
 
-/// Helpers other helpers call.
-fn needed_by_others(body: &str, name: &str) -> bool {
-    name == "rct_re"
-        && [
+/// Helpers other helpers call, with their callers.
+const HELPER_CALLERS: &[(&str, &[&str])] = &[
+    (
+        "rct_re",
+        &[
             "rct_nginx_down",
             "rct_nginx_up",
             "rct_apache_down",
             "rct_apache_up",
             "rct_haproxy_down",
             "rct_haproxy_up",
-        ]
+        ],
+    ),
+    ("rct_ready", &["rct_wait_healthy"]),
+    ("rct_mongo_config", &["rct_backup", "rct_restore"]),
+];
+
+/// Whether a helper `body` calls needs helper `name`.
+fn needed_by_others(body: &str, name: &str) -> bool {
+    HELPER_CALLERS
         .iter()
-        .any(|h| uses(body, h))
+        .filter(|(helper, _)| *helper == name)
+        .any(|(_, callers)| callers.iter().any(|h| uses(body, h)))
 }
 
 /// Text for a comment line: control characters become spaces.

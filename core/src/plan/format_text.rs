@@ -1,7 +1,8 @@
 //! The plan for people: waves, steps and the estimated duration.
 
-use super::summary::WaveKind;
+use super::summary::{RollbackKind, WaveKind, WaveSummary};
 use super::Plan;
+use crate::text::escape_controls as shown;
 use std::fmt::Write;
 
 fn duration(seconds: u64) -> String {
@@ -23,11 +24,26 @@ fn kind_name(kind: WaveKind) -> &'static str {
         WaveKind::ScaleIn => "scale in",
         WaveKind::Cleanup => "cleanup",
         WaveKind::Proxy => "proxy",
+        WaveKind::MongoUpgrade => "mongodb member",
+        WaveKind::MongoFcv => "mongodb fcv",
+    }
+}
+
+fn rollback_line(wave: &WaveSummary) -> String {
+    let reason = wave.rollback_reason.as_deref().unwrap_or_default();
+    match wave.rollback_kind {
+        RollbackKind::Restart => format!("{} step(s)", wave.rollback.len()),
+        RollbackKind::Restore => format!(
+            "stop every instance, restore the backup, start the old release ({} steps): {reason}",
+            wave.rollback.len()
+        ),
+        RollbackKind::Refused => format!("refused: {reason}"),
     }
 }
 
 impl Plan {
-    /// Waves and steps, one line each, with the budget and the estimated duration.
+    /// Waves and steps, one line each, with the budget and the estimated duration. Values from
+    /// the topologies have their control characters escaped: no line of it can be forged.
     pub fn to_text(&self) -> String {
         let s = &self.summary;
         let mut out = String::new();
@@ -39,8 +55,12 @@ impl Plan {
         let from = s.from_version.as_deref().unwrap_or("none");
         let _ = writeln!(
             out,
-            "Plan: {changes} (Rocket.Chat {from} -> {}, {} -> {} instances)",
-            s.to_version, s.instances_before, s.instances_after
+            "Plan: {} (Rocket.Chat {} -> {}, {} -> {} instances)",
+            shown(&changes),
+            shown(from),
+            shown(&s.to_version),
+            s.instances_before,
+            s.instances_after
         );
         let _ = writeln!(
             out,
@@ -57,12 +77,31 @@ impl Plan {
             duration(s.estimated_seconds),
             duration(s.worst_case_seconds)
         );
+        if !s.mongo_path.is_empty() {
+            let _ = writeln!(
+                out,
+                "MongoDB: {}, one series at a time, member by member, before Rocket.Chat",
+                s.mongo_path.join(" -> ")
+            );
+        }
+        if let Some(leader) = &s.leader {
+            let _ = writeln!(
+                out,
+                "Leader: {leader} starts the new release alone and must pass its gate before any other"
+            );
+        }
+        if let Some(backup) = &s.backup {
+            let _ = writeln!(out, "Backup: {backup} (before the leader starts)");
+        }
+        for note in &s.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
         let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
         for wave in &s.waves {
             let instances = if wave.instances.is_empty() {
                 String::new()
             } else {
-                format!(": {}", wave.instances.join(", "))
+                format!(": {}", shown(&wave.instances.join(", ")))
             };
             let _ = writeln!(
                 out,
@@ -73,15 +112,39 @@ impl Plan {
             for step in self.wave(wave.wave) {
                 let _ = writeln!(
                     out,
-                    "  {:>4}  {:<width$}  {:<14}  {}",
+                    "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
-                    step.host,
+                    shown(&step.host),
                     step.action.kind(),
-                    step.description
+                    shown(&step.description)
                 );
             }
-            let _ = writeln!(out, "        rollback: {} step(s)", wave.rollback.len());
+            let _ = writeln!(out, "        rollback: {}", rollback_line(wave));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{example, plan, Layout, Policy};
+
+    #[test]
+    fn values_cannot_forge_lines_or_send_escapes() {
+        let (current, desired) = example::demo_upgrade();
+        let mut p = plan(
+            Some(&Layout::resolve(&current)),
+            &Layout::resolve(&desired),
+            &Policy::default(),
+        )
+        .unwrap();
+        let lines = p.to_text().lines().count();
+        p.steps[0].description = "stop\nwave 9 (forged)\u{1b}[2J".into();
+        p.steps[0].host = "app1\r".into();
+        p.summary.to_version = "7.11.0\u{7}".into();
+        let text = p.to_text();
+        assert_eq!(text.lines().count(), lines, "{text}");
+        assert!(!text.contains(['\u{1b}', '\r', '\u{7}']), "{text}");
+        assert!(text.contains(r"stop\nwave 9 (forged)\u{1b}[2J"), "{text}");
     }
 }

@@ -18,6 +18,10 @@ pub(crate) struct Member {
     pub server: String,
     pub env: FileSource,
     pub health_url: String,
+    /// `GET /api/info` of the instance: the release it reports.
+    pub info_url: String,
+    /// The Rocket.Chat release of its side's layout.
+    pub version: String,
     /// Whether the unit is enabled at boot (surge instances are not).
     pub enabled: bool,
     /// Whether starting it also enables it (new instances; restarted ones already are).
@@ -39,6 +43,8 @@ impl Member {
                 overrides: Vec::new(),
             },
             health_url: format!("http://{}{}", i.upstream(), health_path(layout, policy)),
+            info_url: format!("http://{}/api/info", i.upstream()),
+            version: layout.topology.rocketchat.version.clone(),
             enabled: true,
             enable_on_start: false,
         }
@@ -52,6 +58,7 @@ impl Member {
         m.unit = paths::instance_unit(slot.port);
         m.server = paths::backend_server(&slot.host, slot.port);
         m.health_url = format!("http://{upstream}{}", health_path(layout, policy));
+        m.info_url = format!("http://{upstream}/api/info");
         m.upstream = upstream;
         m.env.overrides = vec![
             EnvOverride {

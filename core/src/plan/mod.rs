@@ -29,11 +29,16 @@ pub mod format_shell;
 pub mod format_text;
 mod items;
 mod member;
+mod mongo_auth;
+mod mongo_upgrade;
 mod ops;
 mod planner;
 pub mod policy;
+mod sim_mongo;
+mod sim_release;
 pub mod simulate;
 pub mod summary;
+mod upgrade;
 
 pub use action::{Action, EnvOverride, FileSource, Side, Step};
 pub use commands::CommandSet;
@@ -42,7 +47,7 @@ pub use format_shell::{ShellOptions, ShellScript};
 pub use planner::plan;
 pub use policy::{Budget, BudgetError, HealthPolicy, Order, Policy};
 pub use simulate::{Frame, Timeline, Violation, ViolationKind};
-pub use summary::{Summary, WaveKind, WaveSummary};
+pub use summary::{RollbackKind, Summary, WaveKind, WaveSummary};
 
 use serde::Serialize;
 

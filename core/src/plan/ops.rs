@@ -17,6 +17,12 @@ pub(crate) struct Ctx<'a> {
     pub policy: &'a Policy,
     /// Proxy kind and the machine it runs on.
     pub proxy: Option<(ProxyKind, String)>,
+    /// Whether instances run staged releases (the release changes): each start selects its
+    /// side's release and waits until the instance reports it.
+    pub stages: bool,
+    /// Whether the next start of a desired instance is the leader's, which starts alone and must
+    /// be healthy before any other (it migrates or initialises the database).
+    pub leader_pending: std::cell::Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -152,8 +158,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// Installs each member's env file, enables it when new, starts it, then waits until every
-    /// one is healthy.
+    /// one is healthy. The leader (the first desired instance to start) starts and passes its
+    /// gate before the others start.
     pub(crate) fn start(&self, members: &[Member]) -> Vec<Op> {
+        let leads = self.leader_pending.get()
+            && members.first().is_some_and(|m| m.env.side == Side::Desired);
+        if leads && members.len() > 1 {
+            self.leader_pending.set(false);
+            let mut ops = self.start_together(&members[..1]);
+            ops.extend(self.start_together(&members[1..]));
+            return ops;
+        }
+        if leads {
+            self.leader_pending.set(false);
+        }
+        self.start_together(members)
+    }
+
+    fn start_together(&self, members: &[Member]) -> Vec<Op> {
         let mut ops = Vec::new();
         for m in members {
             let instance = Some(m.id.clone());
@@ -167,6 +189,9 @@ impl<'a> Ctx<'a> {
                 },
                 format!("install the environment file of {}", m.id),
             ));
+            if self.stages {
+                ops.push(super::upgrade::use_release(self.layout(m.env.side), m));
+            }
             if m.enable_on_start {
                 ops.push((
                     m.host.clone(),
@@ -196,11 +221,18 @@ impl<'a> Ctx<'a> {
                     deadline_seconds: h.deadline_seconds,
                     interval_seconds: h.interval_seconds,
                     min_healthy_seconds: h.min_healthy_seconds,
+                    expect_version: self.stages.then(|| m.version.clone()),
                 },
-                format!(
-                    "wait until {} answers {} (deadline {} s)",
-                    m.id, m.health_url, h.deadline_seconds
-                ),
+                match self.stages {
+                    true => format!(
+                        "wait until {} reports {} on /api/info and answers {} (deadline {} s)",
+                        m.id, m.version, m.health_url, h.deadline_seconds
+                    ),
+                    false => format!(
+                        "wait until {} answers {} (deadline {} s)",
+                        m.id, m.health_url, h.deadline_seconds
+                    ),
+                },
             ));
         }
         ops

@@ -11,11 +11,12 @@ use super::items::{self, Item, Work};
 use super::member::Member;
 use super::ops::Ctx;
 use super::policy::Policy;
-use super::summary::{step_seconds, Summary, WaveKind};
+use super::summary::{step_seconds, RollbackKind, Summary, WaveKind};
+use super::upgrade::{self, ReleaseChange};
 use super::Plan;
 use crate::layout::Layout;
 use crate::paths;
-use crate::version::{self, MongoSupport};
+use crate::version::{self, MongoSupport, Version};
 use std::collections::BTreeSet;
 
 /// Plans the change from `current` (`None`: a fresh install) to `desired` under `policy`.
@@ -36,17 +37,28 @@ pub fn plan(
         .as_ref()
         .zip(paths::proxy_machine(&desired.topology))
         .map(|(p, machine)| (p.kind, machine));
+    let release = ReleaseChange::of(current, desired);
     let ctx = Ctx {
         current,
         desired,
         policy,
         proxy,
+        stages: release.stages(),
+        leader_pending: std::cell::Cell::new(current.is_none() || release.stages()),
     };
     let mut b = Builder::default();
-    if current.is_none() {
-        replica_set_wave(&ctx, &mut b);
+    match current {
+        None => replica_set_wave(&ctx, &mut b),
+        Some(c) => {
+            let to = desired
+                .mongo_version()
+                .ok_or_else(|| PlanError::BadVersion {
+                    version: desired.topology.mongo.version.clone(),
+                })?;
+            super::mongo_upgrade::waves(&c.topology, to, &mut b)?;
+        }
     }
-    prepare_wave(&ctx, &diff, &mut b);
+    prepare_wave(&ctx, &diff, &release, &mut b);
     let install = current.is_none();
     scale_out_wave(&ctx, &work.early, install, &mut b);
     let surge: Vec<Member> = budget
@@ -58,7 +70,7 @@ pub fn plan(
     let restart_waves = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
     scale_out_wave(&ctx, &work.late, false, &mut b);
     scale_in_wave(&ctx, &work, &surge, &mut b);
-    cleanup_wave(&ctx, &diff, &mut b);
+    cleanup_wave(&ctx, &diff, &release, &mut b);
     let edited_proxy = b.steps.iter().any(|s| {
         matches!(
             s.action,
@@ -66,7 +78,9 @@ pub fn plan(
         )
     });
     proxy_wave(&ctx, install || diff.proxy_changed || edited_proxy, &mut b);
-    let summary = summarize(&ctx, &diff, &work, &budget, restart_waves, &b);
+    let leader = migration_rollbacks(&ctx, &release, &surge, &mut b);
+    let mut summary = summarize(&ctx, &diff, &work, &budget, restart_waves, &b);
+    describe_upgrade(&ctx, &release, leader, &mut summary)?;
     let plan = Plan {
         steps: b.steps,
         summary,
@@ -87,6 +101,7 @@ fn refuse(current: Option<&Layout>, desired: &Layout) -> Result<(), PlanError> {
         refuse_unsafe_names(layout)?;
     }
     refuse_versions(current, desired)?;
+    refuse_release_settings(desired)?;
     if let Some(current) = current {
         refuse_unsafe_current(current)?;
     }
@@ -165,12 +180,13 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
         .ok_or_else(|| PlanError::BadVersion {
             version: desired.topology.rocketchat.version.clone(),
         })?;
-    let deployed = current.unwrap_or(desired);
-    if let Some(mongo) = deployed.mongo_version() {
+    // MongoDB is upgraded before Rocket.Chat: the new release runs on the desired MongoDB, the
+    // current release on every series the replica set passes through.
+    if let Some(mongo) = desired.mongo_version() {
         if version::mongo_support(to, mongo) == MongoSupport::Unsupported {
             return Err(PlanError::MongoUnsupported {
                 rocketchat: to.to_string(),
-                mongo: deployed.topology.mongo.version.clone(),
+                mongo: desired.topology.mongo.version.clone(),
                 supported: version::listed_mongo_versions(to).join(", "),
             });
         }
@@ -178,6 +194,21 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
     let Some(from) = current.and_then(Layout::rocketchat_version) else {
         return Ok(());
     };
+    if let (Some(a), Some(b)) = (
+        current.and_then(Layout::mongo_version),
+        desired.mongo_version(),
+    ) {
+        for series in super::mongo_upgrade::path(a, b)? {
+            let mongo = Version::new(series.0, series.1, 0);
+            if version::mongo_support(from, mongo) == MongoSupport::Unsupported {
+                return Err(PlanError::MongoUnsupported {
+                    rocketchat: from.to_string(),
+                    mongo: super::mongo_upgrade::series_name(series),
+                    supported: version::listed_mongo_versions(from).join(", "),
+                });
+            }
+        }
+    }
     let floor = |v| {
         version::minimum_mongo(v)
             .map(|(a, b)| format!("{a}.{b}"))
@@ -191,6 +222,56 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
             to_floor: floor(to),
         });
     }
+    upgrade::refuse_release_change(from, to)
+}
+
+/// Release settings reach directory names, URLs and shell commands.
+fn refuse_release_settings(desired: &Layout) -> Result<(), PlanError> {
+    let rc = &desired.topology.rocketchat;
+    if !upgrade::plain_version(&rc.version) {
+        return Err(PlanError::BadReleaseSetting {
+            field: "version",
+            value: rc.version.clone(),
+            expected: "letters, digits, `.`, `-` and `+` only, e.g. `7.11.0`",
+        });
+    }
+    for (field, dir) in [
+        ("releases_dir", &rc.releases_dir),
+        ("backup_dir", &rc.backup_dir),
+    ] {
+        let plain = dir.starts_with('/')
+            && !dir.split('/').any(|part| part == "..")
+            && dir
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+        if !plain {
+            return Err(PlanError::BadReleaseSetting {
+                field,
+                value: dir.clone(),
+                expected: "an absolute path of letters, digits, `/`, `.`, `_` and `-`",
+            });
+        }
+    }
+    if let Some(sum) = &rc.checksum {
+        if sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(PlanError::BadReleaseSetting {
+                field: "checksum",
+                value: sum.clone(),
+                expected: "the SHA-256 of the release tarball: 64 hexadecimal digits",
+            });
+        }
+    }
+    if rc
+        .release_url
+        .as_deref()
+        .is_some_and(|u| !u.contains("{version}"))
+    {
+        return Err(PlanError::BadReleaseSetting {
+            field: "release_url",
+            value: rc.release_url.clone().unwrap_or_default(),
+            expected: "a URL or path template holding `{version}`",
+        });
+    }
     Ok(())
 }
 
@@ -199,10 +280,12 @@ fn refuse_versions(current: Option<&Layout>, desired: &Layout) -> Result<(), Pla
 fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     let mongo = &ctx.desired.topology.mongo;
     let places = paths::mongod_places(&ctx.desired.topology);
-    let (Some(set), Some(first)) = (&mongo.replica_set, places.first()) else {
+    let (Some(set), Some(_)) = (&mongo.replica_set, places.first()) else {
         return;
     };
     b.open(WaveKind::ReplicaSet);
+    // Every member needs the keyfile before its mongod starts.
+    b.push(super::mongo_auth::keyfile_ops(ctx.desired));
     let write = |machine: &str, path: &str| {
         (
             machine.to_string(),
@@ -251,26 +334,24 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
         ));
         b.push(ops);
     }
-    b.push(vec![(
-        first.machine.clone(),
-        Action::MongoInitiate {
-            replica_set: set.clone(),
-            config: initiate_config(set, &mongo.members),
-        },
-        format!("initiate replica set {set} once, before any instance starts"),
-    )]);
+    b.push(
+        super::mongo_auth::initiate_op(ctx.desired, set)
+            .into_iter()
+            .collect(),
+    );
     b.close();
-}
-
-/// The `rs.initiate` document the rendered `rs-initiate.js` carries too.
-fn initiate_config(set: &str, members: &[crate::model::Member]) -> serde_json::Value {
-    serde_json::to_value(crate::render::initiate_config(set, members)).unwrap_or_default()
 }
 
 /// Unit templates are written and loaded; running instances keep their loaded units until they
 /// restart.
-fn prepare_wave(ctx: &Ctx, diff: &Diff, b: &mut Builder) {
+fn prepare_wave(ctx: &Ctx, diff: &Diff, release: &ReleaseChange, b: &mut Builder) {
     b.open(WaveKind::Prepare);
+    if let ReleaseChange::Upgrade { from, to } = release {
+        b.push(upgrade::stage_ops(ctx, from, to));
+        if ctx.policy.backup {
+            b.push(upgrade::backup_op(ctx, from, to).into_iter().collect());
+        }
+    }
     let existed: BTreeSet<&str> = ctx
         .current
         .map(|c| c.instances.iter().map(|i| i.host.as_str()).collect())
@@ -459,8 +540,11 @@ fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[Member], b: &mut Builder) {
 }
 
 /// Hosts left without instances lose their unit template and target.
-fn cleanup_wave(ctx: &Ctx, diff: &Diff, b: &mut Builder) {
+fn cleanup_wave(ctx: &Ctx, diff: &Diff, release: &ReleaseChange, b: &mut Builder) {
     b.open(WaveKind::Cleanup);
+    if let ReleaseChange::Upgrade { from, to } = release {
+        b.push(upgrade::prune_ops(ctx, from, to));
+    }
     for host in &diff.emptied_hosts {
         b.push(ctx.remove_units(host));
         b.rollback(ctx.install_units(host, Side::Current));
@@ -536,6 +620,86 @@ fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
     ops
 }
 
+/// From the leader's wave on, the database is migrated: a wave's rollback becomes the restore of
+/// the backup, or is refused without one. Returns the leader and its wave.
+fn migration_rollbacks(
+    ctx: &Ctx,
+    release: &ReleaseChange,
+    surge: &[Member],
+    b: &mut Builder,
+) -> Option<(String, u32)> {
+    let leader = b.steps.iter().find_map(|s| match &s.action {
+        Action::StartUnit {
+            instance: Some(id), ..
+        } if ctx.desired.instance(id).is_some() || surge.iter().any(|m| &m.id == id) => {
+            (ctx.current.is_none() || ctx.stages).then(|| (id.clone(), s.wave))
+        }
+        _ => None,
+    })?;
+    let ReleaseChange::Upgrade { from, to } = release else {
+        return Some(leader);
+    };
+    let waves: Vec<u32> = b
+        .waves
+        .iter()
+        .map(|w| w.wave)
+        .filter(|w| *w >= leader.1)
+        .collect();
+    for wave in waves {
+        if ctx.policy.backup {
+            b.replace_rollback(
+                wave,
+                RollbackKind::Restore,
+                format!(
+                    "{} migrated the database to {to}: the way back to {from} is the backup",
+                    leader.0
+                ),
+                upgrade::restore_rollback(ctx, surge, from, to),
+            );
+        } else {
+            b.replace_rollback(
+                wave,
+                RollbackKind::Refused,
+                format!("{} migrated the database to {to} and the plan took no backup (backup = false): {from} cannot run on it; restore a backup of your own, then plan {from} as a fresh start", leader.0),
+                Vec::new(),
+            );
+        }
+    }
+    Some(leader)
+}
+
+/// The upgrade's leader, backup and notes in the summary.
+fn describe_upgrade(
+    ctx: &Ctx,
+    release: &ReleaseChange,
+    leader: Option<(String, u32)>,
+    summary: &mut Summary,
+) -> Result<(), PlanError> {
+    summary.leader = leader.map(|(id, _)| id);
+    if let (Some(c), Some(to)) = (ctx.current, ctx.desired.mongo_version()) {
+        if let Some(from) = c.mongo_version() {
+            let steps = super::mongo_upgrade::path(from, to)?;
+            if !steps.is_empty() {
+                summary.mongo_path = std::iter::once(from.major_minor())
+                    .chain(steps)
+                    .map(super::mongo_upgrade::series_name)
+                    .collect();
+            }
+        }
+    }
+    if let ReleaseChange::Upgrade { from, to } = release {
+        if ctx.policy.backup {
+            summary.backup = Some(upgrade::backup_archive(ctx.desired, from, to));
+        } else {
+            summary.notes.push(format!(
+                "no backup (backup = false): once {} migrates the database to {to}, no wave can be rolled back to {from}",
+                summary.leader.as_deref().unwrap_or("the first instance")
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn summarize(
     ctx: &Ctx,
     diff: &Diff,
@@ -566,6 +730,10 @@ fn summarize(
         waves: b.waves.clone(),
         estimated_seconds: estimated,
         worst_case_seconds: worst,
+        leader: None,
+        backup: None,
+        mongo_path: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

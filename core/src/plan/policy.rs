@@ -160,6 +160,9 @@ pub struct Policy {
     /// Seconds between leaving the proxy and stopping, so WebSocket clients move.
     pub drain_delay_seconds: u32,
     pub order: Order,
+    /// Whether an upgrade dumps the Rocket.Chat database before the first instance of the new
+    /// release migrates it. Without a backup, a wave's rollback after that point is refused.
+    pub backup: bool,
 }
 
 impl Default for Policy {
@@ -171,6 +174,7 @@ impl Default for Policy {
             health: HealthPolicy::default(),
             drain_delay_seconds: 30,
             order: Order::Spread,
+            backup: true,
         }
     }
 }

@@ -7,6 +7,9 @@ use super::diff::{fingerprint, Diff};
 use super::items;
 use super::planner::min_serving;
 use super::policy::Policy;
+use super::sim_mongo::ReplicaSet;
+use super::sim_release::{Database, Releases};
+use super::summary::RollbackKind;
 use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
@@ -34,6 +37,23 @@ pub enum ViolationKind {
     MixedVersions,
     /// A step refers to something that does not exist (an unknown instance or rendered file).
     Inconsistent,
+    /// An instance selects a release that is not staged on its host.
+    ReleaseNotStaged,
+    /// An instance runs (or reports) another release than its environment or gate expects.
+    WrongRelease,
+    /// An instance starts while another holds Rocket.Chat's migration lock.
+    MigrationLock,
+    /// The database is migrated (or restored) without a backup.
+    NoBackup,
+    /// An older release starts on a database a newer one migrated.
+    MigratedDatabase,
+    /// The database is restored while instances run.
+    RestoreWhileRunning,
+    /// A MongoDB upgrade step breaks MongoDB's procedure (primary stopped, two members down,
+    /// a binary too new for the FCV, FCV raised too early or without `confirm`).
+    MongoUpgrade,
+    /// The wave's rollback is refused (see its `rollback_reason`).
+    RollbackRefused,
     /// The end state differs from the desired layout.
     EndState,
 }
@@ -114,6 +134,11 @@ struct World<'a> {
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
+    releases: Releases,
+    database: Database,
+    backup_required: bool,
+    /// The replica set of a running deployment (MongoDB upgrades).
+    replica_set: Option<ReplicaSet>,
 }
 
 impl Plan {
@@ -127,7 +152,7 @@ impl Plan {
         policy: &Policy,
     ) -> Result<Timeline, Violation> {
         let floor = floor(current, desired, policy)?;
-        let mut world = World::new(current, desired);
+        let mut world = World::new(current, desired, policy);
         let mut timeline = Timeline::new(floor, world.serving);
         run(&self.steps, &mut world, &mut timeline)?;
         world
@@ -154,8 +179,21 @@ impl Plan {
                 format!("the plan has no wave {wave}"),
             ));
         };
-        let floor = floor(Some(current), desired, policy)?;
-        let mut world = World::new(Some(current), desired);
+        if summary.rollback_kind == RollbackKind::Refused {
+            return Err(violation(
+                0,
+                ViolationKind::RollbackRefused,
+                summary.rollback_reason.clone().unwrap_or_default(),
+            ));
+        }
+        // A restore is an announced outage: it stops every instance on purpose.
+        let restore = summary.rollback_kind == RollbackKind::Restore;
+        let floor = if restore {
+            0
+        } else {
+            floor(Some(current), desired, policy)?
+        };
+        let mut world = World::new(Some(current), desired, policy);
         let mut timeline = Timeline::new(floor, world.serving);
         let forward: Vec<Step> = self
             .steps
@@ -165,8 +203,18 @@ impl Plan {
             .collect();
         run(&forward, &mut world, &mut timeline)?;
         run(&summary.rollback, &mut world, &mut timeline)?;
+        let touched: Vec<String> = if restore {
+            current
+                .instances
+                .iter()
+                .chain(&desired.instances)
+                .map(|i| i.id.clone())
+                .collect()
+        } else {
+            summary.instances.clone()
+        };
         world
-            .restored(&summary.instances)
+            .restored(&touched)
             .map_err(|m| violation(0, ViolationKind::EndState, m))?;
         Ok(timeline)
     }
@@ -245,7 +293,7 @@ fn fail<T>(kind: ViolationKind, message: String) -> Result<T, (ViolationKind, St
 
 impl<'a> World<'a> {
     /// The deployment as `current` describes it: every instance running, healthy, in the proxy.
-    fn new(current: Option<&'a Layout>, desired: &'a Layout) -> World<'a> {
+    fn new(current: Option<&'a Layout>, desired: &'a Layout, policy: &Policy) -> World<'a> {
         let unit_differs = current.is_some_and(|c| {
             let (a, b) = (&c.topology.rocketchat, &desired.topology.rocketchat);
             (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
@@ -255,7 +303,8 @@ impl<'a> World<'a> {
             current,
             desired,
             has_proxy: desired.topology.proxy.is_some(),
-            mongo_ready: current.is_some(),
+            // An external replica set (no mongod places) is ready before the plan starts.
+            mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
             unit_differs,
             version_changed: current.is_some_and(|c| {
                 c.topology.rocketchat.version != desired.topology.rocketchat.version
@@ -271,7 +320,20 @@ impl<'a> World<'a> {
             live: BTreeSet::new(),
             serving: 0,
             versions: BTreeMap::new(),
+            releases: Releases::default(),
+            database: Database {
+                version: current.and_then(Layout::rocketchat_version),
+                ..Database::default()
+            },
+            backup_required: policy.backup,
+            replica_set: current.and_then(|c| ReplicaSet::running(&c.topology)),
         };
+        if let Some(c) = current {
+            for p in paths::mongod_places(&c.topology) {
+                w.mongod_conf.insert((p.machine.clone(), p.conf));
+                w.mongod_running.insert((p.machine, p.unit));
+            }
+        }
         if let Some(c) = current {
             for i in &c.instances {
                 w.env.insert(
@@ -343,8 +405,21 @@ impl<'a> World<'a> {
             }
             Action::StartUnit { unit, .. } => self.start(host, unit),
             Action::StopUnit { unit, .. } => self.stop(host, unit),
-            Action::WaitHealthy { instance, .. } => match self.running.get_mut(instance) {
+            Action::WaitHealthy {
+                instance,
+                expect_version,
+                ..
+            } => match self.running.get_mut(instance) {
+                Some(r) if expect_version.as_ref().is_some_and(|v| *v != r.version) => fail(
+                    ViolationKind::WrongRelease,
+                    format!(
+                        "{instance} reports {} where the gate expects {}",
+                        r.version,
+                        expect_version.as_deref().unwrap_or_default()
+                    ),
+                ),
                 Some(r) => {
+                    self.database.healthy(instance, &r.version);
                     // Without a proxy, a healthy instance serves; with one, only after a reload.
                     if !r.healthy && !self.has_proxy {
                         self.serving += 1;
@@ -382,8 +457,44 @@ impl<'a> World<'a> {
                 self.mongo_ready = true;
                 Ok(())
             }
-            Action::ProxyValidate | Action::WaitDrained { .. } | Action::Gate { .. } => Ok(()),
+            Action::ProxyValidate
+            | Action::WaitDrained { .. }
+            | Action::Gate { .. }
+            | Action::MongoKeyfile { .. } => Ok(()),
+            Action::StageRelease { version, .. } => {
+                self.releases.stage(host, version);
+                Ok(())
+            }
+            Action::UseRelease { unit, version, .. } => match instance_port(unit) {
+                Some(port) => self.releases.select(host, port, version),
+                None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
+            },
+            Action::PruneReleases { protect, .. } => {
+                let prefix = format!("{host}:");
+                let running: Vec<String> = self
+                    .running
+                    .iter()
+                    .filter(|(id, _)| id.starts_with(&prefix))
+                    .map(|(_, r)| r.version.clone())
+                    .collect();
+                self.releases.prune(host, protect, &running)
+            }
+            Action::Backup { .. } => self.database.back_up(),
+            Action::Restore { .. } => self.database.restore(self.running.len()),
+            Action::MongoStepDown { member } => self.replica_set()?.step_down(member),
+            Action::MongoInstall { version } => self.replica_set()?.install(host, version),
+            Action::MongoWaitMember { member, .. } => self.replica_set()?.wait_member(member),
+            Action::MongoSetFcv {
+                version, confirm, ..
+            } => self.replica_set()?.set_fcv(version, *confirm),
         }
+    }
+
+    fn replica_set(&mut self) -> Result<&mut ReplicaSet, (ViolationKind, String)> {
+        self.replica_set.as_mut().ok_or((
+            ViolationKind::Inconsistent,
+            "a MongoDB upgrade step without a running replica set".into(),
+        ))
     }
 
     fn write(&mut self, host: &str, path: &str, source: &FileSource) -> StepResult {
@@ -461,6 +572,11 @@ impl<'a> World<'a> {
             }
             self.mongod_running
                 .insert((host.to_string(), unit.to_string()));
+            if let Some(set) = self.replica_set.as_mut() {
+                if let Some(member) = set.member_of(host, unit) {
+                    set.start(host, &member)?;
+                }
+            }
             return Ok(());
         }
         let Some(port) = instance_port(unit) else {
@@ -519,7 +635,16 @@ impl<'a> World<'a> {
                 );
             }
         }
-        let version = self.layout(env.side).topology.rocketchat.version.clone();
+        let rendered_for = &self.layout(env.side).topology.rocketchat.version;
+        let bundle = &self.layout(Side::Current).topology.rocketchat.version;
+        let version = self.releases.code(host, port, bundle);
+        if &version != rendered_for {
+            return fail(
+                ViolationKind::WrongRelease,
+                format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
+            );
+        }
+        self.database.start(&id, &version, self.backup_required)?;
         *self.versions.entry(version.clone()).or_default() += 1;
         self.running.insert(
             id,
@@ -537,6 +662,11 @@ impl<'a> World<'a> {
         if paths::is_mongod_unit(unit) {
             self.mongod_running
                 .remove(&(host.to_string(), unit.to_string()));
+            if let Some(set) = self.replica_set.as_mut() {
+                if let Some(member) = set.member_of(host, unit) {
+                    set.stop(&member)?;
+                }
+            }
             return Ok(());
         }
         let Some(port) = instance_port(unit) else {
@@ -606,6 +736,15 @@ impl<'a> World<'a> {
     }
 
     fn end_state(&self) -> Result<(), String> {
+        if self.database.version != self.desired.rocketchat_version() {
+            return Err(format!(
+                "the database is at {:?}, not migrated to {}",
+                self.database.version, self.desired.topology.rocketchat.version
+            ));
+        }
+        if let (Some(set), Some(v)) = (&self.replica_set, self.desired.mongo_version()) {
+            set.finished_at(v.major_minor())?;
+        }
         let wanted: BTreeSet<String> = self
             .desired
             .instances
@@ -672,8 +811,9 @@ impl<'a> World<'a> {
             match current.instance(id) {
                 Some(i) => {
                     let want = fingerprint(current, i);
+                    let release = &current.topology.rocketchat.version;
                     match self.running.get(id) {
-                        Some(r) if r.healthy && r.fingerprint == want => {}
+                        Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
                         _ => {
                             return Err(format!(
                                 "{id} is not back on its previous version and environment"
@@ -690,13 +830,21 @@ impl<'a> World<'a> {
                 None => {}
             }
         }
+        if self.database.version.is_some() && self.database.version != current.rocketchat_version()
+        {
+            return Err(format!(
+                "the database stays migrated to {:?} after the rollback",
+                self.database.version
+            ));
+        }
         Ok(())
     }
 
     fn instance_matches(&self, i: &Instance) -> Result<(), String> {
         let want = fingerprint(self.desired, i);
+        let release = &self.desired.topology.rocketchat.version;
         match self.running.get(&i.id) {
-            Some(r) if r.healthy && r.fingerprint == want => {}
+            Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
             Some(r) if !r.healthy => return Err(format!("{} is not healthy", i.id)),
             _ => {
                 return Err(format!(

@@ -26,6 +26,27 @@ pub enum WaveKind {
     Cleanup,
     /// The proxy configuration is installed, validated and reloaded.
     Proxy,
+    /// One replica set member restarts on the next MongoDB release series.
+    MongoUpgrade,
+    /// `setFeatureCompatibilityVersion`, once every member runs the new series.
+    MongoFcv,
+}
+
+/// How a wave is undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollbackKind {
+    /// The wave's own steps, in reverse: instances back on their previous release and
+    /// environment, one by one, within the same capacity floor.
+    #[default]
+    Restart,
+    /// After the database migrated: every instance stops, the backup is restored, the current
+    /// topology starts again on its release. Chat is down meanwhile. It replaces the rollbacks
+    /// of every wave from the leader's on; the waves before keep theirs.
+    Restore,
+    /// No safe way back (a migrated database without a backup, a raised MongoDB feature
+    /// compatibility version): `rollback_reason` says why and what to do.
+    Refused,
 }
 
 /// One wave: its number, kind, the instances it takes out of or puts into service, and the
@@ -36,6 +57,9 @@ pub struct WaveSummary {
     pub kind: WaveKind,
     pub instances: Vec<String>,
     pub rollback: Vec<Step>,
+    pub rollback_kind: RollbackKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_reason: Option<String>,
 }
 
 /// The plan in figures.
@@ -63,10 +87,28 @@ pub struct Summary {
     pub estimated_seconds: u64,
     /// Duration if every health check takes its full deadline.
     pub worst_case_seconds: u64,
+    /// The instance that starts the new release first, alone, and migrates the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
+    /// The database dump taken before the leader starts (`None`: no upgrade, or `backup` off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+    /// MongoDB release series from the running one through each upgrade (`["6.0", "7.0", "8.0"]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mongo_path: Vec<String>,
+    /// What the operator should know before running the plan (a skipped backup, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Seconds a Rocket.Chat instance typically needs to become healthy.
 const TYPICAL_START_SECONDS: u64 = 45;
+/// Seconds a release download, unpack and `npm install` (or a package install) typically take.
+const STAGE_SECONDS: u64 = 120;
+/// Seconds a typical database dump or restore takes (it grows with the database).
+const BACKUP_SECONDS: u64 = 60;
+/// Seconds a restarted replica set member typically needs to be SECONDARY and caught up.
+const MEMBER_CATCH_UP_SECONDS: u64 = 30;
 
 /// (typical, worst case) seconds for one step.
 pub(crate) fn step_seconds(action: &Action) -> (u64, u64) {
@@ -81,6 +123,12 @@ pub(crate) fn step_seconds(action: &Action) -> (u64, u64) {
             (TYPICAL_START_SECONDS.min(deadline) + min, deadline + min)
         }
         Action::WaitDrained { seconds } => (u64::from(*seconds), u64::from(*seconds)),
+        Action::StageRelease { .. } => (STAGE_SECONDS, STAGE_SECONDS * 4),
+        Action::Backup { .. } | Action::Restore { .. } => (BACKUP_SECONDS, BACKUP_SECONDS * 10),
+        Action::MongoWaitMember {
+            deadline_seconds, ..
+        } => (MEMBER_CATCH_UP_SECONDS, u64::from(*deadline_seconds)),
+        Action::MongoInstall { .. } => (STAGE_SECONDS, STAGE_SECONDS * 4),
         Action::Gate { .. } => (0, 0),
         _ => (1, 1),
     }

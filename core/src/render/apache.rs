@@ -64,10 +64,10 @@ fn virtual_host(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
         let _ = write!(
             s,
             "\n    SSLEngine on\n    SSLCertificateFile {}\n    SSLCertificateKeyFile {}\n    SSLProtocol -all +TLSv1.2 +TLSv1.3\n    SSLHonorCipherOrder off\n    Header always set Strict-Transport-Security \"max-age=63072000\"\n",
-            tls.certificate, tls.key
+            tls.certificate, tls.key_file()
         );
     }
-    let proto = if proxy.tls.is_some() { "https" } else { "http" };
+    let proto = proxy.public_scheme();
     let _ = write!(
         s,
         "\n    ProxyPreserveHost On\n    ProxyRequests Off\n    RequestHeader set X-Forwarded-Proto \"{proto}\"\n    # WebSockets stay open for long; an idle one is closed after an hour.\n    ProxyTimeout 3600\n"

@@ -14,11 +14,12 @@ pub const COOKIE: &str = "RCSERVERID";
 pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
     let proxy = require_proxy(ctx, Target::Haproxy)?;
     let mut s = ctx.header(Comment::Hash, "HAProxy configuration for Rocket.Chat.");
-    if let Some(tls) = &proxy.tls {
+    let separate_key = proxy.tls.as_ref().and_then(|t| Some((t, t.key.as_ref()?)));
+    if let Some((tls, key)) = separate_key {
         let _ = writeln!(
             s,
-            "# HAProxy loads the private key from the certificate file or from `{}.key`:\n# install the key ({}) there.",
-            tls.certificate, tls.key
+            "# HAProxy loads the private key from the certificate file or from `{}.key`:\n# install the key ({key}) there.",
+            tls.certificate
         );
     }
     let _ = write!(
@@ -48,7 +49,13 @@ fn frontend(s: &mut String, proxy: &Proxy) {
                 tls.certificate
             );
         }
-        None => s.push_str("    http-request set-header X-Forwarded-Proto http\n"),
+        None => {
+            let _ = writeln!(
+                s,
+                "    http-request set-header X-Forwarded-Proto {}",
+                proxy.public_scheme()
+            );
+        }
     }
     let _ = write!(
         s,

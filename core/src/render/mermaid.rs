@@ -14,7 +14,7 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
     s.push_str("flowchart LR\n    users((users))\n");
     let entry = match &t.proxy {
         Some(p) => {
-            let scheme = if p.tls.is_some() { "https" } else { "http" };
+            let scheme = p.public_scheme();
             let _ = writeln!(
                 s,
                 "    proxy[\"{} {}<br/>{scheme}://{}\"]\n    users --> proxy",
@@ -60,7 +60,14 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
         let _ = writeln!(s, "    {from} --> host{}_{}", i.host_index, i.port);
     }
     let members = &t.mongo.members;
-    if !members.is_empty() {
+    if !t.mongo.runs_mongod() {
+        s.push_str("    mongo[(\"MongoDB (external)\")]\n");
+        for host in &layout.hosts {
+            if layout.instances_on(&host.name).next().is_some() {
+                let _ = writeln!(s, "    host{} --> mongo", host.index);
+            }
+        }
+    } else if !members.is_empty() {
         let set = t.mongo.replica_set.as_deref().unwrap_or("replica set");
         let _ = writeln!(s, "    subgraph mongo[\"MongoDB {}\"]", label(set));
         for (n, m) in members.iter().enumerate() {

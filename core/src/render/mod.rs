@@ -19,7 +19,7 @@ mod systemd;
 
 pub use apache::MODULES as APACHE_MODULES;
 pub use header::Comment;
-pub(crate) use mongod::initiate_config;
+pub(crate) use mongod::{initiate_config, initiate_js};
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::layout::Layout;
@@ -262,7 +262,7 @@ fn render_one(ctx: &RenderContext, target: Target) -> Result<Vec<RenderedFile>, 
 }
 
 /// The targets `all` means for this layout: systemd, the configured proxy, mongod when members
-/// are listed, and the diagram.
+/// are listed and this deployment runs them (not an external MongoDB), and the diagram.
 pub fn targets_for_all(layout: &Layout) -> Vec<Target> {
     let mut targets = vec![Target::Systemd];
     if let Some(proxy) = &layout.topology.proxy {
@@ -272,7 +272,8 @@ pub fn targets_for_all(layout: &Layout) -> Vec<Target> {
             ProxyKind::Haproxy => Target::Haproxy,
         });
     }
-    if !layout.topology.mongo.members.is_empty() {
+    let mongo = &layout.topology.mongo;
+    if mongo.runs_mongod() && !mongo.members.is_empty() {
         targets.push(Target::Mongod);
     }
     targets.push(Target::Mermaid);

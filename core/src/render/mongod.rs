@@ -7,24 +7,28 @@
 
 use super::{Comment, RenderContext, RenderError, RenderedFile, Target};
 use crate::model::Member;
+use crate::mongo_access;
 use crate::paths::{self, MongodPlace, MONGOD_DEFAULT_PORT, MONGOD_INITIATE};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
 pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderError> {
     let mongo = &ctx.layout.topology.mongo;
+    if !mongo.runs_mongod() {
+        return Err(RenderError::Missing {
+            target: Target::Mongod,
+            field: "a replica set this deployment runs",
+            help: "MongoDB is external (mongo.managed = false, or a mongodb+srv:// URL without members): its provider configures mongod; render the other targets",
+        });
+    }
     let set = mongo.replica_set.as_deref().ok_or(RenderError::Missing {
         target: Target::Mongod,
         field: "mongo.replica_set",
         help: "name the replica set (e.g. `rs0`), as in MONGO_URL's replicaSet option",
     })?;
     let places = paths::mongod_places(&ctx.layout.topology);
-    let Some((first, first_place)) = mongo
-        .members
-        .iter()
-        .zip(&places)
-        .find(|(m, _)| !m.arbiter)
-        .or(mongo.members.iter().zip(&places).next())
+    let Some((first, first_place)) = mongo_access::initiating_member(&mongo.members)
+        .and_then(|i| mongo.members.get(i).zip(places.get(i)))
     else {
         return Err(RenderError::Missing {
             target: Target::Mongod,
@@ -149,6 +153,15 @@ fn member_conf(ctx: &RenderContext, set: &str, m: &Member, place: &MongodPlace) 
         s.push_str("  ipv6: true\n");
     }
     let _ = writeln!(s, "replication:\n  replSetName: {}", json(set));
+    if mongo_access::required(&ctx.layout.topology.mongo) {
+        // MONGO_URL authenticates: clients must too, and members prove themselves to each other
+        // with the shared keyfile (the plan installs it, mode 0400, owned by mongod's user).
+        let _ = writeln!(
+            s,
+            "security:\n  authorization: enabled\n  keyFile: {}",
+            json(mongo_access::KEYFILE)
+        );
+    }
     RenderedFile {
         host: place.machine.clone(),
         path: place.conf.clone(),
@@ -182,37 +195,125 @@ fn template_unit(ctx: &RenderContext) -> String {
 }
 
 fn initiate_script(ctx: &RenderContext, set: &str, first: &Member) -> String {
+    let mongo = &ctx.layout.topology.mongo;
+    let users = mongo_access::users(mongo);
     let mut s = ctx.header(
         Comment::Slashes,
         &format!(
-            "Initiates replica set {set}. Run once: mongosh --host {} {MONGOD_INITIATE}",
+            "Initiates replica set {set} once, on the machine of {}: mongosh --nodb {MONGOD_INITIATE}",
             address(first)
         ),
     );
-    let config = initiate_config(set, &ctx.layout.topology.mongo.members);
-    let _ = write!(
-        s,
-        "\nconst config = {{\n  _id: {},\n  members: [\n",
-        json(&config.id)
-    );
-    for m in &config.members {
+    if !users.is_empty() {
+        let envs: Vec<&str> = users.iter().map(|u| u.password_env.as_str()).collect();
         let _ = writeln!(
             s,
-            "    {{ _id: {}, host: {}, votes: {}, priority: {}, arbiterOnly: {}, hidden: {} }},",
-            m.id,
-            json(&m.host),
-            m.votes,
-            m.priority,
-            m.arbiter_only,
-            m.hidden
+            "// Reads the users' passwords from the environment: {}.",
+            envs.join(", ")
         );
     }
-    s.push_str(
-        "  ],\n};\n\n\
-         // rs.status() throws until the set is initiated; initiating twice is an error.\n\
-         let initiated = false;\n\
-         try {\n  initiated = rs.status().ok === 1;\n} catch (e) {\n  initiated = false;\n}\n\
-         if (initiated) {\n  print(`replica set ${config._id} is already initiated: nothing to do`);\n} else {\n  printjson(rs.initiate(config));\n}\n",
-    );
+    let config =
+        serde_json::to_string_pretty(&initiate_config(set, &mongo.members)).unwrap_or_default();
+    s.push('\n');
+    s.push_str(&initiate_js(&config, port(first), &users));
     s
+}
+
+/// The JavaScript (mongosh, started with `--nodb`) that initiates the set: it waits until the
+/// initiating member answers a ping (deadline 120 s), initiates once, waits for a primary and,
+/// with access control, creates the users. It connects to the member's own port on loopback:
+/// MongoDB's localhost exception lets the first user be created without authentication only
+/// over the loopback interface. Shared by the rendered `rs-initiate.js` and the plan's
+/// `mongo_initiate` step. Passwords are read from `process.env` when it runs.
+pub(crate) fn initiate_js(config_json: &str, port: u32, users: &[mongo_access::DbUser]) -> String {
+    let users_json = serde_json::to_string_pretty(users).unwrap_or_else(|_| "[]".into());
+    format!(
+        r#"const config = {config_json};
+const users = {users_json};
+const uri = "mongodb://localhost:{port}/admin?directConnection=true&serverSelectionTimeoutMS=2000";
+const deadline = Date.now() + 120 * 1000;
+
+function fail(message) {{
+  print(`error: ${{message}}`);
+  quit(1);
+}}
+
+// The reply of a command, or an error carrying the code the server gave.
+function run(db, command) {{
+  const reply = db.runCommand(command);
+  if (!reply || reply.ok !== 1) {{
+    const error = new Error((reply && reply.errmsg) || `${{Object.keys(command)[0]}} failed`);
+    error.code = reply && reply.code;
+    throw error;
+  }}
+  return reply;
+}}
+
+function password(name) {{
+  const value = process.env[name];
+  if (!value) fail(`set ${{name}} in the environment to the password of that user`);
+  return value;
+}}
+
+// Wait until the member answers: mongod may still be starting.
+let admin = null;
+for (;;) {{
+  try {{
+    admin = connect(uri);
+    run(admin, {{ ping: 1 }});
+    break;
+  }} catch (e) {{
+    if (Date.now() > deadline) fail(`mongod on localhost:{port} did not answer within 120 s: ${{e.message}}`);
+    sleep(1000);
+  }}
+}}
+
+function state() {{
+  try {{
+    run(admin, {{ replSetGetStatus: 1 }});
+    return "initiated";
+  }} catch (e) {{
+    if (e.code === 94) return "uninitiated"; // NotYetInitialized
+    if (e.code === 13) return "unauthorized"; // users exist: the localhost exception is closed
+    throw e;
+  }}
+}}
+
+let now = state();
+if (now === "unauthorized") {{
+  const first = users[0];
+  if (!first || !admin.getSiblingDB(first.auth_db).auth(first.user, password(first.password_env))) {{
+    fail("replica set has users and the administrator could not authenticate");
+  }}
+  now = state();
+}}
+if (now === "initiated") {{
+  print(`replica set ${{config._id}} is already initiated`);
+}} else {{
+  run(admin, {{ replSetInitiate: config }});
+  print(`replica set ${{config._id}} initiated`);
+}}
+
+// Users are created on the primary.
+while (!run(admin, {{ hello: 1 }}).isWritablePrimary) {{
+  if (Date.now() > deadline) fail(`localhost:{port} did not become primary within 120 s`);
+  sleep(1000);
+}}
+
+users.forEach((u, i) => {{
+  const db = admin.getSiblingDB(u.auth_db);
+  const exists = run(db, {{ usersInfo: u.user }}).users.length > 0;
+  if (exists) {{
+    print(`user ${{u.user}}@${{u.auth_db}} exists`);
+  }} else {{
+    run(db, {{ createUser: u.user, pwd: password(u.password_env), roles: u.roles }});
+    print(`user ${{u.user}}@${{u.auth_db}} created`);
+  }}
+  // The first user (the administrator) closes the localhost exception: go on as it.
+  if (i === 0 && !exists && !db.auth(u.user, password(u.password_env))) {{
+    fail(`could not authenticate as ${{u.user}}`);
+  }}
+}});
+"#
+    )
 }

@@ -95,7 +95,7 @@ fn main_server(s: &mut String, proxy: &Proxy) {
             let _ = write!(
                 s,
                 "    listen 443 ssl http2;\n    server_name {};\n\n    ssl_certificate {};\n    ssl_certificate_key {};\n    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_prefer_server_ciphers off;\n    ssl_session_cache shared:rocketchat_tls:10m;\n    ssl_session_timeout 1d;\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n",
-                proxy.server_name, tls.certificate, tls.key
+                proxy.server_name, tls.certificate, tls.key_file()
             );
         }
         None => {
@@ -106,7 +106,7 @@ fn main_server(s: &mut String, proxy: &Proxy) {
         // Server level, next to HSTS: a location's own add_header would drop the server's.
         s.push_str("    add_header Set-Cookie $rocketchat_affinity_cookie;\n");
     }
-    let proto = if proxy.tls.is_some() { "https" } else { "http" };
+    let proto = proxy.public_scheme();
     s.push_str("\n    client_max_body_size 200m;\n\n    location / {\n");
     let _ = writeln!(s, "        proxy_pass http://{UPSTREAM};");
     s.push_str(

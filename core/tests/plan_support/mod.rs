@@ -46,7 +46,7 @@ pub fn multi(instances: &[u32], cores: &[u32], proxy: ProxyKind) -> Topology {
                 other => panic!("no certificate folder for proxy {other:?}"),
             };
             tls.certificate = format!("{dir}/certificate.crt");
-            tls.key = format!("{dir}/certificate.key");
+            tls.key = Some(format!("{dir}/certificate.key"));
         }
     }
     t.hosts = instances

@@ -77,7 +77,7 @@ pub fn make_certificate(dir: &Path) -> Option<Tls> {
     );
     Some(Tls {
         certificate: cert.display().to_string(),
-        key: key.display().to_string(),
+        key: Some(key.display().to_string()),
     })
 }
 

@@ -5,11 +5,10 @@ use crate::diagnostic::Severity;
 pub const RULE: Rule = Rule {
     code: "M003",
     name: "mongo-url-no-replica-set",
-    severity: Severity::Error,
-    summary: "MONGO_URL (not mongodb+srv) carries no replicaSet option.",
-    why: "MONGO_URL must carry `replicaSet`: without it the driver does not follow elections and \
-        Rocket.Chat goes down when the primary changes (RC #17743).",
-    example: "`mongodb://db1:27017/rocketchat`",
+    severity: Severity::Warning,
+    summary: r#"MONGO_URL (not mongodb+srv) carries no replicaSet option."#,
+    why: r#"current drivers (the Node driver Rocket.Chat runs, 4.x and later) use the unified topology: from one seed without `directConnection=true` they discover the replica set and follow elections (MongoDB Server Discovery and Monitoring spec: the initial topology type is Unknown, not Single), so the outage of RC #17743 (2020, legacy topology) no longer follows. Still best practice: `replicaSet` pins the set name and makes the driver refuse another set."#,
+    example: r#"`mongodb://db1:27017/rocketchat`"#,
     check: Check::Urls(check),
 };
 
@@ -26,7 +25,7 @@ fn check(u: &UrlContext, emit: &mut Emit) {
         .unwrap_or("rs0");
     emit.report(
         u.url.path.clone(),
-        "MONGO_URL has no `replicaSet` option: the driver will not follow elections, and Rocket.Chat goes down when the primary changes (RC #17743)",
+        "MONGO_URL has no `replicaSet` option: the driver discovers the set, but nothing pins its name, and with one seed host Rocket.Chat cannot start while that host is down (RC #17743)",
         format!("add `replicaSet={name}` to the query, with every member in the host list"),
     );
 }
@@ -37,10 +36,10 @@ mod tests {
 
     #[test]
     fn triggers_without_replica_set() {
-        assert_eq!(
-            url_codes("mongodb://db1:27017/rocketchat", None, "7.10.0", "M003").len(),
-            1
-        );
+        let d = url_codes("mongodb://db1:27017/rocketchat", None, "7.10.0", "M003");
+        assert_eq!(d.len(), 1);
+        // The unified topology discovers the set: best practice, not a failure.
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Warning);
     }
 
     #[test]

@@ -6,11 +6,8 @@ pub const RULE: Rule = Rule {
     code: "P005",
     name: "haproxy-key-location",
     severity: Severity::Warning,
-    summary: "With HAProxy, the TLS key is neither in the certificate file nor at \
-        <certificate>.key.",
-    why: "HAProxy's `crt` takes one file and loads the private key from it, or from \
-        `<certificate>.key` beside it; a key anywhere else is never read and the bind fails \
-        (HAProxy configuration manual, `crt`).",
+    summary: r#"With HAProxy, the TLS key is neither in the certificate file nor at <certificate>.key."#,
+    why: r#"HAProxy's `crt` takes one file and loads the private key from it, or from `<certificate>.key` beside it; a key anywhere else is never read and the bind fails (HAProxy configuration manual, `crt`). `proxy.tls.key` may be left out: the key is then in the certificate file (nginx and Apache read it from there too)."#,
     example: r#"`kind = "haproxy"`, `key = "/etc/ssl/private/chat.key"`"#,
     check: Check::Layout(check),
 };
@@ -20,11 +17,13 @@ fn check(ctx: &Context, emit: &mut Emit) {
         return;
     };
     let Some(tls) = &proxy.tls else { return };
+    // No key: it is in the certificate file, where HAProxy reads it.
+    let Some(key) = &tls.key else { return };
     let beside = format!("{}.key", tls.certificate);
-    if proxy.kind == ProxyKind::Haproxy && tls.key != tls.certificate && tls.key != beside {
+    if proxy.kind == ProxyKind::Haproxy && *key != tls.certificate && *key != beside {
         emit.report(
             "proxy.tls.key",
-            format!("HAProxy reads the key from `{}` or `{beside}`, not from `{}`", tls.certificate, tls.key),
+            format!("HAProxy reads the key from `{}` or `{beside}`, not from `{key}`", tls.certificate),
             format!("append the key to the certificate file and set key = \"{}\", or install it as {beside}", tls.certificate),
         );
     }
@@ -59,5 +58,17 @@ mod tests {
         )
         .is_empty());
         assert!(paths(&check_toml(crate::example::TOML), "P005").is_empty());
+    }
+
+    #[test]
+    fn quiet_without_key() {
+        // HAProxy reads one PEM file: a topology may leave `key` out.
+        let text = example_with(&[
+            ("kind = \"nginx\"", "kind = \"haproxy\""),
+            (", key = \"/etc/nginx/certificate.key\"", ""),
+        ]);
+        let r = check_toml(&text);
+        assert!(paths(&r, "P005").is_empty());
+        assert!(paths(&r, "P003").is_empty());
     }
 }

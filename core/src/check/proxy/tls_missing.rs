@@ -5,10 +5,9 @@ pub const RULE: Rule = Rule {
     code: "P003",
     name: "tls-missing",
     severity: Severity::Error,
-    summary: "ROOT_URL is https but the proxy has no TLS certificate and key.",
-    why: "an https ROOT_URL needs the proxy to terminate TLS, with a certificate and key; \
-        otherwise users get connection errors on port 443.",
-    example: "https `root_url`, no `proxy.tls`",
+    summary: r#"ROOT_URL is https but neither the proxy nor a load balancer in front terminates TLS."#,
+    why: r#"an https ROOT_URL needs TLS to end somewhere: at this proxy, with a certificate (and its key, in the same file or in `key`), or at a load balancer in front of it (`proxy.tls_in_front = true`, which also makes the proxy forward `X-Forwarded-Proto: https`); otherwise users get connection errors on port 443. HTTP_FORWARDED_COUNT is 1 + `proxy.proxies_in_front` (default 1 with `tls_in_front`), the number of proxies Rocket.Chat's client IP logic must skip (reference: Environment of one instance)."#,
+    example: r#"https `root_url`, no `proxy.tls`, no `tls_in_front`"#,
     check: Check::Layout(check),
 };
 
@@ -23,13 +22,14 @@ fn check(ctx: &Context, emit: &mut Emit) {
         .to_ascii_lowercase()
         .starts_with("https://");
     match &proxy.tls {
-        None if https => emit.report(
+        None if https && !proxy.tls_in_front => emit.report(
             "proxy.tls",
             "ROOT_URL is https but the proxy has no TLS configuration",
-            "add tls = { certificate = \"/etc/ssl/certs/chat.pem\", key = \"/etc/ssl/private/chat.key\" }",
+            "add tls = { certificate = \"/etc/ssl/certs/chat.pem\", key = \"/etc/ssl/private/chat.key\" }, or tls_in_front = true when a load balancer in front terminates TLS",
         ),
         Some(tls) => {
-            for (field, value) in [("certificate", &tls.certificate), ("key", &tls.key)] {
+            let key = tls.key.as_ref().map(|k| ("key", k));
+            for (field, value) in std::iter::once(("certificate", &tls.certificate)).chain(key) {
                 if !value.starts_with('/') {
                     emit.report(
                         format!("proxy.tls.{field}"),
@@ -61,5 +61,14 @@ mod tests {
     #[test]
     fn quiet_on_example() {
         assert!(paths(&check_toml(crate::example::TOML), "P003").is_empty());
+    }
+
+    #[test]
+    fn quiet_when_a_load_balancer_in_front_terminates_tls() {
+        let r = check_toml(&example_with(&[(
+            "tls = { certificate = \"/etc/nginx/certificate.crt\", key = \"/etc/nginx/certificate.key\" }\n",
+            "tls_in_front = true\n",
+        )]));
+        assert!(paths(&r, "P003").is_empty());
     }
 }

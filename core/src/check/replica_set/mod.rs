@@ -6,8 +6,10 @@ mod duplicate_member;
 mod even_voting_members;
 mod member_on_localhost;
 mod mmapv1_removed;
+mod multiple_arbiters;
 mod no_replica_set;
 mod non_voting_member_settings;
+mod primary_secondary_arbiter;
 mod replica_set_name_starts_with_digit;
 mod single_member;
 mod too_many_members;
@@ -35,6 +37,8 @@ const RULES: &[&Rule] = &[
     &mmapv1_removed::RULE,
     &non_voting_member_settings::RULE,
     &duplicate_member::RULE,
+    &multiple_arbiters::RULE,
+    &primary_secondary_arbiter::RULE,
 ];
 
 /// Members that vote.

@@ -5,15 +5,23 @@ pub const RULE: Rule = Rule {
     code: "R001",
     name: "no-replica-set",
     severity: Severity::Error,
-    summary: "No replica set name or members are configured.",
-    why: "Rocket.Chat watches the database through change streams (or, before, the oplog); both \
-        exist only on a replica set. Several instances cannot stay in sync without one.",
-    example: "no `mongo.replica_set`",
+    summary: r#"No replica set name or members are configured."#,
+    why: r#"Rocket.Chat watches the database through change streams (or, before, the oplog); both exist only on a replica set. Several instances cannot stay in sync without one. For an external replica set (`mongo.managed = false`, or a `mongodb+srv://` URL without `members`: Atlas or any managed service) the provider runs the set: the rule gives an **info** note instead, and the rules that need the member list (R001-R014) have nothing to check."#,
+    example: r#"no `mongo.replica_set`"#,
     check: Check::Layout(check),
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
     let m = &ctx.topology.mongo;
+    if let Some(reason) = m.external_reason() {
+        emit.emit(
+            Severity::Info,
+            "mongo",
+            format!("MongoDB is external ({reason}): its provider runs the replica set, so the rules that need the member list (R001-R014) are skipped and nothing mongod is rendered or planned"),
+            "URL, version, instance and proxy rules still apply; declare mongo.version as the release the provider runs",
+        );
+        return;
+    }
     if m.replica_set.is_none() {
         emit.report(
             "mongo.replica_set",
@@ -42,6 +50,31 @@ mod tests {
             "members = []",
         )]));
         assert_eq!(paths(&r, "R001"), ["mongo.members"]);
+    }
+
+    #[test]
+    fn notes_instead_of_failing_for_external_mongo() {
+        let srv = example_with(&[
+            (
+                "mongodb://localhost:27017/rocketchat?replicaSet=rs0",
+                "mongodb+srv://cluster0.example.mongodb.net/rocketchat",
+            ),
+            ("replica_set = \"rs0\"\n", ""),
+            ("members = [{ host = \"localhost:27017\" }]", ""),
+        ]);
+        let r = check_toml(&srv);
+        assert_eq!(paths(&r, "R001"), ["mongo"]);
+        assert_eq!(r.errors(), 0, "{:?}", r.diagnostics);
+        let unmanaged = example_with(&[
+            ("replica_set = \"rs0\"\n", "managed = false\n"),
+            ("members = [{ host = \"localhost:27017\" }]", ""),
+        ]);
+        let r = check_toml(&unmanaged);
+        assert_eq!(paths(&r, "R001"), ["mongo"]);
+        assert!(r
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != crate::diagnostic::Severity::Error));
     }
 
     #[test]

@@ -26,7 +26,9 @@ fn check(ctx: &Context, emit: &mut Emit) {
     }
     if let Some(tls) = ctx.topology.proxy.as_ref().and_then(|p| p.tls.as_ref()) {
         paths.push(("proxy.tls.certificate", &tls.certificate));
-        paths.push(("proxy.tls.key", &tls.key));
+        if let Some(key) = &tls.key {
+            paths.push(("proxy.tls.key", key));
+        }
     }
     for (field, value) in paths {
         if let Some(why) = syntax::absolute_path(value) {

@@ -6,11 +6,10 @@ use crate::model::Host;
 pub const RULE: Rule = Rule {
     code: "T004",
     name: "instances-above-cores",
-    severity: Severity::Error,
-    summary: "More instances than cores on a host.",
-    why: "a Node.js process uses one core; more instances than cores only adds context switches \
-        and memory, never throughput.",
-    example: "`cores = 2`, `instances = 3`",
+    severity: Severity::Warning,
+    summary: r#"More instances than cores on a host."#,
+    why: r#"a Node.js process uses one core; more instances than cores only adds context switches and memory, never throughput. A warning, not an error: N-1 instances on N cores is a rule of thumb in Rocket.Chat's own "Running Multiple Instances" how-to, not a limit Rocket.Chat enforces."#,
+    example: r#"`cores = 2`, `instances = 3`"#,
     check: Check::Layout(check),
 };
 
@@ -51,6 +50,13 @@ mod tests {
         assert_eq!(paths(&r, "T004"), ["hosts[0].instances"]);
         let r = check_toml(&example_with(&[("cores = 4", "cores = 0")]));
         assert_eq!(paths(&r, "T004"), ["hosts[0].instances"]);
+    }
+
+    #[test]
+    fn is_a_warning_not_an_error() {
+        // N-1 per core is a rule of thumb: more instances than cores still runs.
+        let r = check_toml(&example_with(&[("instances = \"auto\"", "instances = 6")]));
+        assert_eq!(r.errors(), 0, "{:?}", r.diagnostics);
     }
 
     #[test]

@@ -28,7 +28,9 @@ fn check(ctx: &Context, emit: &mut Emit) {
             .members
             .iter()
             .find(|m| same_host(m.hostname()) && m.port() == Some(u32::from(inst.port)));
-        if inst.port == 27017 || member.is_some() {
+        // mongod's default port matters only where this deployment runs mongod.
+        let default_port = inst.port == 27017 && t.mongo.runs_mongod();
+        if default_port || member.is_some() {
             let what = match member {
                 Some(m) => format!("replica set member `{}`", m.host),
                 None => "mongod's default port".to_string(),

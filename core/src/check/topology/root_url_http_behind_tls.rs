@@ -13,7 +13,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, emit: &mut Emit) {
-    let tls = ctx.topology.proxy.as_ref().is_some_and(|p| p.tls.is_some());
+    let tls = ctx
+        .topology
+        .proxy
+        .as_ref()
+        .is_some_and(|p| p.public_scheme() == "https");
     let url = &ctx.topology.site.root_url;
     if let Some(parsed) = super::root_url(url) {
         if tls && parsed.scheme() == "http" {

@@ -5,6 +5,7 @@ mod invalid_version;
 mod mongo_deprecated;
 mod mongo_unlisted;
 mod mongo_unsupported;
+mod node_version_mismatch;
 
 use super::{Family, Rule};
 
@@ -21,6 +22,7 @@ const RULES: &[&Rule] = &[
     &mongo_deprecated::RULE,
     &mongo_unlisted::RULE,
     &community_multi_instance::RULE,
+    &node_version_mismatch::RULE,
 ];
 
 /// The listed MongoDB releases for the configured Rocket.Chat, for messages.

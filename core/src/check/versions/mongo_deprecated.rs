@@ -6,10 +6,9 @@ pub const RULE: Rule = Rule {
     code: "V003",
     name: "mongo-deprecated",
     severity: Severity::Warning,
-    summary: "The MongoDB release is deprecated for the Rocket.Chat release.",
-    why: "the release is still listed but deprecated; the next Rocket.Chat major drops it \
-        (reference: MongoDB versions table).",
-    example: "Rocket.Chat 6.5.0 with MongoDB 4.4",
+    summary: r#"The MongoDB release is deprecated for the Rocket.Chat release."#,
+    why: r#"the release is still listed but deprecated; the next Rocket.Chat major drops it. 7.x with MongoDB 5.0: `serverRunning.ts` of 7.x shows a DEPRECATION box below 6.0 ("IT WILL NOT BE SUPPORTED ON ROCKET.CHAT VERSION 8.0.0 AND GREATER"), and 8.0 removed it (PR #35961)."#,
+    example: r#"Rocket.Chat 6.5.0 with MongoDB 4.4; Rocket.Chat 7.10.0 with MongoDB 5.0"#,
     check: Check::Layout(check),
 };
 

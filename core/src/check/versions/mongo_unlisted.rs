@@ -6,10 +6,9 @@ pub const RULE: Rule = Rule {
     code: "V004",
     name: "mongo-unlisted",
     severity: Severity::Warning,
-    summary: "The MongoDB release is not in the Rocket.Chat release's compatibility list.",
-    why: "a MongoDB release the Rocket.Chat release does not list (newer than its list, e.g. 8.0 \
-        before Rocket.Chat 7.13): it may start, but the combination is untested.",
-    example: "Rocket.Chat 7.10.0 with MongoDB 8.0",
+    summary: r#"The MongoDB release is not in the Rocket.Chat release's compatibility list."#,
+    why: r#"a MongoDB release the Rocket.Chat release does not list but which is above its startup floor: it may start, but the combination is untested (e.g. 8.0 before Rocket.Chat 7.13, 7.0 or 8.0 with Rocket.Chat 8.0/8.1, 9.x with 8.2+). 8.2+ on any 8.x is supported (PR #38596: "tested and guaranteed to work with MongoDB 8.x"), so no warning there."#,
+    example: r#"Rocket.Chat 7.10.0 with MongoDB 8.0"#,
     check: Check::Layout(check),
 };
 

@@ -6,12 +6,9 @@ pub const RULE: Rule = Rule {
     code: "V002",
     name: "mongo-unsupported",
     severity: Severity::Error,
-    summary: "The MongoDB release is not supported by the Rocket.Chat release.",
-    why: "each Rocket.Chat release lists the MongoDB releases it supports \
-        (`compatibleMongoVersions`); from 7.0 startup is fatal below the floor (7.x: 5.0; 8.x: \
-        7.0), and older majors removed releases from their list (reference: MongoDB versions \
-        table).",
-    example: "Rocket.Chat 7.10.0 with MongoDB 4.4",
+    summary: r#"The MongoDB release is not supported by the Rocket.Chat release."#,
+    why: r#"per Rocket.Chat's release notes ("Engine versions: MongoDB", `compatibleMongoVersions` of `releases.rocket.chat/<version>/info`): 4.x lists 3.6-5.0, 5.x 4.2-5.0, 6.x 4.4-6.0 (PR #27891 removed 4.2), 7.x 5.0-7.0 and 8.0 from 7.13 (4.4 removed, changeset fair-seahorses-laugh), 8.0/8.1 require 8.2 (PR #35961 removed 5 and 6; release notes of 8.0.0), 8.2+ require 8.0 and are guaranteed with every 8.x (PR #38596). From 7.0 `apps/meteor/server/startup/serverRunning.ts` exits at startup below the floor (7.x: 5.0; 8.x: 7.0); 8.2+ on 7.0 starts but is below the documented minimum, so it is an error too."#,
+    example: r#"Rocket.Chat 7.10.0 with MongoDB 4.4; Rocket.Chat 8.5.0 with MongoDB 7.0"#,
     check: Check::Layout(check),
 };
 

@@ -1,0 +1,154 @@
+//! The simulator's Rocket.Chat releases and database: which releases are staged on each host,
+//! which release each instance's unit selects, and the database's migration state as
+//! Rocket.Chat's `migrateDatabase` keeps it (the version migrated to, the lock one instance holds
+//! while it migrates, the backup taken before).
+
+use super::simulate::ViolationKind;
+use crate::version::Version;
+use std::collections::{HashMap, HashSet};
+
+type Check = Result<(), (ViolationKind, String)>;
+
+fn fail(kind: ViolationKind, message: String) -> Check {
+    Err((kind, message))
+}
+
+/// Staged releases and per-instance release selections.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Releases {
+    staged: HashSet<(String, String)>,
+    selected: HashMap<(String, u16), String>,
+}
+
+impl Releases {
+    pub(crate) fn stage(&mut self, host: &str, version: &str) {
+        self.staged.insert((host.to_string(), version.to_string()));
+    }
+
+    /// An instance's unit selects a release, which must be staged on its host.
+    pub(crate) fn select(&mut self, host: &str, port: u16, version: &str) -> Check {
+        if !self
+            .staged
+            .contains(&(host.to_string(), version.to_string()))
+        {
+            return fail(
+                ViolationKind::ReleaseNotStaged,
+                format!(
+                    "{host}:{port} selects Rocket.Chat {version}, which is not staged on {host}"
+                ),
+            );
+        }
+        self.selected
+            .insert((host.to_string(), port), version.to_string());
+        Ok(())
+    }
+
+    /// The release an instance's unit runs: its selection, or without one what `bundle` holds
+    /// (`fallback`: the running deployment's release, or the desired one on a fresh install).
+    pub(crate) fn code(&self, host: &str, port: u16, fallback: &str) -> String {
+        self.selected
+            .get(&(host.to_string(), port))
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// Prunes keep every release a running instance of the host selects.
+    pub(crate) fn prune(&mut self, host: &str, protect: &[String], running: &[String]) -> Check {
+        if let Some(v) = running.iter().find(|v| !protect.contains(v)) {
+            return fail(
+                ViolationKind::ReleaseNotStaged,
+                format!("pruning releases on {host} would remove {v}, which an instance runs"),
+            );
+        }
+        self.staged
+            .retain(|(h, v)| h != host || protect.contains(v));
+        Ok(())
+    }
+}
+
+/// The Rocket.Chat database.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Database {
+    /// The release it is migrated to; `None` for an empty database.
+    pub version: Option<Version>,
+    /// The instance holding the migration lock (migrating, or initialising an empty database).
+    pub migrating: Option<String>,
+    /// The release the backup was taken at.
+    pub backup: Option<Version>,
+}
+
+impl Database {
+    /// An instance of `code` starts. The first instance of a newer release takes the lock and
+    /// migrates (after a backup, when one is required); any other instance starting meanwhile
+    /// would wait on the lock for about five minutes and exit; an older release cannot start on
+    /// a migrated database.
+    pub(crate) fn start(&mut self, id: &str, code: &str, backup_required: bool) -> Check {
+        let Ok(v) = code.parse::<Version>() else {
+            return Ok(());
+        };
+        if let Some(other) = &self.migrating {
+            return fail(
+                ViolationKind::MigrationLock,
+                format!("{id} starts while {other} holds the migration lock: it would retry for about five minutes, then exit"),
+            );
+        }
+        match self.version {
+            None => self.migrating = Some(id.to_string()),
+            Some(db) if v > db => {
+                if backup_required && self.backup != Some(db) {
+                    return fail(
+                        ViolationKind::NoBackup,
+                        format!("{id} migrates the database from {db} to {v} before a backup was taken"),
+                    );
+                }
+                self.migrating = Some(id.to_string());
+            }
+            Some(db) if v < db => {
+                return fail(
+                    ViolationKind::MigratedDatabase,
+                    format!("{id} starts Rocket.Chat {v} on a database migrated to {db}: restore the backup first"),
+                )
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    /// An instance passed its health gate: if it held the lock, the migration is done.
+    pub(crate) fn healthy(&mut self, id: &str, code: &str) {
+        if self.migrating.as_deref() == Some(id) {
+            self.version = code.parse().ok();
+            self.migrating = None;
+        }
+    }
+
+    pub(crate) fn back_up(&mut self) -> Check {
+        if let Some(other) = &self.migrating {
+            return fail(
+                ViolationKind::MigrationLock,
+                format!("the backup runs while {other} migrates the database"),
+            );
+        }
+        self.backup = self.version;
+        Ok(())
+    }
+
+    /// The backup comes back; nothing may run meanwhile.
+    pub(crate) fn restore(&mut self, running: usize) -> Check {
+        if running > 0 {
+            return fail(
+                ViolationKind::RestoreWhileRunning,
+                format!("the database is restored while {running} instance(s) run"),
+            );
+        }
+        let Some(backup) = self.backup else {
+            return fail(
+                ViolationKind::NoBackup,
+                "the database is restored, but no backup was taken".into(),
+            );
+        };
+        self.version = Some(backup);
+        self.migrating = None;
+        Ok(())
+    }
+}

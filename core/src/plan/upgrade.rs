@@ -1,0 +1,306 @@
+//! A change of Rocket.Chat release: which version changes the planner accepts, and the steps
+//! that make it safe. Rocket.Chat migrates its database when the first instance of a newer
+//! release starts (under a lock the others wait on for about five minutes, then exit), refuses to
+//! migrate from more than one major back, and has no way down once migrated. So an upgrade
+//! stages the release on every host, dumps the database, lets one instance (the leader) start
+//! and migrate alone, and from then on rolls back only by restoring the dump.
+
+use super::action::{Action, Side};
+use super::builder::Op;
+use super::error::PlanError;
+use super::member::Member;
+use super::ops::Ctx;
+use crate::layout::Layout;
+use crate::paths;
+use crate::version::Version;
+use std::collections::BTreeSet;
+
+/// What the planner must do about the Rocket.Chat release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReleaseChange {
+    /// Same release (or a fresh install): instances run what `bundle` holds.
+    None,
+    /// A newer release: staged, backed up (unless the policy says not to), started by a leader.
+    Upgrade { from: String, to: String },
+}
+
+impl ReleaseChange {
+    pub(crate) fn of(current: Option<&Layout>, desired: &Layout) -> ReleaseChange {
+        match current {
+            Some(c) if c.topology.rocketchat.version != desired.topology.rocketchat.version => {
+                ReleaseChange::Upgrade {
+                    from: c.topology.rocketchat.version.clone(),
+                    to: desired.topology.rocketchat.version.clone(),
+                }
+            }
+            _ => ReleaseChange::None,
+        }
+    }
+
+    pub(crate) fn stages(&self) -> bool {
+        matches!(self, ReleaseChange::Upgrade { .. })
+    }
+}
+
+/// Refuses release changes Rocket.Chat cannot migrate: a skipped major (each major's first
+/// migration throws "UPGRADE NOT SUPPORTED" unless the database was migrated by the previous
+/// major) and any downgrade (the older release finds a migration it does not know).
+pub(crate) fn refuse_release_change(from: Version, to: Version) -> Result<(), PlanError> {
+    if to.major > from.major + 1 {
+        let path: Vec<String> = (from.major + 1..to.major)
+            .map(|m| format!("the latest {m}.x"))
+            .collect();
+        return Err(PlanError::SkipsMajor {
+            from: from.to_string(),
+            to: to.to_string(),
+            path: path.join(", then "),
+        });
+    }
+    if to < from {
+        return Err(PlanError::DowngradeAcrossMigration {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Versions reach directory names and shell commands: digits, letters, `.`, `-`, `+` only.
+pub(crate) fn plain_version(version: &str) -> bool {
+    !version.is_empty()
+        && !version.starts_with(['.', '-'])
+        && !version.contains("..")
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-+".contains(&b))
+}
+
+/// `<backup_dir>/rocketchat-<from>-before-<to>.archive.gz`.
+pub(crate) fn backup_archive(desired: &Layout, from: &str, to: &str) -> String {
+    format!(
+        "{}/rocketchat-{from}-before-{to}.archive.gz",
+        desired.topology.rocketchat.backup_dir.trim_end_matches('/')
+    )
+}
+
+/// `<releases_dir>/<version>/bundle`.
+pub(crate) fn bundle_dir(layout: &Layout, version: &str) -> String {
+    format!("{}/bundle", layout.topology.rocketchat.release_dir(version))
+}
+
+/// Stages a release of `layout` on `host`.
+fn stage(layout: &Layout, host: &str, version: &str, checksum: Option<&String>) -> Op {
+    let rc = &layout.topology.rocketchat;
+    (
+        host.to_string(),
+        Action::StageRelease {
+            version: version.to_string(),
+            url: rc.release_url_of(version),
+            checksum: checksum.cloned(),
+            dir: rc.release_dir(version),
+        },
+        format!(
+            "stage Rocket.Chat {version} in {} (skipped when already there)",
+            rc.release_dir(version)
+        ),
+    )
+}
+
+/// Every host that runs an instance before or after gets the new release and the one to roll
+/// back to (staged too, so a rollback never depends on what `bundle` holds).
+pub(crate) fn stage_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
+    let current = ctx.layout(Side::Current);
+    let hosts: BTreeSet<&str> = current
+        .instances
+        .iter()
+        .chain(&ctx.desired.instances)
+        .map(|i| i.host.as_str())
+        .collect();
+    let mut ops = Vec::new();
+    for host in hosts {
+        ops.push(stage(
+            ctx.desired,
+            host,
+            to,
+            ctx.desired.topology.rocketchat.checksum.as_ref(),
+        ));
+        ops.push(stage(
+            current,
+            host,
+            from,
+            current.topology.rocketchat.checksum.as_ref(),
+        ));
+    }
+    ops
+}
+
+/// The dump of the database before the leader migrates it, on the first current instance's
+/// machine (its env file holds MONGO_URL).
+pub(crate) fn backup_op(ctx: &Ctx, from: &str, to: &str) -> Option<Op> {
+    let first = ctx.current?.instances.first()?;
+    let archive = backup_archive(ctx.desired, from, to);
+    Some((
+        first.host.clone(),
+        Action::Backup {
+            env_file: paths::env_file(first.port),
+            archive: archive.clone(),
+        },
+        format!("dump the Rocket.Chat database to {archive} before {to} migrates it"),
+    ))
+}
+
+/// Old releases beyond `releases_kept` go, never the two this rollout uses.
+pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
+    let rc = &ctx.desired.topology.rocketchat;
+    let hosts: BTreeSet<&str> = ctx
+        .desired
+        .instances
+        .iter()
+        .map(|i| i.host.as_str())
+        .collect();
+    hosts
+        .into_iter()
+        .map(|host| {
+            (
+                host.to_string(),
+                Action::PruneReleases {
+                    dir: rc.releases_dir.clone(),
+                    keep: rc.releases_kept.max(2),
+                    protect: vec![to.to_string(), from.to_string()],
+                },
+                format!(
+                    "keep the {} most recent releases in {} (never {to} or {from})",
+                    rc.releases_kept.max(2),
+                    rc.releases_dir
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The only way back once the leader migrated the database: every instance leaves the proxy and
+/// stops (chat is down), the dump is restored, and the current topology starts again on its
+/// release, then the current proxy configuration goes back.
+pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str) -> Vec<Op> {
+    let Some(current) = ctx.current else {
+        return Vec::new();
+    };
+    let olds: Vec<Member> = current
+        .instances
+        .iter()
+        .map(|i| Member::of(current, Side::Current, i, ctx.policy))
+        .collect();
+    let before: BTreeSet<&str> = current.instances.iter().map(|i| i.id.as_str()).collect();
+    let extra: Vec<Member> = ctx
+        .desired
+        .instances
+        .iter()
+        .filter(|i| !before.contains(i.id.as_str()))
+        .map(|i| Member::of(ctx.desired, Side::Desired, i, ctx.policy))
+        .chain(surge.iter().cloned())
+        .collect();
+    let everyone: Vec<Member> = olds.iter().chain(&extra).cloned().collect();
+    let mut ops = vec![gate(ctx, &olds, to)];
+    ops.extend(ctx.leave(&everyone));
+    ops.extend(ctx.stop(&olds, false));
+    ops.extend(ctx.stop(&extra, true));
+    let hosts: BTreeSet<&str> = current.instances.iter().map(|i| i.host.as_str()).collect();
+    for host in hosts {
+        ops.extend(ctx.install_units(host, Side::Current));
+    }
+    if let Some(first) = olds.first() {
+        ops.push((
+            first.host.clone(),
+            Action::WriteFile {
+                path: first.env_path(),
+                mode: paths::ENV_MODE,
+                source: first.env.clone(),
+                instance: Some(first.id.clone()),
+            },
+            format!(
+                "install the environment file of {} (the restore reads its database URL)",
+                first.id
+            ),
+        ));
+        let archive = backup_archive(ctx.desired, from, to);
+        ops.push((
+            first.host.clone(),
+            Action::Restore {
+                env_file: first.env_path(),
+                archive: archive.clone(),
+            },
+            format!(
+                "restore the Rocket.Chat database from {archive} (taken before {to} migrated it)"
+            ),
+        ));
+    }
+    ops.extend(ctx.start(&olds));
+    ops.extend(ctx.install_proxy(Side::Current));
+    ops
+}
+
+fn gate(ctx: &Ctx, olds: &[Member], to: &str) -> Op {
+    let machine = ctx
+        .proxy
+        .as_ref()
+        .map(|(_, m)| m.clone())
+        .or_else(|| olds.first().map(|m| m.host.clone()))
+        .unwrap_or_default();
+    (
+        machine,
+        Action::Gate {
+            reason: format!(
+                "rolling back past the migration to {to} stops every instance and restores the backup: chat is down until it ends"
+            ),
+        },
+        "confirm the outage a restore needs".into(),
+    )
+}
+
+/// The UseRelease step that makes `m` run its layout's staged release.
+pub(crate) fn use_release(layout: &Layout, m: &Member) -> Op {
+    let version = layout.topology.rocketchat.version.clone();
+    (
+        m.host.clone(),
+        Action::UseRelease {
+            instance: m.id.clone(),
+            unit: m.unit.clone(),
+            dir: bundle_dir(layout, &version),
+            node: layout.topology.rocketchat.node.clone(),
+            version: version.clone(),
+        },
+        format!("make {} run Rocket.Chat {version}", m.id),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn skipped_majors_and_downgrades_are_refused() {
+        assert!(refuse_release_change(v("7.10.0"), v("7.11.0")).is_ok());
+        assert!(refuse_release_change(v("7.13.0"), v("8.2.0")).is_ok());
+        let skip = refuse_release_change(v("7.13.0"), v("9.0.0")).unwrap_err();
+        assert!(skip.to_string().contains("the latest 8.x"), "{skip}");
+        let skip = refuse_release_change(v("5.4.0"), v("7.11.0")).unwrap_err();
+        assert!(skip.to_string().contains("the latest 6.x"), "{skip}");
+        assert!(matches!(
+            refuse_release_change(v("7.11.0"), v("7.10.0")),
+            Err(PlanError::DowngradeAcrossMigration { .. })
+        ));
+    }
+
+    #[test]
+    fn versions_in_paths_are_plain() {
+        assert!(plain_version("7.11.0"));
+        assert!(plain_version("7.11.0-rc.1"));
+        assert!(!plain_version("7.11.0-../../etc"));
+        assert!(!plain_version("7.11.0;reboot"));
+        assert!(!plain_version(""));
+    }
+}
