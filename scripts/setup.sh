@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine (run as root, or with sudo):
-# the real servers that validate rendered configs, shellcheck for plan scripts, and the Node
+# the real servers that validate rendered configs and run in the lab, shellcheck for plan scripts, and the Node
 # `mongodb` driver that judges MongoDB URLs. Safe to run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pair in nginx:nginx apache2:apache2 haproxy:haproxy shellcheck:shellcheck openssl:openssl curl:curl systemd-analyze:systemd socat:socat; do
+# The lab (tests/lab) boots hosts with systemd-nspawn, wires them with ip, enters them with
+# nsenter, runs node (the Rocket.Chat stand-in) and sshd in them.
+for pair in nginx:nginx apache2:apache2 haproxy:haproxy shellcheck:shellcheck openssl:openssl curl:curl systemd-analyze:systemd socat:socat \
+  systemd-nspawn:systemd-container ip:iproute2 nsenter:util-linux node:nodejs sshd:openssh-server; do
   bin=${pair%%:*} pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need_apt+=("$pkg")
 done

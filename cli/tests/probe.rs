@@ -3,7 +3,7 @@
 //! with `mockupdb` (RCTOPO_MOCKUPDB_PYTHON, set by scripts/test.sh from tests/mockupdb/venv.sh);
 //! without it those tests print SKIP. `RCTOPO_LIVE_MONGO_URL` adds a run against a real set.
 
-// The test harness captures these lines; no pipe is involved.
+// The test harness captures these lines (SKIP notes, the real set's report); no pipe involved.
 #![allow(clippy::disallowed_macros)]
 
 use serde_json::Value;

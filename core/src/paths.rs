@@ -11,6 +11,22 @@ pub(crate) const ENV_DIR: &str = "/etc/rocketchat";
 pub(crate) const UNIT_TEMPLATE: &str = "/etc/systemd/system/rocketchat@.service";
 /// The systemd target that groups a host's instances.
 pub(crate) const TARGET_UNIT: &str = "/etc/systemd/system/rocketchat.target";
+/// The target's unit name, enabled so that instances come back after a reboot.
+pub(crate) const TARGET_NAME: &str = "rocketchat.target";
+/// The one-shot unit every instance requires: creates the system user and directories.
+pub(crate) const PREPARE_UNIT: &str = "/etc/systemd/system/rocketchat-prepare.service";
+/// The system user and group (systemd-sysusers).
+pub(crate) const SYSUSERS_CONF: &str = "/etc/sysusers.d/rocketchat.conf";
+/// The directories the instances write (systemd-tmpfiles).
+pub(crate) const TMPFILES_CONF: &str = "/etc/tmpfiles.d/rocketchat.conf";
+/// Every file an application host needs besides its environment files, in install order.
+pub(crate) const HOST_UNIT_FILES: [&str; 5] = [
+    SYSUSERS_CONF,
+    TMPFILES_CONF,
+    PREPARE_UNIT,
+    UNIT_TEMPLATE,
+    TARGET_UNIT,
+];
 pub(crate) const NGINX_CONF: &str = "/etc/nginx/conf.d/rocketchat.conf";
 pub(crate) const APACHE_CONF: &str = "/etc/apache2/sites-available/rocketchat.conf";
 pub(crate) const HAPROXY_CFG: &str = "/etc/haproxy/haproxy.cfg";

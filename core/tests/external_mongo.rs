@@ -69,7 +69,7 @@ fn renders_every_target_but_mongod() {
         );
         let nginx = files
             .iter()
-            .find(|f| f.path.ends_with("rocketchat.conf"))
+            .find(|f| f.path == "/etc/nginx/conf.d/rocketchat.conf")
             .unwrap();
         assert!(nginx
             .contents

@@ -54,6 +54,13 @@ fn fresh_install_sets_up_the_replica_set_then_instances_then_the_proxy() {
             WaveKind::Proxy
         ]
     );
+    // The instances' rollback does not edit the proxy configuration the last wave writes.
+    let scale_out = &plan.summary.waves[2];
+    assert!(!scale_out.rollback.is_empty());
+    assert!(scale_out.rollback.iter().all(|s| !matches!(
+        s.action,
+        Action::ProxyRemove { .. } | Action::ProxyReload | Action::ProxyValidate
+    )));
 }
 
 #[test]
@@ -118,7 +125,7 @@ fn json_has_the_documented_shape() {
         .find(|s| s["action"]["kind"] == "proxy_remove")
         .unwrap();
     let keys: Vec<&String> = step.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["action", "description", "host", "id", "wave"]);
+    assert_eq!(keys, ["id", "wave", "host", "action", "description"]);
     assert_eq!(step["action"]["instance"], "app1:3000");
     assert_eq!(steps[0]["id"], 1);
     assert_eq!(steps[0]["action"]["kind"], "stage_release");

@@ -492,3 +492,53 @@ fn an_override_that_is_not_a_port_number_stops_the_script() {
     );
     assert!(!out.contains("reached-after-refusal"), "{out}");
 }
+
+/// rct_haproxy_reload reloads (through `systemctl`, a recording stand-in here) only when the
+/// file differs from the loaded one in more than `disabled` marks.
+#[test]
+fn haproxy_reload_is_skipped_when_only_server_states_changed() {
+    let dir = scratch("haproxy-reload");
+    let conf = dir.join("haproxy.cfg");
+    let socket = dir.join("admin.sock");
+    let calls = dir.join("systemctl.calls");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("systemctl"),
+        format!("#!/bin/sh\necho \"$*\" >>{}\n", calls.display()),
+    )
+    .unwrap();
+    let _ = std::fs::remove_file(&socket);
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::process::Command::new("chmod")
+        .arg("755")
+        .arg(bin.join("systemctl"))
+        .status()
+        .unwrap();
+    let body = "backend rocketchat\n    server app1_3000 10.0.0.1:3000 check\n";
+    std::fs::write(&conf, body).unwrap();
+    let (c, s) = (conf.display(), socket.display());
+    let reload = format!("PATH={}:$PATH rct_haproxy_reload {c} {s}\n", bin.display());
+    let reloads = || {
+        std::fs::read_to_string(&calls)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    // Nothing loaded yet: reload, and remember what was loaded.
+    helpers_run(&["rct_haproxy_reload"], &reload);
+    assert_eq!(reloads(), 1);
+    // Only a `disabled` mark changed: the runtime API did it, no reload.
+    std::fs::write(&conf, body.replace("check\n", "check disabled\n")).unwrap();
+    helpers_run(&["rct_haproxy_reload"], &reload);
+    assert_eq!(reloads(), 1);
+    // Another change (a new server): reload.
+    std::fs::write(
+        &conf,
+        format!("{body}    server app1_3001 10.0.0.1:3001 check\n"),
+    )
+    .unwrap();
+    helpers_run(&["rct_haproxy_reload"], &reload);
+    assert_eq!(reloads(), 2);
+    assert_eq!(read(&calls).lines().next(), Some("reload haproxy"));
+}

@@ -469,6 +469,9 @@ fn systemd_files_are_per_host_with_secrets_only_in_env_files() {
         assert_eq!(
             paths,
             [
+                "/etc/sysusers.d/rocketchat.conf",
+                "/etc/tmpfiles.d/rocketchat.conf",
+                "/etc/systemd/system/rocketchat-prepare.service",
                 "/etc/systemd/system/rocketchat@.service",
                 "/etc/systemd/system/rocketchat.target",
                 "/etc/rocketchat/3000.env",
@@ -477,12 +480,29 @@ fn systemd_files_are_per_host_with_secrets_only_in_env_files() {
             ]
         );
     }
-    let unit = &files[0].contents;
+    let unit = &files[3].contents;
     assert!(unit.contains("EnvironmentFile=/etc/rocketchat/%i.env"));
     assert!(unit.contains("ExecStart=/usr/local/bin/node /opt/rocket.chat/bundle/main.js"));
-    assert!(unit.contains("ReadWritePaths=/var/lib/rocket.chat/uploads"));
+    // What lets Rocket.Chat start (tests/lab/unit-test.sh runs it in a real systemd).
+    for line in [
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+        "Environment=NODE_ENV=production",
+        "Environment=HOME=/var/lib/rocket.chat",
+        "StateDirectory=rocket.chat",
+        "Requires=rocketchat-prepare.service",
+        "ProtectSystem=full",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "{line}");
+    }
+    assert!(!unit.contains("ReadWritePaths="));
     assert!(!unit.contains("MONGO_URL"));
-    let target = &files[1].contents;
+    assert!(files[1]
+        .contents
+        .contains("d /var/lib/rocket.chat/uploads 0750 rocketchat rocketchat -"));
+    assert!(files[0]
+        .contents
+        .contains("u rocketchat - \"Rocket.Chat\" /var/lib/rocket.chat"));
+    let target = &files[4].contents;
     assert!(target
         .contains("Wants=rocketchat@3000.service rocketchat@3001.service rocketchat@3002.service"));
     let env = &files

@@ -227,9 +227,11 @@ fn systemd_analyze_verifies_every_unit_without_warnings() {
                     .find(|f| f.host == host.name && f.path.ends_with(suffix))
                     .map(|f| f.contents.clone())
             };
-            let (Some(template), Some(target)) =
-                (unit("/rocketchat@.service"), unit("/rocketchat.target"))
-            else {
+            let (Some(template), Some(target), Some(prepare)) = (
+                unit("/rocketchat@.service"),
+                unit("/rocketchat.target"),
+                unit("/rocketchat-prepare.service"),
+            ) else {
                 continue;
             };
             let target_body = target
@@ -243,10 +245,13 @@ fn systemd_analyze_verifies_every_unit_without_warnings() {
             std::fs::create_dir_all(&work).expect("dir");
             std::fs::write(work.join("rocketchat@.service"), &template).expect("write");
             std::fs::write(work.join("rocketchat.target"), &target).expect("write");
+            // Every instance requires it: verify loads it beside them.
+            std::fs::write(work.join("rocketchat-prepare.service"), &prepare).expect("write");
             let mut cmd = Command::new(&analyze);
             cmd.arg("verify")
                 .arg("--man=no")
-                .arg(work.join("rocketchat.target"));
+                .arg(work.join("rocketchat.target"))
+                .arg(work.join("rocketchat-prepare.service"));
             for i in layout.instances_on(&host.name) {
                 // An instance of the template is the template file under the instance's name.
                 let path = work.join(&i.unit);
@@ -260,7 +265,7 @@ fn systemd_analyze_verifies_every_unit_without_warnings() {
                 "systemd-analyze verify warned on {name} host {}:\n{stderr}\n{template}\n{target}",
                 host.name
             );
-            verified += 2;
+            verified += 3;
         }
     }
     // The harness can fail: an unknown key is a warning, and a warning fails.

@@ -76,12 +76,10 @@ class ReplicaSet:
                 self.servers.append(server)
 
     def stop(self):
-        # Each server's accept loop notices the stop within a second: stop them side by side.
-        stoppers = [threading.Thread(target=server.stop) for server in self.servers]
-        for t in stoppers:
-            t.start()
-        for t in stoppers:
-            t.join()
+        # Each server's accept loop notices the stop only within a second: stop them in the
+        # background (their ports are ephemeral and never reused by the next scenario).
+        for server in self.servers:
+            threading.Thread(target=server.stop, daemon=True).start()
         for sock in self.sockets:
             sock.close()
 

@@ -7,6 +7,7 @@ import {
   checkMongoUrls,
   plan,
   type PolicyInput,
+  type ProbeReport,
   type UrlReport,
   type CheckReport,
   type Diagnostic,
@@ -65,4 +66,8 @@ const hostNames: string[] = url.hosts.map((h) => `${h.host}:${h.port ?? ''} (${h
 const urlReport: UrlReport = checkMongoUrls('mongodb://db1/rocketchat', null, '7.10.0')
 const urlOk: boolean = urlReport.valid && urlReport.errors.length === 0
 
-void [file, ports, secretNames, address, worst, line, failed, envFiles, schema, waveKinds, healthUrls, scripts, json, hostNames, urlOk]
+// The live probe resolves later; a deploy script awaits it.
+const probing: Promise<ProbeReport> = topology.probe({ timeoutMs: 2000 })
+const reachable: Promise<string[]> = probing.then((r) => r.members.filter((m) => m.reachable).map((m) => `${m.host} ${m.state ?? ''} ${m.version ?? ''}`))
+
+void [probing, reachable, file, ports, secretNames, address, worst, line, failed, envFiles, schema, waveKinds, healthUrls, scripts, json, hostNames, urlOk]

@@ -108,6 +108,12 @@ pub fn check(layout: &Layout) -> Report {
             Check::Live => {}
         }
     }
+    report(layout, diagnostics)
+}
+
+/// The report of `diagnostics` found in `layout`: each placed in the topology file, with values
+/// read from the environment shown as their `${NAME}`, sorted. Shared with the live probe.
+pub(crate) fn report(layout: &Layout, mut diagnostics: Vec<Diagnostic>) -> Report {
     let provenance = &layout.topology.provenance;
     for d in &mut diagnostics {
         d.location = provenance.source.locate(&d.path);

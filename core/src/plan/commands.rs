@@ -96,8 +96,9 @@ impl Default for CommandSet {
             },
             haproxy: ProxyCommands {
                 validate: format!("haproxy -c -f {}", paths::HAPROXY_CFG),
-                reload: "systemctl reload haproxy".into(),
-                add: "rct_haproxy_up {config} {backend} {server} {upstream}".into(),
+                // Skips the reload when only server states changed (runtime API).
+                reload: "rct_haproxy_reload {config} {socket}".into(),
+                add: "rct_haproxy_up {config} {backend} {server} {upstream} {socket}".into(),
                 remove: "rct_haproxy_down {config} {backend} {server} {socket}".into(),
             },
             haproxy_socket: paths::HAPROXY_SOCKET.into(),

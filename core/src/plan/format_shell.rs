@@ -332,13 +332,15 @@ rct_apache_up() {
     ),
     (
         "rct_haproxy_down",
-        r#"# Drains a server now (runtime API) and disables it in the file so reloads keep it out:
-# rct_haproxy_down CONFIG BACKEND SERVER SOCKET.
+        r#"# Takes a server out now (runtime API) and disables it in the file so restarts keep it out:
+# rct_haproxy_down CONFIG BACKEND SERVER SOCKET. The runtime state is `maint`, what `disabled`
+# means in the file: no new connection, cookie-persistent clients included, while open ones
+# (WebSockets) stay until the instance stops.
 rct_haproxy_down() {
   local re
   re=$(rct_re "$3")
   if [ -S "$4" ]; then
-    echo "set server $2/$3 state drain" | socat stdio "unix-connect:$4" >/dev/null
+    echo "set server $2/$3 state maint" | socat stdio "unix-connect:$4" >/dev/null
   fi
   sed -i -E -e "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)[[:space:]]+disabled$/\1/" \
     -e "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)$/\1 disabled/" "$1"
@@ -347,16 +349,41 @@ rct_haproxy_down() {
     (
         "rct_haproxy_up",
         r#"# Enables a server in the file, or adds it as rctopo renders it:
-# rct_haproxy_up CONFIG BACKEND SERVER ADDRESS.
+# rct_haproxy_up CONFIG BACKEND SERVER ADDRESS [SOCKET]; with SOCKET, a server the running
+# haproxy knows is put back at once through the runtime API.
 rct_haproxy_up() {
   local re
   re=$(rct_re "$3")
   if grep -Eq "^[[:space:]]*server[[:space:]]+${re}[[:space:]]" "$1"; then
+    if [ -S "${5:-}" ]; then
+      echo "set server $2/$3 state ready" | socat stdio "unix-connect:$5" >/dev/null
+    fi
     sed -i -E "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)[[:space:]]+disabled$/\1/" "$1"
   else
     local cookie=""
     if grep -Eq "^[[:space:]]*cookie[[:space:]]" "$1"; then cookie=" cookie $3"; fi
     sed -i -E "/^[[:space:]]*backend[[:space:]]+$(rct_re "$2")[[:space:]]*$/a\\    server $3 $4 check${cookie}" "$1"
+  fi
+}"#,
+    ),
+    (
+        "rct_haproxy_reload",
+        r#"# Reloads HAProxy only when CONFIG differs from the one the running process loaded in more
+# than servers' `disabled` marks, which rct_haproxy_down/up already applied through the runtime
+# API: a reload closes idle keep-alive connections, the runtime API closes none.
+# rct_haproxy_reload CONFIG SOCKET.
+rct_haproxy_reload() {
+  local loaded
+  loaded="$(dirname "$2")/rctopo-loaded.cfg"
+  if [ -S "$2" ] && [ -f "$loaded" ] \
+    && cmp -s <(sed -E 's/[[:space:]]+disabled$//' "$1") <(sed -E 's/[[:space:]]+disabled$//' "$loaded"); then
+    cp -- "$1" "$loaded"
+    echo "haproxy: only server states changed, applied through the runtime API: no reload"
+    return 0
+  fi
+  systemctl reload haproxy
+  if [ -d "$(dirname "$2")" ]; then
+    cp -- "$1" "$loaded"
   fi
 }"#,
     ),
@@ -624,9 +651,15 @@ impl Writer<'_> {
             Action::ProxyValidate => {
                 proxy.map_or_else(Vec::new, |(_, pc)| vec![remote(pc.validate.clone())])
             }
-            Action::ProxyReload => {
-                proxy.map_or_else(Vec::new, |(_, pc)| vec![remote(pc.reload.clone())])
-            }
+            Action::ProxyReload => proxy.map_or_else(Vec::new, |(kind, pc)| {
+                vec![remote(fill(
+                    &pc.reload,
+                    &[
+                        ("config", paths::proxy_config(kind)),
+                        ("socket", &c.haproxy_socket),
+                    ],
+                ))]
+            }),
             Action::WaitHealthy {
                 url,
                 deadline_seconds,

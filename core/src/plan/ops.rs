@@ -115,7 +115,12 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyReload,
-                format!("reload {} without dropping connections", kind.as_str()),
+                match kind {
+                    ProxyKind::Haproxy => {
+                        "apply the haproxy configuration (reloaded only when more than server states changed)".to_string()
+                    }
+                    _ => format!("reload {} without dropping connections", kind.as_str()),
+                },
             ),
         ]
     }
@@ -238,9 +243,10 @@ impl<'a> Ctx<'a> {
         ops
     }
 
-    /// Writes the unit template and target of `host` from `side`, then reloads systemd.
+    /// Writes the unit files of `host` from `side` (user, directories, units), reloads systemd
+    /// and enables `rocketchat.target`, so its instances come back after a reboot.
     pub(crate) fn install_units(&self, host: &str, side: Side) -> Vec<Op> {
-        let mut ops: Vec<Op> = [paths::UNIT_TEMPLATE, paths::TARGET_UNIT]
+        let mut ops: Vec<Op> = paths::HOST_UNIT_FILES
             .into_iter()
             .map(|path| {
                 (
@@ -260,24 +266,43 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         ops.push(daemon_reload(host));
+        ops.push((
+            host.to_string(),
+            Action::EnableUnit {
+                unit: paths::TARGET_NAME.to_string(),
+                instance: None,
+            },
+            format!(
+                "enable {} so the instances start at boot",
+                paths::TARGET_NAME
+            ),
+        ));
         ops
     }
 
-    /// Removes the unit template and target of a host left without instances.
+    /// Removes the unit files of a host left without instances.
     pub(crate) fn remove_units(&self, host: &str) -> Vec<Op> {
-        let mut ops: Vec<Op> = [paths::UNIT_TEMPLATE, paths::TARGET_UNIT]
-            .into_iter()
-            .map(|path| {
-                (
-                    host.to_string(),
-                    Action::RemoveFile {
-                        path: path.to_string(),
-                        instance: None,
-                    },
-                    format!("remove {path}: no instance runs here any more"),
-                )
-            })
-            .collect();
+        let mut ops: Vec<Op> = vec![(
+            host.to_string(),
+            Action::DisableUnit {
+                unit: paths::TARGET_NAME.to_string(),
+                instance: None,
+            },
+            format!(
+                "disable {}: no instance runs here any more",
+                paths::TARGET_NAME
+            ),
+        )];
+        ops.extend(paths::HOST_UNIT_FILES.into_iter().rev().map(|path| {
+            (
+                host.to_string(),
+                Action::RemoveFile {
+                    path: path.to_string(),
+                    instance: None,
+                },
+                format!("remove {path}: no instance runs here any more"),
+            )
+        }));
         ops.push(daemon_reload(host));
         ops
     }

@@ -385,7 +385,13 @@ fn scale_out_wave(ctx: &Ctx, added: &[&crate::layout::Instance], install: bool, 
     if !install {
         b.push(ctx.join(&members));
     }
-    let mut undo = ctx.leave(&members);
+    // A fresh install writes the proxy configuration only in its last wave: before that there
+    // is no proxy configuration to take the instances out of.
+    let mut undo = if install {
+        Vec::new()
+    } else {
+        ctx.leave(&members)
+    };
     undo.extend(ctx.stop(&members, true));
     b.rollback(undo);
     b.close();

@@ -13,29 +13,11 @@ pub const FAMILY: Family = Family {
     rules: ALL,
 };
 
-/// Builds the probe's diagnostics from a rule.
-pub(crate) trait LiveRule {
+/// The probe's diagnostics, built from its rules.
+impl Rule {
     /// A diagnostic of this rule. Messages quote server answers and driver errors: they are made
     /// safe to print like every checker message (no URL password, no control character).
-    fn diagnostic(
-        &'static self,
-        severity: Severity,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Diagnostic;
-
-    /// A diagnostic with the rule's own severity.
-    fn report(
-        &'static self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Diagnostic;
-}
-
-impl LiveRule for Rule {
-    fn diagnostic(
+    pub(crate) fn diagnostic(
         &'static self,
         severity: Severity,
         path: impl Into<String>,
@@ -53,7 +35,8 @@ impl LiveRule for Rule {
         }
     }
 
-    fn report(
+    /// A diagnostic with the rule's own severity.
+    pub(crate) fn report(
         &'static self,
         path: impl Into<String>,
         message: impl Into<String>,

@@ -122,6 +122,6 @@ mod tests {
     fn scrub_hides_secrets_and_url_passwords() {
         let text = "auth as rc with s3cr3t failed at mongodb://rc:other@db1";
         let out = scrub(text, &["s3cr3t".to_string(), String::new()]);
-        assert_eq!(out, "auth as rc with *** failed at mongodb://rc:***@db1");
+        assert_eq!(out, "auth as rc with *** failed at mongodb://***@db1");
     }
 }

@@ -7,7 +7,6 @@ mod facts;
 mod failure;
 mod judge;
 
-use super::rules::LiveRule;
 use super::{MemberSummary, ProbeError, ProbeOptions, ProbeReport};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::layout::Layout;
@@ -236,16 +235,9 @@ fn srv_failure(layout: &Layout, failure: &failure::Failure) -> Result<ProbeRepor
     })
 }
 
-/// Diagnostics with their place in the topology file, sorted like `check`'s.
-fn located(layout: &Layout, mut diagnostics: Vec<Diagnostic>) -> Report {
-    let provenance = &layout.topology.provenance;
-    for d in &mut diagnostics {
-        d.location = provenance.source.locate(&d.path);
-        // As in `check`: a value read from the environment shows as its `${NAME}`.
-        d.message = provenance.conceal(&d.message);
-        d.help = provenance.conceal(&d.help);
-    }
-    Report::new(diagnostics)
+/// Diagnostics placed in the topology file and sorted, as `check` does.
+fn located(layout: &Layout, diagnostics: Vec<Diagnostic>) -> Report {
+    crate::check::report(layout, diagnostics)
 }
 
 /// What a member said about itself; its texts (the topology's host, the server's version) have
