@@ -268,7 +268,7 @@ fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
                 .arg("-t")
                 .arg("-q")
                 .arg("-p")
-                .arg(&dir)
+                .arg(dir)
                 .arg("-c")
                 .arg(&conf)
                 .arg("-e")
@@ -497,7 +497,8 @@ fn an_override_that_is_not_a_port_number_stops_the_script() {
 /// file differs from the loaded one in more than `disabled` marks.
 #[test]
 fn haproxy_reload_is_skipped_when_only_server_states_changed() {
-    let dir = scratch("haproxy-reload");
+    let tmp = scratch("haproxy-reload");
+    let dir = tmp.path();
     let conf = dir.join("haproxy.cfg");
     let socket = dir.join("admin.sock");
     let calls = dir.join("systemctl.calls");
