@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Node package's tests, from a fresh clone: needs only node, npm and cargo.
-# Builds the addon with napi (release), checks the committed index.js/index.d.ts are what the
-# build generates, type-checks a sample .ts under --strict, runs `node --test` (API, errors,
-# CLI parity, redaction canary, the deploy example end to end) and prints its summary.
+# Builds the addon with napi (release), checks the committed binding.js/binding.d.ts are what the
+# build generates, lints the package as published (publint, @arethetypeswrong/cli), type-checks a
+# sample .ts under --strict, runs `node --test` (API, errors, CLI parity, redaction canary, the
+# packed tarballs installed offline, the deploy example end to end) and prints its summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,17 +15,21 @@ cd "$root/bindings-node"
 npm ci --no-audit --no-fund --loglevel=error
 
 echo "== napi build --release"
-npx napi build --platform --release 2>&1 | grep -Ev '^\s+(Compiling|Checking|Downloaded|Downloading)' || true
+npx napi build --platform --release --js binding.js --dts binding.d.ts 2>&1 | grep -Ev '^\s+(Compiling|Checking|Downloaded|Downloading)' || true
 ls rocketchat-topology.*.node >/dev/null
 
 # The generated loader and types are committed so `npm install` users need no Rust; they must be
 # exactly what this build generates.
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
-  if ! git -C "$root" diff --exit-code -- bindings-node/index.js bindings-node/index.d.ts; then
-    echo "bindings-node/index.js or index.d.ts differs from the generated one: run 'npm run build' there and commit them"
+  if ! git -C "$root" diff --exit-code -- bindings-node/binding.js bindings-node/binding.d.ts; then
+    echo "bindings-node/binding.js or binding.d.ts differs from the generated one: run 'npm run build' there and commit them"
     exit 1
   fi
 fi
+
+echo "== publint, @arethetypeswrong/cli (the package as npm would publish it)"
+npx publint --strict
+npx attw --pack . --format ascii
 
 echo "== tsc --noEmit --strict (sample deploy script against index.d.ts)"
 npx tsc -p test/types/tsconfig.json

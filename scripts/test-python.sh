@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The Python package's tests, from a clean machine with python3, pip and cargo: builds the wheel
-# through maturin (`pip install ./bindings-python`) into a venv, then runs pytest, which covers the
-# API, parity with the rctopo CLI, the redaction canary, mypy --strict on a sample script and the
-# Ansible module under a real ansible-playbook.
+# The Python package's tests, from a clean machine with python3, pip and cargo: builds the sdist
+# with maturin, builds the wheel from that sdist (as pip does for a user without a prebuilt
+# wheel) and installs it into a venv, then runs pytest, which covers the API, parity with the
+# rctopo CLI, the redaction canary, the artifacts' metadata and LICENSE, mypy --strict, stubtest
+# and pyright --strict on the stubs, and the Ansible collection (built, installed, run by a real
+# ansible-playbook). Then `ansible-test sanity` on the collection (scripts/ansible-sanity.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,14 +19,28 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py="$venv/bin/python"
 # Majors pinned: a new major of a test tool should be a deliberate upgrade, not a red CI.
-"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8,<10" "mypy>=1.10,<3" "ansible-core>=2.17,<2.20" \
-  "mockupdb==1.8.1"
+"$py" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8,<10" "mypy>=1.10,<3" \
+  "ansible-core>=2.17,<2.20" "pyright>=1.1.400,<2" "typing_extensions>=4.6" "mockupdb==1.8.1"
 
 echo "test-python: building rctopo (parity oracle) and the wheel"
 cargo build -q -p rctopo
 export RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo"
-"$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings-python
+dist="$root/bindings-python/dist"
+rm -rf "$dist"
+echo "test-python: maturin sdist, then the wheel built from the sdist alone"
+(cd bindings-python && "$venv/bin/maturin" sdist --out "$dist" 2>&1 | grep -v '^🍹\|^🔗' || true)
+ls "$dist"/rocketchat_topology-*.tar.gz >/dev/null
+# The sdist's crates build in this checkout's own target dir, so its dependencies stay warm.
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" \
+  "$py" -m pip wheel -q --disable-pip-version-check --no-deps --wheel-dir "$dist" "$dist"/rocketchat_topology-*.tar.gz
+"$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$dist"/rocketchat_topology-*.whl
+export RCTOPO_PYTHON_DIST="$dist"
 
-cd bindings-python
-# -p no:cacheprovider: leave no .pytest_cache in the tree. pytest prints its summary last.
-exec "$py" -m pytest tests -q -p no:cacheprovider -rs
+(
+  cd bindings-python
+  # -p no:cacheprovider: leave no .pytest_cache in the tree. pytest prints its summary last.
+  "$py" -m pytest tests -q -p no:cacheprovider -rs
+)
+
+echo "== ansible-test sanity (rocketchat.topology collection)"
+"$root/scripts/ansible-sanity.sh"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone: installs what it needs, then runs the Rust
-# checks and tests, the Python package's tests (pytest, mypy, real ansible-playbook) and the
-# Node package's tests (node --test, tsc). Prints each runner's summary lines.
+# checks and tests, the crates' release dry runs, the Python package's tests (sdist and wheel,
+# pytest, mypy, stubtest, pyright, the Ansible collection with ansible-test sanity) and the Node
+# package's tests (publint, attw, node --test, tsc). Prints each runner's summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,11 +38,17 @@ else
   echo "SKIP: the lab needs root (namespaces, mounts, systemd-nspawn)"
 fi
 
+echo "== release dry runs (crates, MSRV)"
+./scripts/release-check.sh
+
 for part in python node; do
   if [ -x "scripts/test-$part.sh" ]; then
     echo "== $part package"
     "scripts/test-$part.sh"
   fi
 done
+
+echo "== fuzzing (each target ${RCTOPO_FUZZ_SECONDS:-60}s)"
+scripts/test-fuzz.sh
 
 echo "== all tests passed"

@@ -49,12 +49,12 @@ describe('MongoUrl', () => {
 })
 
 describe('checkMongoUrls', () => {
-  it('reports the missing replicaSet as an error diagnostic', () => {
+  it('reports the missing replicaSet as a warning diagnostic', () => {
     const r = checkMongoUrls('mongodb://localhost:27017/rocketchat', null, '7.10.0')
     assert.equal(r.valid, true)
     assert.deepEqual(r.errors, [])
     const d = r.diagnostics.find((x) => x.name === 'mongo-url-no-replica-set')
-    assert.equal(d.severity, 'error')
+    assert.equal(d.severity, 'warning')
     assert.equal(d.path, 'MONGO_URL')
   })
 

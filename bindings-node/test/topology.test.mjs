@@ -20,7 +20,7 @@ describe('module formats', () => {
   })
 
   it('the ES module exports every class and function the types declare', () => {
-    const dts = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
+    const dts = ['../binding.d.ts', '../index.d.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n')
     const declared = [...dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)].map((m) => m[1])
     assert.ok(declared.includes('Topology'))
     for (const name of declared) assert.notEqual(esm[name], undefined, `${name} missing from index.mjs`)

@@ -1,13 +1,17 @@
 //! Typed exceptions, all `ValueError`s, carrying what the core reported: `diagnostics` (a list
 //! of `Diagnostic`), and for load errors the field `path`, `location` (line, column) and `file`.
+//! A topology file that does not exist is also a `FileNotFoundError`, as Python code expects.
 
 use crate::diagnostic;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyFileNotFoundError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
 use pyo3::PyTypeInfo;
 use rocketchat_topology as core;
 use serde::Serialize;
+use std::path::Path;
 
 create_exception!(
     rocketchat_topology,
@@ -73,6 +77,56 @@ pub fn load_error(py: Python<'_>, e: &core::LoadError) -> PyErr {
             ..Details::default()
         },
     )
+}
+
+/// `TopologyFileNotFoundError(FileNotFoundError, TopologyError)`, made once per interpreter:
+/// `create_exception!` takes a single base. FileNotFoundError comes first so OSError's
+/// constructor fills `errno`, `strerror` and `filename`.
+static FILE_NOT_FOUND: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+pub fn file_not_found_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    let ty = FILE_NOT_FOUND.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+        let namespace = PyDict::new(py);
+        namespace.set_item("__module__", "rocketchat_topology")?;
+        namespace.set_item(
+            "__doc__",
+            "A topology file that does not exist: a FileNotFoundError and a TopologyError.",
+        )?;
+        let bases = (
+            py.get_type::<PyFileNotFoundError>(),
+            py.get_type::<TopologyError>(),
+        );
+        let made =
+            py.get_type::<PyType>()
+                .call1(("TopologyFileNotFoundError", bases, namespace))?;
+        Ok(made.cast_into::<PyType>()?.unbind())
+    })?;
+    Ok(ty.bind(py))
+}
+
+/// A load error of `Topology.load(path)`: `TopologyFileNotFoundError` when the file is not
+/// there, else `TopologyError`.
+pub fn load_file_error(py: Python<'_>, path: &Path, e: &core::LoadError) -> PyErr {
+    if !matches!(path.try_exists(), Ok(false)) {
+        return load_error(py, e);
+    }
+    let file = path.display().to_string();
+    let made = file_not_found_type(py).and_then(|ty| {
+        // errno 2 (ENOENT) makes it what `open()` raises for a missing file.
+        ty.call1((2, "No such file or directory", file.as_str()))
+    });
+    let err = match made {
+        Ok(value) => PyErr::from_value(value),
+        Err(failed) => return failed,
+    };
+    let details = Details {
+        file: Some(&file),
+        ..Details::default()
+    };
+    if let Err(failed) = attach(py, &err, &details) {
+        return failed;
+    }
+    err
 }
 
 /// A serde value (already redacted by its `Serialize`) as plain Python data.

@@ -21,6 +21,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MongoUrlError", py.get_type::<errors::MongoUrlError>())?;
     m.add("PlanError", py.get_type::<errors::PlanError>())?;
     m.add("InternalError", py.get_type::<errors::InternalError>())?;
+    m.add(
+        "TopologyFileNotFoundError",
+        errors::file_not_found_type(py)?,
+    )?;
     m.add_class::<topology::Topology>()?;
     m.add_class::<diagnostic::Diagnostic>()?;
     m.add_class::<rendered::RenderedFile>()?;
@@ -28,6 +32,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
     m.add_class::<mongo_url::MongoUrl>()?;
     m.add_function(wrap_pyfunction!(mongo_url::check_mongo_urls, m)?)?;
-    m.add_function(wrap_pyfunction!(guard::_panic_for_test, m)?)?;
+    // Set, not added: `add` would list the test hook in `__all__`.
+    m.setattr(
+        "_panic_for_test",
+        wrap_pyfunction!(guard::_panic_for_test, m)?,
+    )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 use crate::errors::{self, Details, PlanError};
 use crate::guard::guarded;
 use crate::topology::Topology;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rocketchat_topology::plan::{self as core_plan, CommandSet, Policy, ShellOptions};
@@ -27,8 +28,11 @@ pub fn plan(
 ) -> PyResult<Plan> {
     guarded("planning", || {
         let policy: Policy = match policy {
-            Some(kwargs) => Policy::from_value(settings(py, kwargs)?)
-                .map_err(|e| plan_error(py, e.to_string(), &[]))?,
+            Some(kwargs) => {
+                refuse_unknown_keywords(kwargs)?;
+                Policy::from_value(settings(py, kwargs)?)
+                    .map_err(|e| plan_error(py, e.to_string(), &[]))?
+            }
             None => Policy::default(),
         };
         let desired = desired.layout_ref();
@@ -39,6 +43,27 @@ pub fn plan(
             })
             .map_err(|e| plan_error(py, e.to_string(), &e.diagnostics()))
     })
+}
+
+/// A misspelled keyword is a `TypeError`, as for any Python function; the policy's fields are
+/// the keys of the default policy's serialised form.
+fn refuse_unknown_keywords(kwargs: &Bound<'_, PyDict>) -> PyResult<()> {
+    let defaults = serde_json::to_value(Policy::default()).unwrap_or_default();
+    let known: Vec<&String> = defaults
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    for key in kwargs.keys() {
+        let key: String = key.extract()?;
+        if !known.iter().any(|k| **k == key) {
+            let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+            return Err(PyTypeError::new_err(format!(
+                "plan() got an unexpected keyword argument '{key}': the policy keywords are {}",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A dict of settings as the JSON value core reads them from; a value JSON cannot hold (a set,

@@ -37,7 +37,7 @@ impl Topology {
         guarded("loading a topology file", || {
             core::Topology::load(&path)
                 .map(Topology::new)
-                .map_err(|e| errors::load_error(py, &e))
+                .map_err(|e| errors::load_file_error(py, &path, &e))
         })
     }
 
@@ -124,19 +124,21 @@ impl Topology {
     /// The files of `target` (`systemd`, `nginx`, `apache`, `haproxy`, `mongod`, `mermaid` or
     /// `all`), with the instances in `drained` (ids like `app1:3001`) out of rotation. Raises
     /// `TopologyError` with the diagnostics when the check finds errors.
-    #[pyo3(signature = (target = "all", drained = Vec::new()))]
+    // `drained = None`, not an empty list: a default pyo3 cannot spell shows as `...` in the
+    // signature Python tools read.
+    #[pyo3(signature = (target = "all", drained = None))]
     fn render(
         &self,
         py: Python<'_>,
         target: &str,
-        drained: Vec<String>,
+        drained: Option<Vec<String>>,
     ) -> PyResult<Vec<RenderedFile>> {
         guarded("rendering", || {
             let target: Target = target
                 .parse()
                 .map_err(|e| render_error(py, &self.layout, &e))?;
             let options = RenderOptions {
-                drained: drained.into_iter().collect(),
+                drained: drained.into_iter().flatten().collect(),
             };
             render::render_with(&self.layout, target, &options)
                 .map(|files| files.into_iter().map(RenderedFile::from).collect())

@@ -1,4 +1,6 @@
-"""The Ansible module, run for real: `ansible-playbook -i localhost, -c local` against temp dirs."""
+"""The Ansible collection as users install it: built with `ansible-galaxy collection build`,
+installed from the tarball, its module run for real by `ansible-playbook -i localhost, -c local`
+(by its FQCN, rocketchat.topology.topology) against temp dirs."""
 
 from __future__ import annotations
 
@@ -14,7 +16,34 @@ import rocketchat_topology as rct
 
 from conftest import CANARY, CANARY_TOKEN, HOWTO, REPO, canary_dict, failing_text
 
-LIBRARY = REPO / "examples" / "ansible" / "library"
+COLLECTION = REPO / "ansible-collection"
+MODULE = "rocketchat.topology.topology"
+
+
+def ansible_tool(name: str) -> str:
+    """An Ansible command of the interpreter running the tests (the test venv)."""
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The collection built into a tarball and installed from it, as `ansible-galaxy` does."""
+    work = tmp_path_factory.mktemp("collection")
+    subprocess.run(
+        [ansible_tool("ansible-galaxy"), "collection", "build", str(COLLECTION),
+         "--output-path", str(work)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    (tarball,) = work.glob("rocketchat-topology-*.tar.gz")
+    installed = work / "collections"
+    subprocess.run(
+        [ansible_tool("ansible-galaxy"), "collection", "install", str(tarball), "-p", str(installed)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
+    module = installed / "ansible_collections" / "rocketchat" / "topology" / "plugins" / "modules"
+    assert (module / "topology.py").is_file()
+    assert (installed / "ansible_collections" / "rocketchat" / "topology" / "LICENSE").is_file()
+    return installed
 
 
 class Run:
@@ -22,6 +51,11 @@ class Run:
         self.returncode = done.returncode
         self.stdout = done.stdout + done.stderr
         self.result = result
+
+
+@pytest.fixture(autouse=True)
+def _use_the_installed_collection(collections_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RCTOPO_TEST_COLLECTIONS", str(collections_path))
 
 
 def playbook(
@@ -36,8 +70,8 @@ def playbook(
 - hosts: localhost
   gather_facts: false
   tasks:
-    - name: rocketchat_topology
-      rocketchat_topology: {json.dumps(args)}
+    - name: {MODULE}
+      {MODULE}: {json.dumps(args)}
       register: result
       ignore_errors: {str(ignore_errors).lower()}
     - name: keep the result for the test
@@ -51,7 +85,7 @@ def playbook(
     )
     env = dict(
         os.environ,
-        ANSIBLE_LIBRARY=str(LIBRARY),
+        ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"],
         ANSIBLE_HOME=str(tmp / ".ansible"),
         ANSIBLE_LOCAL_TEMP=str(tmp / ".ansible" / "tmp"),
         ANSIBLE_NOCOLOR="1",
@@ -60,7 +94,7 @@ def playbook(
     done = subprocess.run(
         [
             # The ansible-playbook of the interpreter running the tests (the test venv).
-            str(Path(sys.executable).parent / "ansible-playbook"),
+            ansible_tool("ansible-playbook"),
             "-i", "localhost,", "-c", "local",
             "-e", f"ansible_python_interpreter={sys.executable}",
             *flags,
@@ -220,10 +254,13 @@ def test_planned_returns_steps_and_waves(tmp_path: Path) -> None:
 
 
 def test_site_playbook_and_module_docs_parse(tmp_path: Path) -> None:
-    env = dict(os.environ, ANSIBLE_LIBRARY=str(LIBRARY), ANSIBLE_HOME=str(tmp_path))
-    bindir = Path(sys.executable).parent
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"],
+        ANSIBLE_HOME=str(tmp_path),
+    )
     syntax = subprocess.run(
-        [str(bindir / "ansible-playbook"), "--syntax-check", "-i", "inventory.ini", "site.yml"],
+        [ansible_tool("ansible-playbook"), "--syntax-check", "-i", "inventory.ini", "site.yml"],
         cwd=REPO / "examples" / "ansible",
         capture_output=True,
         text=True,
@@ -232,16 +269,37 @@ def test_site_playbook_and_module_docs_parse(tmp_path: Path) -> None:
     )
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr
     docs = subprocess.run(
-        [str(bindir / "ansible-doc"), "--json", "-M", str(LIBRARY), "rocketchat_topology"],
+        [ansible_tool("ansible-doc"), "--json", MODULE],
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
     )
     assert docs.returncode == 0, docs.stderr
-    doc = json.loads(docs.stdout)["rocketchat_topology"]["doc"]
+    entry = json.loads(docs.stdout)[MODULE]
+    doc = entry["doc"]
     assert set(doc["options"]) == {"topology", "state", "target", "dest", "current", "policy"}
     assert doc["options"]["state"]["choices"] == ["checked", "rendered", "planned"]
+    assert doc["attributes"]["check_mode"]["support"] == "full"
+    assert doc["attributes"]["diff_mode"]["support"] == "full"
+    assert doc["author"]
+    assert all("sample" in value for value in entry["return"].values()), entry["return"]
+
+
+def test_a_mode_only_change_shows_in_diff(tmp_path: Path) -> None:
+    dest = tmp_path / "build"
+    args = {"topology": str(HOWTO), "state": "rendered", "dest": str(dest)}
+    assert playbook(tmp_path, args).result["changed"] is True
+    secret = next(p for p, (_, mode) in tree(dest).items() if mode == 0o600)
+    (dest / secret).chmod(0o644)
+    run = playbook(tmp_path, args, "--diff")
+    assert run.result["written"] == [str(dest / secret)]
+    assert (dest / secret).stat().st_mode & 0o777 == 0o600
+    # The contents did not change: the only diff entry is the mode, shown by the diff callback.
+    (entry,) = run.result["diff"]
+    assert entry["before"] == {"path": str(dest / secret), "mode": "0644"}
+    assert entry["after"] == {"path": str(dest / secret), "mode": "0600"}
+    assert '-    "mode": "0644"' in run.stdout and '+    "mode": "0600"' in run.stdout, run.stdout
 
 
 @pytest.mark.skipif(not hasattr(rct, "plan"), reason="core plan() not merged into main yet")
@@ -251,13 +309,13 @@ def test_site_playbook_control_play_runs_for_real(tmp_path: Path) -> None:
     build = tmp_path / "build"
     env = dict(
         os.environ,
-        ANSIBLE_LIBRARY=str(LIBRARY),
+        ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"],
         ANSIBLE_HOME=str(tmp_path / ".ansible"),
         ANSIBLE_NOCOLOR="1",
     )
     done = subprocess.run(
         [
-            str(Path(sys.executable).parent / "ansible-playbook"),
+            ansible_tool("ansible-playbook"),
             "-i", "inventory.ini", "site.yml", "--tags", "control",
             "-e", f"ansible_python_interpreter={sys.executable}",
             "-e", f"build={build}", "-e", f"topology={HOWTO}",

@@ -77,8 +77,11 @@ def test_policy_accepts_percentages_and_refuses_unknown_fields(tmp_path: Path) -
     current, desired = upgrade(tmp_path)
     c, d = rct.Topology.load(current), rct.Topology.load(desired)
     assert rct.plan(c, d, max_unavailable="100%").steps
-    with pytest.raises(rct.PlanError, match="max_unavailabel") as caught:
-        rct.plan(c, d, max_unavailabel=1)
+    # A misspelled keyword is a TypeError, as for any Python function.
+    with pytest.raises(TypeError, match="max_unavailabel"):
+        rct.plan(c, d, max_unavailabel=1)  # type: ignore[call-arg]
+    with pytest.raises(rct.PlanError, match="intervl") as caught:
+        rct.plan(c, d, health={"intervl": 5})  # type: ignore[typeddict-unknown-key]
     assert isinstance(caught.value, ValueError)
     # worded as the CLI and Node word it: the field path under `policy`
     with pytest.raises(rct.PlanError, match=r"^policy\.max_unavailable: `lots` is not a budget"):

@@ -18,11 +18,17 @@ def ports(topology: rct.Topology) -> list[int]:
 def main(path: str) -> int:
     try:
         topology = rct.Topology.load(path)
+    except FileNotFoundError as missing:
+        print(f"no such topology file: {missing.filename}", file=sys.stderr)
+        return 2
     except rct.TopologyError as error:
         where: tuple[int, int] | None = error.location
         print(f"{error} at {where}", file=sys.stderr)
         return 2
     report: rct.Report = topology.report()
+    codes: list[str] = [d.to_dict()["code"] for d in topology.check()]
+    lines = [d["location"]["line"] for d in report["diagnostics"] if "location" in d]
+    print(codes, lines)
     print(error_codes(topology), ports(topology), report["warnings"])
     for f in topology.render("systemd") if not error_codes(topology) else []:
         mode: int = f.mode

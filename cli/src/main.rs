@@ -4,6 +4,7 @@
 mod cmd;
 mod input;
 mod output;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,8 +19,29 @@ pub const EXIT_UNUSABLE: u8 = 2;
     about = "Check, render and plan multi-instance Rocket.Chat deployments"
 )]
 struct Cli {
+    /// When to colour the output; `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorWhen> for anstream::ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            // anstream's Auto honours NO_COLOR and CLICOLOR_FORCE and asks whether it is a terminal.
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -40,6 +62,10 @@ enum Command {
     MongoUrl(cmd::mongo_url::Args),
     /// Ask the running MongoDB replica set and judge what it says (every member, directly).
     Probe(cmd::probe::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the rctopo(1) man page (roff).
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +80,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    anstream::ColorChoice::from(cli.color).write_global();
     let code = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Schema => cmd::schema::run(),
@@ -63,6 +90,8 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args),
         Command::MongoUrl(args) => cmd::mongo_url::run(args),
         Command::Probe(args) => cmd::probe::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man => cmd::man::run(),
     };
     ExitCode::from(output::exit_code(code))
 }

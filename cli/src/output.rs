@@ -3,7 +3,7 @@
 //! Everything goes through [`out!`], [`outln!`] and [`errln!`], never `println!`, which panics
 //! when the reader has gone (`rctopo plan --out DIR | head -1`). Here a closed pipe only stops
 //! the printing: the command still does its work (every file written) and keeps its exit code.
-//! cli/clippy.toml forbids the panicking macros.
+//! A test (cli/tests/safe_output.rs) keeps the panicking macros out of cli/src.
 
 use anstyle::{AnsiColor, Style};
 use rocketchat_topology::{Diagnostic, Report, Severity};
@@ -37,13 +37,29 @@ pub fn write_stdout(args: fmt::Arguments<'_>) {
         return;
     }
     if let Err(e) = anstream::stdout().write_fmt(args) {
-        STDOUT_CLOSED.store(true, Ordering::Relaxed);
-        if e.kind() != ErrorKind::BrokenPipe {
-            STDOUT_FAILED.store(true, Ordering::Relaxed);
-            write_stderr(format_args!(
-                "error: cannot write to standard output: {e}\n"
-            ));
-        }
+        stdout_failed(&e);
+    }
+}
+
+/// Writes a large output (a plan of thousands of waves) to standard output as `write` makes it,
+/// instead of building it whole first; a closed pipe stops it as it stops [`out!`].
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+    if let Err(e) = write(&mut out).and_then(|()| out.flush()) {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    if e.kind() != ErrorKind::BrokenPipe {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+        write_stderr(format_args!(
+            "error: cannot write to standard output: {e}\n"
+        ));
     }
 }
 
@@ -134,14 +150,17 @@ pub fn print_diagnostic(d: &Diagnostic, file: Option<&str>) {
     }
 }
 
-pub fn print_report_text(report: &Report, file: Option<&str>) {
+/// A report's diagnostics, then its counts; `name` starts the counts line when several files
+/// were checked in one run.
+pub fn print_report_text(report: &Report, file: Option<&str>, name: Option<&str>) {
     for d in &report.diagnostics {
         print_diagnostic(d, file);
         outln!();
     }
     let infos = report.count(Severity::Info);
+    let prefix = name.map(|n| format!("{n}: ")).unwrap_or_default();
     outln!(
-        "{} error(s), {} warning(s), {infos} note(s)",
+        "{prefix}{} error(s), {} warning(s), {infos} note(s)",
         report.errors(),
         report.warnings()
     );

@@ -118,7 +118,6 @@ fn directories_are_created_0750_even_with_umask_000() {
 /// As root, a file another user planted (mode 0666) is replaced by a new file of root's, so its
 /// planter cannot `chmod` it back open. Without root there is no other user to plant it.
 #[test]
-#[allow(clippy::disallowed_macros)] // the test harness captures this line; no pipe involved
 fn a_file_another_user_planted_is_replaced_by_our_own() {
     if effective_uid() != 0 {
         eprintln!("skipped: needs root to create a file owned by another user");
@@ -235,4 +234,51 @@ fn count_files(dir: &Path) -> usize {
             }
         })
         .sum()
+}
+
+/// std's and anstream's printing macros panic on a closed pipe; the CLI prints through
+/// cli/src/output.rs (out!, outln!, errln!) only.
+#[test]
+fn the_cli_prints_only_through_its_output_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    for file in rust_files(&src) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let bare = ["print!(", "println!(", "eprint!(", "eprintln!("]
+                .iter()
+                .any(|m| code.match_indices(m).any(|(i, _)| !is_ident_byte(code, i)));
+            if bare {
+                offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "use out!/outln!/errln!:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// Whether the byte before `i` continues an identifier (`outln!(` is not `println!(`... but
+/// `eprintln!(` is not `println!(` either: both are caught by their own pattern).
+fn is_ident_byte(code: &str, i: usize) -> bool {
+    i > 0 && {
+        let b = code.as_bytes()[i - 1];
+        b.is_ascii_alphanumeric() || b == b'_'
+    }
+}
+
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }

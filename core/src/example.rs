@@ -4,8 +4,9 @@
 use crate::load::Format;
 use crate::model::Topology;
 
-/// The example as TOML text (`examples/howto.toml`).
-pub const TOML: &str = include_str!("../../examples/howto.toml");
+/// The example as TOML text (`core/src/howto.toml`, linked as `examples/howto.toml`). It lives
+/// inside the crate so the published package builds on its own.
+pub const TOML: &str = include_str!("howto.toml");
 
 /// The name commands show for the built-in example.
 pub const NAME: &str = "<built-in example: examples/howto.toml>";

@@ -165,11 +165,14 @@ fn mongo_url_value(url: &str) -> EnvValue {
 impl Layout {
     /// Resolves every host into instances. Never fails: what cannot be resolved (a port out of
     /// range, a duplicate port) is left out here and reported by the checker against the file.
+    /// A topology over a resource bound ([`crate::limits`]) resolves to no instance at all.
     pub fn resolve(topology: &Topology) -> Layout {
+        let bounded = crate::limits::within(topology);
         let proxy_host = topology.proxy.as_ref().and_then(|p| p.host.as_deref());
         let single_host = topology.hosts.len() == 1;
         let mut hosts = Vec::with_capacity(topology.hosts.len());
         let mut instances = Vec::new();
+        let shared = SharedEnv::new(topology);
         for (index, host) in topology.hosts.iter().enumerate() {
             let runs_proxy = proxy_host == Some(host.name.as_str());
             hosts.push(HostLayout {
@@ -182,8 +185,14 @@ impl Layout {
             // The proxy dials loopback when it shares the host, or when there is only one host
             // and it has no address of its own (the how-to's setup).
             let local = runs_proxy || (single_host && host.address.is_none());
-            for (ordinal, port) in host_ports(host).into_iter().enumerate() {
-                instances.push(instance(topology, host, index, ordinal, port, local));
+            if !bounded {
+                continue;
+            }
+            let template = HostTemplate::new(topology, &shared, host, index, local);
+            let ports = host_ports(host);
+            instances.reserve(ports.len());
+            for (ordinal, port) in ports.into_iter().enumerate() {
+                instances.push(template.instance(ordinal, port));
             }
         }
         Layout {
@@ -193,9 +202,22 @@ impl Layout {
         }
     }
 
-    /// The instances of one host.
+    /// The instances of every host named `host` (one, unless names repeat).
     pub fn instances_on<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
-        self.instances.iter().filter(move |i| i.host == host)
+        self.hosts
+            .iter()
+            .filter(move |h| h.name == host)
+            .flat_map(|h| self.instances_of(h.index))
+    }
+
+    /// The instances of the host at `host_index` in the topology's `hosts`. Instances are in
+    /// host order (as resolved), so this is a binary search, not a scan.
+    pub fn instances_of(&self, host_index: usize) -> &[Instance] {
+        let start = self
+            .instances
+            .partition_point(|i| i.host_index < host_index);
+        let len = self.instances[start..].partition_point(|i| i.host_index == host_index);
+        &self.instances[start..start + len]
     }
 
     /// Looks an instance up by its id (`app1:3001`).
@@ -232,99 +254,163 @@ pub fn host_ports(host: &Host) -> Vec<u16> {
         .collect()
 }
 
-fn instance(
+/// What every instance's environment shares, worked out once per topology (parsing the MongoDB
+/// URLs, telling secrets apart) rather than once per instance.
+struct SharedEnv {
+    root_url: EnvValue,
+    mongo_url: EnvValue,
+    oplog_url: Option<EnvValue>,
+    transporter: Option<EnvValue>,
+    /// `rocketchat.env`, reserved names left out (the checker reports them).
+    extra: Vec<EnvVar>,
+}
+
+impl SharedEnv {
+    fn new(t: &Topology) -> Self {
+        let secret_if_from_env = |path: &str, value| from_env(t, path, value);
+        SharedEnv {
+            root_url: EnvValue::Plain(t.site.root_url.clone()),
+            mongo_url: secret_if_from_env("mongo.url", mongo_url_value(&t.mongo.url)),
+            oplog_url: t
+                .mongo
+                .oplog_url
+                .as_deref()
+                .map(|url| secret_if_from_env("mongo.oplog_url", mongo_url_value(url))),
+            // `monolith+nats://user:password@nats:4222` carries a password.
+            transporter: t
+                .rocketchat
+                .transporter
+                .as_deref()
+                .map(|v| secret_if_from_env("rocketchat.transporter", env_value("TRANSPORTER", v))),
+            extra: extra_env(t, "rocketchat", &t.rocketchat.env),
+        }
+    }
+}
+
+/// A value read from the environment (`${NAME}`) is a secret, whatever its name.
+fn from_env(t: &Topology, path: &str, value: EnvValue) -> EnvValue {
+    if t.provenance.from_env.contains(path) {
+        EnvValue::Secret(Secret::new(value.expose()))
+    } else {
+        value
+    }
+}
+
+/// The `env` table under `parent` as variables, reserved names left out.
+fn extra_env(
     t: &Topology,
-    host: &Host,
+    parent: &str,
+    table: &std::collections::BTreeMap<String, String>,
+) -> Vec<EnvVar> {
+    table
+        .iter()
+        .filter(|(name, _)| !RESERVED_ENV.contains(&name.as_str()))
+        .map(|(name, value)| EnvVar {
+            name: name.clone(),
+            value: from_env(t, &format!("{parent}.env.{name}"), env_value(name, value)),
+        })
+        .collect()
+}
+
+/// One host's instances differ only in their ports: everything else is built once per host.
+struct HostTemplate<'a> {
+    host: &'a Host,
     host_index: usize,
-    ordinal: usize,
-    port: u16,
-    local: bool,
-) -> Instance {
-    let tcp_port = host
-        .tcp_base_port
-        .or(t.rocketchat.tcp_base_port)
-        .map(|base| base.saturating_add(ordinal as u32))
-        .unwrap_or(0);
-    let bind_ip = t.rocketchat.bind_ip.clone();
-    let upstream_host = match (&bind_ip, local) {
-        (Some(ip), _) if ip != "0.0.0.0" && ip != "::" => ip.clone(),
-        (_, true) => "127.0.0.1".to_string(),
-        _ => host.address.clone().unwrap_or_else(|| host.name.clone()),
-    };
-    let mut env = Vec::new();
-    let mut push = |name: &str, value: EnvValue| {
-        env.retain(|e: &EnvVar| e.name != name);
-        env.push(EnvVar {
+    tcp_base_port: Option<u32>,
+    upstream_host: String,
+    /// The full environment with PORT first and TCP_PORT at `tcp_port_at`, their values unset.
+    env: Vec<EnvVar>,
+    tcp_port_at: usize,
+}
+
+impl<'a> HostTemplate<'a> {
+    fn new(
+        t: &Topology,
+        shared: &SharedEnv,
+        host: &'a Host,
+        host_index: usize,
+        local: bool,
+    ) -> Self {
+        let bind_ip = t.rocketchat.bind_ip.clone();
+        let upstream_host = match (&bind_ip, local) {
+            (Some(ip), _) if ip != "0.0.0.0" && ip != "::" => ip.clone(),
+            (_, true) => "127.0.0.1".to_string(),
+            _ => host.address.clone().unwrap_or_else(|| host.name.clone()),
+        };
+        let var = |name: &str, value: EnvValue| EnvVar {
             name: name.to_string(),
             value,
-        });
-    };
-    let plain = |s: String| EnvValue::Plain(s);
-    // A value read from the environment (`${NAME}`) is a secret, whatever its name.
-    let from_env = |path: String, value: EnvValue| {
-        if t.provenance.from_env.contains(&path) {
-            EnvValue::Secret(Secret::new(value.expose()))
-        } else {
-            value
+        };
+        let plain = |s: &str| EnvValue::Plain(s.to_string());
+        let mut env = vec![
+            var("PORT", plain("")),
+            var("ROOT_URL", shared.root_url.clone()),
+            var("MONGO_URL", shared.mongo_url.clone()),
+        ];
+        env.extend(shared.oplog_url.clone().map(|v| var("MONGO_OPLOG_URL", v)));
+        env.extend(
+            host.address
+                .as_deref()
+                .map(|a| var("INSTANCE_IP", plain(a))),
+        );
+        env.push(var("TCP_PORT", plain("")));
+        env.extend(bind_ip.map(|ip| var("BIND_IP", EnvValue::Plain(ip))));
+        if let Some(proxy) = &t.proxy {
+            let count = proxy.forwarded_count().to_string();
+            env.push(var("HTTP_FORWARDED_COUNT", EnvValue::Plain(count)));
         }
-    };
-    push("PORT", plain(port.to_string()));
-    push("ROOT_URL", plain(t.site.root_url.clone()));
-    push(
-        "MONGO_URL",
-        from_env("mongo.url".into(), mongo_url_value(&t.mongo.url)),
-    );
-    if let Some(oplog) = &t.mongo.oplog_url {
-        let value = from_env("mongo.oplog_url".into(), mongo_url_value(oplog));
-        push("MONGO_OPLOG_URL", value);
+        env.extend(shared.transporter.clone().map(|v| var("TRANSPORTER", v)));
+        env.push(var("DEPLOY_METHOD", plain("rocketchat-topology")));
+        env.extend(shared.extra.iter().cloned());
+        env.extend(extra_env(t, &format!("hosts[{host_index}]"), &host.env));
+        let env = last_of_each_name(env);
+        let tcp_port_at = env.iter().position(|v| v.name == "TCP_PORT").unwrap_or(0);
+        HostTemplate {
+            host,
+            host_index,
+            tcp_base_port: host.tcp_base_port.or(t.rocketchat.tcp_base_port),
+            upstream_host,
+            env,
+            tcp_port_at,
+        }
     }
-    if let Some(address) = &host.address {
-        push("INSTANCE_IP", plain(address.clone()));
+
+    fn instance(&self, ordinal: usize, port: u16) -> Instance {
+        let tcp_port = self
+            .tcp_base_port
+            .map(|base| base.saturating_add(ordinal as u32))
+            .unwrap_or(0);
+        let mut env = self.env.clone();
+        env[0].value = EnvValue::Plain(port.to_string());
+        env[self.tcp_port_at].value = EnvValue::Plain(tcp_port.to_string());
+        let host = self.host;
+        Instance {
+            id: format!("{}:{}", host.name, port),
+            host: host.name.clone(),
+            host_index: self.host_index,
+            ordinal,
+            address: host.address.clone(),
+            port,
+            tcp_port,
+            unit: crate::paths::instance_unit(port),
+            upstream_host: self.upstream_host.clone(),
+            env,
+        }
     }
-    push("TCP_PORT", plain(tcp_port.to_string()));
-    if let Some(ip) = bind_ip {
-        push("BIND_IP", plain(ip));
-    }
-    if let Some(proxy) = &t.proxy {
-        push(
-            "HTTP_FORWARDED_COUNT",
-            plain(proxy.forwarded_count().to_string()),
-        );
-    }
-    if let Some(transporter) = &t.rocketchat.transporter {
-        // `monolith+nats://user:password@nats:4222` carries a password.
-        let value = env_value("TRANSPORTER", transporter);
-        push(
-            "TRANSPORTER",
-            from_env("rocketchat.transporter".into(), value),
-        );
-    }
-    push("DEPLOY_METHOD", plain("rocketchat-topology".into()));
-    let site_env = t
-        .rocketchat
-        .env
+}
+
+/// A later variable of the same name replaces an earlier one, which leaves the order (a host's
+/// `env` wins over `rocketchat.env`). Linear: tables may hold many variables.
+fn last_of_each_name(mut env: Vec<EnvVar>) -> Vec<EnvVar> {
+    let mut seen = std::collections::HashSet::with_capacity(env.len());
+    let keep: Vec<bool> = env
         .iter()
-        .map(|e| ("rocketchat".to_string(), e));
-    let host_env = host.env.iter().map(|e| (format!("hosts[{host_index}]"), e));
-    for (parent, (name, value)) in site_env.chain(host_env) {
-        if RESERVED_ENV.contains(&name.as_str()) {
-            continue; // the checker reports the attempt (reserved-env)
-        }
-        let value = from_env(format!("{parent}.env.{name}"), env_value(name, value));
-        push(name, value);
-    }
-    Instance {
-        id: format!("{}:{}", host.name, port),
-        host: host.name.clone(),
-        host_index,
-        ordinal,
-        address: host.address.clone(),
-        port,
-        tcp_port,
-        unit: crate::paths::instance_unit(port),
-        upstream_host,
-        env,
-    }
+        .rev()
+        .map(|var| seen.insert(var.name.as_str()))
+        .collect();
+    let mut keep = keep.into_iter().rev();
+    env.retain(|_| keep.next().unwrap_or(true));
+    env
 }
 
 #[cfg(test)]

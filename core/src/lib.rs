@@ -22,6 +22,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod example;
 pub mod layout;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub(crate) mod mongo_access;

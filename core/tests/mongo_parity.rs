@@ -205,6 +205,30 @@ fn corpus() -> Vec<String> {
                 .filter_map(|(_, c)| c["uri"].as_str().map(str::to_string)),
         );
     }
+    // RCTOPO_PARITY_MUTATIONS / RCTOPO_PARITY_SEED widen the search when hunting differences.
+    let count = std::env::var("RCTOPO_PARITY_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MUTATIONS);
+    let seed = std::env::var("RCTOPO_PARITY_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SEED);
+    urls.extend(generated_corpus(count, seed));
+    let mut seen = std::collections::HashSet::new();
+    urls.retain(|u| seen.insert(u.clone()));
+    urls
+}
+
+/// Mutations of the seeds in the default corpus, and the generator's default seed.
+const MUTATIONS: usize = 900;
+const SEED: u64 = 0x5eed_1234_abcd_0001;
+
+/// The corpus without the spec tests' URLs (those are read where they live, never copied):
+/// seeds, regressions, every option with values of its kind, host lists, option pairs and
+/// `count` mutations.
+fn generated_corpus(count: usize, seed: u64) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
     urls.extend(SEEDS.iter().map(|s| s.to_string()));
     urls.extend(REGRESSIONS.iter().map(|s| s.to_string()));
     for o in OPTIONS {
@@ -239,15 +263,6 @@ fn corpus() -> Vec<String> {
         urls.push(format!("mongodb://u:p@db1/rc?{a}&{b}"));
         urls.push(format!("mongodb://db1,db2/?{a}&{b}"));
     }
-    // RCTOPO_PARITY_MUTATIONS / RCTOPO_PARITY_SEED widen the search when hunting differences.
-    let count = std::env::var("RCTOPO_PARITY_MUTATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(900);
-    let seed = std::env::var("RCTOPO_PARITY_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5eed_1234_abcd_0001);
     let mut rng = Rng(seed);
     for _ in 0..count {
         let seed = rng.pick(SEEDS);
@@ -381,6 +396,27 @@ fn verdicts_match_rocket_chats_driver() {
         "{} disagreement(s) with the driver:\n{}",
         disagreements.len(),
         disagreements.join("\n")
+    );
+}
+
+/// bench/urls.jsonl, the corpus of the side-by-side URL benchmarks (bench/README.md), is the
+/// generated parity corpus: one JSON string per line. `RCTOPO_WRITE_BENCH_CORPUS=1` rewrites it.
+#[test]
+fn bench_corpus_is_the_generated_parity_corpus() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/urls.jsonl");
+    let mut generated = String::new();
+    for url in generated_corpus(MUTATIONS, SEED) {
+        generated.push_str(&serde_json::to_string(&url).expect("a string serialises"));
+        generated.push('\n');
+    }
+    if std::env::var_os("RCTOPO_WRITE_BENCH_CORPUS").is_some() {
+        std::fs::write(path, &generated).expect("bench/urls.jsonl is writable");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "bench/urls.jsonl is not the generated parity corpus; rewrite it with \
+         RCTOPO_WRITE_BENCH_CORPUS=1 cargo test -p rocketchat-topology --test mongo_parity bench_corpus"
     );
 }
 

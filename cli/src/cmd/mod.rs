@@ -1,5 +1,7 @@
 pub mod check;
+pub mod completions;
 pub mod init;
+pub mod man;
 pub mod mongo_url;
 pub mod plan;
 pub mod probe;

@@ -73,14 +73,14 @@ fn plan_and_print(args: &Args) -> Result<(), u8> {
     let plan = plan(current.as_ref(), &desired, &policy).map_err(|e| {
         if let PlanError::DesiredHasErrors { report } = &e {
             let file = desired.topology.provenance.source.file.as_deref();
-            output::print_report_text(report, file);
+            output::print_report_text(report, file, None);
         }
         output::error(&e.to_string());
         1
     })?;
     match args.format {
-        PlanFormat::Text => out!("{}", plan.to_text()),
-        PlanFormat::Json => output::print_json(&plan.to_json()),
+        PlanFormat::Text => output::stream_stdout(|out| plan.write_text(out)),
+        PlanFormat::Json => output::stream_stdout(|out| plan.write_json(out)),
         PlanFormat::Shell => print_shell(args, &plan, &desired)?,
     }
     Ok(())

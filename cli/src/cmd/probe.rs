@@ -46,7 +46,7 @@ pub fn run(args: Args) -> u8 {
         Format::Text => {
             print_members(&result);
             let file = topology.provenance.source.file.clone();
-            output::print_report_text(&result.report, file.as_deref());
+            output::print_report_text(&result.report, file.as_deref(), None);
         }
     }
     if result.nothing_reachable() {

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> u8 {
         Ok(files) => files,
         Err(RenderError::CheckFailed { report }) => {
             let file = topology.provenance.source.file.clone();
-            output::print_report_text(&report, file.as_deref());
+            output::print_report_text(&report, file.as_deref(), None);
             output::error("the topology has errors: nothing was rendered");
             return 1;
         }

@@ -187,6 +187,16 @@ impl LoadError {
         self.in_file(map.file.clone())
     }
 
+    /// A topology over one of the resource bounds of [`crate::limits`].
+    pub(crate) fn over_limit(over: crate::limits::Exceeded) -> Self {
+        LoadError::Field {
+            file: None,
+            path: over.path,
+            location: None,
+            message: over.message,
+        }
+    }
+
     pub(crate) fn from_field_error(
         e: serde_path_to_error::Error<serde_json::Error>,
         map: &SourceMap,

@@ -25,7 +25,7 @@ use std::str::FromStr;
 
 /// Largest topology file read (a 50-host topology is a few KiB); anything bigger is not a
 /// topology, and reading it whole would only cost memory.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// A topology file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +95,19 @@ impl Topology {
             None,
             &process_env,
             &Expansion::from_environment(),
+        )
+    }
+
+    /// As [`Topology::parse`], naming the text in messages and diagnostics as `name` (a file
+    /// read by the caller, `<stdin>`); expands as [`Topology::load`] does.
+    pub fn parse_named(text: &str, format: Format, name: &str) -> Result<Topology, LoadError> {
+        let expansion = Expansion::from_environment();
+        parse_text(
+            text,
+            format,
+            Some(name.to_string()),
+            &process_env,
+            &expansion,
         )
     }
 
@@ -175,15 +188,31 @@ fn from_parsed(
     env: EnvLookup<'_>,
     expansion: &Expansion,
 ) -> Result<Topology, LoadError> {
+    drop_schema_key(&mut value);
     let expanded = expand_env(&mut value, env, expansion).map_err(|e| e.located(&map))?;
     let mut topology: Topology = serde_path_to_error::deserialize(value)
         .map_err(|e| LoadError::from_field_error(e, &map, &expanded.paths))?;
+    if let Some(over) = crate::limits::exceeded(&topology).into_iter().next() {
+        return Err(LoadError::over_limit(over).located(&map));
+    }
     topology.provenance = Provenance {
         source: map,
         from_env: expanded.paths,
         env_values: expanded.values,
     };
     Ok(topology)
+}
+
+/// An editor's `"$schema": "..."` names the schema, not a part of the deployment.
+fn drop_schema_key(value: &mut Value) {
+    if let Value::Object(fields) = value {
+        if fields
+            .get(crate::model::SCHEMA_KEY)
+            .is_some_and(Value::is_string)
+        {
+            fields.remove(crate::model::SCHEMA_KEY);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
 //! Where each field of a topology file sits, so diagnostics can say file:line:column.
 
 use crate::diagnostic::Location;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// Field path (`hosts[1].cores`) -> position of its value in the file.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     /// The file the topology was read from, if any.
     pub file: Option<String>,
-    /// Field path -> line and column.
-    pub locations: BTreeMap<String, Location>,
+    /// Looked up by exact path only, so hashed: paths share long prefixes (`hosts[1234].`).
+    pub locations: HashMap<String, Location>,
 }
 
 impl SourceMap {
@@ -27,6 +27,10 @@ impl SourceMap {
 
     pub(crate) fn insert(&mut self, path: String, location: Location) {
         self.locations.entry(path).or_insert(location);
+    }
+
+    pub(crate) fn has(&self, path: &str) -> bool {
+        self.locations.contains_key(path)
     }
 }
 
@@ -50,12 +54,48 @@ pub(crate) fn child_index(parent: &str, index: usize) -> String {
 
 /// Byte offset -> 1-based line and column (columns count characters).
 pub(crate) fn location_of(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before[line_start..].chars().count() + 1;
-    Location { line, column }
+    Locator::new(text).locate(offset)
+}
+
+/// Locates many offsets of one text: lines by binary search over their starts, columns counted
+/// on from the previous offset when it is earlier on the same line. A file's values are located
+/// in reading order, so the whole file costs one pass, even on one long line (minified JSON).
+pub(crate) struct Locator<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// The last offset located, its line (0-based) and column.
+    last: (usize, usize, usize),
+}
+
+impl<'a> Locator<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let newlines = text.match_indices('\n').map(|(i, _)| i + 1);
+        Locator {
+            text,
+            line_starts: std::iter::once(0).chain(newlines).collect(),
+            last: (0, 0, 1),
+        }
+    }
+
+    pub(crate) fn locate(&mut self, offset: usize) -> Location {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let (last_offset, last_line, last_column) = self.last;
+        let (from, column) = if line == last_line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (self.line_starts[line], 1)
+        };
+        let column = column + self.text[from..offset].chars().count();
+        self.last = (offset, line, column);
+        Location {
+            line: line + 1,
+            column,
+        }
+    }
 }
 
 /// Where a topology came from. Not part of its value: two topologies that say the same thing are

@@ -384,3 +384,45 @@ fn messages_show_an_expanded_value_as_its_reference() {
     assert_eq!(e.path(), Some("hosts[0].cores"));
     assert!(!e.to_string().contains("s3kr1t"), "{e}");
 }
+
+#[test]
+fn editor_schema_references_are_accepted_and_dropped() {
+    let t = crate::example::topology();
+    let mut value = serde_json::to_value(&t).unwrap();
+    value["$schema"] = "./topology.schema.json".into();
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let from_json = Topology::parse_with_env(&json, Format::Json, None, &no_env).unwrap();
+    assert_eq!(from_json, t);
+    // The YAML language server's modeline is a comment: it changes nothing.
+    let yaml = format!(
+        "# yaml-language-server: $schema=./topology.schema.json\n{}",
+        to_yaml(&serde_json::to_value(&t).unwrap(), 0)
+    );
+    let from_yaml = Topology::parse_with_env(&yaml, Format::Yaml, None, &no_env).unwrap();
+    assert_eq!(from_yaml, t);
+    // Taplo's `#:schema` directive, likewise a comment in TOML.
+    let toml = format!("#:schema ./topology.schema.json\n{}", crate::example::TOML);
+    let from_toml = Topology::parse_with_env(&toml, Format::Toml, None, &no_env).unwrap();
+    assert_eq!(from_toml.rocketchat, t.rocketchat);
+}
+
+#[test]
+fn a_schema_key_that_is_no_string_is_still_refused_by_name() {
+    let mut value = serde_json::to_value(crate::example::topology()).unwrap();
+    value["$schema"] = serde_json::json!(3);
+    let err = Topology::from_value(value).unwrap_err();
+    assert!(err.to_string().contains("$schema"), "{err}");
+}
+
+#[test]
+fn the_schema_has_an_id_and_allows_the_schema_key() {
+    let schema = Topology::json_schema();
+    let id = schema["$id"].as_str().unwrap();
+    assert!(
+        id.starts_with("https://") && id.ends_with("/topology.schema.json"),
+        "{id}"
+    );
+    assert!(id.contains(env!("CARGO_PKG_VERSION")), "{id}");
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["properties"]["$schema"]["type"], "string");
+}

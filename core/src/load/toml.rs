@@ -1,7 +1,7 @@
 //! TOML -> value + source map, with toml_edit (it keeps the span of every item).
 
 use super::error::LoadError;
-use super::source_map::{child_index, child_key, location_of, SourceMap};
+use super::source_map::{child_index, child_key, location_of, Locator, SourceMap};
 use serde_json::{Map, Number, Value};
 use toml_edit::{Document, Item, Table};
 
@@ -13,52 +13,53 @@ pub(super) fn parse(text: &str) -> Result<(Value, SourceMap), LoadError> {
         message: e.message().trim().to_string(),
     })?;
     let mut map = SourceMap::default();
-    let value = table(text, doc.as_table(), "", &mut map);
+    let value = table(&mut Locator::new(text), doc.as_table(), "", &mut map);
     Ok((value, map))
 }
 
-fn table(text: &str, t: &Table, path: &str, map: &mut SourceMap) -> Value {
+fn table(locator: &mut Locator, t: &Table, path: &str, map: &mut SourceMap) -> Value {
     let mut out = Map::new();
     for (key, item) in t.iter() {
         let p = child_key(path, key);
         // The value's position wins; the key's stands in where the value has none.
-        out.insert(key.to_string(), item_value(text, item, &p, map));
-        if let Some((k, _)) = t.get_key_value(key) {
-            if let Some(span) = k.span() {
-                map.insert(p.clone(), location_of(text, span.start));
-            }
+        out.insert(key.to_string(), item_value(locator, item, &p, map));
+        if map.has(&p) {
+            continue;
+        }
+        if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
+            map.insert(p, locator.locate(span.start));
         }
     }
     Value::Object(out)
 }
 
-fn item_value(text: &str, item: &Item, path: &str, map: &mut SourceMap) -> Value {
+fn item_value(locator: &mut Locator, item: &Item, path: &str, map: &mut SourceMap) -> Value {
     if let Some(span) = item.span() {
-        map.insert(path.to_string(), location_of(text, span.start));
+        map.insert(path.to_string(), locator.locate(span.start));
     }
     match item {
         Item::None => Value::Null,
-        Item::Value(v) => value(text, v, path, map),
-        Item::Table(t) => table(text, t, path, map),
+        Item::Value(v) => value(locator, v, path, map),
+        Item::Table(t) => table(locator, t, path, map),
         Item::ArrayOfTables(a) => Value::Array(
             a.iter()
                 .enumerate()
                 .map(|(i, t)| {
                     let p = child_index(path, i);
                     if let Some(span) = t.span() {
-                        map.insert(p.clone(), location_of(text, span.start));
+                        map.insert(p.clone(), locator.locate(span.start));
                     }
-                    table(text, t, &p, map)
+                    table(locator, t, &p, map)
                 })
                 .collect(),
         ),
     }
 }
 
-fn value(text: &str, v: &toml_edit::Value, path: &str, map: &mut SourceMap) -> Value {
+fn value(locator: &mut Locator, v: &toml_edit::Value, path: &str, map: &mut SourceMap) -> Value {
     use toml_edit::Value as T;
     if let Some(span) = v.span() {
-        map.insert(path.to_string(), location_of(text, span.start));
+        map.insert(path.to_string(), locator.locate(span.start));
     }
     match v {
         T::String(s) => Value::String(s.value().clone()),
@@ -71,13 +72,16 @@ fn value(text: &str, v: &toml_edit::Value, path: &str, map: &mut SourceMap) -> V
         T::Array(a) => Value::Array(
             a.iter()
                 .enumerate()
-                .map(|(i, v)| value(text, v, &child_index(path, i), map))
+                .map(|(i, v)| value(locator, v, &child_index(path, i), map))
                 .collect(),
         ),
         T::InlineTable(t) => {
             let mut out = Map::new();
             for (key, v) in t.iter() {
-                out.insert(key.to_string(), value(text, v, &child_key(path, key), map));
+                out.insert(
+                    key.to_string(),
+                    value(locator, v, &child_key(path, key), map),
+                );
             }
             Value::Object(out)
         }

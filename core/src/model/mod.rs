@@ -17,6 +17,16 @@ mod redact;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// Where each release publishes the topology file's JSON Schema (`rctopo schema` prints it).
+pub const SCHEMA_ID: &str = concat!(
+    "https://github.com/rocketchat-topology/rocketchat-topology/releases/download/v",
+    env!("CARGO_PKG_VERSION"),
+    "/topology.schema.json"
+);
+
+/// The top-level key a JSON topology names its schema with; loading drops it.
+pub const SCHEMA_KEY: &str = "$schema";
+
 /// A whole multi-instance Rocket.Chat deployment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,8 +58,15 @@ pub struct Site {
 }
 
 impl Topology {
-    /// The JSON Schema of a topology file.
+    /// The JSON Schema of a topology file. Its `$id` is the address each release publishes it
+    /// at; it allows the top-level `"$schema"` key editors use to find it.
     pub fn json_schema() -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(Topology)).unwrap_or_default()
+        let mut schema = serde_json::to_value(schemars::schema_for!(Topology)).unwrap_or_default();
+        schema["$id"] = SCHEMA_ID.into();
+        schema["properties"][SCHEMA_KEY] = serde_json::json!({
+            "description": "The JSON Schema this file follows, for editors; ignored when loading.",
+            "type": "string",
+        });
+        schema
     }
 }

@@ -235,6 +235,14 @@ pub fn lookup(name: &str) -> Option<&'static UriOption> {
     OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
 }
 
+/// The position of `o` in [`OPTIONS`], the order the driver applies options in.
+pub fn index_of(o: &UriOption) -> usize {
+    OPTIONS
+        .iter()
+        .position(|p| std::ptr::eq(p, o))
+        .unwrap_or(OPTIONS.len())
+}
+
 /// The closest known option name, for "did you mean" (`replSet` -> `replicaSet`).
 pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();

@@ -6,7 +6,7 @@ use super::options::{self, OptionKind, UriOption, OPTIONS};
 use super::split::Parts;
 use crate::secret::REDACTED;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
 const MECHANISMS: &[&str] = &[
@@ -263,7 +263,8 @@ struct ReadPreferenceState {
     max_staleness: Option<i64>,
 }
 
-/// Collects the query into the driver's case-insensitive option map.
+/// Collects the query into the driver's case-insensitive option map. One pass over the query:
+/// a URL may repeat an option thousands of times.
 fn collect(
     parts: &Parts,
     warnings: &mut Vec<String>,
@@ -275,46 +276,52 @@ fn collect(
     if parts.username.is_some() {
         given.insert("auth".into(), Given { values: vec![] });
     }
-    for (key, _) in &parts.query {
-        let lower = key.to_lowercase();
-        // The driver's lookup finds the first spelling of a name and reads only its values.
-        let first = parts
-            .query
-            .iter()
-            .map(|(k, _)| k)
-            .find(|k| k.to_lowercase() == lower)
-            .unwrap_or(key);
-        let values: Vec<String> = parts
-            .query
-            .iter()
-            .filter(|(k, _)| k == first)
-            .map(|(_, v)| v.clone())
-            .collect();
+    // The driver's lookup finds the first spelling of a name and reads only its values.
+    let mut groups: Vec<(String, &str, Vec<String>)> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut warned: HashSet<(&str, &str)> = HashSet::new();
+    for (key, value) in &parts.query {
+        let lower = lowercase(key);
+        let n = *group_of.entry(lower.clone()).or_insert_with(|| {
+            groups.push((lower, key.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        let (_, first, values) = &mut groups[n];
+        if key == first {
+            values.push(value.clone());
+        } else if warned.insert((first, key)) {
+            warnings.push(format!(
+                "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
+            ));
+        }
+    }
+    for (lower, first, values) in groups {
         let tags = lower.contains("readpreferencetags");
         if !tags && values.len() > 1 {
             return Err(MongoUrlError::option(
-                format!("URI option `{key}` appears more than once"),
-                format!("keep one `{key}=`: Rocket.Chat's driver rejects repeated options"),
+                format!("URI option `{first}` appears more than once"),
+                format!("keep one `{first}=`: Rocket.Chat's driver rejects repeated options"),
             ));
         }
-        let ignored = options::lookup(key).is_some_and(|o| o.kind == OptionKind::Ignored);
+        let ignored = options::lookup(first).is_some_and(|o| o.kind == OptionKind::Ignored);
         if !tags && values.iter().any(String::is_empty) && !ignored {
             return Err(MongoUrlError::option(
-                format!("URI option `{key}` has no value"),
-                format!("give `{key}` a value or remove it"),
+                format!("URI option `{first}` has no value"),
+                format!("give `{first}` a value or remove it"),
             ));
-        }
-        if key != first {
-            let warning = format!(
-                "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
-            );
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
-            }
         }
         given.entry(lower).or_insert(Given { values });
     }
     Ok(given)
+}
+
+/// JavaScript's `toLowerCase`, without the Unicode tables for the usual ASCII names.
+fn lowercase(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_lowercase()
+    }
 }
 
 fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
@@ -345,11 +352,13 @@ fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlErro
 }
 
 fn value_of<'a>(given: &'a BTreeMap<String, Given>, name: &str) -> Option<&'a [String]> {
-    given.get(&name.to_lowercase()).map(|g| g.values.as_slice())
+    given
+        .get(&name.to_ascii_lowercase())
+        .map(|g| g.values.as_slice())
 }
 
 fn has(given: &BTreeMap<String, Given>, name: &str) -> bool {
-    given.contains_key(&name.to_lowercase())
+    given.contains_key(&name.to_ascii_lowercase())
 }
 
 fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
@@ -410,7 +419,7 @@ fn apply(
     parts: &Parts,
     st: &mut State,
 ) -> Result<(), MongoUrlError> {
-    let key = o.name.to_lowercase();
+    let key = o.name.to_ascii_lowercase();
     let first = values.first().map(String::as_str).unwrap_or("");
     match o.kind {
         OptionKind::String if o.name == "w" => {
@@ -808,10 +817,14 @@ pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
         read_preference: ReadPreferenceState::default(),
         warnings,
     };
-    for o in OPTIONS {
-        let Some(g) = given.get(&o.name.to_lowercase()) else {
-            continue;
-        };
+    // The options given, in the table's order (the driver's): a lookup per given option rather
+    // than a lowercased copy of every name in the table.
+    let mut present: Vec<(&UriOption, &Given)> = given
+        .iter()
+        .filter_map(|(name, g)| options::lookup(name).map(|o| (o, g)))
+        .collect();
+    present.sort_by_key(|(o, _)| options::index_of(o));
+    for (o, g) in present {
         if o.kind != OptionKind::Auth && o.name != "dbName" && g.values.is_empty() {
             continue;
         }

@@ -2,8 +2,9 @@
 
 use super::summary::{RollbackKind, WaveKind, WaveSummary};
 use super::Plan;
+use super::Step;
 use crate::text::escape_controls as shown;
-use std::fmt::Write;
+use std::collections::BTreeMap;
 
 fn duration(seconds: u64) -> String {
     match seconds {
@@ -45,15 +46,23 @@ impl Plan {
     /// Waves and steps, one line each, with the budget and the estimated duration. Values from
     /// the topologies have their control characters escaped: no line of it can be forged.
     pub fn to_text(&self) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail, and only `str`s are written.
+        let _ = self.write_text(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Plan::to_text`] written as it is made, so a plan of thousands of waves is never held
+    /// whole as text.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let s = &self.summary;
-        let mut out = String::new();
         let changes = if s.changes.is_empty() {
             "nothing to change".to_string()
         } else {
             s.changes.join(", ")
         };
         let from = s.from_version.as_deref().unwrap_or("none");
-        let _ = writeln!(
+        writeln!(
             out,
             "Plan: {} (Rocket.Chat {} -> {}, {} -> {} instances)",
             shown(&changes),
@@ -61,13 +70,13 @@ impl Plan {
             shown(&s.to_version),
             s.instances_before,
             s.instances_after
-        );
-        let _ = writeln!(
+        )?;
+        writeln!(
             out,
             "Budget: max_unavailable {}, surge {}, {} at a time; serving never below {}",
             s.max_unavailable, s.max_surge, s.parallelism, s.min_serving
-        );
-        let _ = writeln!(
+        )?;
+        writeln!(
             out,
             "{} steps in {} waves ({} restart waves for {} instances); estimated {}, at most {}",
             self.steps.len(),
@@ -76,52 +85,56 @@ impl Plan {
             s.instances_to_restart,
             duration(s.estimated_seconds),
             duration(s.worst_case_seconds)
-        );
+        )?;
         if !s.mongo_path.is_empty() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "MongoDB: {}, one series at a time, member by member, before Rocket.Chat",
                 s.mongo_path.join(" -> ")
-            );
+            )?;
         }
         if let Some(leader) = &s.leader {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "Leader: {leader} starts the new release alone and must pass its gate before any other"
-            );
+            )?;
         }
         if let Some(backup) = &s.backup {
-            let _ = writeln!(out, "Backup: {backup} (before the leader starts)");
+            writeln!(out, "Backup: {backup} (before the leader starts)")?;
         }
         for note in &s.notes {
-            let _ = writeln!(out, "Note: {note}");
+            writeln!(out, "Note: {note}")?;
         }
         let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
+        let mut by_wave: BTreeMap<u32, Vec<&Step>> = BTreeMap::new();
+        for step in &self.steps {
+            by_wave.entry(step.wave).or_default().push(step);
+        }
         for wave in &s.waves {
             let instances = if wave.instances.is_empty() {
                 String::new()
             } else {
                 format!(": {}", shown(&wave.instances.join(", ")))
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "\nwave {} ({}){instances}",
                 wave.wave,
                 kind_name(wave.kind)
-            );
-            for step in self.wave(wave.wave) {
-                let _ = writeln!(
+            )?;
+            for step in by_wave.get(&wave.wave).into_iter().flatten() {
+                writeln!(
                     out,
                     "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
                     shown(&step.host),
                     step.action.kind(),
                     shown(&step.description)
-                );
+                )?;
             }
-            let _ = writeln!(out, "        rollback: {}", rollback_line(wave));
+            writeln!(out, "        rollback: {}", rollback_line(wave))?;
         }
-        out
+        Ok(())
     }
 }
 

@@ -64,6 +64,13 @@ impl Plan {
         serde_json::to_value(self).unwrap_or_default()
     }
 
+    /// The same JSON (indented, fields in declaration order), written as it is made, so a plan of
+    /// thousands of waves is never held whole as a JSON tree or text.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
     /// The steps of one wave.
     pub fn wave(&self, wave: u32) -> impl Iterator<Item = &Step> {
         self.steps.iter().filter(move |s| s.wave == wave)

@@ -131,6 +131,9 @@ struct World<'a> {
     enabled: BTreeSet<String>,
     pending: BTreeSet<String>,
     live: BTreeSet<String>,
+    /// Instances whose routing (`pending`) or state (`running`) changed since the last reload:
+    /// the only ones a reload has to look at, so a reload costs what changed, not every instance.
+    touched: BTreeSet<String>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
@@ -318,6 +321,7 @@ impl<'a> World<'a> {
             enabled: BTreeSet::new(),
             pending: BTreeSet::new(),
             live: BTreeSet::new(),
+            touched: BTreeSet::new(),
             serving: 0,
             versions: BTreeMap::new(),
             releases: Releases::default(),
@@ -425,6 +429,7 @@ impl<'a> World<'a> {
                         self.serving += 1;
                     }
                     r.healthy = true;
+                    self.touched.insert(instance.clone());
                     Ok(())
                 }
                 None => fail(
@@ -434,10 +439,12 @@ impl<'a> World<'a> {
             },
             Action::ProxyAdd { instance, .. } => {
                 self.pending.insert(instance.clone());
+                self.touched.insert(instance.clone());
                 Ok(())
             }
             Action::ProxyRemove { instance, .. } => {
                 self.pending.remove(instance);
+                self.touched.insert(instance.clone());
                 Ok(())
             }
             Action::ProxyReload => self.reload(),
@@ -507,12 +514,15 @@ impl<'a> World<'a> {
             let file = self.env_file(source)?;
             self.env.insert((host.to_string(), port), file);
         } else if self.is_proxy_config(path) {
-            self.pending = self
+            let pending: BTreeSet<String> = self
                 .layout(source.side)
                 .instances
                 .iter()
                 .map(|i| i.id.clone())
                 .collect();
+            let changed = pending.symmetric_difference(&self.pending).cloned();
+            self.touched.extend(changed.collect::<Vec<_>>());
+            self.pending = pending;
         }
         Ok(())
     }
@@ -624,10 +634,12 @@ impl<'a> World<'a> {
         }
         let prefix = format!("{host}:");
         if env.tcp != 0 {
+            // Ids sort by host first: the host's instances are one range of the map.
             let clash = self
                 .running
-                .iter()
-                .find(|(other, r)| other.starts_with(&prefix) && r.tcp == env.tcp);
+                .range(prefix.clone()..)
+                .take_while(|(other, _)| other.starts_with(&prefix))
+                .find(|(_, r)| r.tcp == env.tcp);
             if let Some((other, _)) = clash {
                 return fail(
                     ViolationKind::PortClash,
@@ -646,6 +658,7 @@ impl<'a> World<'a> {
         }
         self.database.start(&id, &version, self.backup_required)?;
         *self.versions.entry(version.clone()).or_default() += 1;
+        self.touched.insert(id.clone());
         self.running.insert(
             id,
             Running {
@@ -679,6 +692,7 @@ impl<'a> World<'a> {
                 format!("{id} stops while the proxy still routes to it"),
             );
         }
+        self.touched.insert(id.clone());
         if let Some(gone) = self.running.remove(&id) {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
@@ -693,8 +707,10 @@ impl<'a> World<'a> {
         Ok(())
     }
 
+    /// The proxy takes the pending set. Every routed instance must be running and healthy; only
+    /// those touched since the last reload can have changed, the rest were checked then.
     fn reload(&mut self) -> StepResult {
-        for id in &self.pending {
+        for id in self.touched.iter().filter(|id| self.pending.contains(*id)) {
             match self.running.get(id) {
                 Some(r) if r.healthy => {}
                 Some(_) => {
@@ -711,7 +727,13 @@ impl<'a> World<'a> {
                 }
             }
         }
-        self.live = self.pending.clone();
+        for id in std::mem::take(&mut self.touched) {
+            if self.pending.contains(&id) {
+                self.live.insert(id);
+            } else {
+                self.live.remove(&id);
+            }
+        }
         self.recount();
         Ok(())
     }

@@ -39,7 +39,7 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
             label(&host.name),
             label(&address)
         );
-        for i in layout.instances_on(&host.name) {
+        for i in layout.instances_of(host.index) {
             let drained = if ctx.is_drained(&i.id) {
                 " drained"
             } else {
@@ -82,7 +82,7 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
         }
         s.push_str("    end\n");
         for host in &layout.hosts {
-            if layout.instances_on(&host.name).next().is_some() {
+            if !layout.instances_of(host.index).is_empty() {
                 let _ = writeln!(s, "    host{} --> mongo", host.index);
             }
         }

@@ -27,7 +27,7 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
     ];
     let mut files = Vec::new();
     for host in &ctx.layout.hosts {
-        let instances: Vec<&Instance> = ctx.layout.instances_on(&host.name).collect();
+        let instances: Vec<&Instance> = ctx.layout.instances_of(host.index).iter().collect();
         if instances.is_empty() {
             continue;
         }

@@ -171,7 +171,7 @@ fn generated_text(
         "[site]\nroot_url = \"{scheme}://chat{n}.example.com\"\n\n\
          [rocketchat]\nversion = \"{version}\"\nedition = \"enterprise\"\nbundle = \"/opt/rocket.chat/bundle\"\nnode = \"{node}\"\nuser = \"rocketchat\"\ntcp_base_port = 4000\n"
     );
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         s.push_str("uploads_path = \"/var/lib/rocket.chat/uploads\"\n");
     }
     s.push_str(&format!(

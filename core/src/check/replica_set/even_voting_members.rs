@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     let n = super::voting(&ctx.topology.mongo.members);
-    if n > 0 && n % 2 == 0 {
+    if n > 0 && n.is_multiple_of(2) {
         emit.report(
             "mongo.members",
             format!("{n} voting members: an even number can split evenly and leave no primary"),

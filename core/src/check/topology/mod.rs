@@ -19,6 +19,7 @@ mod reserved_env;
 mod root_url_host_mismatch;
 mod root_url_http_behind_tls;
 mod root_url_invalid;
+mod too_large;
 mod transporter_without_monolith;
 
 use super::{Family, Rule};
@@ -51,6 +52,7 @@ const RULES: &[&Rule] = &[
     &transporter_without_monolith::RULE,
     &bind_all_with_local_proxy::RULE,
     &reserved_env::RULE,
+    &too_large::RULE,
 ];
 
 /// ROOT_URL parsed as a browser parses it, when it is an absolute http(s) URL with a host and

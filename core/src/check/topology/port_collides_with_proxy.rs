@@ -17,7 +17,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
     };
     let listen = proxy.listen_ports();
     for host in ctx.layout.hosts.iter().filter(|h| h.runs_proxy) {
-        for inst in ctx.layout.instances_on(&host.name) {
+        for inst in ctx.layout.instances_of(host.index) {
             if listen.contains(&u32::from(inst.port)) {
                 emit.report(
                     super::port_path(

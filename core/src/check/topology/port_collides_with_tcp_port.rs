@@ -17,13 +17,13 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &Context, emit: &mut Emit) {
     for host in &ctx.layout.hosts {
         let mut used: BTreeMap<u32, String> = BTreeMap::new();
-        for inst in ctx.layout.instances_on(&host.name) {
+        for inst in ctx.layout.instances_of(host.index) {
             used.insert(
                 u32::from(inst.port),
                 format!("the HTTP port of {}", inst.id),
             );
         }
-        for inst in ctx.layout.instances_on(&host.name) {
+        for inst in ctx.layout.instances_of(host.index) {
             if inst.tcp_port == 0 {
                 continue;
             }

@@ -1,12 +1,19 @@
 #!/usr/bin/python
+# Copyright: rocketchat-topology contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0.txt)
+# SPDX-License-Identifier: Apache-2.0
+#
 # Ansible module over the rocketchat_topology Python package: every judgement (rules, file
 # contents, plan) comes from the Rust core; this module only moves data and writes files.
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 ---
-module: rocketchat_topology
+module: topology
 short_description: Check, render and plan a multi-instance Rocket.Chat deployment
+version_added: 0.1.0
+author:
+  - rocketchat-topology contributors (@rocketchat-topology)
 description:
   - Loads a rocketchat-topology description (file or inline dict) and checks it, renders its
     configuration files, or plans a rollout, with the exact behaviour of the C(rctopo) CLI.
@@ -20,47 +27,66 @@ options:
   state:
     description:
       - C(checked) fails with the diagnostics when the check finds errors; warnings are returned.
-      - C(rendered) returns the files per host, or writes them under I(dest).
-      - C(planned) returns the rollout plan from I(current) to I(topology).
+      - C(rendered) returns the files per host, or writes them under O(dest).
+      - C(planned) returns the rollout plan from O(current) to O(topology).
     type: str
     choices: [checked, rendered, planned]
     default: checked
   target:
-    description: What to render (C(state=rendered)).
+    description: What to render (O(state=rendered)).
     type: str
     choices: [systemd, nginx, apache, haproxy, mongod, mermaid, all]
     default: all
   dest:
     description:
-      - Directory to write rendered files under, as I(dest)/<host>/<install path>, with their
-        modes. Without it the files are returned in C(files).
+      - Directory to write rendered files under, as O(dest)/<host>/<install path>, with their
+        modes. Without it the files are returned in RV(files).
     type: path
   current:
-    description: The deployed topology (path or dict) for C(state=planned); omit for a first install.
+    description: The deployed topology (path or dict) for O(state=planned); omit for a first install.
     type: raw
   policy:
-    description: "Rollout policy for C(state=planned), e.g. C({max_unavailable: 1, max_surge: 0})."
+    description: "Rollout policy for O(state=planned), e.g. C({max_unavailable: 1, max_surge: 0})."
     type: dict
     default: {}
+attributes:
+  check_mode:
+    support: full
+    description: With O(dest), nothing is written; RV(written) and C(changed) say what would be.
+  diff_mode:
+    support: full
+    description:
+      - Each rendered file that would change shows its contents before and after.
+      - A file whose mode alone changes (for example 0644 to 0600) shows its mode before and after.
+      - Contents of owner-only files (environment files holding the MongoDB password) are masked.
+  platform:
+    support: full
+    platforms: posix
+    description: Runs where the rocketchat-topology package is installed, usually the control node.
 notes:
-  - Supports check mode and diff mode. Environment files (mode 0600) hold the MongoDB URL with
-    its password; their contents are masked in the module's output.
-requirements: [rocketchat-topology]
+  - Environment files (mode 0600) hold the MongoDB URL with its password; their contents are
+    masked in the module's output.
+requirements:
+  - rocketchat-topology (Python package)
+seealso:
+  - name: rocketchat-topology
+    description: The library, the rctopo CLI and the topology file format.
+    link: https://github.com/rocketchat-topology/rocketchat-topology
 """
 
 EXAMPLES = r"""
 - name: Check the topology
-  rocketchat_topology:
+  rocketchat.topology.topology:
     topology: topology.toml
 
 - name: Render every file under build/<host>/
-  rocketchat_topology:
+  rocketchat.topology.topology:
     topology: topology.toml
     state: rendered
     dest: "{{ playbook_dir }}/build"
 
 - name: Plan the rollout
-  rocketchat_topology:
+  rocketchat.topology.topology:
     topology: topology.toml
     current: deployed.toml
     state: planned
@@ -72,35 +98,62 @@ RETURN = r"""
 diagnostics:
   description: Every finding (code, name, severity, path, message, help, location).
   type: list
+  elements: dict
   returned: always
+  sample:
+    - code: R005
+      name: single-member
+      severity: warning
+      path: mongo.members
+      message: "a single-member replica set has no failover: if it stops, every instance stops"
+      help: run three data-bearing members on separate machines for failover
+      location: {line: 23, column: 11}
 error_count:
   description: Number of error diagnostics.
   type: int
   returned: always
+  sample: 0
 warning_count:
   description: Number of warning diagnostics (C(warnings) is Ansible's own key).
   type: int
   returned: always
+  sample: 1
 files:
-  description: Rendered files per host, each {path, mode (octal string), contents}; without I(dest).
+  description: Rendered files per host, each {path, mode (octal string), contents}; without O(dest).
   type: dict
-  returned: state=rendered
+  returned: state=rendered and dest not given
+  sample:
+    app1:
+      - path: /etc/systemd/system/rocketchat@.service
+        mode: "0644"
+        contents: "[Unit]\nDescription=Rocket.Chat instance %i\n..."
 written:
-  description: Paths under I(dest) that were (or in check mode would be) written.
+  description: Paths under O(dest) that were (or in check mode would be) written.
   type: list
+  elements: str
   returned: state=rendered and dest given
+  sample: [/srv/build/app1/etc/rocketchat/3000.env]
 plan:
   description: The plan (steps, summary), as C(rctopo plan --format json).
   type: dict
   returned: state=planned
+  sample:
+    steps:
+      - {id: 1, wave: 1, host: app1, action: {kind: stop_unit, unit: rocketchat@3000}, description: stop rocketchat@3000}
+    summary: {restart_waves: 3}
 waves:
   description: The plan's steps grouped by wave, in order.
   type: list
+  elements: list
   returned: state=planned
+  sample: [[{id: 1, wave: 1, host: app1, action: {kind: stop_unit}, description: stop rocketchat@3000}]]
 scripts:
   description: The plan as bash scripts, [{name, host, rollback, text}], as C(rctopo plan --format shell --out DIR).
   type: list
+  elements: dict
   returned: state=planned
+  sample:
+    - {name: 01-app1.sh, host: app1, rollback: false, text: "#!/usr/bin/env bash\nset -euo pipefail\n..."}
 """
 
 import os
@@ -169,20 +222,38 @@ def run_rendered(module, topology, report):
         if before == (f.contents, f.mode):
             continue
         written.append(target)
-        diffs.append(
-            {
-                "before_header": target,
-                "after_header": target,
-                "before": before[0] if before else "",
-                "after": f.contents,
-            }
-        )
+        diffs.extend(file_diffs(target, before, f))
         if not module.check_mode:
             write_file(module, target, f.contents, f.mode)
     result = dict(changed=bool(written), written=written, **report)
     if module._diff:
         result["diff"] = diffs
     module.exit_json(**result)
+
+
+def file_diffs(target, before, rendered):
+    """The --diff entries of one file: its contents when they change, and its mode when the
+    file exists with another one (a mode-only change would show no contents diff)."""
+    diffs = []
+    if before is None or before[0] != rendered.contents:
+        diffs.append(
+            {
+                "before_header": target,
+                "after_header": target,
+                "before": before[0] if before else "",
+                "after": rendered.contents,
+            }
+        )
+    if before is not None and before[1] != rendered.mode:
+        diffs.append(
+            {
+                "before_header": f"{target} (mode)",
+                "after_header": f"{target} (mode)",
+                "before": {"path": target, "mode": f"{before[1]:04o}"},
+                "after": {"path": target, "mode": f"{rendered.mode:04o}"},
+            }
+        )
+    return diffs
 
 
 def install_path(module, dest, rendered):

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Seeds fuzz/corpus/<target>/ to start the fuzzers deep in each grammar:
+
+- mongo_url: the parity corpus's seed and regression URLs (core/tests/mongo_parity.rs), the URL
+  benchmark corpus (bench/urls.txt) and MongoDB's connection-string spec tests, read from
+  RCTOPO_SPEC_TESTS (default ../shared/conformance/connection-string beside the repository);
+  they are read there, never copied into the repository (fuzz/corpus is not committed).
+- topology: every example topology, as TOML, YAML and JSON (the first byte picks the format).
+- plan: structured input needs no seed; a few fixed byte strings start it.
+"""
+import json
+import os
+import pathlib
+import re
+import tomllib
+
+root = pathlib.Path(__file__).resolve().parent.parent
+corpus = root / "fuzz" / "corpus"
+
+
+def write(target, name, data):
+    d = corpus / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def rust_strings(path, const):
+    text = path.read_text()
+    block = text.split(f"const {const}: &[&str] = &[", 1)[1].split("];", 1)[0]
+    return [json.loads(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', block)]
+
+
+def urls():
+    parity = root / "core" / "tests" / "mongo_parity.rs"
+    found = rust_strings(parity, "SEEDS") + rust_strings(parity, "REGRESSIONS")
+    bench = root / "bench" / "urls.txt"
+    if bench.exists():
+        found += [l for l in bench.read_text().splitlines() if l]
+    spec = pathlib.Path(os.environ.get(
+        "RCTOPO_SPEC_TESTS", root.parent / "shared" / "conformance" / "connection-string"))
+    for f in sorted(spec.glob("*.json")) if spec.is_dir() else []:
+        found += [t["uri"] for t in json.loads(f.read_text()).get("tests", []) if "uri" in t]
+    return found
+
+
+def yaml_block(v, indent=0):
+    pad = " " * indent
+    if isinstance(v, dict):
+        return "".join(
+            f"{pad}{k}:\n{yaml_block(x, indent + 2)}" if isinstance(x, (dict, list))
+            else f"{pad}{k}: {json.dumps(x)}\n" for k, x in v.items())
+    if isinstance(v, list):
+        return "".join(f"{pad}- {yaml_block(x, indent + 2).strip()}\n" for x in v)
+    return f"{pad}{json.dumps(v)}\n"
+
+
+def main():
+    for i, url in enumerate(urls()):
+        write("mongo_url", f"url{i:05}", url)
+    # A MONGO_URL with its MONGO_OPLOG_URL (the target splits at the first newline).
+    write("mongo_url", "pair", "mongodb://rc:pw@db1,db2/rc?replicaSet=rs0\n"
+          "mongodb://oplog:pw@db1,db2/local?replicaSet=rs0&authSource=admin")
+    for example in sorted((root / "examples").glob("*.toml")):
+        text = example.read_text()
+        value = tomllib.loads(text)
+        write("topology", f"{example.stem}.toml", b"\x00" + text.encode())
+        write("topology", f"{example.stem}.yaml", b"\x01" + yaml_block(value).encode())
+        write("topology", f"{example.stem}.json", b"\x02" + json.dumps(value, indent=1).encode())
+    for i in range(4):
+        write("plan", f"seed{i}", bytes(range(i * 37, i * 37 + 64)))
+    print(f"seeded {corpus}: " + ", ".join(
+        f"{d.name} {len(list(d.iterdir()))}" for d in sorted(corpus.iterdir())))
+
+
+main()
