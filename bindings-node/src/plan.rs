@@ -98,7 +98,8 @@ pub fn plan(
 ) -> Result<Plan> {
     let policy: core::Policy = match policy.map(policy_value) {
         None => core::Policy::default(),
-        Some(value) => policy_from_value(value).map_err(|m| plan_error(&env, m, Vec::new()))?,
+        Some(value) => core::Policy::from_value(value)
+            .map_err(|e| plan_error(&env, e.to_string(), Vec::new()))?,
     };
     let desired = desired.core_layout();
     match core::plan(current.map(Topology::core_layout), desired, &policy) {
@@ -111,19 +112,6 @@ pub fn plan(
             Err(plan_error(&env, e.to_string(), diagnostics))
         }
     }
-}
-
-/// The policy, or an error naming the field at fault (`policy.max_unavailable: ...`).
-fn policy_from_value(value: Value) -> std::result::Result<core::Policy, String> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            format!("policy: {inner}")
-        } else {
-            format!("policy.{path}: {inner}")
-        }
-    })
 }
 
 fn plan_error(env: &Env, message: String, diagnostics: Vec<Diagnostic>) -> napi::Error {
@@ -181,8 +169,8 @@ impl Plan {
         });
         let commands = match options.commands {
             None => core::CommandSet::default(),
-            Some(value) => serde_json::from_value(value)
-                .map_err(|e| plan_error(&env, format!("commands: {e}"), Vec::new()))?,
+            Some(value) => core::CommandSet::from_value(value)
+                .map_err(|e| plan_error(&env, e.to_string(), Vec::new()))?,
         };
         let options = core::ShellOptions {
             ssh: options.ssh.unwrap_or(false),

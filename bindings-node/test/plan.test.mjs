@@ -79,6 +79,10 @@ describe('plan', () => {
       code: 'PlanError',
       message: /policy\.health\.interval_seconds: must be at least 1/,
     })
+    assert.throws(() => plan(current, desired).toShell({ commands: { nginx: 3 } }), {
+      code: 'PlanError',
+      message: /^commands\.nginx: /,
+    })
   })
 
   it('a desired topology with errors is refused with its error diagnostics', () => {

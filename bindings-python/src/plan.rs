@@ -30,8 +30,8 @@ pub fn plan(
         let policy: Policy = match policy {
             Some(kwargs) => {
                 refuse_unknown_keywords(kwargs)?;
-                pythonize::depythonize(kwargs.as_any())
-                    .map_err(|e| plan_error(py, format!("policy: {e}"), &[]))?
+                Policy::from_value(settings(py, kwargs)?)
+                    .map_err(|e| plan_error(py, e.to_string(), &[]))?
             }
             None => Policy::default(),
         };
@@ -64,6 +64,12 @@ fn refuse_unknown_keywords(kwargs: &Bound<'_, PyDict>) -> PyResult<()> {
         }
     }
     Ok(())
+}
+
+/// A dict of settings as the JSON value core reads them from; a value JSON cannot hold (a set,
+/// an object) is named as such.
+fn settings(py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(dict.as_any()).map_err(|e| plan_error(py, e.to_string(), &[]))
 }
 
 fn plan_error(py: Python<'_>, message: String, diagnostics: &[core::Diagnostic]) -> PyErr {
@@ -124,8 +130,8 @@ impl Plan {
     ) -> PyResult<Bound<'py, PyList>> {
         guarded("writing the plan's shell scripts", || {
             let commands: CommandSet = match commands {
-                Some(c) => pythonize::depythonize(c.as_any())
-                    .map_err(|e| plan_error(py, format!("commands: {e}"), &[]))?,
+                Some(c) => CommandSet::from_value(settings(py, c)?)
+                    .map_err(|e| plan_error(py, e.to_string(), &[]))?,
                 None => CommandSet::default(),
             };
             let options = ShellOptions { ssh, commands };

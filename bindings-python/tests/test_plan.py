@@ -83,8 +83,11 @@ def test_policy_accepts_percentages_and_refuses_unknown_fields(tmp_path: Path) -
     with pytest.raises(rct.PlanError, match="intervl") as caught:
         rct.plan(c, d, health={"intervl": 5})  # type: ignore[typeddict-unknown-key]
     assert isinstance(caught.value, ValueError)
-    with pytest.raises(rct.PlanError, match="not a budget"):
+    # worded as the CLI and Node word it: the field path under `policy`
+    with pytest.raises(rct.PlanError, match=r"^policy\.max_unavailable: `lots` is not a budget"):
         rct.plan(c, d, max_unavailable="lots")
+    with pytest.raises(rct.PlanError, match=r"^commands\.nginx: "):
+        rct.plan(c, d).to_shell(commands={"nginx": 3})
 
 
 def test_zero_budget_is_refused_with_the_fix(tmp_path: Path) -> None:

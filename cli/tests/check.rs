@@ -93,8 +93,8 @@ fn production_example_passes_with_its_password_variable() {
 /// the password: whatever the password holds, the quoted URL shows `***`.
 #[test]
 fn quoted_urls_never_show_the_password() {
-    let dir = std::env::temp_dir().join(format!("rctopo-quoted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let file = dir.join("production.toml");
     let production = std::fs::read_to_string(example("production.toml")).unwrap();
     let text = production.replacen(
@@ -132,13 +132,12 @@ fn quoted_urls_never_show_the_password() {
             }
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn unusable_input_exits_2() {
-    let dir = std::env::temp_dir().join(format!("rctopo-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[hosts\n").unwrap();
     let out = rctopo(&["check", &bad.display().to_string()]);
@@ -149,7 +148,6 @@ fn unusable_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = rctopo(&["check", "--format", "xml"]);
     assert_eq!(out.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -188,8 +186,8 @@ fn schema_is_json_schema_of_the_topology() {
 
 #[test]
 fn init_writes_a_starter_that_checks_clean() {
-    let dir = std::env::temp_dir().join(format!("rctopo-init-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     for (hosts, cores) in [("1", "4"), ("3", "8")] {
         let file = dir.join(format!("t{hosts}.toml"));
         let out = rctopo(&[
@@ -217,7 +215,6 @@ fn init_writes_a_starter_that_checks_clean() {
     }
     let out = rctopo(&["init", "--hosts", "0"]);
     assert_eq!(out.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

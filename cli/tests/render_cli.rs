@@ -107,3 +107,23 @@ fn plan_refuses_a_desired_topology_with_errors_and_prints_its_diagnostics() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("fix them first"));
 }
+
+#[test]
+fn plan_names_the_policy_field_at_fault_with_its_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "canary = 1\nmax_surge = \"lots\"\n").expect("write");
+    let out = rctopo()
+        .arg("plan")
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy.toml:2:"), "{stderr}");
+    assert!(
+        stderr.contains("max_surge: `lots` is not a budget"),
+        "{stderr}"
+    );
+}

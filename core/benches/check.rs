@@ -44,6 +44,15 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse MONGO_URL", |b| {
         b.iter(|| MongoUrl::parse(black_box(url)))
     });
+    // The url crate's share of the above: the driver's placeholder form of the same URL (its
+    // userinfo, path and query), and one host of the list.
+    let placeholder = "mongodb://rocketchat:secret@__this_is_a_placeholder__/rocketchat?replicaSet=rs0&authSource=admin&readPreference=primary&w=majority&retryWrites=true";
+    c.bench_function("url::Url::parse (placeholder form)", |b| {
+        b.iter(|| url::Url::parse(black_box(placeholder)))
+    });
+    c.bench_function("url::Host::parse_opaque (one host)", |b| {
+        b.iter(|| url::Host::parse_opaque(black_box("db1.example.internal")))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -3,15 +3,21 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// How serious a finding is. A closed set, deliberately not `#[non_exhaustive]`: every caller
+/// decides an exit status or a colour for each severity, and a new one should make them decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; nothing breaks.
     Info,
+    /// Likely to cause trouble; reported, does not block.
     Warning,
+    /// Breaks the deployment; fails `rctopo check` and blocks rendering and planning.
     Error,
 }
 
 impl Severity {
+    /// `error`, `warning` or `info`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -30,7 +36,9 @@ impl fmt::Display for Severity {
 /// A line and column (both 1-based) in the topology file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -41,10 +49,13 @@ pub struct Diagnostic {
     pub code: String,
     /// Kebab-case slug (`duplicate-port`).
     pub name: String,
+    /// How bad it is.
     pub severity: Severity,
     /// Field path in the topology file (`hosts[1].ports[0]`).
     pub path: String,
+    /// What is wrong; never holds a password nor a control character.
     pub message: String,
+    /// How to fix it.
     pub help: String,
     /// Where `path` sits in the file, when the topology came from text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,10 +75,12 @@ impl fmt::Display for Diagnostic {
 /// Every diagnostic of one check, errors first, then by path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// The findings, errors first, then by code and path.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
+    /// A report of `diagnostics`, sorted and without repeats.
     pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
         diagnostics.sort_by(|a, b| {
             b.severity
@@ -80,6 +93,7 @@ impl Report {
         Report { diagnostics }
     }
 
+    /// How many diagnostics have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -87,14 +101,17 @@ impl Report {
             .count()
     }
 
+    /// How many errors.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
+    /// How many warnings.
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }
 
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }

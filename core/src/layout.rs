@@ -14,19 +14,25 @@ pub const MAX_PORT: u32 = 65_535;
 /// A topology resolved into concrete instances.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Layout {
+    /// The topology it was resolved from.
     #[serde(skip)]
     pub topology: Topology,
+    /// The application hosts, in the topology's order.
     pub hosts: Vec<HostLayout>,
+    /// Every instance, host by host.
     pub instances: Vec<Instance>,
 }
 
 /// One application host, resolved.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HostLayout {
+    /// The host's name in the topology.
     pub name: String,
     /// Position in the topology's `hosts` list (for field paths).
     pub index: usize,
+    /// Its address, when the topology gives one.
     pub address: Option<String>,
+    /// Its CPU cores.
     pub cores: u32,
     /// Whether the reverse proxy runs on this host.
     pub runs_proxy: bool,
@@ -37,12 +43,15 @@ pub struct HostLayout {
 pub struct Instance {
     /// `<host name>:<port>`, the name plans and tools use for an instance.
     pub id: String,
+    /// The name of its host.
     pub host: String,
+    /// Position of its host in the topology's `hosts` list (for field paths).
     pub host_index: usize,
     /// Position among its host's instances.
     pub ordinal: usize,
     /// INSTANCE_IP; `None` leaves Rocket.Chat's default (`localhost`).
     pub address: Option<String>,
+    /// The HTTP port (PORT).
     pub port: u16,
     /// TCP_PORT for instance-to-instance traffic; 0 lets Rocket.Chat pick a random one.
     pub tcp_port: u32,
@@ -60,6 +69,7 @@ impl Instance {
         crate::paths::host_port(&self.upstream_host, self.port)
     }
 
+    /// The value of environment variable `name`, when the instance has it.
     pub fn env_value(&self, name: &str) -> Option<&EnvValue> {
         self.env.iter().find(|e| e.name == name).map(|e| &e.value)
     }
@@ -68,15 +78,20 @@ impl Instance {
 /// One environment variable of an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvVar {
+    /// The variable's name.
     pub name: String,
+    /// Its value.
     pub value: EnvValue,
 }
 
 /// An environment value; secrets (URLs with credentials, passwords) print as `***`.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvValue {
+    /// A value that may be shown.
     Plain(String),
+    /// A value that holds a secret.
     Secret(Secret),
 }
 
@@ -89,6 +104,7 @@ impl EnvValue {
         }
     }
 
+    /// Whether the value holds a secret.
     pub fn is_secret(&self) -> bool {
         matches!(self, EnvValue::Secret(_))
     }
@@ -214,6 +230,7 @@ impl Layout {
         self.topology.rocketchat.version.parse().ok()
     }
 
+    /// The MongoDB version, parsed; `None` when the file's version is not a version.
     pub fn mongo_version(&self) -> Option<crate::Version> {
         self.topology.mongo.version.parse().ok()
     }

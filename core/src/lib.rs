@@ -16,6 +16,8 @@
 //! assert_eq!(report.errors(), 0);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod diagnostic;
 pub mod example;

@@ -36,6 +36,7 @@ const FIXED_INSTANCE_BYTES: u64 = 256;
 pub struct Exceeded {
     /// Field path, as in diagnostics (`hosts[3].instances`).
     pub path: String,
+    /// The limit gone over and how to stay within it.
     pub message: String,
 }
 

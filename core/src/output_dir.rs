@@ -29,6 +29,7 @@ pub const DIR_MODE: u32 = 0o750;
 pub struct OutputError {
     /// The file or directory at fault.
     pub path: String,
+    /// What went wrong.
     pub problem: String,
 }
 

@@ -2,8 +2,11 @@
 
 use std::fmt::Write;
 
+/// What the starter file describes.
 pub struct StarterOptions {
+    /// Number of application hosts.
     pub hosts: u32,
+    /// CPU cores of each host.
     pub cores: u32,
 }
 

@@ -10,18 +10,24 @@ use std::str::FromStr;
 /// (`7.10.0-rc.1`) is kept for display but ignored in comparisons of support tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
+    /// The major release (`7` in `7.10.0`).
     pub major: u32,
+    /// The minor release.
     pub minor: u32,
+    /// The patch release.
     pub patch: u32,
 }
 
+/// A string that is not a version.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{}` is not a version: expected MAJOR[.MINOR[.PATCH]][-PRERELEASE], e.g. `7.10.0` or `7.11.0-rc.1`", crate::text::escape_controls(.input))]
 pub struct VersionError {
+    /// The string.
     pub input: String,
 }
 
 impl Version {
+    /// `major.minor.patch`.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
         Version {
             major,
@@ -92,6 +98,7 @@ impl fmt::Display for Version {
 /// How a Rocket.Chat release stands towards a MongoDB release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MongoSupport {
     /// Listed in `compatibleMongoVersions`.
     Supported,
@@ -311,6 +318,7 @@ pub fn health_path(rocketchat: Version) -> &'static str {
 
 /// How a Rocket.Chat release uses MONGO_OPLOG_URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OplogUse {
     /// Before 3.7: required when several instances run.
     Required,
@@ -320,6 +328,7 @@ pub enum OplogUse {
     Legacy,
 }
 
+/// How Rocket.Chat `rocketchat` uses MONGO_OPLOG_URL.
 pub fn oplog_use(rocketchat: Version) -> OplogUse {
     if rocketchat < Version::new(3, 7, 0) {
         OplogUse::Required

@@ -183,6 +183,7 @@ fn in_format(toml_text: &str, format: Format) -> String {
         Format::Toml => toml_text.to_string(),
         Format::Json => serde_json::to_string(&value).unwrap(),
         Format::Yaml => yaml_block(&value, 0),
+        other => panic!("not handled: {other:?}"),
     }
 }
 

@@ -66,6 +66,7 @@ fn target(kind: ProxyKind) -> Target {
         ProxyKind::Nginx => Target::Nginx,
         ProxyKind::Apache => Target::Apache,
         ProxyKind::Haproxy => Target::Haproxy,
+        other => panic!("not handled: {other:?}"),
     }
 }
 
@@ -91,6 +92,7 @@ fn plan_edits(layout: &Layout, kind: ProxyKind, config: &Path, socket: &Path) ->
         ProxyKind::Nginx => &mut commands.nginx,
         ProxyKind::Apache => &mut commands.apache,
         ProxyKind::Haproxy => &mut commands.haproxy,
+        other => panic!("not handled: {other:?}"),
     };
     let file = shell_quote(&config.display().to_string());
     pc.add = pc.add.replace("{config}", &file);
@@ -108,6 +110,7 @@ fn plan_edits(layout: &Layout, kind: ProxyKind, config: &Path, socket: &Path) ->
         ProxyKind::Nginx => ("rct_nginx_down", "rct_nginx_up"),
         ProxyKind::Apache => ("rct_apache_down", "rct_apache_up"),
         ProxyKind::Haproxy => ("rct_haproxy_down", "rct_haproxy_up"),
+        other => panic!("not handled: {other:?}"),
     };
     let address = address(layout);
     let key = if kind == ProxyKind::Haproxy {
@@ -206,6 +209,7 @@ fn drain_and_undrain(kind: ProxyKind) {
         ProxyKind::Nginx => (" down;", 1),
         ProxyKind::Apache => (" status=+D", 2),
         ProxyKind::Haproxy => (" disabled", 1),
+        other => panic!("not handled: {other:?}"),
     };
     assert_eq!(drained.matches(marker).count(), per_instance, "{drained}");
     let marked: Vec<&str> = drained.lines().filter(|l| l.contains(marker)).collect();

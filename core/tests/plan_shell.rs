@@ -3,37 +3,27 @@
 //! Apache accept.
 
 mod plan_support;
+mod render_support;
 
 use plan_support::*;
 use rocketchat_topology::model::{Instances, ProxyKind, Topology};
 use rocketchat_topology::plan::format_shell::helper;
 use rocketchat_topology::plan::{Budget, CommandSet, Policy, ShellOptions, ShellScript};
 use rocketchat_topology::{plan, Layout};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-/// Whether `tool` runs; when it does not, the test fails with the fix unless validators may be
-/// missing (RCTOPO_ALLOW_MISSING_VALIDATORS=1), in which case it is skipped with a note.
+/// Whether `tool` is installed (the shared finder: a missing one fails the test unless
+/// RCTOPO_ALLOW_MISSING_VALIDATORS=1).
 fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("RCTOPO_ALLOW_MISSING_VALIDATORS").as_deref() == Ok("1"),
-            "`{tool}` is not installed: run scripts/setup.sh (or set RCTOPO_ALLOW_MISSING_VALIDATORS=1 to skip)"
-        );
-        eprintln!("note: `{tool}` missing, validation skipped");
-    }
-    found
+    render_support::validator(tool).is_some()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rctopo-plan-shell-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("rctopo-plan-shell-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
@@ -49,7 +39,8 @@ fn run(cmd: &mut Command) -> (bool, String) {
 /// Writes `scripts` and runs `bash -n` and shellcheck on each.
 fn validate(label: &str, scripts: &[ShellScript]) {
     assert!(!scripts.is_empty());
-    let dir = scratch(label);
+    let tmp = scratch(label);
+    let dir = tmp.path();
     let shellcheck = have("shellcheck");
     for script in scripts {
         assert!(script.text.starts_with("#!/usr/bin/env bash\n"));
@@ -75,7 +66,6 @@ fn validate(label: &str, scripts: &[ShellScript]) {
             );
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn samples() -> Vec<(&'static str, Option<Topology>, Topology, Policy)> {
@@ -193,7 +183,8 @@ fn the_health_poll_fails_the_script_when_an_instance_never_answers() {
     if !have("curl") {
         return;
     }
-    let dir = scratch("health");
+    let tmp = scratch("health");
+    let dir = tmp.path();
     let script = format!(
         "set -euo pipefail\n{}\nrct_wait_healthy http://127.0.0.1:9/readyz 2 1 0\necho reached\n",
         helper("rct_wait_healthy").unwrap()
@@ -206,7 +197,6 @@ fn the_health_poll_fails_the_script_when_an_instance_never_answers() {
         out.contains("not healthy after 2 s") && !out.contains("reached"),
         "{out}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -248,7 +238,8 @@ fn read(p: &Path) -> String {
 
 #[test]
 fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
-    let dir = scratch("nginx");
+    let tmp = scratch("nginx");
+    let dir = tmp.path();
     let conf = dir.join("nginx.conf");
     std::fs::write(
         &conf,
@@ -277,7 +268,7 @@ fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
                 .arg("-t")
                 .arg("-q")
                 .arg("-p")
-                .arg(&dir)
+                .arg(dir)
                 .arg("-c")
                 .arg(&conf)
                 .arg("-e")
@@ -298,12 +289,12 @@ fn nginx_helpers_mark_servers_down_and_back_in_a_config_nginx_accepts() {
     );
     assert!(text.contains("server 127.0.0.1:3000 down;\n"), "{text}");
     nginx_ok("after up");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn haproxy_helpers_disable_and_enable_servers_in_a_config_haproxy_accepts() {
-    let dir = scratch("haproxy");
+    let tmp = scratch("haproxy");
+    let dir = tmp.path();
     let conf = dir.join("haproxy.cfg");
     std::fs::write(
         &conf,
@@ -342,12 +333,12 @@ fn haproxy_helpers_disable_and_enable_servers_in_a_config_haproxy_accepts() {
         "{text}"
     );
     haproxy_ok("after up");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
-    let dir = scratch("apache");
+    let tmp = scratch("apache");
+    let dir = tmp.path();
     let conf = dir.join("apache.conf");
     let modules = "/usr/lib/apache2/modules";
     std::fs::write(
@@ -398,7 +389,6 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
     );
     assert!(!text.contains("status=+D"), "{text}");
     apache_ok("after up");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The surge env file of the how-to upgrade with one surge instance: its plan and the rendered
@@ -440,7 +430,8 @@ fn env_overrides_keep_the_quoted_lines_the_renderer_writes() {
         .find(|l| l.contains("rct_set_env") && l.contains("PORT 3003"))
         .unwrap_or_else(|| panic!("no PORT override:\n{}", script.text));
     assert!(line.contains("/etc/rocketchat/3003.env"), "{line}");
-    let dir = scratch("set-env");
+    let tmp = scratch("set-env");
+    let dir = tmp.path();
     let file = dir.join("3003.env");
     std::fs::write(&file, &env).unwrap();
     let f = file.display();
@@ -463,7 +454,6 @@ fn env_overrides_keep_the_quoted_lines_the_renderer_writes() {
     let (ok, out) = run(Command::new("bash").arg("-c").arg(&bad));
     assert!(!ok && out.contains("not a port number"), "{out}");
     assert!(read(&file).contains("\nPORT=\"3003\"\n"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -507,7 +497,8 @@ fn an_override_that_is_not_a_port_number_stops_the_script() {
 /// file differs from the loaded one in more than `disabled` marks.
 #[test]
 fn haproxy_reload_is_skipped_when_only_server_states_changed() {
-    let dir = scratch("haproxy-reload");
+    let tmp = scratch("haproxy-reload");
+    let dir = tmp.path();
     let conf = dir.join("haproxy.cfg");
     let socket = dir.join("admin.sock");
     let calls = dir.join("systemctl.calls");

@@ -36,10 +36,10 @@ pub struct Args {
     /// and refuses every rollback past that point.
     #[arg(long)]
     no_backup: bool,
-    /// A policy file (TOML or JSON) with every field of the rollout policy; flags win over it.
+    /// A policy file (TOML, YAML or JSON) with every field of the rollout policy; flags win over it.
     #[arg(long)]
     policy: Option<PathBuf>,
-    /// A command set (TOML or JSON) replacing systemctl/proxy commands in the shell output.
+    /// A command set (TOML, YAML or JSON) replacing systemctl/proxy commands in the shell output.
     #[arg(long)]
     commands: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
@@ -102,7 +102,7 @@ fn topologies(args: &Args) -> Result<(Option<Topology>, Topology), u8> {
 
 fn policy(args: &Args) -> Result<Policy, u8> {
     let mut policy: Policy = match &args.policy {
-        Some(path) => read_struct(path)?,
+        Some(path) => Policy::load(path).map_err(unusable)?,
         None => Policy::default(),
     };
     if let Some(b) = args.max_unavailable {
@@ -120,26 +120,15 @@ fn policy(args: &Args) -> Result<Policy, u8> {
     Ok(policy)
 }
 
-/// A TOML or JSON file (by extension) as `T`.
-fn read_struct<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, u8> {
-    let fail = |message: String| {
-        output::error(&format!("{}: {message}", path.display()));
-        crate::EXIT_UNUSABLE
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        serde_json::from_str(&text).map_err(|e| fail(e.to_string()))
-    } else {
-        toml::from_str(&text).map_err(|e| fail(e.to_string()))
-    }
+/// Prints a settings file's error; exit 2.
+fn unusable(e: rocketchat_topology::LoadError) -> u8 {
+    output::error(&e.to_string());
+    crate::EXIT_UNUSABLE
 }
 
 fn print_shell(args: &Args, plan: &rocketchat_topology::Plan, desired: &Layout) -> Result<(), u8> {
     let commands: CommandSet = match &args.commands {
-        Some(path) => read_struct(path)?,
+        Some(path) => CommandSet::load(path).map_err(unusable)?,
         None => CommandSet::default(),
     };
     let options = ShellOptions {

@@ -6,14 +6,18 @@ use crate::version::Version;
 
 /// What every rule reads: the layout, its topology and the parsed versions.
 pub struct Context<'a> {
+    /// The layout being checked.
     pub layout: &'a Layout,
+    /// Its topology (`layout.topology`).
     pub topology: &'a Topology,
     /// `None` when `rocketchat.version` is not a version (reported by its own rule).
     pub rocketchat_version: Option<Version>,
+    /// `None` when `mongo.version` is not a version (reported by its own rule).
     pub mongo_version: Option<Version>,
 }
 
 impl<'a> Context<'a> {
+    /// The context of `layout`, with its versions parsed.
     pub fn new(layout: &'a Layout) -> Self {
         Context {
             layout,
@@ -42,10 +46,12 @@ pub struct Emit<'a> {
 }
 
 impl<'a> Emit<'a> {
+    /// Collects the diagnostics of `rule` into `out`.
     pub fn new(rule: &'static Rule, out: &'a mut Vec<Diagnostic>) -> Self {
         Emit { rule, out }
     }
 
+    /// Emits a diagnostic of `severity` at field `path`, with what is wrong and how to fix it.
     pub fn emit(
         &mut self,
         severity: Severity,

@@ -45,6 +45,7 @@ pub struct Rule {
 
 /// What a rule reads.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Check {
     /// The whole layout.
     Layout(fn(&Context, &mut Emit)),
@@ -58,10 +59,13 @@ pub enum Check {
 
 /// A family of rules: the code's letter, a title and what the family has in common.
 pub struct Family {
+    /// The code's first character (`T`).
     pub letter: char,
+    /// What the family is about, as docs/rules.md titles it.
     pub title: &'static str,
     /// A paragraph docs/rules.md prints under the title (may be empty).
     pub intro: &'static str,
+    /// Its rules, in code order.
     pub rules: &'static [&'static Rule],
 }
 

@@ -29,12 +29,16 @@ pub const SECRET_FIELDS: &[&str] = &[
 
 /// Which `${NAME}` references are expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Expansion {
     /// None: every string is taken as written (`${NAME}` and `$${` included).
     Off,
     /// Any variable in [`SECRET_FIELDS`]; elsewhere only the variables `allow` lists (names, or
     /// prefixes ending in `*`).
-    SecretFields { allow: Vec<String> },
+    SecretFields {
+        /// Variable names, or prefixes ending in `*`, expanded outside the secret fields.
+        allow: Vec<String>,
+    },
 }
 
 impl Default for Expansion {

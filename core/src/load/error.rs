@@ -4,43 +4,96 @@ use crate::diagnostic::Location;
 /// Why a topology could not be read. Every variant names the file (when there is one), the place
 /// and the field, and says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
+    /// The file could not be read.
     #[error("{file}: cannot read: {message}")]
-    Io { file: String, message: String },
+    Io {
+        /// The file, as given.
+        file: String,
+        /// The operating system's reason.
+        message: String,
+    },
+    /// The file is larger than a topology can be (4 MiB).
     #[error("{file}: {bytes} bytes is too large for a topology file (at most 4 MiB)")]
-    TooLarge { file: String, bytes: u64 },
+    TooLarge {
+        /// The file, as given.
+        file: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// The extension names no format.
     #[error("{file}: unknown file type: use a .toml, .yaml, .yml or .json extension")]
-    UnknownExtension { file: String },
+    UnknownExtension {
+        /// The file, as given.
+        file: String,
+    },
+    /// A format name that is not toml, yaml or json.
     #[error("unknown format `{format}`: expected toml, yaml or json")]
-    UnknownFormat { format: String },
+    UnknownFormat {
+        /// The name given.
+        format: String,
+    },
+    /// The text holds nothing.
     #[error("{}: the topology is empty: start from `rctopo init`", display_file(.file))]
-    Empty { file: Option<String> },
+    Empty {
+        /// The file, when the text came from one.
+        file: Option<String>,
+    },
+    /// The text is not valid TOML, YAML or JSON.
     #[error("{}: {format} syntax error: {message}", place(.file, .location))]
     Syntax {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// `TOML`, `YAML` or `JSON`.
         format: &'static str,
+        /// Where the parser stopped.
         location: Option<Location>,
+        /// The parser's reason.
         message: String,
     },
+    /// A field with a value the model does not accept (wrong type, unknown field, missing field).
     #[error("{}: {path}: {message}", place(.file, .location))]
     Field {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path (`hosts[0].ports[2]`).
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// What is wrong and how to fix it.
         message: String,
     },
+    /// A field of a settings value a binding passed (a policy, a command set) that does not fit.
+    #[error("{path}: {message}")]
+    Setting {
+        /// The field path, under the settings' name (`policy.max_unavailable`).
+        path: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A `${NAME}` reference to an environment variable that is not set.
     #[error("{}: {path}: environment variable `{name}` is not set: export it, or write the value itself", place(.file, .location))]
     UnsetEnv {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path holding the reference.
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// The variable's name.
         name: String,
     },
+    /// A `${...}` reference that is not a valid variable name, or a value that may not hold one.
     #[error("{}: {path}: {message}", place(.file, .location))]
     BadReference {
+        /// The file, when the text came from one.
         file: Option<String>,
+        /// The field path holding the reference.
         path: String,
+        /// The field's place in the text.
         location: Option<Location>,
+        /// What is wrong and how to fix it.
         message: String,
     },
 }
@@ -61,6 +114,7 @@ impl LoadError {
     pub fn path(&self) -> Option<&str> {
         match self {
             LoadError::Field { path, .. }
+            | LoadError::Setting { path, .. }
             | LoadError::UnsetEnv { path, .. }
             | LoadError::BadReference { path, .. } => Some(path),
             _ => None,
@@ -78,10 +132,11 @@ impl LoadError {
             | LoadError::Field { file, .. }
             | LoadError::UnsetEnv { file, .. }
             | LoadError::BadReference { file, .. } => file.as_deref(),
-            LoadError::UnknownFormat { .. } => None,
+            LoadError::UnknownFormat { .. } | LoadError::Setting { .. } => None,
         }
     }
 
+    /// Where in the text the error is, when known.
     pub fn location(&self) -> Option<Location> {
         match self {
             LoadError::Syntax { location, .. }
@@ -102,6 +157,21 @@ impl LoadError {
             _ => {}
         }
         self
+    }
+
+    /// A field error of a settings value, its path under `root`.
+    pub(crate) fn under(self, root: &str) -> Self {
+        match self {
+            LoadError::Field { path, message, .. } => LoadError::Setting {
+                path: match path.as_str() {
+                    "" | "." => root.to_string(),
+                    p if p.starts_with('[') => format!("{root}{p}"),
+                    p => format!("{root}.{p}"),
+                },
+                message,
+            },
+            other => other,
+        }
     }
 
     /// Fills in file and line:column from the source map.

@@ -8,6 +8,7 @@
 mod env;
 mod error;
 mod json;
+mod settings;
 mod source_map;
 mod toml;
 mod yaml;
@@ -28,9 +29,13 @@ pub use crate::limits::MAX_FILE_BYTES;
 
 /// A topology file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
+    /// TOML (`.toml`).
     Toml,
+    /// YAML (`.yaml`, `.yml`).
     Yaml,
+    /// JSON (`.json`).
     Json,
 }
 
@@ -76,22 +81,7 @@ fn process_env(name: &str) -> Option<String> {
 impl Topology {
     /// Reads a topology file; the format comes from its extension (.toml, .yaml/.yml, .json).
     pub fn load(path: impl AsRef<Path>) -> Result<Topology, LoadError> {
-        let path = path.as_ref();
-        let file = path.display().to_string();
-        let format = Format::from_path(path)
-            .ok_or_else(|| LoadError::UnknownExtension { file: file.clone() })?;
-        let io = |e: std::io::Error| LoadError::Io {
-            file: file.clone(),
-            message: e.to_string(),
-        };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(LoadError::TooLarge {
-                file: file.clone(),
-                bytes: size,
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let (text, format, file) = read_source(path.as_ref())?;
         let expansion = Expansion::from_environment();
         parse_text(&text, format, Some(file), &process_env, &expansion)
     }
@@ -145,6 +135,39 @@ impl Topology {
     }
 }
 
+/// A file's text and format (from its extension), refusing files too large to be settings.
+fn read_source(path: &Path) -> Result<(String, Format, String), LoadError> {
+    let file = path.display().to_string();
+    let format = Format::from_path(path)
+        .ok_or_else(|| LoadError::UnknownExtension { file: file.clone() })?;
+    let io = |e: std::io::Error| LoadError::Io {
+        file: file.clone(),
+        message: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { file, bytes: size });
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    Ok((text, format, file))
+}
+
+/// Text of any format as a generic value, with the position of every field.
+fn parse_document(
+    text: &str,
+    format: Format,
+    file: Option<String>,
+) -> Result<(Value, SourceMap), LoadError> {
+    let parsed = match format {
+        Format::Toml => toml::parse(text),
+        Format::Yaml => yaml::parse(text),
+        Format::Json => json::parse(text),
+    };
+    let (value, mut map) = parsed.map_err(|e| e.in_file(file.clone()))?;
+    map.file = file;
+    Ok((value, map))
+}
+
 fn parse_text(
     text: &str,
     format: Format,
@@ -155,13 +178,7 @@ fn parse_text(
     if text.trim().is_empty() {
         return Err(LoadError::Empty { file });
     }
-    let parsed = match format {
-        Format::Toml => toml::parse(text),
-        Format::Yaml => yaml::parse(text),
-        Format::Json => json::parse(text),
-    };
-    let (value, mut map) = parsed.map_err(|e| e.in_file(file.clone()))?;
-    map.file = file;
+    let (value, map) = parse_document(text, format, file)?;
     from_parsed(value, map, env, expansion)
 }
 

@@ -102,6 +102,7 @@ impl<'a> Locator<'a> {
 /// equal wherever they were read from.
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
+    /// Where its fields sit in the text it was read from.
     pub source: SourceMap,
     /// Paths of string values that were written with `${NAME}` references.
     pub from_env: BTreeSet<String>,

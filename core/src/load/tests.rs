@@ -270,14 +270,13 @@ fn wrong_types_under_env_do_not_quote_the_value() {
 
 #[test]
 fn oversized_files_are_refused_before_reading() {
-    let dir = std::env::temp_dir().join(format!("rctopo-large-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let file = dir.join("huge.toml");
     let f = std::fs::File::create(&file).unwrap();
     f.set_len(MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
     let e = Topology::load(&file).unwrap_err();
     assert!(matches!(e, LoadError::TooLarge { .. }), "{e}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// An environment where every variable is set, to a value that must never be shown.

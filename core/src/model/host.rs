@@ -53,10 +53,12 @@ fn default_base_port() -> u32 {
 
 /// How many instances a host runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Instances {
     /// cores - 1, at least 1.
     #[default]
     Auto,
+    /// This many instances.
     Count(u32),
 }
 

@@ -1,5 +1,5 @@
 //! The topology as written in a topology file (TOML, YAML or JSON). Serde types only: resolution
-//! into concrete instances lives in [`crate::layout`], judgement in [`crate::check`].
+//! into concrete instances lives in [`crate::layout`], judgement in [`crate::check`](mod@crate::check).
 
 mod host;
 mod mongo;
@@ -31,8 +31,11 @@ pub const SCHEMA_KEY: &str = "$schema";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
+    /// The public side: ROOT_URL.
     pub site: Site,
+    /// The Rocket.Chat release and how its instances run.
     pub rocketchat: RocketChat,
+    /// The MongoDB replica set and the URLs to reach it.
     pub mongo: Mongo,
     /// The reverse proxy in front of the instances. Required as soon as there is more than one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

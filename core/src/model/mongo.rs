@@ -19,11 +19,13 @@ pub struct Mongo {
     /// members means the same.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub managed: bool,
+    /// `wiredTiger` (the default), `mmapv1` or `inMemory`.
     #[serde(default)]
     pub storage_engine: StorageEngine,
     /// Replica set name (`replication.replSetName`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_set: Option<String>,
+    /// The replica set members, as `rs.initiate()` registers them.
     #[serde(default)]
     pub members: Vec<Member>,
 }
@@ -42,18 +44,24 @@ impl fmt::Debug for Mongo {
     }
 }
 
+/// A MongoDB storage engine (`storage.engine`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub enum StorageEngine {
+    /// The default engine, and the only one Rocket.Chat 4.0 and later support.
     #[default]
     #[serde(rename = "wiredTiger", alias = "wiredtiger")]
     WiredTiger,
+    /// Removed in MongoDB 4.2.
     #[serde(rename = "mmapv1")]
     Mmapv1,
+    /// MongoDB Enterprise's in-memory engine.
     #[serde(rename = "inMemory", alias = "inmemory")]
     InMemory,
 }
 
 impl StorageEngine {
+    /// The name mongod.conf uses.
     pub fn as_str(&self) -> &'static str {
         match self {
             StorageEngine::WiredTiger => "wiredTiger",
@@ -134,10 +142,12 @@ impl Member {
         }
     }
 
+    /// The member's votes (1 unless set).
     pub fn votes(&self) -> u32 {
         self.votes.unwrap_or(1)
     }
 
+    /// The member's priority: 0 for arbiters, hidden and non-voting members unless set, else 1 unless set.
     pub fn priority(&self) -> f64 {
         if self.arbiter || self.hidden || self.votes == Some(0) {
             self.priority.unwrap_or(0.0)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Proxy {
+    /// Which proxy software: nginx, Apache or HAProxy.
     pub kind: ProxyKind,
     /// The public host name (must match ROOT_URL's host).
     pub server_name: String,
@@ -22,19 +23,26 @@ pub struct Proxy {
     /// Defaults to 1 with `tls_in_front`, else 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxies_in_front: Option<u32>,
+    /// How a user stays on one instance.
     #[serde(default)]
     pub affinity: Affinity,
 }
 
+/// A reverse proxy the renderers support.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ProxyKind {
+    /// nginx.
     Nginx,
+    /// Apache httpd with mod_proxy_balancer.
     Apache,
+    /// HAProxy.
     Haproxy,
 }
 
 impl ProxyKind {
+    /// The lowercase name (`nginx`).
     pub fn as_str(&self) -> &'static str {
         match self {
             ProxyKind::Nginx => "nginx",
@@ -47,14 +55,19 @@ impl ProxyKind {
 /// How the proxy keeps a user on one instance (SockJS polling must return to the same one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Affinity {
+    /// No affinity: every request may go to another instance.
     None,
+    /// By client address (nginx `ip_hash`, HAProxy `balance source`).
     IpHash,
+    /// By a cookie the proxy sets (the default).
     #[default]
     Cookie,
 }
 
 impl Affinity {
+    /// The name in topology files (`ip_hash`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Affinity::None => "none",
@@ -64,6 +77,7 @@ impl Affinity {
     }
 }
 
+/// The certificate and key the proxy terminates TLS with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tls {

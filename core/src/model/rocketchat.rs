@@ -90,10 +90,14 @@ impl fmt::Debug for RocketChat {
     }
 }
 
+/// The Rocket.Chat edition (licence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Edition {
+    /// Community Edition, without an Enterprise licence.
     Community,
+    /// Enterprise, with a licence that includes the `scalability` module.
     Enterprise,
 }
 
@@ -121,6 +125,7 @@ fn default_backup_dir() -> String {
 pub const OFFICIAL_RELEASE_URL: &str = "https://releases.rocket.chat/{version}/download";
 
 impl RocketChat {
+    /// The unit's group: `group`, else the user's name.
     pub fn group(&self) -> &str {
         self.group.as_deref().unwrap_or(&self.user)
     }

@@ -3,7 +3,6 @@
 //! reads it.
 
 use super::error::MongoUrlError;
-use super::split::decoded_opaque;
 use super::whatwg;
 use serde::Serialize;
 use std::fmt;
@@ -14,14 +13,20 @@ pub const DEFAULT_PORT: u16 = 27017;
 /// The kinds of host the Connection String specification names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HostKind {
+    /// A dotted IPv4 address.
     Ipv4,
+    /// A bracketed IPv6 literal.
     IpLiteral,
+    /// A DNS name.
     Hostname,
+    /// A unix socket path (percent-encoded, ending in `.sock`).
     Unix,
 }
 
 impl HostKind {
+    /// The name in the JSON report (`ip_literal`).
     pub fn as_str(&self) -> &'static str {
         match self {
             HostKind::Ipv4 => "ipv4",
@@ -35,8 +40,11 @@ impl HostKind {
 /// A host of the list. `port` is `None` for unix sockets and for a `mongodb+srv` service name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Host {
+    /// The host as the driver keeps it (lowercased names, bracketless IPv6).
     pub host: String,
+    /// The port; `None` for a unix socket or an SRV service name.
     pub port: Option<u16>,
+    /// What kind of host it is.
     #[serde(rename = "type")]
     pub kind: HostKind,
 }
@@ -99,21 +107,14 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
             kind: HostKind::Unix,
         });
     }
-    let cleaned = whatwg::drop_tabs_and_newlines(&escaped);
-    let cleaned = cleaned.trim_end_matches(|c: char| c <= ' ');
-    let authority = &cleaned[..cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len())];
-    let (url_host, port) = whatwg::parse_host_port(authority).ok_or_else(unparsable)?;
-    let encoded_len = match &url_host {
-        whatwg::UrlHost::Opaque(h) => h.chars().count(),
-        whatwg::UrlHost::Ipv6(h) => h.chars().count() + 2,
-    };
-    let normalized = decoded_opaque(&url_host)
+    let (url_host, port) = whatwg::parse_host_port(&escaped).ok_or_else(unparsable)?;
+    let normalized = whatwg::decode_uri_component(&url_host)
         .ok_or_else(unparsable)?
         .to_lowercase();
     let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
         // The driver strips the brackets by the length of the still-encoded name.
         let chars: Vec<char> = normalized.chars().collect();
-        let end = encoded_len.saturating_sub(1).min(chars.len()).max(1);
+        let end = url_host.len().saturating_sub(1).min(chars.len()).max(1);
         (chars[1..end].iter().collect(), HostKind::IpLiteral)
     } else if is_ipv4(&normalized) {
         (normalized, HostKind::Ipv4)

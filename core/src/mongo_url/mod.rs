@@ -29,14 +29,18 @@ use std::fmt;
 
 /// `mongodb://` or `mongodb+srv://`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub enum Scheme {
+    /// `mongodb://`: the host list is the seed list.
     #[serde(rename = "mongodb")]
     Mongodb,
+    /// `mongodb+srv://`: one service name resolved through DNS SRV and TXT records.
     #[serde(rename = "mongodb+srv")]
     MongodbSrv,
 }
 
 impl Scheme {
+    /// The scheme without `://`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Scheme::Mongodb => "mongodb",
@@ -49,9 +53,13 @@ impl Scheme {
 /// the password; [`MongoUrl::expose`] returns the URL as written, for an environment file.
 #[derive(Clone, PartialEq)]
 pub struct MongoUrl {
+    /// `mongodb` or `mongodb+srv`.
     pub scheme: Scheme,
+    /// The host list, in the URL's order.
     pub hosts: Vec<Host>,
+    /// The user name, percent-decoded.
     pub username: Option<String>,
+    /// The password, percent-decoded; never printed.
     pub password: Option<Secret>,
     /// The database in the path (the spec's auth database), or the `dbName` option.
     pub database: Option<String>,
@@ -173,6 +181,7 @@ impl MongoUrl {
         self.option(name).and_then(Value::as_bool)
     }
 
+    /// The `replicaSet` option.
     pub fn replica_set(&self) -> Option<&str> {
         self.option_str("replicaSet")
     }
@@ -189,6 +198,7 @@ impl MongoUrl {
             .unwrap_or("admin")
     }
 
+    /// Whether the scheme is `mongodb+srv`.
     pub fn is_srv(&self) -> bool {
         self.scheme == Scheme::MongodbSrv
     }

@@ -4,6 +4,7 @@
 
 /// How the driver reads an option's value from a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OptionKind {
     /// Any text.
     String,
@@ -19,11 +20,15 @@ pub enum OptionKind {
     ObjectOnly,
     /// Userinfo carried as an option (`auth`): only from code.
     Auth,
+    /// A mechanism name the driver knows (`SCRAM-SHA-256`, ...).
     AuthMechanism,
+    /// `KEY:value` pairs, comma-separated.
     AuthMechanismProperties,
+    /// A database name.
     AuthSource,
     /// `serverApi` may never appear in a URL.
     ServerApi,
+    /// `zlib`, `snappy`, `zstd` or `none`, comma-separated.
     Compressors,
     /// 4 or 6.
     Family,
@@ -31,8 +36,11 @@ pub enum OptionKind {
     MaxConnecting,
     /// A positive integer; implies a non-primary read preference.
     MaxStalenessSeconds,
+    /// `primary`, `secondaryPreferred`, ...
     ReadPreference,
+    /// `key:value` tag sets; may repeat.
     ReadPreferenceTags,
+    /// `auto`, `poll` or `stream`.
     ServerMonitoringMode,
     /// Accepted and ignored (`timeoutMS` in 6.x).
     Ignored,
@@ -47,6 +55,7 @@ pub enum OptionKind {
 pub struct UriOption {
     /// The name as the driver spells it (matched case-insensitively).
     pub name: &'static str,
+    /// What values it takes.
     pub kind: OptionKind,
     /// The driver's deprecation note, when it warns about the option.
     pub deprecated: Option<&'static str>,

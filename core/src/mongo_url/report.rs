@@ -12,9 +12,11 @@ use std::collections::BTreeMap;
 /// The credentials part of a report; never the password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UrlAuth {
+    /// The user name.
     pub username: String,
     /// The database the driver authenticates against.
     pub db: String,
+    /// `authMechanism`, when set.
     pub mechanism: Option<String>,
 }
 
@@ -23,26 +25,37 @@ pub struct UrlAuth {
 pub struct UrlError {
     /// `MONGO_URL` or `MONGO_OPLOG_URL`.
     pub url: &'static str,
+    /// The part at fault (`syntax`, `option`, ...; see `mongo_url::ErrorKind`).
     pub kind: &'static str,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub help: String,
 }
 
 /// What one URL is made of, as the driver read it; empty when the driver refuses the URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UrlParts {
+    /// `mongodb` or `mongodb+srv`.
     pub scheme: Option<&'static str>,
+    /// The host list.
     pub hosts: Vec<Host>,
+    /// The credentials, without the password.
     pub auth: Option<UrlAuth>,
+    /// The database in the path.
     pub database: Option<String>,
+    /// The options the driver would set, by their driver names.
     pub options: BTreeMap<String, Value>,
+    /// The driver's warnings (deprecated options, ...).
     pub warnings: Vec<String>,
 }
 
 /// One URL, parsed: the driver's verdict and the parts (MONGO_OPLOG_URL in a report).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckedUrl {
+    /// Whether the driver accepts it.
     pub valid: bool,
+    /// Its parts, at the top level of the JSON.
     #[serde(flatten)]
     pub parts: UrlParts,
 }
@@ -56,8 +69,11 @@ pub struct UrlReport {
     /// MONGO_URL's parts, at the top level of the JSON.
     #[serde(flatten)]
     pub parts: UrlParts,
+    /// The driver's errors, for both URLs.
     pub errors: Vec<UrlError>,
+    /// Rocket.Chat's M rules over both URLs.
     pub diagnostics: Vec<Diagnostic>,
+    /// MONGO_OPLOG_URL, when given.
     pub oplog: Option<CheckedUrl>,
 }
 
@@ -71,6 +87,7 @@ impl UrlReport {
                 .any(|d| d.severity == Severity::Error)
     }
 
+    /// The report as JSON, as `rctopo mongo-url --format json` prints it.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }

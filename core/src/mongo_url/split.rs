@@ -2,7 +2,7 @@
 //! with the checks the driver's URL reader (`mongodb-connection-string-url`) makes on the way.
 
 use super::error::MongoUrlError;
-use super::whatwg::{self, UrlHost};
+use super::whatwg;
 
 /// The placeholder host the driver's reader puts in place of the host list before handing the
 /// rest to a URL parser; it can surface in a username (see [`split`]).
@@ -167,65 +167,45 @@ fn invalid_url() -> MongoUrlError {
     )
 }
 
-/// The part of the URL after the host list, as a URL parser reads it. Returns the decoded
-/// userinfo, the pathname and the query.
+/// The part of the URL after the host list, as a URL parser reads it: the userinfo (still
+/// percent-encoded), the pathname and the query.
 struct Tail {
     userinfo: Option<(String, Option<String>)>,
     pathname: String,
     query: Option<String>,
 }
 
-fn read_tail(m: &Matched<'_>) -> Result<Tail, MongoUrlError> {
-    let rest = whatwg::clean_input(m.rest);
-    let mut userinfo = m.username.map(|u| {
-        (
-            whatwg::drop_tabs_and_newlines(u),
-            m.password.map(whatwg::drop_tabs_and_newlines),
-        )
-    });
-    let mut remainder = rest.as_str();
-    if rest.starts_with('@') {
-        // The URL parser sees `user:pass@<placeholder>@...`: the last `@` of the authority
-        // ends the userinfo, which then swallows the placeholder.
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let mut authority = String::new();
-        if let Some(u) = m.username {
-            authority.push_str(&whatwg::drop_tabs_and_newlines(u));
-            if let Some(p) = m.password {
-                authority.push(':');
-                authority.push_str(&whatwg::drop_tabs_and_newlines(p));
-            }
-            authority.push('@');
-        }
-        authority.push_str(PLACEHOLDER_HOST);
-        authority.push_str(&rest[..end]);
-        let at = authority.rfind('@').unwrap_or(0);
-        let host_port = &authority[at + 1..];
-        if host_port.is_empty() {
-            return Err(invalid_url());
-        }
-        whatwg::parse_host_port(host_port).ok_or_else(invalid_url)?;
-        let raw = &authority[..at];
-        userinfo = Some(match raw.split_once(':') {
-            Some((u, p)) => (u.to_string(), Some(p.to_string())),
-            None => (raw.to_string(), None),
-        });
-        remainder = &rest[end..];
+/// The driver hands `protocol://user:pass@<placeholder><rest>` to a WHATWG URL parser: the host
+/// list is read apart, host by host, but the userinfo, path and query are the parser's. A stray
+/// `@` in `rest` makes the parser's userinfo swallow the placeholder, as it does in the driver.
+fn read_tail(m: &Matched<'_>, srv: bool) -> Result<Tail, MongoUrlError> {
+    let scheme = if srv { "mongodb+srv" } else { "mongodb" };
+    let mut auth = String::new();
+    if let Some(u) = m.username {
+        auth.push_str(u);
     }
-    let (before_fragment, _) = remainder.split_once('#').unwrap_or((remainder, ""));
-    let (path, query) = match before_fragment.split_once('?') {
-        Some((path, query)) => (path, Some(query.to_string())),
-        None => (before_fragment, None),
-    };
-    let pathname = if path.starts_with('/') {
-        whatwg::normalize_path(path)
-    } else {
-        String::new()
-    };
+    if let Some(p) = m.password {
+        auth.push(':');
+        auth.push_str(p);
+    }
+    if !auth.is_empty() {
+        auth.push('@');
+    }
+    let url = url::Url::parse(&format!("{scheme}://{auth}{PLACEHOLDER_HOST}{}", m.rest))
+        .map_err(|_| invalid_url())?;
+    let username = url.username();
+    // `url` reports the empty password of `user:@` as none; the driver's parser (whatwg-url)
+    // keeps it as "", and the spec expects that.
+    let password = url
+        .password()
+        .or(m.password.filter(|p| p.is_empty()))
+        .map(str::to_string);
+    let userinfo =
+        (!username.is_empty() || password.is_some()).then(|| (username.to_string(), password));
     Ok(Tail {
         userinfo,
-        pathname,
-        query,
+        pathname: url.path().to_string(),
+        query: url.query().map(str::to_string),
     })
 }
 
@@ -303,7 +283,7 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
     check_userinfo(&m, after)?;
     let before_query = &m.rest[..m.rest.find(['?', '#']).unwrap_or(m.rest.len())];
     let unescaped_at = m.username.is_some() && before_query.contains('@');
-    let tail = read_tail(&m)?;
+    let tail = read_tail(&m, srv)?;
     let hosts: Vec<String> = m.hosts.split(',').map(str::to_string).collect();
     if srv && hosts.len() != 1 {
         return Err(MongoUrlError::syntax(
@@ -332,12 +312,4 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
         query,
         unescaped_at,
     })
-}
-
-/// The opaque host of a URL host, decoded.
-pub(super) fn decoded_opaque(host: &UrlHost) -> Option<String> {
-    match host {
-        UrlHost::Opaque(h) => whatwg::decode_uri_component(h),
-        UrlHost::Ipv6(h) => Some(format!("[{h}]")),
-    }
 }

@@ -16,6 +16,9 @@
 //! parallelism), `planner` (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
 //! and [`commands`] (outputs).
 
+// The planner is being reworked; its public items get their docs with that work.
+#![allow(missing_docs)]
+
 pub mod action;
 mod budget;
 mod builder;

@@ -57,7 +57,9 @@ pub struct MemberSummary {
 /// The result of a probe: the diagnostics and, per member asked, what it answered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ProbeReport {
+    /// The L rules' diagnostics.
     pub report: Report,
+    /// What each member asked answered.
     pub members: Vec<MemberSummary>,
 }
 
@@ -78,10 +80,16 @@ impl ProbeReport {
 
 /// Why a probe could not start: the input gives nothing to ask.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProbeError {
     /// The driver refuses the URL (the message never holds its password).
     #[error("{field}: MongoDB's driver cannot use this URL: {message}")]
-    Url { field: String, message: String },
+    Url {
+        /// `mongo.url` or `mongo.oplog_url`.
+        field: String,
+        /// The driver's reason.
+        message: String,
+    },
     /// Neither `mongo.members` nor the URL names a host.
     #[error("no MongoDB host to probe: list `mongo.members` or hosts in `mongo.url`")]
     NoHosts,

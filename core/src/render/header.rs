@@ -4,6 +4,7 @@ use crate::layout::Layout;
 
 /// How a format writes a line comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Comment {
     /// `#`: nginx, Apache, HAProxy, systemd, env files, YAML.
     Hash,
@@ -14,6 +15,7 @@ pub enum Comment {
 }
 
 impl Comment {
+    /// The characters that start a comment line.
     pub fn prefix(&self) -> &'static str {
         match self {
             Comment::Hash => "#",

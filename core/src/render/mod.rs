@@ -32,12 +32,19 @@ use std::str::FromStr;
 /// What to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Target {
+    /// One unit per instance, and their environment files.
     Systemd,
+    /// The nginx site.
     Nginx,
+    /// The Apache site.
     Apache,
+    /// The HAProxy configuration.
     Haproxy,
+    /// mongod.conf per member and the replica set's rs-initiate.js.
     Mongod,
+    /// A Mermaid diagram of the deployment.
     Mermaid,
     /// Every target for the configured proxy kind.
     All,
@@ -101,6 +108,7 @@ pub struct RenderedFile {
     pub path: String,
     /// Unix permission bits, e.g. `0o600` for environment files.
     pub mode: u32,
+    /// The file's text.
     pub contents: String,
 }
 
@@ -137,21 +145,39 @@ pub struct RenderOptions {
     pub drained: BTreeSet<String>,
 }
 
+/// Why nothing was rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
+    /// A target name that is not one of [`Target`]'s.
     #[error("unknown target `{target}`: expected systemd, nginx, apache, haproxy, mongod, mermaid or all")]
-    UnknownTarget { target: String },
-    /// The check found errors; `report` is that check, warnings included.
+    UnknownTarget {
+        /// The name given.
+        target: String,
+    },
+    /// The check found errors.
     #[error("the topology has {} error(s); fix them before rendering (run `rctopo check`): {}", .report.errors(), .report.first_error())]
-    CheckFailed { report: Report },
+    CheckFailed {
+        /// The check that refused, warnings included.
+        report: Report,
+    },
+    /// The target needs a field the topology leaves out.
     #[error("target `{target}` needs {field}: {help}")]
     Missing {
+        /// The target asked for.
         target: Target,
+        /// The field path it needs.
         field: &'static str,
+        /// How to provide it.
         help: &'static str,
     },
+    /// A drained instance id that names no instance.
     #[error("drained instance `{id}` is not in the layout: use an id such as `app1:3001`")]
-    UnknownInstance { id: String },
+    UnknownInstance {
+        /// The id given.
+        id: String,
+    },
+    /// Any other reason, as a sentence.
     #[error("{0}")]
     Other(String),
 }

@@ -43,6 +43,7 @@ pub fn multi(instances: &[u32], cores: &[u32], proxy: ProxyKind) -> Topology {
                 ProxyKind::Nginx => "/etc/nginx",
                 ProxyKind::Apache => "/etc/apache2",
                 ProxyKind::Haproxy => "/etc/haproxy",
+                other => panic!("no certificate folder for proxy {other:?}"),
             };
             tls.certificate = format!("{dir}/certificate.crt");
             tls.key = Some(format!("{dir}/certificate.key"));

@@ -17,6 +17,7 @@ pub fn program(kind: ProxyKind) -> Option<PathBuf> {
         ProxyKind::Nginx => "nginx",
         ProxyKind::Apache => "apache2",
         ProxyKind::Haproxy => "haproxy",
+        other => panic!("no validator for proxy {other:?}"),
     })
 }
 
@@ -34,6 +35,7 @@ pub fn validate(
         ProxyKind::Nginx => nginx(program, config, work),
         ProxyKind::Apache => apache(program, config, work),
         ProxyKind::Haproxy => haproxy(program, config),
+        other => panic!("no validator for proxy {other:?}"),
     }
 }
 

@@ -51,11 +51,14 @@ const RULES: &[&Rule] = &[
 
 /// A URL to check: where it sits (a field path or a variable name) and how it parsed.
 pub struct UrlField {
+    /// `mongo.url`, `mongo.oplog_url`, or `MONGO_URL`, `MONGO_OPLOG_URL` for bare URLs.
     pub path: String,
+    /// The URL, or the driver's reason to refuse it.
     pub parsed: Result<MongoUrl, MongoUrlError>,
 }
 
 impl UrlField {
+    /// Parses `text`, found at `path`.
     pub fn new(path: impl Into<String>, text: &str) -> Self {
         UrlField {
             path: path.into(),
@@ -71,8 +74,11 @@ impl UrlField {
 
 /// What the M rules read.
 pub struct UrlContext<'a> {
+    /// MONGO_URL.
     pub url: UrlField,
+    /// MONGO_OPLOG_URL, when set.
     pub oplog: Option<UrlField>,
+    /// `None` when unknown; rules that depend on it then stay quiet.
     pub rocketchat_version: Option<Version>,
     /// The deployment, when the URLs come from a topology file.
     pub topology: Option<&'a Topology>,
@@ -119,6 +125,7 @@ impl<'a> UrlContext<'a> {
             .filter_map(|f| f.url().map(|u| (f.path.as_str(), u)))
     }
 
+    /// Whether the Rocket.Chat version is known and below `major.minor`.
     pub fn rocketchat_below(&self, major: u32, minor: u32) -> bool {
         self.rocketchat_version
             .is_some_and(|v| v < Version::new(major, minor, 0))

@@ -55,25 +55,19 @@ const RULES: &[&Rule] = &[
     &too_large::RULE,
 ];
 
-/// The host part of ROOT_URL, when it is an absolute http(s) URL.
-pub(crate) fn root_url_parts(url: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
-    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+/// ROOT_URL parsed as a browser parses it, when it is an absolute http(s) URL with a host and
+/// without credentials. A URL parser silently drops tabs and newlines and trims spaces, but
+/// Rocket.Chat gets the text as written, so a URL holding any whitespace or control is refused.
+pub(crate) fn root_url(text: &str) -> Option<url::Url> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.contains('@') {
-        return None;
-    }
-    let host = if authority.starts_with('[') {
-        authority.split(']').next()?.trim_start_matches('[')
-    } else {
-        authority.split(':').next()?
-    };
-    if host.is_empty() {
-        return None;
-    }
-    Some((scheme, host))
+    let url = url::Url::parse(text).ok()?;
+    let usable = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some_and(|h| !h.is_empty())
+        && url.username().is_empty()
+        && url.password().is_none();
+    usable.then_some(url)
 }
 
 /// The field path that defines an instance's port: `ports[j]` when listed, else `instances`.

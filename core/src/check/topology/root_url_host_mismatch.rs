@@ -17,7 +17,8 @@ fn check(ctx: &Context, emit: &mut Emit) {
         return;
     };
     let url = &ctx.topology.site.root_url;
-    if let Some((_, host)) = super::root_url_parts(url) {
+    let parsed = super::root_url(url);
+    if let Some(host) = parsed.as_ref().and_then(url::Url::host_str) {
         if !host.eq_ignore_ascii_case(&proxy.server_name) {
             emit.report(
                 "proxy.server_name",

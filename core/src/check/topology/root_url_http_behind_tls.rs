@@ -19,8 +19,8 @@ fn check(ctx: &Context, emit: &mut Emit) {
         .as_ref()
         .is_some_and(|p| p.public_scheme() == "https");
     let url = &ctx.topology.site.root_url;
-    if let Some((scheme, _)) = super::root_url_parts(url) {
-        if tls && scheme.eq_ignore_ascii_case("http") {
+    if let Some(parsed) = super::root_url(url) {
+        if tls && parsed.scheme() == "http" {
             emit.report(
                 "site.root_url",
                 format!("ROOT_URL `{url}` is http, but the proxy serves TLS"),

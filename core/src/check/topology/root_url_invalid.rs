@@ -14,9 +14,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     let url = &ctx.topology.site.root_url;
-    if super::root_url_parts(url).is_none()
-        || url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if super::root_url(url).is_none() {
         emit.report(
             "site.root_url",
             format!("`{url}` is not an absolute http(s) URL"),
@@ -36,12 +34,32 @@ mod tests {
             "ftp://chat.example.com",
             "https://",
             "https://u:p@chat.example.com",
+            "http://[::1",
+            "https://a<b>.com/x",
+            "https://chat.example.com:99999",
+            "https://chat.example.com\t",
         ] {
             let r = check_toml(&example_with(&[(
                 "root_url = \"https://chat.example.com\"",
                 &format!("root_url = \"{bad}\""),
             )]));
             assert_eq!(paths(&r, "T015"), ["site.root_url"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn quiet_on_urls_browsers_open() {
+        for good in [
+            "https://chat.example.com",
+            "https://chat.example.com:8443/rc",
+            "http://10.0.0.5:3000",
+            "https://[2001:db8::1]",
+        ] {
+            let r = check_toml(&example_with(&[(
+                "root_url = \"https://chat.example.com\"",
+                &format!("root_url = \"{good}\""),
+            )]));
+            assert!(paths(&r, "T015").is_empty(), "{good}");
         }
     }
 
