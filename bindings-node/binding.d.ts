@@ -77,6 +77,12 @@ export declare class Topology {
   /** The check as the CLI's `rctopo check --format json` prints it, with counts. */
   report(): CheckReport
   /**
+   * Asks the running replica set (every member directly) and judges its answers (rules
+   * L001-L018). Resolves with the report; rejects with a `TopologyError` when there is nothing
+   * to ask (a URL the driver refuses, no host).
+   */
+  probe(options?: ProbeOptions | undefined | null): Promise<ProbeReport>
+  /**
    * The files `target` needs, in a stable order. Throws a `RenderError` (with the check's
    * `diagnostics`) when the topology has check errors.
    */
@@ -85,7 +91,7 @@ export declare class Topology {
 
 /** What a step does. `kind` says which fields are present (as in `rctopo plan --format json`). */
 export interface Action {
-  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate'
+  kind: 'write_file' | 'remove_file' | 'daemon_reload' | 'enable_unit' | 'disable_unit' | 'start_unit' | 'stop_unit' | 'proxy_remove' | 'proxy_add' | 'proxy_validate' | 'proxy_reload' | 'wait_healthy' | 'wait_drained' | 'mongo_initiate' | 'mongo_keyfile' | 'gate' | 'stage_release' | 'use_release' | 'prune_releases' | 'backup' | 'restore' | 'mongo_step_down' | 'mongo_install' | 'mongo_wait_member' | 'mongo_set_fcv'
   /** The instance (`app1:3001`) the action concerns, when it concerns one. */
   instance?: string
   /** write_file, remove_file: the install path. */
@@ -111,6 +117,30 @@ export interface Action {
   config?: Record<string, unknown>
   /** gate: why the rollout waits for a person. */
   reason?: string
+  /**
+   * wait_healthy: the release `/api/info` must report; stage_release, use_release,
+   * mongo_install, mongo_set_fcv: the release or series.
+   */
+  version?: string
+  /** wait_healthy after a release change: the release the instance must report. */
+  expectVersion?: string
+  /** stage_release: the tarball URL and its SHA-256 when given. */
+  checksum?: string
+  /** stage_release, use_release, prune_releases: the release (or releases) directory. */
+  dir?: string
+  /** use_release: the Node.js binary. */
+  node?: string
+  /** prune_releases: releases kept, and the ones never removed. */
+  keep?: number
+  protect?: Array<string>
+  /** backup, restore: the env file holding MONGO_URL, and the archive. */
+  envFile?: string
+  archive?: string
+  /** mongo_step_down, mongo_wait_member: the replica set member (`host:port`). */
+  member?: string
+  /** mongo_set_fcv: the seed list, and whether `confirm: true` is sent. */
+  seeds?: string
+  confirm?: boolean
 }
 
 /**
@@ -282,6 +312,35 @@ export interface PolicyInput {
   drainDelaySeconds?: number
   /** `spread` (round-robin over hosts, the default) or `by_host`. */
   order?: 'spread' | 'by_host'
+  /** Whether an upgrade dumps the database before its leader migrates it (default true). */
+  backup?: boolean
+}
+
+/** What one member answered. */
+export interface ProbeMember {
+  /** `host:port` as asked. */
+  host: string
+  /** Whether it answered (even if it then refused the credentials). */
+  reachable: boolean
+  /** `PRIMARY`, `SECONDARY`, `ARBITER`, `OTHER` or `STANDALONE`, when it answered `hello`. */
+  state?: string
+  /** `buildInfo.version`. */
+  version?: string
+}
+
+/** How long the probe may wait. */
+export interface ProbeOptions {
+  /** Milliseconds per phase (members answer concurrently, then the oplog is read); default 5000. */
+  timeoutMs?: number
+}
+
+/** The probe's report: `rctopo probe --format json`, field for field. */
+export interface ProbeReport {
+  /** Errors first, then by code and path (rules L001-L018). */
+  diagnostics: Array<Diagnostic>
+  errors: number
+  warnings: number
+  members: Array<ProbeMember>
 }
 
 /** One file to install. */
@@ -362,6 +421,14 @@ export interface Summary {
   estimatedSeconds: number
   /** Duration if every health check takes its full deadline. */
   worstCaseSeconds: number
+  /** The instance that starts a new release first, alone, and migrates the database. */
+  leader?: string
+  /** The database dump taken before the leader starts. */
+  backup?: string
+  /** MongoDB release series from the running one through each upgrade. */
+  mongoPath: Array<string>
+  /** What the operator should know before running the plan. */
+  notes: Array<string>
 }
 
 /** What to render. */
@@ -416,8 +483,15 @@ export interface UrlReport {
 /** One wave: its kind, the instances it takes out of or puts into service, and its rollback. */
 export interface Wave {
   wave: number
-  kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy'
+  kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy' | 'mongo_upgrade' | 'mongo_fcv'
   instances: Array<string>
   /** The steps that restore the state before this wave. */
   rollback: Array<Step>
+  /**
+   * `restart` (the wave's own steps undone), `restore` (after a migration: stop everything,
+   * restore the backup, start the old release) or `refused`.
+   */
+  rollbackKind: 'restart' | 'restore' | 'refused'
+  /** Why a rollback restores or is refused. */
+  rollbackReason?: string
 }
