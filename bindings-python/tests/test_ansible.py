@@ -150,7 +150,7 @@ def test_rendered_refuses_a_failing_topology_and_writes_nothing(tmp_path: Path) 
 
 def test_unloadable_topology_fails_with_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "typo.toml"
-    bad.write_text(HOWTO.read_text().replace("base_port", "base_prot"))
+    bad.write_text(HOWTO.read_text().replace("base_port = 3000", "base_prot = 3000"))
     run = playbook(tmp_path, {"topology": str(bad)})
     assert run.result["failed"] is True
     assert "did you mean `base_port`" in run.result["msg"]
