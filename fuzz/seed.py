@@ -27,7 +27,11 @@ def write(target, name, data):
 def rust_strings(path, const):
     text = path.read_text()
     block = text.split(f"const {const}: &[&str] = &[", 1)[1].split("];", 1)[0]
-    return [json.loads(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', block)]
+    # Rust's `\u{e9}` escape is not JSON's `\u00e9`: rewrite it before decoding.
+    def decode(literal):
+        return json.loads(re.sub(r"\\u\{([0-9a-fA-F]+)\}",
+                                 lambda m: json.dumps(chr(int(m.group(1), 16)))[1:-1], literal))
+    return [decode(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', block)]
 
 
 def urls():
