@@ -138,6 +138,8 @@ impl Deployment {
                     ProxyKind::Nginx => "/etc/nginx",
                     ProxyKind::Apache => "/etc/apache2",
                     ProxyKind::Haproxy => "/etc/haproxy",
+                    // ProxyKind is non-exhaustive: a kind added later keeps its files in /etc/ssl.
+                    _ => "/etc/ssl",
                 };
                 tls.certificate = format!("{dir}/chat.pem");
                 tls.key = Some(format!("{dir}/chat.pem"));
