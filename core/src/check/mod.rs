@@ -82,9 +82,16 @@ pub const FAMILIES: &[&Family] = &[
 
 /// Every rule, in code order.
 pub fn rules() -> Vec<&'static Rule> {
-    let mut all: Vec<&'static Rule> = FAMILIES.iter().flat_map(|f| f.rules).copied().collect();
-    all.sort_by_key(|r| r.code);
-    all
+    // Sorted once: `check` asks for the rules on every call.
+    static SORTED: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut all: Vec<&'static Rule> =
+                FAMILIES.iter().flat_map(|f| f.rules).copied().collect();
+            all.sort_by_key(|r| r.code);
+            all
+        })
+        .clone()
 }
 
 /// Looks a rule up by code or name.
