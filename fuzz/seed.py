@@ -7,6 +7,11 @@
   they are read there, never copied into the repository (fuzz/corpus is not committed).
 - topology: every example topology, as TOML, YAML and JSON (the first byte picks the format).
 - plan: structured input needs no seed; a few fixed byte strings start it.
+
+It also writes a libFuzzer dictionary per text target (fuzz/corpus/<target>.dict): the option
+names of the URL seeds, the keys and table names of the example topologies. The targets are
+built without comparison tracing (docs/fuzzing.md), so the dictionary is how the mutator learns
+the grammar's words.
 """
 import json
 import os
@@ -58,13 +63,44 @@ def yaml_block(v, indent=0):
     return f"{pad}{json.dumps(v)}\n"
 
 
+def write_dict(target, words):
+    """libFuzzer's dictionary format: one quoted word a line, other bytes as \\xNN."""
+    def quote(word):
+        return "".join(c if " " <= c <= "~" and c not in '"\\' else f"\\x{ord(c):02X}"
+                       for c in word)
+    lines = [f'"{quote(w)}"' for w in sorted(set(words)) if w and w.isascii()]
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / f"{target}.dict").write_text("\n".join(lines) + "\n")
+
+
+def url_words(found):
+    words = ["mongodb://", "mongodb+srv://", "@", "?", "&", "=", ":", ",", "/", "%", "%2F",
+             "%40", "%3A", "[::1]", "27017", "true", "false"]
+    for url in found:
+        words += re.findall(r"[?&]([A-Za-z]+)=", url)
+        words += re.findall(r"=([A-Za-z0-9_:.-]{1,24})(?:&|$)", url)
+    return words
+
+
+def topology_words(texts):
+    words = ["[[", "]]", "[", "]", " = ", "\n", "${", "}", "- ", ": ", "{", "}", '":']
+    for text in texts:
+        words += re.findall(r"^\s*\[{1,2}([a-z_.]+)\]{1,2}", text, re.M)
+        words += re.findall(r"^\s*([A-Za-z_]+)\s*=", text, re.M)
+    return words
+
+
 def main():
-    for i, url in enumerate(urls()):
+    found = urls()
+    for i, url in enumerate(found):
         write("mongo_url", f"url{i:05}", url)
+    write_dict("mongo_url", url_words(found))
     # A MONGO_URL with its MONGO_OPLOG_URL (the target splits at the first newline).
     write("mongo_url", "pair", "mongodb://rc:pw@db1,db2/rc?replicaSet=rs0\n"
           "mongodb://oplog:pw@db1,db2/local?replicaSet=rs0&authSource=admin")
-    for example in sorted((root / "examples").glob("*.toml")):
+    examples = sorted((root / "examples").glob("*.toml"))
+    write_dict("topology", topology_words(e.read_text() for e in examples))
+    for example in examples:
         text = example.read_text()
         value = tomllib.loads(text)
         write("topology", f"{example.stem}.toml", b"\x00" + text.encode())
@@ -73,7 +109,7 @@ def main():
     for i in range(4):
         write("plan", f"seed{i}", bytes(range(i * 37, i * 37 + 64)))
     print(f"seeded {corpus}: " + ", ".join(
-        f"{d.name} {len(list(d.iterdir()))}" for d in sorted(corpus.iterdir())))
+        f"{d.name} {len(list(d.iterdir()))}" for d in sorted(corpus.iterdir()) if d.is_dir()))
 
 
 main()

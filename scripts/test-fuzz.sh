@@ -3,8 +3,9 @@
 # seed corpus (fuzz/seed.py) and whatever earlier runs left in fuzz/corpus. A crash fails the run
 # and leaves its input in fuzz/artifacts/<target>/ (replay: see docs/fuzzing.md).
 # libFuzzer needs nightly compiler flags: the nightly toolchain when installed, else the
-# installed toolchain with RUSTC_BOOTSTRAP=1. No sanitizer (-s none): the code is safe Rust, and
-# the coverage-guided search is what finds panics and hangs.
+# installed toolchain with RUSTC_BOOTSTRAP=1. The build flags are docs/fuzzing.md's (no
+# sanitizer, no comparison tracing); keeping them identical to the long runs' keeps the build in
+# fuzz/target cached between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${RCTOPO_FUZZ_SECONDS:-60}
@@ -19,10 +20,17 @@ fi
 
 python3 fuzz/seed.py
 cd fuzz
-cargo "${toolchain[@]}" fuzz build -s none 2>&1 | grep -E '^error' || true
+flags=(-s none --no-trace-compares)
+cargo "${toolchain[@]}" fuzz build "${flags[@]}" 2>&1 | grep -E '^error' || true
 for target in $(cargo "${toolchain[@]}" fuzz list); do
   log="${TMPDIR:-/tmp}/rctopo-fuzz-$target.log"
-  if ! cargo "${toolchain[@]}" fuzz run -s none "$target" -- \
+  # The largest input worth mutating: a URL pair, a topology file, the plan's structured input.
+  case $target in
+    mongo_url) args=(-max_len=1024 -dict=corpus/mongo_url.dict) ;;
+    topology) args=(-max_len=4096 -dict=corpus/topology.dict) ;;
+    *) args=(-max_len=256) ;;
+  esac
+  if ! cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$target" -- "${args[@]}" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
     tail -n 40 "$log"
     echo "fuzz $target: FAILED (log: $log, input in fuzz/artifacts/$target/)"
