@@ -2,7 +2,8 @@
 # Every test of the project, from a fresh clone: installs what it needs, then runs the Rust
 # checks and tests, the crates' release dry runs, the Python package's tests (sdist and wheel,
 # pytest, mypy, stubtest, pyright, the Ansible collection with ansible-test sanity) and the Node
-# package's tests (publint, attw, node --test, tsc). Prints each runner's summary lines.
+# package's tests (publint, attw, node --test, tsc), the CLI's integrations (SARIF schema,
+# pre-commit hook) and the fuzz targets. Prints each runner's summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -47,6 +48,9 @@ for part in python node; do
     "scripts/test-$part.sh"
   fi
 done
+
+echo "== CLI integrations (SARIF schema, pre-commit hook)"
+scripts/test-integrations.sh
 
 echo "== fuzzing (each target ${RCTOPO_FUZZ_SECONDS:-60}s)"
 scripts/test-fuzz.sh
