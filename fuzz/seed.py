@@ -2,7 +2,7 @@
 """Seeds fuzz/corpus/<target>/ to start the fuzzers deep in each grammar:
 
 - mongo_url: the parity corpus's seed and regression URLs (core/tests/mongo_parity.rs), the URL
-  benchmark corpus (bench/urls.txt) and MongoDB's connection-string spec tests, read from
+  benchmark corpus (bench/urls.jsonl) and MongoDB's connection-string spec tests, read from
   RCTOPO_SPEC_TESTS (default ../shared/conformance/connection-string beside the repository);
   they are read there, never copied into the repository (fuzz/corpus is not committed).
 - topology: every example topology, as TOML, YAML and JSON (the first byte picks the format).
@@ -42,9 +42,9 @@ def rust_strings(path, const):
 def urls():
     parity = root / "core" / "tests" / "mongo_parity.rs"
     found = rust_strings(parity, "SEEDS") + rust_strings(parity, "REGRESSIONS")
-    bench = root / "bench" / "urls.txt"
+    bench = root / "bench" / "urls.jsonl"
     if bench.exists():
-        found += [l for l in bench.read_text().splitlines() if l]
+        found += [json.loads(l) for l in bench.read_text().splitlines() if l.strip()]
     spec = pathlib.Path(os.environ.get(
         "RCTOPO_SPEC_TESTS", root.parent / "shared" / "conformance" / "connection-string"))
     for f in sorted(spec.glob("*.json")) if spec.is_dir() else []:
