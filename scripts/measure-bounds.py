@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Worst-case time and memory of `rctopo check`, `render` and `plan` on the largest topologies
 the loader accepts (core/src/limits.rs, docs/performance.md "Bounds"). Prints a Markdown table:
-wall time, CPU time (user + system) and peak resident memory of each command, measured with GNU
-time. Run it on a release build:
+wall time, CPU time (user + system) and peak resident memory of each command (from wait4, or from
+/proc for a command stopped at the time limit). Run it on a release build:
 
     cargo build --release -p rctopo
-    python3 scripts/measure-bounds.py target/release/rctopo
+    python3 scripts/measure-bounds.py target/release/rctopo   # RCTOPO_BOUNDS_LIMIT=120 (s)
 
 The shapes, each at the 20,000-instance bound:
 - wide: 2,000 hosts (the host bound) of 10 instances, HAProxy on a machine of its own, and a
@@ -19,9 +19,11 @@ and one instance at a time (20,000 waves).
 """
 import os
 import pathlib
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 
 HEAD = """[site]
 root_url = "https://chat.example.com"
@@ -59,22 +61,56 @@ def topology(hosts, per_host, version, members=3):
     return "".join(text)
 
 
-def measure(label, argv, out):
-    """Runs argv under GNU time; returns a table row."""
-    fmt = "%e %U %S %M"
+MEMORY_LIMIT = 8 << 30  # address space per command: a runaway command fails instead of the machine
+
+
+def cap_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def proc_usage(pid):
+    """CPU seconds and peak resident memory (KiB) of a running process, from /proc."""
+    stat = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(stat[11]) + int(stat[12])) / ticks
+    status = pathlib.Path(f"/proc/{pid}/status").read_text()
+    hwm = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:"))
+    return cpu, hwm
+
+
+def measure(label, argv, out, limit):
+    """Runs argv, stopped after `limit` seconds of wall time or at 8 GiB of address space;
+    prints and returns a table row: wall time, CPU time (user + system), peak resident memory."""
+    start = time.monotonic()
     with open(out, "wb") as sink:
-        proc = subprocess.run(["/usr/bin/time", "-f", fmt, *argv], stdout=sink,
-                              stderr=subprocess.PIPE, text=True)
-    last = proc.stderr.strip().splitlines()[-1]
-    wall, user, system, rss_kb = last.split()
-    cpu = float(user) + float(system)
+        proc = subprocess.Popen([str(a) for a in argv], stdout=sink, stderr=subprocess.DEVNULL,
+                                preexec_fn=cap_memory)
+        status = None
+        while status is None:
+            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(code)
+                cpu, rss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+                status = {-6: "out of memory (8 GiB)"}.get(proc.returncode, str(proc.returncode))
+            elif time.monotonic() - start > limit:
+                cpu, rss_kb = proc_usage(proc.pid)
+                proc.kill()
+                proc.wait()
+                status = f"stopped after {limit} s"
+            else:
+                time.sleep(0.05)
+    wall = time.monotonic() - start
     size = os.path.getsize(out)
-    return (f"| {label} | {proc.returncode} | {float(wall):.2f} s | {cpu:.2f} s | "
-            f"{int(rss_kb) / 1024:.0f} MB | {size / 1e6:.1f} MB |")
+    row = (f"| {label} | {status} | {wall:.2f} s | {cpu:.2f} s | {rss_kb / 1024:.0f} MB | "
+           f"{size / 1e6:.1f} MB |")
+    print(row, flush=True)
+    return row
 
 
 def main():
     rctopo = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/release/rctopo").resolve()
+    # A command still running after this many seconds is stopped and reported as such.
+    limit = int(os.environ.get("RCTOPO_BOUNDS_LIMIT", "120"))
     work = pathlib.Path(tempfile.mkdtemp(prefix="rctopo-bounds-"))
     shapes = {
         "wide (2,000 hosts x 10)": (2000, 10),
@@ -91,21 +127,19 @@ def main():
         next_.write_text(topology(hosts, per_host, "7.10.1"))
         size = f"{now.stat().st_size / 1e6:.2f} MB file"
         out = work / "out"
-        rows = [
-            measure(f"{label}, {size}: check", [rctopo, "check", now], out),
-            measure(f"{label}: render --target all --out DIR",
-                    [rctopo, "render", "--target", "all", "--out", work / f"{name}-files", now], out),
-            measure(f"{label}: plan upgrade, default policy (JSON)",
-                    [rctopo, "plan", "--from", now, "--to", next_, "--format", "json"], out),
-            measure(f"{label}: plan upgrade, one at a time (JSON)",
-                    [rctopo, "plan", "--from", now, "--to", next_, "--max-unavailable", "1",
-                     "--format", "json"], out),
-        ]
-        print("\n".join(rows), flush=True)
+        measure(f"{label}, {size}: check", [rctopo, "check", now], out, limit)
+        measure(f"{label}: render --target all --out DIR",
+                [rctopo, "render", "--target", "all", "--out", work / f"{name}-files", now], out,
+                limit)
+        measure(f"{label}: plan upgrade, default policy (JSON)",
+                [rctopo, "plan", "--from", now, "--to", next_, "--format", "json"], out, limit)
+        measure(f"{label}: plan upgrade, one at a time (JSON)",
+                [rctopo, "plan", "--from", now, "--to", next_, "--max-unavailable", "1",
+                 "--format", "json"], out, limit)
     members = work / "members.toml"
     members.write_text(topology(2000, 10, "7.10.0", members=1000))
-    print(measure("wide with 1,000 replica-set members: check", [rctopo, "check", members],
-                  work / "out"))
+    measure("wide with 1,000 replica-set members: check", [rctopo, "check", members],
+            work / "out", limit)
     print(f"\nfiles in {work}")
 
 
