@@ -116,6 +116,9 @@ struct Running {
 struct World<'a> {
     current: Option<&'a Layout>,
     desired: &'a Layout,
+    /// The current and desired instances by (host, port), to find the one an env file was
+    /// rendered for.
+    placed: [Places<'a>; 2],
     has_proxy: bool,
     mongo_ready: bool,
     unit_differs: bool,
@@ -205,7 +208,7 @@ impl Plan {
             .cloned()
             .collect();
         run(&forward, &mut world, &mut timeline)?;
-        run(&summary.rollback, &mut world, &mut timeline)?;
+        run(&summary.rollback.steps(), &mut world, &mut timeline)?;
         let touched: Vec<String> = if restore {
             current
                 .instances
@@ -305,6 +308,7 @@ impl<'a> World<'a> {
         let mut w = World {
             current,
             desired,
+            placed: [Places::of(current.unwrap_or(desired)), Places::of(desired)],
             has_proxy: desired.topology.proxy.is_some(),
             // An external replica set (no mongod places) is ready before the plan starts.
             mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
@@ -477,11 +481,8 @@ impl<'a> World<'a> {
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
-                let prefix = format!("{host}:");
                 let running: Vec<String> = self
-                    .running
-                    .iter()
-                    .filter(|(id, _)| id.starts_with(&prefix))
+                    .running_on(host)
                     .map(|(_, r)| r.version.clone())
                     .collect();
                 self.releases.prune(host, protect, &running)
@@ -539,7 +540,11 @@ impl<'a> World<'a> {
     /// the overrides applied.
     fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
         let layout = self.layout(source.side);
-        let instance = rendered_instance(layout, &source.rendered).ok_or((
+        let places = match source.side {
+            Side::Current => &self.placed[0],
+            Side::Desired => &self.placed[1],
+        };
+        let instance = rendered_instance(places, &source.rendered).ok_or((
             ViolationKind::Inconsistent,
             format!("no instance renders {}", source.rendered),
         ))?;
@@ -632,14 +637,8 @@ impl<'a> World<'a> {
         if self.running.contains_key(&id) {
             return fail(ViolationKind::PortClash, format!("{id} is already running"));
         }
-        let prefix = format!("{host}:");
         if env.tcp != 0 {
-            // Ids sort by host first: the host's instances are one range of the map.
-            let clash = self
-                .running
-                .range(prefix.clone()..)
-                .take_while(|(other, _)| other.starts_with(&prefix))
-                .find(|(_, r)| r.tcp == env.tcp);
+            let clash = self.running_on(host).find(|(_, r)| r.tcp == env.tcp);
             if let Some((other, _)) = clash {
                 return fail(
                     ViolationKind::PortClash,
@@ -669,6 +668,15 @@ impl<'a> World<'a> {
             },
         );
         Ok(())
+    }
+
+    /// The running instances of `host`: ids sort by host first, so they are one range of the
+    /// map, found without looking at the other hosts'.
+    fn running_on<'s>(&'s self, host: &str) -> impl Iterator<Item = (&'s String, &'s Running)> {
+        let prefix = format!("{host}:");
+        self.running
+            .range(prefix.clone()..)
+            .take_while(move |(id, _)| id.starts_with(&prefix))
     }
 
     fn stop(&mut self, host: &str, unit: &str) -> StepResult {
@@ -899,12 +907,23 @@ fn env_port(path: &str) -> Option<u16> {
         .ok()
 }
 
+/// Instances by (host, port).
+struct Places<'a>(HashMap<(&'a str, u16), &'a Instance>);
+
+impl<'a> Places<'a> {
+    /// The first instance at each place, should host names repeat.
+    fn of(layout: &'a Layout) -> Places<'a> {
+        let mut places = HashMap::with_capacity(layout.instances.len());
+        for i in &layout.instances {
+            places.entry((i.host.as_str(), i.port)).or_insert(i);
+        }
+        Places(places)
+    }
+}
+
 /// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`.
-fn rendered_instance<'l>(layout: &'l Layout, rendered: &str) -> Option<&'l Instance> {
+fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<&'l Instance> {
     let (host, path) = rendered.split_once('/')?;
     let port = env_port(&format!("/{path}"))?;
-    layout
-        .instances
-        .iter()
-        .find(|i| i.host == host && i.port == port)
+    places.0.get(&(host, port)).copied()
 }
