@@ -15,9 +15,11 @@ mod security;
 mod topology;
 mod versions;
 
+#[cfg(feature = "live")]
 pub(crate) use context::displayable;
 pub use context::{Context, Emit};
 pub use docs::rules_markdown;
+pub(crate) use mongo::report as mongo_report;
 pub use mongo::{url_diagnostics, UrlContext, UrlField};
 
 use crate::diagnostic::{Diagnostic, Report, Severity};

@@ -4,7 +4,7 @@
 
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
-use super::member::Member;
+use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
@@ -34,7 +34,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The members leave the proxy (one reload), then clients get `drain_delay` to move.
-    pub(crate) fn leave(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn leave(&self, members: &[PlannedInstance]) -> Vec<Op> {
         let Some((machine, mut ops)) = self.edit_proxy(members, |m| {
             (
                 Action::ProxyRemove {
@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Healthy members join the proxy (one reload).
-    pub(crate) fn join(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn join(&self, members: &[PlannedInstance]) -> Vec<Op> {
         self.edit_proxy(members, |m| {
             (
                 Action::ProxyAdd {
@@ -83,8 +83,8 @@ impl<'a> Ctx<'a> {
     /// proxy's machine. `None` when there is no proxy or no member: nothing to reload then.
     fn edit_proxy(
         &self,
-        members: &[Member],
-        edit: impl Fn(&Member) -> (Action, String),
+        members: &[PlannedInstance],
+        edit: impl Fn(&PlannedInstance) -> (Action, String),
     ) -> Option<(String, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
         if members.is_empty() {
@@ -126,7 +126,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Stops members; `retire` also disables them and removes their env files.
-    pub(crate) fn stop(&self, members: &[Member], retire: bool) -> Vec<Op> {
+    pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool) -> Vec<Op> {
         let mut ops = Vec::new();
         for m in members {
             let instance = Some(m.id.clone());
@@ -165,7 +165,7 @@ impl<'a> Ctx<'a> {
     /// Installs each member's env file, enables it when new, starts it, then waits until every
     /// one is healthy. The leader (the first desired instance to start) starts and passes its
     /// gate before the others start.
-    pub(crate) fn start(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn start(&self, members: &[PlannedInstance]) -> Vec<Op> {
         let leads = self.leader_pending.get()
             && members.first().is_some_and(|m| m.env.side == Side::Desired);
         if leads && members.len() > 1 {
@@ -180,7 +180,7 @@ impl<'a> Ctx<'a> {
         self.start_together(members)
     }
 
-    fn start_together(&self, members: &[Member]) -> Vec<Op> {
+    fn start_together(&self, members: &[PlannedInstance]) -> Vec<Op> {
         let mut ops = Vec::new();
         for m in members {
             let instance = Some(m.id.clone());
@@ -340,7 +340,7 @@ fn daemon_reload(host: &str) -> Op {
     )
 }
 
-fn ids(members: &[Member]) -> String {
+fn ids(members: &[PlannedInstance]) -> String {
     members
         .iter()
         .map(|m| m.id.as_str())

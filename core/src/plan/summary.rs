@@ -10,6 +10,7 @@ use std::sync::Arc;
 /// What kind of work a wave does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaveKind {
     /// Fresh install: mongod on every member, then `rs.initiate` once.
     ReplicaSet,
@@ -38,6 +39,7 @@ pub enum WaveKind {
 /// How a wave is undone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RollbackKind {
     /// The wave's own steps, in reverse: instances back on their previous release and
     /// environment, one by one, within the same capacity floor.
@@ -56,11 +58,17 @@ pub enum RollbackKind {
 /// steps that restore the state before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaveSummary {
+    /// Its number (steps carry it).
     pub wave: u32,
+    /// What it does.
     pub kind: WaveKind,
+    /// The instances (`host:port`) it takes out of or puts into service.
     pub instances: Vec<String>,
+    /// The steps that undo it.
     pub rollback: Rollback,
+    /// How it is undone.
     pub rollback_kind: RollbackKind,
+    /// Why its rollback is refused, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_reason: Option<String>,
 }
@@ -98,10 +106,12 @@ impl Rollback {
         )
     }
 
+    /// How many steps.
     pub fn len(&self) -> usize {
         self.steps.len()
     }
 
+    /// Whether there is no step (nothing to undo, or a refused rollback).
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
@@ -148,13 +158,19 @@ pub struct Summary {
     /// `install`, `upgrade`, `config`, `scale_out`, `scale_in`, `port_move`, `proxy`, or empty
     /// when nothing changes.
     pub changes: Vec<&'static str>,
+    /// The Rocket.Chat release before (none for an install).
     pub from_version: Option<String>,
+    /// The Rocket.Chat release after.
     pub to_version: String,
+    /// Instances before the rollout.
     pub instances_before: usize,
+    /// Instances after it.
     pub instances_after: usize,
     /// Instances that go out of service once (restart, move or early retirement).
     pub instances_to_restart: usize,
+    /// The policy's `max_unavailable`, as a count.
     pub max_unavailable: usize,
+    /// The policy's `max_surge`, as a count.
     pub max_surge: usize,
     /// Instances restarted at once: max_unavailable + surge instances.
     pub parallelism: usize,
@@ -162,6 +178,7 @@ pub struct Summary {
     pub restart_waves: usize,
     /// Serving instances never drop below this.
     pub min_serving: usize,
+    /// Every wave, in order.
     pub waves: Vec<WaveSummary>,
     /// Expected duration, assuming instances start in a typical time and gates pass at once.
     pub estimated_seconds: u64,
