@@ -352,13 +352,14 @@ impl<'a> World<'a> {
         }
         if let Some(c) = current {
             for i in &c.instances {
+                let fingerprint = fingerprint(c, i);
                 w.env.insert(
                     (i.host.clone(), i.port),
                     EnvFile {
                         side: Side::Current,
                         port: i.port,
                         tcp: i.tcp_port,
-                        fingerprint: fingerprint(c, i),
+                        fingerprint,
                     },
                 );
                 w.written_units.insert(i.host.clone(), Side::Current);
@@ -368,7 +369,7 @@ impl<'a> World<'a> {
                     Running {
                         healthy: true,
                         tcp: i.tcp_port,
-                        fingerprint: fingerprint(c, i),
+                        fingerprint,
                         version: c.topology.rocketchat.version.clone(),
                     },
                 );
