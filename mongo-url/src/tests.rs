@@ -65,6 +65,12 @@ fn errors_never_show_the_password() {
         format!("mongodb://{CANARY}/x:pw@db1/rc"),
         format!("mongodb://u%zz{CANARY}:pw@db1/rc"),
         format!("mongodb://rc:{CANARY}@db1/rc?tlsCertificateKeyFilePassword={CANARY}&tlsCertificateKeyFilePassword=x"),
+        // A secret option's value with an unencoded `&`: its tail reads as an option name.
+        format!("mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}"),
+        format!("mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}=b"),
+        format!("mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}&{CANARY}"),
+        format!("mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}&Canary-7f3a=x"),
+        format!("mongodb://db1/rc?proxyHost=p&proxyPassword=a&x=1&{CANARY}"),
     ] {
         let e = MongoUrl::parse(&text).expect_err(&text);
         for shown in [e.to_string(), format!("{e:?}"), e.help().to_string()] {

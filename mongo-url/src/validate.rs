@@ -46,7 +46,24 @@ pub(super) struct Validated {
 /// An option's values as the URL gives them (first spelling wins, as in the driver).
 struct Given {
     values: Vec<String>,
+    /// An unknown name written after a secret option: possibly the tail of a password with an
+    /// unencoded `&` in it, so messages describe it instead of naming it.
+    after_secret: bool,
 }
+
+/// How a message names an option: by name, or, for an unknown name written after a secret
+/// option (which may be a piece of a password cut at an unencoded `&`), by where it stands.
+fn option_named(name: &str, after_secret: bool) -> String {
+    if after_secret {
+        "an option written after a password option (name not shown: it may be part of the password)"
+            .to_string()
+    } else {
+        format!("URI option `{name}`")
+    }
+}
+
+/// The fix to suggest for an option named by `option_named` as written after a secret.
+const SECRET_TAIL_HELP: &str = "percent-encode `&`, `=`, `+` and `%` in the password (%26, %3D, %2B, %25): the driver splits the query at every `&`";
 
 /// JavaScript's `parseInt(text, 10)`: leading white space, a sign, then at least one digit;
 /// what follows the digits is ignored. Saturates far beyond any meaningful option value.
@@ -271,46 +288,80 @@ fn collect(
 ) -> Result<BTreeMap<String, Given>, MongoUrlError> {
     let mut given: BTreeMap<String, Given> = BTreeMap::new();
     if parts.database.is_some() {
-        given.insert("dbname".into(), Given { values: vec![] });
+        given.insert(
+            "dbname".into(),
+            Given {
+                values: vec![],
+                after_secret: false,
+            },
+        );
     }
     if parts.username.is_some() {
-        given.insert("auth".into(), Given { values: vec![] });
+        given.insert(
+            "auth".into(),
+            Given {
+                values: vec![],
+                after_secret: false,
+            },
+        );
     }
     // The driver's lookup finds the first spelling of a name and reads only its values.
-    let mut groups: Vec<(String, &str, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(String, &str, Vec<String>, bool)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     let mut warned: HashSet<(&str, &str)> = HashSet::new();
+    let mut secret_seen = false;
     for (key, value) in &parts.query {
+        let known = options::lookup(key);
+        let after_secret = secret_seen && known.is_none();
+        secret_seen |= known.is_some_and(|o| o.secret);
         let lower = lowercase(key);
         let n = *group_of.entry(lower.clone()).or_insert_with(|| {
-            groups.push((lower, key.as_str(), Vec::new()));
+            groups.push((lower, key.as_str(), Vec::new(), false));
             groups.len() - 1
         });
-        let (_, first, values) = &mut groups[n];
+        let (_, first, values, suspect) = &mut groups[n];
+        *suspect |= after_secret;
         if key == first {
             values.push(value.clone());
+        } else if after_secret {
+            warnings.push(format!(
+                "{} repeats an earlier option with different case; the driver ignores it",
+                option_named(key, true)
+            ));
         } else if warned.insert((first, key)) {
             warnings.push(format!(
                 "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
             ));
         }
     }
-    for (lower, first, values) in groups {
+    for (lower, first, values, after_secret) in groups {
         let tags = lower.contains("readpreferencetags");
+        let named = option_named(first, after_secret);
         if !tags && values.len() > 1 {
             return Err(MongoUrlError::option(
-                format!("URI option `{first}` appears more than once"),
-                format!("keep one `{first}=`: Rocket.Chat's driver rejects repeated options"),
+                format!("{named} appears more than once"),
+                if after_secret {
+                    SECRET_TAIL_HELP.to_string()
+                } else {
+                    format!("keep one `{first}=`: Rocket.Chat's driver rejects repeated options")
+                },
             ));
         }
         let ignored = options::lookup(first).is_some_and(|o| o.kind == OptionKind::Ignored);
         if !tags && values.iter().any(String::is_empty) && !ignored {
             return Err(MongoUrlError::option(
-                format!("URI option `{first}` has no value"),
-                format!("give `{first}` a value or remove it"),
+                format!("{named} has no value"),
+                if after_secret {
+                    SECRET_TAIL_HELP.to_string()
+                } else {
+                    format!("give `{first}` a value or remove it")
+                },
             ));
         }
-        given.entry(lower).or_insert(Given { values });
+        given.entry(lower).or_insert(Given {
+            values,
+            after_secret,
+        });
     }
     Ok(given)
 }
@@ -325,16 +376,22 @@ fn lowercase(name: &str) -> String {
 }
 
 fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
-    let unknown: Vec<&String> = given
-        .keys()
-        .filter(|k| options::lookup(k).is_none())
+    let unknown: Vec<(&String, &Given)> = given
+        .iter()
+        .filter(|(k, _)| options::lookup(k).is_none())
         .collect();
-    let Some(first) = unknown.first() else {
+    let Some(&(first, _)) = unknown.first() else {
         return Ok(());
     };
+    if let Some(&(name, g)) = unknown.iter().find(|(_, g)| g.after_secret) {
+        return Err(MongoUrlError::option(
+            format!("{} is not supported", option_named(name, g.after_secret)),
+            SECRET_TAIL_HELP,
+        ));
+    }
     let names = unknown
         .iter()
-        .map(|s| s.as_str())
+        .map(|(s, _)| s.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let help = match options::suggest(first) {
