@@ -33,9 +33,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The members leave the proxy (one reload), then clients get `drain_delay` to move.
+    /// The members leave the proxy (one reload), then requests in flight get `drain_delay` to
+    /// finish.
     pub(crate) fn leave(&self, members: &[Member]) -> Vec<Op> {
-        let Some((machine, mut ops)) = self.edit_proxy(members, |m| {
+        self.swap(&[], members)
+    }
+
+    /// `joining` (healthy members whose join was deferred) enter the proxy and `leaving` leave
+    /// it in one edit and one reload, then requests in flight on `leaving` get `drain_delay`.
+    pub(crate) fn swap(&self, joining: &[Member], leaving: &[Member]) -> Vec<Op> {
+        let edits: Vec<(&Member, bool)> = joining
+            .iter()
+            .map(|m| (m, true))
+            .chain(leaving.iter().map(|m| (m, false)))
+            .collect();
+        let Some((machine, mut ops)) = self.edit_proxy(&edits, |&(m, join)| {
+            if join {
+                return add(m);
+            }
             (
                 Action::ProxyRemove {
                     instance: m.id.clone(),
@@ -47,6 +62,9 @@ impl<'a> Ctx<'a> {
         }) else {
             return Vec::new();
         };
+        if leaving.is_empty() {
+            return ops;
+        }
         if self.policy.drain_delay_seconds > 0 {
             ops.push((
                 machine,
@@ -54,9 +72,9 @@ impl<'a> Ctx<'a> {
                     seconds: self.policy.drain_delay_seconds,
                 },
                 format!(
-                    "wait {} s so clients of {} reconnect elsewhere",
+                    "wait {} s so requests in flight on {} finish",
                     self.policy.drain_delay_seconds,
-                    ids(members)
+                    ids(leaving)
                 ),
             ));
         }
@@ -65,26 +83,26 @@ impl<'a> Ctx<'a> {
 
     /// Healthy members join the proxy (one reload).
     pub(crate) fn join(&self, members: &[Member]) -> Vec<Op> {
-        self.edit_proxy(members, |m| {
-            (
-                Action::ProxyAdd {
-                    instance: m.id.clone(),
-                    upstream: m.upstream.clone(),
-                    server: m.server.clone(),
-                },
-                format!("put {} into the proxy", m.id),
-            )
-        })
-        .map(|(_, ops)| ops)
-        .unwrap_or_default()
+        self.swap(members, &[])
+    }
+
+    /// Whether reloading the proxy costs clients something. An nginx or Apache reload closes
+    /// idle keep-alive client connections, and a client sending on one at that moment sees a
+    /// reset (the lab measured it), so rolling waves share reloads: a wave's healthy instances
+    /// join in the next wave's edit. HAProxy takes servers in and out through its runtime API
+    /// without reloading, so its instances join at once.
+    pub(crate) fn defers_joins(&self) -> bool {
+        self.proxy
+            .as_ref()
+            .is_some_and(|(kind, _)| *kind != ProxyKind::Haproxy)
     }
 
     /// One `edit` of the proxy configuration per member, then one validated reload, with the
     /// proxy's machine. `None` when there is no proxy or no member: nothing to reload then.
-    fn edit_proxy(
+    fn edit_proxy<T>(
         &self,
-        members: &[Member],
-        edit: impl Fn(&Member) -> (Action, String),
+        members: &[T],
+        edit: impl Fn(&T) -> (Action, String),
     ) -> Option<(String, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
         if members.is_empty() {
@@ -337,6 +355,17 @@ fn daemon_reload(host: &str) -> Op {
         host.to_string(),
         Action::DaemonReload,
         "reload systemd so it reads the new unit files".to_string(),
+    )
+}
+
+fn add(m: &Member) -> (Action, String) {
+    (
+        Action::ProxyAdd {
+            instance: m.id.clone(),
+            upstream: m.upstream.clone(),
+            server: m.server.clone(),
+        },
+        format!("put {} into the proxy", m.id),
     )
 }
 
