@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The crates' release dry runs (docs/release.md): the MSRV the workspace declares, checked with
-# that toolchain when it is installed, and `cargo publish --dry-run` of both crates, which
+# that toolchain when it is installed, and `cargo publish --dry-run` of the three crates, which
 # packages each and builds it from its .crate alone (core's built-in example must be inside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,15 +10,15 @@ msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 toolchain=$(rustup toolchain list 2>/dev/null | grep -oE "^${msrv//./\\.}(\.[0-9]+)?-" | head -1 | tr -d -)
 if [ -n "$toolchain" ]; then
   echo "release-check: cargo +$toolchain check (rust-version = $msrv)"
-  cargo "+$toolchain" check -q --locked -p rocketchat-topology -p rctopo
+  cargo "+$toolchain" check -q --locked -p rocketchat-topology-mongo-url -p rocketchat-topology -p rctopo
 else
   echo "SKIP: MSRV check, toolchain $msrv is not installed (rustup toolchain install $msrv)"
 fi
 
-echo "release-check: cargo publish --dry-run (rocketchat-topology, rctopo)"
+echo "release-check: cargo publish --dry-run (rocketchat-topology-mongo-url, rocketchat-topology, rctopo)"
 # --allow-dirty: a developer's uncommitted work is packaged as it stands; CI's clone is clean.
 log="${TMPDIR:-/tmp}/rctopo-publish-dry-run.log"
-if ! cargo publish --dry-run --locked --allow-dirty -p rocketchat-topology -p rctopo >"$log" 2>&1; then
+if ! cargo publish --dry-run --locked --allow-dirty -p rocketchat-topology-mongo-url -p rocketchat-topology -p rctopo >"$log" 2>&1; then
   cat "$log"
   echo "release-check: cargo publish --dry-run failed" >&2
   exit 1

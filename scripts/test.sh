@@ -20,10 +20,10 @@ echo "== rustfmt, clippy"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "== cargo test (core, cli)"
+echo "== cargo test (mongo-url, core, cli)"
 # With pipefail the pipeline fails with cargo's status; grep finding nothing is not a failure.
 cargo_status=0
-cargo test -p rocketchat-topology -p rctopo 2>&1 | tee "${TMPDIR:-/tmp}/rctopo-cargo-test.log" \
+cargo test -p rocketchat-topology-mongo-url -p rocketchat-topology -p rctopo 2>&1 | tee "${TMPDIR:-/tmp}/rctopo-cargo-test.log" \
   | { grep -E '^(test result:|running [0-9]+ tests?|---- |thread .* panicked|failures:|SKIP)' || true; } \
   || cargo_status=$?
 test "$cargo_status" -eq 0 || { echo "cargo test failed; full log: ${TMPDIR:-/tmp}/rctopo-cargo-test.log"; exit 1; }

@@ -506,4 +506,38 @@ mod tests {
         assert!(format!("{topology:?}").contains("db1:27017"));
         assert!(format!("{topology:?}").contains("ADMIN_PASS"));
     }
+
+    #[test]
+    fn layout_hides_only_urls_with_secrets() {
+        let text = |url: &str| {
+            crate::example::TOML.replacen(
+                "mongodb://localhost:27017/rocketchat?replicaSet=rs0",
+                url,
+                1,
+            )
+        };
+        let env = |url: &str| {
+            let t = crate::Topology::parse(&text(url), crate::Format::Toml).unwrap();
+            let layout = Layout::resolve(&t);
+            layout.instances[0].env_value("MONGO_URL").cloned()
+        };
+        assert!(matches!(
+            env("mongodb://localhost:27017/rocketchat?replicaSet=rs0"),
+            Some(EnvValue::Plain(_))
+        ));
+        let secret = env(&format!(
+            "mongodb://rc:{CANARY}@localhost/rocketchat?replicaSet=rs0"
+        ));
+        assert!(matches!(secret, Some(EnvValue::Secret(_))));
+        let secret = secret.unwrap();
+        assert!(!format!("{secret} {secret:?}").contains(CANARY));
+        assert!(secret.expose().contains(CANARY));
+        assert!(matches!(
+            env(&format!(
+                "mongodb://db1/rc?proxyHost=p&proxyUsername=u&proxyPassword={CANARY}"
+            )),
+            Some(EnvValue::Secret(_))
+        ));
+        assert!(matches!(env("mongodb://rc:x@/"), Some(EnvValue::Secret(_))));
+    }
 }

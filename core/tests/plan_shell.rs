@@ -7,7 +7,7 @@ mod render_support;
 
 use plan_support::*;
 use rocketchat_topology::model::{Instances, ProxyKind, Topology};
-use rocketchat_topology::plan::format_shell::helper;
+use rocketchat_topology::plan::format_shell::{helper, helper_names};
 use rocketchat_topology::plan::{Budget, CommandSet, Policy, ShellOptions, ShellScript};
 use rocketchat_topology::{plan, Layout};
 use std::path::Path;
@@ -136,6 +136,37 @@ fn every_script_passes_bash_and_shellcheck() {
             validate(&format!("{n}-{label}-{ssh}"), &scripts);
         }
     }
+}
+
+/// The helpers' own files (core/src/plan/shell/*.sh, whose .shellcheckrc says they are bash):
+/// each passes shellcheck alone, including helpers no sample plan calls, and each is the
+/// source the scripts carry.
+#[test]
+fn every_helper_file_is_a_helper_and_passes_shellcheck() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/plan/shell");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sh"))
+        .collect();
+    files.sort();
+    let mut names: Vec<String> = helper_names().map(|n| format!("{n}.sh")).collect();
+    names.sort();
+    assert_eq!(files, names, "one file per helper, and no other");
+    for file in &files {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let name = file.trim_end_matches(".sh");
+        assert_eq!(helper(name), Some(text.trim_end_matches('\n')));
+        assert!(
+            text.contains(&format!("\n{name}() {{")),
+            "{file} defines {name}"
+        );
+    }
+    if !have("shellcheck") {
+        return;
+    }
+    let (ok, out) = run(Command::new("shellcheck").args(&files).current_dir(&dir));
+    assert!(ok && out.is_empty(), "shellcheck:\n{out}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod versions;
 pub(crate) use context::displayable;
 pub use context::{Context, Emit};
 pub use docs::rules_markdown;
+pub(crate) use mongo::report as mongo_report;
 pub use mongo::{url_diagnostics, UrlContext, UrlField};
 
 use crate::diagnostic::{Diagnostic, Report, Severity};

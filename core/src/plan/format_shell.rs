@@ -10,8 +10,8 @@
 //! `02-proxy.sh`, ... in order; a single `<machine>.sh` when every step runs on one machine).
 //! Each wave's rollback comes as scripts of its own (`rollback-wave-<n>...`).
 
-use super::action::{Action, EnvOverride, Side, Step};
-use super::commands::{fill, shell_quote, CommandSet};
+use super::action::{Action, EnvOverride, FileSource, Side, Step};
+use super::commands::{fill, shell_quote, CommandSet, ProxyCommands};
 use super::summary::{RollbackKind, WaveSummary};
 use super::Plan;
 use crate::layout::Layout;
@@ -38,381 +38,7 @@ pub struct ShellScript {
     pub text: String,
 }
 
-/// Helper functions the commands may call; each is emitted only when used.
-const HELPERS: &[(&str, &str)] = &[
-    (
-        "rct_re",
-        r#"# Escapes text for a sed regular expression.
-rct_re() { printf '%s' "$1" | sed -e 's/[][\.*^$/]/\\&/g'; }"#,
-    ),
-    (
-        "rct_install",
-        r#"# Installs a rendered file: rct_install MODE SOURCE DEST.
-rct_install() {
-  [ -f "$2" ] || { echo "error: rendered file $2 is missing (run rctopo render --target all --out DIR)" >&2; exit 1; }
-  install -D -m "$1" "$2" "$3"
-}"#,
-    ),
-    (
-        "rct_fail",
-        r#"# Fails with a message (set -e stops the script there): rct_fail MESSAGE.
-rct_fail() { echo "error: $1" >&2; return 1; }"#,
-    ),
-    (
-        "rct_set_env",
-        r#"# Sets NAME="VALUE" in an environment file, as the renderer writes it: rct_set_env FILE NAME
-# VALUE. Only port numbers are set this way (PORT, TCP_PORT), so no value needs sed escaping.
-rct_set_env() {
-  case "$3" in
-    '' | *[!0-9]*) echo "error: $2 override '$3' is not a port number" >&2; exit 1 ;;
-  esac
-  sed -i -E "s/^$2=.*/$2=\"$3\"/" "$1"
-}"#,
-    ),
-    (
-        "rct_ready",
-        r#"# Whether an instance is ready: URL answers 2xx and, when INFO_URL is given, GET INFO_URL
-# (/api/info) reports VERSION or, as Rocket.Chat answers without login, its MAJOR.MINOR:
-# rct_ready URL [INFO_URL VERSION MAJOR_MINOR].
-rct_ready() {
-  curl -fsS -o /dev/null --max-time 5 "$1" || return 1
-  [ -n "${2:-}" ] || return 0
-  local reported
-  reported=$(curl -fsS --max-time 5 "$2" | grep -o '"version":"[^"]*"' | head -n 1 | cut -d'"' -f4) || return 1
-  [ "$reported" = "$3" ] || [ "$reported" = "$4" ]
-}"#,
-    ),
-    (
-        "rct_wait_healthy",
-        r#"# Polls until the instance is ready (rct_ready), then checks it again after MIN seconds;
-# fails the script after DEADLINE seconds:
-# rct_wait_healthy URL DEADLINE INTERVAL MIN [INFO_URL VERSION MAJOR_MINOR].
-rct_wait_healthy() {
-  local end=$((SECONDS + $2)) what="$1"
-  if [ -n "${5:-}" ]; then what="$1 with Rocket.Chat $6 on $5"; fi
-  until rct_ready "$1" "${5:-}" "${6:-}" "${7:-}"; do
-    if [ "$SECONDS" -ge "$end" ]; then
-      echo "error: $what not healthy after $2 s; stopping the rollout (see the wave's rollback script)" >&2
-      exit 1
-    fi
-    sleep "$3"
-  done
-  sleep "$4"
-  rct_ready "$1" "${5:-}" "${6:-}" "${7:-}" || { echo "error: $what failed again within $4 s of its first good answer" >&2; exit 1; }
-}"#,
-    ),
-    (
-        "rct_retry",
-        r#"# Runs a command until it succeeds; fails the script after DEADLINE seconds:
-# rct_retry DEADLINE INTERVAL COMMAND...
-rct_retry() {
-  local deadline=$1 interval=$2 end=$((SECONDS + $1))
-  shift 2
-  until "$@"; do
-    if [ "$SECONDS" -ge "$end" ]; then
-      echo "error: still failing after $deadline s: $*" >&2
-      exit 1
-    fi
-    sleep "$interval"
-  done
-}"#,
-    ),
-    (
-        "rct_stage_release",
-        r#"# Stages a Rocket.Chat release once: rct_stage_release VERSION URL CHECKSUM DIR NODE OWNER.
-# Fetches URL (https://, http://, file:// or a path), checks its SHA-256 when CHECKSUM is not
-# empty, unpacks it, runs `npm install --production` in bundle/programs/server with the npm
-# beside NODE, and moves it into DIR. A DIR already staged is left alone.
-rct_stage_release() {
-  if [ -f "$4/.rctopo-staged" ]; then
-    echo "Rocket.Chat $1 is already staged in $4"
-    return 0
-  fi
-  mkdir -p "$(dirname "$4")"
-  local work
-  work=$(mktemp -d "$(dirname "$4")/.staging.XXXXXX")
-  case "$2" in
-    http://* | https://*) curl -fsSL --retry 3 -o "$work/release.tgz" "$2" ;;
-    file://*) cp -- "${2#file://}" "$work/release.tgz" ;;
-    *) cp -- "$2" "$work/release.tgz" ;;
-  esac
-  if [ -n "$3" ] && ! printf '%s  %s\n' "$3" "$work/release.tgz" | sha256sum -c --status -; then
-    rm -rf "$work"
-    echo "error: $2 does not match its checksum $3" >&2
-    exit 1
-  fi
-  mkdir "$work/release"
-  tar -xzf "$work/release.tgz" -C "$work/release"
-  if [ ! -f "$work/release/bundle/main.js" ]; then
-    rm -rf "$work"
-    echo "error: $2 holds no bundle/main.js" >&2
-    exit 1
-  fi
-  (cd "$work/release/bundle/programs/server" && PATH="$(dirname "$5"):$PATH" npm install --production)
-  touch "$work/release/.rctopo-staged"
-  chown -R "$6" "$work/release"
-  rm -rf "$4"
-  mv "$work/release" "$4"
-  rm -rf "$work"
-}"#,
-    ),
-    (
-        "rct_use_release",
-        r#"# Makes one instance's unit run a staged release (a drop-in; reload systemd afterwards):
-# rct_use_release UNIT BUNDLE_DIR NODE.
-rct_use_release() {
-  local dropin="${RCTOPO_SYSTEMD_DIR:-/etc/systemd/system}/$1.d"
-  if [ ! -f "$2/main.js" ]; then
-    echo "error: $2/main.js is missing: stage the release first" >&2
-    exit 1
-  fi
-  mkdir -p "$dropin"
-  printf '[Service]\nWorkingDirectory=%s\nExecStart=\nExecStart=%s %s/main.js\n' "$2" "$3" "$2" >"$dropin/release.conf"
-}"#,
-    ),
-    (
-        "rct_prune_releases",
-        r#"# Keeps the KEEP most recently staged releases in DIR and every one named in PROTECT
-# (space-separated): rct_prune_releases DIR KEEP PROTECT.
-rct_prune_releases() {
-  local n=0 release
-  while IFS= read -r release; do
-    n=$((n + 1))
-    case " $3 " in *" $(basename "$release") "*) continue ;; esac
-    if [ "$n" -gt "$2" ]; then rm -rf -- "$release"; fi
-  done < <(find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' | sort -rn | cut -d' ' -f2-)
-}"#,
-    ),
-    (
-        "rct_mongo_config",
-        r#"# Writes a mongodump/mongorestore --config file (mode 0600) holding the MONGO_URL of an
-# environment file, so the password never shows in the process list: rct_mongo_config ENV OUT.
-rct_mongo_config() {
-  local uri
-  uri=$(sed -n -E 's/^MONGO_URL="?([^"]*)"?$/\1/p' "$1" | head -n 1)
-  if [ -z "$uri" ]; then
-    echo "error: no MONGO_URL in $1" >&2
-    exit 1
-  fi
-  (umask 077 && printf 'uri: "%s"\n' "$uri" >"$2")
-}"#,
-    ),
-    (
-        "rct_backup",
-        r#"# Dumps the Rocket.Chat database (MONGO_URL of ENV) into a gzip archive:
-# rct_backup ENV ARCHIVE.
-rct_backup() {
-  local config status=0
-  config=$(mktemp)
-  rct_mongo_config "$1" "$config"
-  mkdir -p "$(dirname "$2")"
-  mongodump --config="$config" --gzip --archive="$2.partial" || status=$?
-  rm -f "$config"
-  if [ "$status" -ne 0 ]; then
-    echo "error: mongodump failed ($status); nothing was migrated yet" >&2
-    exit 1
-  fi
-  mv "$2.partial" "$2"
-}"#,
-    ),
-    (
-        "rct_restore",
-        r#"# Restores a gzip archive into the Rocket.Chat database (MONGO_URL of ENV), dropping what
-# the newer release wrote: rct_restore ENV ARCHIVE.
-rct_restore() {
-  local config status=0
-  if [ ! -f "$2" ]; then
-    echo "error: backup $2 is missing" >&2
-    exit 1
-  fi
-  config=$(mktemp)
-  rct_mongo_config "$1" "$config"
-  mongorestore --config="$config" --drop --gzip --archive="$2" || status=$?
-  rm -f "$config"
-  if [ "$status" -ne 0 ]; then
-    echo "error: mongorestore failed ($status)" >&2
-    exit 1
-  fi
-}"#,
-    ),
-    (
-        "rct_mongo_package",
-        r#"# Installs the MongoDB server packages of a release series from MongoDB's Debian/Ubuntu
-# repository (running mongod processes keep their binary until restarted):
-# rct_mongo_package SERIES.
-rct_mongo_package() {
-  local id codename component version p
-  local -a packages=()
-  # shellcheck source=/dev/null
-  id=$(. /etc/os-release && echo "$ID")
-  # shellcheck source=/dev/null
-  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-  case "$id" in
-    ubuntu) component=multiverse ;;
-    debian) component=main ;;
-    *)
-      echo "error: no MongoDB package rule for $id: set mongo_install in the command set" >&2
-      exit 1
-      ;;
-  esac
-  curl -fsSL "https://www.mongodb.org/static/pgp/server-$1.asc" | gpg --dearmor --yes -o "/usr/share/keyrings/mongodb-server-$1.gpg"
-  echo "deb [ signed-by=/usr/share/keyrings/mongodb-server-$1.gpg ] https://repo.mongodb.org/apt/$id $codename/mongodb-org/$1 $component" >/etc/apt/sources.list.d/mongodb-org.list
-  apt-get update -q
-  version=$(apt-cache madison mongodb-org-server | awk -v s="$1." 'index($3, s) == 1 { print $3; exit }')
-  if [ -z "$version" ]; then
-    echo "error: the repository has no mongodb-org-server $1.x" >&2
-    exit 1
-  fi
-  for p in mongodb-org mongodb-org-database mongodb-org-server mongodb-org-mongos mongodb-org-tools; do
-    if [ "$p" = mongodb-org-server ] || dpkg -s "$p" >/dev/null 2>&1; then packages+=("$p=$version"); fi
-  done
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades "${packages[@]}"
-}"#,
-    ),
-    (
-        "rct_gate",
-        r#"# Waits for the operator (or RCTOPO_CONFIRM=yes): rct_gate REASON.
-rct_gate() {
-  echo "gate: $1" >&2
-  if [ "${RCTOPO_CONFIRM:-}" = yes ]; then return 0; fi
-  local answer=""
-  read -r -p "type yes to continue: " answer </dev/tty || true
-  [ "$answer" = yes ] || { echo "error: stopped at the gate" >&2; exit 1; }
-}"#,
-    ),
-    (
-        "rct_nginx_down",
-        r#"# Marks an upstream server down: rct_nginx_down CONFIG ADDRESS.
-rct_nginx_down() {
-  local re
-  re=$(rct_re "$2")
-  sed -i -E -e "s/^([[:space:]]*server[[:space:]]+${re}([[:space:]][^;]*)?)[[:space:]]+down;/\1;/" \
-    -e "s/^([[:space:]]*server[[:space:]]+${re}([[:space:]][^;]*)?);/\1 down;/" "$1"
-}"#,
-    ),
-    (
-        "rct_nginx_up",
-        r#"# Puts an upstream server back, or adds it as rctopo renders it:
-# rct_nginx_up CONFIG UPSTREAM ADDRESS.
-rct_nginx_up() {
-  local re
-  re=$(rct_re "$3")
-  if grep -Eq "^[[:space:]]*server[[:space:]]+${re}([[:space:]]|;)" "$1"; then
-    sed -i -E "s/^([[:space:]]*server[[:space:]]+${re}([[:space:]][^;]*)?)[[:space:]]+down;/\1;/" "$1"
-  else
-    sed -i -E "/^[[:space:]]*upstream[[:space:]]+$(rct_re "$2")[[:space:]]*\{/a\\    server $3 max_fails=3 fail_timeout=30s;" "$1"
-  fi
-}"#,
-    ),
-    (
-        "rct_apache_down",
-        r#"# Disables an instance in both balancers (http:// and ws:// members): rct_apache_down CONFIG ADDRESS.
-rct_apache_down() {
-  local re
-  re=$(rct_re "$2")
-  sed -i -E -e "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)[[:space:]]+status=\+D\$#\1#" \
-    -e "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)\$#\1 status=+D#" "$1"
-}"#,
-    ),
-    (
-        "rct_apache_up",
-        r#"# Enables an instance in both balancers, or adds it to balancer://BALANCER-http and
-# balancer://BALANCER-ws as rctopo renders it: rct_apache_up CONFIG BALANCER ADDRESS ROUTE.
-rct_apache_up() {
-  local re scheme
-  re=$(rct_re "$3")
-  if grep -Eq "^[[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]]|\$)" "$1"; then
-    sed -i -E "s#^([[:space:]]*BalancerMember[[:space:]]+(http|ws)://${re}([[:space:]].*)?)[[:space:]]+status=\+D\$#\1#" "$1"
-  else
-    for scheme in http ws; do
-      sed -i -E "/^[[:space:]]*<Proxy[[:space:]]+\"?balancer:\/\/$(rct_re "$2")-${scheme}\"?>/a\\        BalancerMember ${scheme}://$3 route=$4 retry=30" "$1"
-    done
-  fi
-}"#,
-    ),
-    (
-        "rct_haproxy_down",
-        r#"# Takes a server out now (runtime API) and disables it in the file so restarts keep it out:
-# rct_haproxy_down CONFIG BACKEND SERVER SOCKET. The runtime state is `maint`, what `disabled`
-# means in the file: no new connection, cookie-persistent clients included, while open ones
-# (WebSockets) stay until the instance stops.
-rct_haproxy_down() {
-  local re
-  re=$(rct_re "$3")
-  if [ -S "$4" ]; then
-    echo "set server $2/$3 state maint" | socat stdio "unix-connect:$4" >/dev/null
-  fi
-  sed -i -E -e "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)[[:space:]]+disabled$/\1/" \
-    -e "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)$/\1 disabled/" "$1"
-}"#,
-    ),
-    (
-        "rct_haproxy_up",
-        r#"# Enables a server in the file, or adds it as rctopo renders it:
-# rct_haproxy_up CONFIG BACKEND SERVER ADDRESS [SOCKET]; with SOCKET, a server the running
-# haproxy knows is put back at once through the runtime API.
-rct_haproxy_up() {
-  local re
-  re=$(rct_re "$3")
-  if grep -Eq "^[[:space:]]*server[[:space:]]+${re}[[:space:]]" "$1"; then
-    if [ -S "${5:-}" ]; then
-      echo "set server $2/$3 state ready" | socat stdio "unix-connect:$5" >/dev/null
-    fi
-    sed -i -E "s/^([[:space:]]*server[[:space:]]+${re}[[:space:]].*)[[:space:]]+disabled$/\1/" "$1"
-  else
-    local cookie=""
-    if grep -Eq "^[[:space:]]*cookie[[:space:]]" "$1"; then cookie=" cookie $3"; fi
-    sed -i -E "/^[[:space:]]*backend[[:space:]]+$(rct_re "$2")[[:space:]]*$/a\\    server $3 $4 check${cookie}" "$1"
-  fi
-}"#,
-    ),
-    (
-        "rct_haproxy_reload",
-        r#"# Reloads HAProxy only when CONFIG differs from the one the running process loaded in more
-# than servers' `disabled` marks, which rct_haproxy_down/up already applied through the runtime
-# API: a reload closes idle keep-alive connections, the runtime API closes none.
-# rct_haproxy_reload CONFIG SOCKET.
-rct_haproxy_reload() {
-  local loaded
-  loaded="$(dirname "$2")/rctopo-loaded.cfg"
-  if [ -S "$2" ] && [ -f "$loaded" ] \
-    && cmp -s <(sed -E 's/[[:space:]]+disabled$//' "$1") <(sed -E 's/[[:space:]]+disabled$//' "$loaded"); then
-    cp -- "$1" "$loaded"
-    echo "haproxy: only server states changed, applied through the runtime API: no reload"
-    return 0
-  fi
-  systemctl reload haproxy
-  if [ -d "$(dirname "$2")" ]; then
-    cp -- "$1" "$loaded"
-  fi
-}"#,
-    ),
-    (
-        "rct_on",
-        r#"# Runs a command on a machine over ssh, with these helpers: rct_on MACHINE COMMAND.
-rct_on() {
-  { declare -f; printf 'set -euo pipefail\n%s\n' "$2"; } | ssh -o BatchMode=yes -- "$1" bash -s
-}"#,
-    ),
-    (
-        "rct_put",
-        r#"# Copies a rendered file to a machine: rct_put MACHINE MODE SOURCE DEST.
-rct_put() {
-  [ -f "$3" ] || { echo "error: rendered file $3 is missing (run rctopo render --target all --out DIR)" >&2; exit 1; }
-  ssh -o BatchMode=yes -- "$1" "install -D -m $2 /dev/stdin $(printf '%q' "$4")" <"$3"
-}"#,
-    ),
-];
-
-/// The source of one shell helper (`rct_nginx_down`, ...), for tests and for command sets that
-/// call helpers from their own scripts.
-pub fn helper(name: &str) -> Option<&'static str> {
-    HELPERS
-        .iter()
-        .chain(super::mongo_auth::HELPERS)
-        .find(|(n, _)| *n == name)
-        .map(|(_, body)| *body)
-}
+pub use super::shell_helpers::{helper, helper_names};
 
 impl Plan {
     /// The plan as bash scripts for `layout` (the desired one: it names the proxy kind).
@@ -568,98 +194,45 @@ impl Writer<'_> {
                 );
             }
         }
-        for (name, helper) in HELPERS.iter().chain(super::mongo_auth::HELPERS) {
-            if uses(&body, name) || needed_by_others(&body, name) {
-                let _ = writeln!(out, "{helper}\n");
-            }
+        for helper in super::shell_helpers::needed_by(&body) {
+            let _ = writeln!(out, "{helper}\n");
         }
         out.push_str(&body);
         let _ = writeln!(out, "\necho 'done'");
         out
     }
 
-    /// The shell lines of one step; `ssh` wraps them for the step's machine.
+    /// The shell lines of one step; `ssh` wraps those that run on the step's machine.
     fn commands(&self, step: &Step, ssh: bool) -> Vec<String> {
         let c = &self.options.commands;
-        let proxy = self.proxy.map(|k| (k, c.proxy(k)));
-        let remote = |cmd: String| {
+        let on = |cmd: String| {
             if ssh {
                 format!("rct_on {} {}", shell_quote(&step.host), shell_quote(&cmd))
             } else {
                 cmd
             }
         };
-        let unit = |template: &str, unit: &str| remote(fill(template, &[("unit", unit)]));
+        let unit = |template: &str, unit: &str| vec![on(fill(template, &[("unit", unit)]))];
         match &step.action {
             Action::WriteFile {
                 path, mode, source, ..
-            } => {
-                let dir = match source.side {
-                    Side::Desired => "DESIRED",
-                    Side::Current => "CURRENT",
-                };
-                let src = format!("\"${{{dir}}}\"/{}", shell_quote(&source.rendered));
-                let mode = format!("{mode:04o}");
-                let mut lines = vec![if ssh {
-                    format!(
-                        "rct_put {} {mode} {src} {}",
-                        shell_quote(&step.host),
-                        shell_quote(path)
-                    )
-                } else {
-                    format!("rct_install {mode} {src} {}", shell_quote(path))
-                }];
-                for o in &source.overrides {
-                    lines.push(match env_override(path, o) {
-                        Ok(line) => remote(line),
-                        Err(stop) => stop,
-                    });
-                }
-                lines
-            }
-            Action::RemoveFile { path, .. } => vec![remote(format!("rm -f {}", shell_quote(path)))],
-            Action::DaemonReload => vec![remote(c.daemon_reload.clone())],
-            Action::EnableUnit { unit: u, .. } => vec![unit(&c.enable_unit, u)],
-            Action::DisableUnit { unit: u, .. } => vec![unit(&c.disable_unit, u)],
-            Action::StartUnit { unit: u, .. } => vec![unit(&c.start_unit, u)],
-            Action::StopUnit { unit: u, .. } => vec![unit(&c.stop_unit, u)],
+            } => self.write_file(step, path, *mode, source, ssh, &on),
+            Action::RemoveFile { path, .. } => vec![on(format!("rm -f {}", shell_quote(path)))],
+            Action::DaemonReload => vec![on(c.daemon_reload.clone())],
+            Action::EnableUnit { unit: u, .. } => unit(&c.enable_unit, u),
+            Action::DisableUnit { unit: u, .. } => unit(&c.disable_unit, u),
+            Action::StartUnit { unit: u, .. } => unit(&c.start_unit, u),
+            Action::StopUnit { unit: u, .. } => unit(&c.stop_unit, u),
             Action::ProxyAdd {
                 upstream, server, ..
-            }
-            | Action::ProxyRemove {
+            } => self.proxy_edit(true, upstream, server, &on),
+            Action::ProxyRemove {
                 upstream, server, ..
-            } => {
-                let Some((kind, pc)) = proxy else {
-                    return vec![":".into()];
-                };
-                let template = if matches!(step.action, Action::ProxyAdd { .. }) {
-                    &pc.add
-                } else {
-                    &pc.remove
-                };
-                vec![remote(fill(
-                    template,
-                    &[
-                        ("config", paths::proxy_config(kind)),
-                        ("backend", paths::BACKEND_NAME),
-                        ("server", server),
-                        ("upstream", upstream),
-                        ("socket", &c.haproxy_socket),
-                    ],
-                ))]
-            }
-            Action::ProxyValidate => {
-                proxy.map_or_else(Vec::new, |(_, pc)| vec![remote(pc.validate.clone())])
-            }
-            Action::ProxyReload => proxy.map_or_else(Vec::new, |(kind, pc)| {
-                vec![remote(fill(
-                    &pc.reload,
-                    &[
-                        ("config", paths::proxy_config(kind)),
-                        ("socket", &c.haproxy_socket),
-                    ],
-                ))]
-            }),
+            } => self.proxy_edit(false, upstream, server, &on),
+            Action::ProxyValidate => self
+                .proxy_commands()
+                .map_or_else(Vec::new, |(_, pc)| vec![on(pc.validate.clone())]),
+            Action::ProxyReload => self.proxy_reload(&on),
             Action::WaitHealthy {
                 url,
                 deadline_seconds,
@@ -667,49 +240,32 @@ impl Writer<'_> {
                 min_healthy_seconds,
                 expect_version,
                 ..
-            } => {
-                let release = expect_version
-                    .as_deref()
-                    .map(|v| {
-                        format!(
-                            " {} {} {}",
-                            shell_quote(&info_url(url)),
-                            shell_quote(v),
-                            shell_quote(&major_minor(v))
-                        )
-                    })
-                    .unwrap_or_default();
-                vec![remote(format!(
-                    "rct_wait_healthy {} {deadline_seconds} {interval_seconds} {min_healthy_seconds}{release}",
-                    shell_quote(url)
-                ))]
-            }
+            } => vec![on(wait_healthy(
+                url,
+                [*deadline_seconds, *interval_seconds, *min_healthy_seconds],
+                expect_version.as_deref(),
+            ))],
             Action::StageRelease {
                 version,
                 url,
                 checksum,
                 dir,
-            } => vec![remote(fill(
-                &c.stage_release,
-                &[
-                    ("version", version),
-                    ("url", url),
-                    ("checksum", checksum.as_deref().unwrap_or_default()),
-                    ("dir", dir),
-                    ("node", &self.node),
-                    ("owner", &self.owner),
-                ],
+            } => vec![on(self.stage_release(
+                version,
+                url,
+                checksum.as_deref(),
+                dir,
             ))],
             Action::UseRelease {
                 unit: u, dir, node, ..
             } => vec![
-                remote(fill(
+                on(fill(
                     &c.use_release,
                     &[("unit", u), ("dir", dir), ("node", node)],
                 )),
-                remote(c.daemon_reload.clone()),
+                on(c.daemon_reload.clone()),
             ],
-            Action::PruneReleases { dir, keep, protect } => vec![remote(fill(
+            Action::PruneReleases { dir, keep, protect } => vec![on(fill(
                 &c.prune_releases,
                 &[
                     ("dir", dir),
@@ -717,44 +273,36 @@ impl Writer<'_> {
                     ("protect", &protect.join(" ")),
                 ],
             ))],
-            Action::Backup { env_file, archive } => vec![remote(fill(
+            Action::Backup { env_file, archive } => vec![on(fill(
                 &c.backup,
                 &[("env_file", env_file), ("archive", archive)],
             ))],
-            Action::Restore { env_file, archive } => vec![remote(fill(
+            Action::Restore { env_file, archive } => vec![on(fill(
                 &c.restore,
                 &[("env_file", env_file), ("archive", archive)],
             ))],
             Action::MongoInstall { version } => {
-                vec![remote(fill(&c.mongo_install, &[("version", version)]))]
+                vec![on(fill(&c.mongo_install, &[("version", version)]))]
             }
-            Action::MongoStepDown { member } => vec![remote(format!(
-                "rct_retry 180 2 {}",
-                fill(&c.mongo_eval, &[("host", member), ("script", STEP_DOWN_JS)])
-            ))],
+            Action::MongoStepDown { member } => {
+                vec![on(format!(
+                    "rct_retry 180 2 {}",
+                    self.mongo_eval(member, STEP_DOWN_JS)
+                ))]
+            }
             Action::MongoWaitMember {
                 member,
                 deadline_seconds,
-            } => vec![remote(format!(
+            } => vec![on(format!(
                 "rct_retry {deadline_seconds} 5 {}",
-                fill(&c.mongo_eval, &[("host", member), ("script", CAUGHT_UP_JS)])
+                self.mongo_eval(member, CAUGHT_UP_JS)
             ))],
             Action::MongoSetFcv {
                 seeds,
                 version,
                 confirm,
                 ..
-            } => {
-                let confirm = if *confirm { ", confirm: true" } else { "" };
-                let script = format!(
-                    "const r = db.adminCommand({{ setFeatureCompatibilityVersion: {}{confirm} }}); if (!r.ok) {{ printjson(r); quit(1); }}",
-                    serde_json::Value::String(version.clone())
-                );
-                vec![remote(fill(
-                    &c.mongo_eval,
-                    &[("host", seeds), ("script", &script)],
-                ))]
-            }
+            } => vec![on(self.mongo_eval(seeds, &set_fcv_js(version, *confirm)))],
             Action::WaitDrained { seconds } => vec![format!("sleep {seconds}")],
             Action::MongoInitiate {
                 config,
@@ -775,6 +323,132 @@ impl Writer<'_> {
             Action::Gate { reason } => vec![format!("rct_gate {}", shell_quote(reason))],
         }
     }
+
+    /// Installs a rendered file (copies it over ssh), then applies the port overrides of a
+    /// surge instance's env file.
+    fn write_file(
+        &self,
+        step: &Step,
+        path: &str,
+        mode: u32,
+        source: &FileSource,
+        ssh: bool,
+        on: &dyn Fn(String) -> String,
+    ) -> Vec<String> {
+        let dir = match source.side {
+            Side::Desired => "DESIRED",
+            Side::Current => "CURRENT",
+        };
+        let src = format!("\"${{{dir}}}\"/{}", shell_quote(&source.rendered));
+        let mode = format!("{mode:04o}");
+        let mut lines = vec![if ssh {
+            format!(
+                "rct_put {} {mode} {src} {}",
+                shell_quote(&step.host),
+                shell_quote(path)
+            )
+        } else {
+            format!("rct_install {mode} {src} {}", shell_quote(path))
+        }];
+        for o in &source.overrides {
+            lines.push(match env_override(path, o) {
+                Ok(line) => on(line),
+                Err(stop) => stop,
+            });
+        }
+        lines
+    }
+
+    /// The proxy kind and its commands, when the topology has a proxy.
+    fn proxy_commands(&self) -> Option<(ProxyKind, &ProxyCommands)> {
+        self.proxy.map(|k| (k, self.options.commands.proxy(k)))
+    }
+
+    /// Puts a server in the proxy's backend (`add`) or takes it out; a no-op without a proxy.
+    fn proxy_edit(
+        &self,
+        add: bool,
+        upstream: &str,
+        server: &str,
+        on: &dyn Fn(String) -> String,
+    ) -> Vec<String> {
+        let Some((kind, pc)) = self.proxy_commands() else {
+            return vec![":".into()];
+        };
+        let template = if add { &pc.add } else { &pc.remove };
+        vec![on(fill(
+            template,
+            &[
+                ("config", paths::proxy_config(kind)),
+                ("backend", paths::BACKEND_NAME),
+                ("server", server),
+                ("upstream", upstream),
+                ("socket", &self.options.commands.haproxy_socket),
+            ],
+        ))]
+    }
+
+    fn proxy_reload(&self, on: &dyn Fn(String) -> String) -> Vec<String> {
+        self.proxy_commands().map_or_else(Vec::new, |(kind, pc)| {
+            vec![on(fill(
+                &pc.reload,
+                &[
+                    ("config", paths::proxy_config(kind)),
+                    ("socket", &self.options.commands.haproxy_socket),
+                ],
+            ))]
+        })
+    }
+
+    fn stage_release(&self, version: &str, url: &str, checksum: Option<&str>, dir: &str) -> String {
+        fill(
+            &self.options.commands.stage_release,
+            &[
+                ("version", version),
+                ("url", url),
+                ("checksum", checksum.unwrap_or_default()),
+                ("dir", dir),
+                ("node", &self.node),
+                ("owner", &self.owner),
+            ],
+        )
+    }
+
+    /// The command set's `mongo_eval` running `script` against `host`.
+    fn mongo_eval(&self, host: &str, script: &str) -> String {
+        fill(
+            &self.options.commands.mongo_eval,
+            &[("host", host), ("script", script)],
+        )
+    }
+}
+
+/// `rct_wait_healthy URL DEADLINE INTERVAL MIN`, with the release `/api/info` must report when
+/// one is expected.
+fn wait_healthy(url: &str, [deadline, interval, min]: [u32; 3], version: Option<&str>) -> String {
+    let release = version
+        .map(|v| {
+            format!(
+                " {} {} {}",
+                shell_quote(&info_url(url)),
+                shell_quote(v),
+                shell_quote(&major_minor(v))
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "rct_wait_healthy {} {deadline} {interval} {min}{release}",
+        shell_quote(url)
+    )
+}
+
+/// Sets the feature compatibility version, with `confirm: true` when the step asks for it.
+fn set_fcv_js(version: &str, confirm: bool) -> String {
+    let confirm = if confirm { ", confirm: true" } else { "" };
+    format!(
+        "const r = db.adminCommand({{ setFeatureCompatibilityVersion: {}{confirm} }}); if (!r.ok) {{ printjson(r); quit(1); }}",
+        serde_json::Value::String(version.to_string())
+    )
 }
 
 /// A rollback the plan refuses: a script that says why and fails.
@@ -849,37 +523,6 @@ fn major_minor(version: &str) -> String {
         .parse::<crate::Version>()
         .map(|v| format!("{}.{}", v.major, v.minor))
         .unwrap_or_else(|_| version.to_string())
-}
-
-/// Whether `body` calls helper `name` (as a word).
-fn uses(body: &str, name: &str) -> bool {
-    body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| w == name)
-}
-
-/// Helpers other helpers call, with their callers.
-const HELPER_CALLERS: &[(&str, &[&str])] = &[
-    (
-        "rct_re",
-        &[
-            "rct_nginx_down",
-            "rct_nginx_up",
-            "rct_apache_down",
-            "rct_apache_up",
-            "rct_haproxy_down",
-            "rct_haproxy_up",
-        ],
-    ),
-    ("rct_ready", &["rct_wait_healthy"]),
-    ("rct_mongo_config", &["rct_backup", "rct_restore"]),
-];
-
-/// Whether a helper `body` calls needs helper `name`.
-fn needed_by_others(body: &str, name: &str) -> bool {
-    HELPER_CALLERS
-        .iter()
-        .filter(|(helper, _)| *helper == name)
-        .any(|(_, callers)| callers.iter().any(|h| uses(body, h)))
 }
 
 /// Text for a comment line: control characters become spaces.

@@ -14,7 +14,7 @@
 //!
 //! Modules: [`policy`] (the rules), `diff` (what changes), `items`/`budget` (rolling work and
 //! parallelism), `planner` (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
-//! and [`commands`] (outputs).
+//! and [`commands`] (outputs; the bash helpers scripts call are the files in `plan/shell/`).
 
 // The planner is being reworked; its public items get their docs with that work.
 #![allow(missing_docs)]
@@ -28,12 +28,13 @@ mod error;
 pub mod format_shell;
 pub mod format_text;
 mod items;
-mod member;
 mod mongo_auth;
 mod mongo_upgrade;
 mod ops;
+mod planned_instance;
 mod planner;
 pub mod policy;
+mod shell_helpers;
 mod sim_mongo;
 mod sim_release;
 pub mod simulate;

@@ -89,55 +89,6 @@ pub(super) fn initiate_op(desired: &Layout, set: &str) -> Option<Op> {
     ))
 }
 
-/// Shell helpers the keyfile and initiate lines call (emitted only when used).
-pub(super) const HELPERS: &[(&str, &str)] = &[
-    (
-        "rct_keyfile_new",
-        r#"# Generates the replica set keyfile unless present (random, never printed): rct_keyfile_new PATH OWNER.
-rct_keyfile_new() {
-  if [ ! -s "$1" ]; then
-    install -d -m 0755 "$(dirname "$1")"
-    (umask 077 && head -c 756 /dev/urandom | base64 -w 0 >"$1.new") && mv "$1.new" "$1"
-  fi
-  chown "$2:$2" "$1" && chmod 0400 "$1"
-}"#,
-    ),
-    (
-        "rct_keyfile_pull",
-        r#"# Installs the keyfile of machine FROM here: from $RCTOPO_MONGO_KEYFILE when set, else
-# read over ssh: rct_keyfile_pull FROM PATH OWNER.
-rct_keyfile_pull() {
-  if [ -n "${RCTOPO_MONGO_KEYFILE:-}" ]; then
-    install -D -m 0400 -o "$3" -g "$3" "$RCTOPO_MONGO_KEYFILE" "$2"
-  else
-    ssh -o BatchMode=yes -- "$1" cat "$(printf '%q' "$2")" | install -D -m 0400 -o "$3" -g "$3" /dev/stdin "$2"
-  fi
-}"#,
-    ),
-    (
-        "rct_keyfile_copy",
-        r#"# Copies the keyfile from machine FROM to machine TO, through this one's pipe (never stored
-# here): rct_keyfile_copy FROM TO PATH OWNER.
-rct_keyfile_copy() {
-  ssh -o BatchMode=yes -- "$1" cat "$(printf '%q' "$3")" |
-    ssh -o BatchMode=yes -- "$2" "install -D -m 0400 -o $4 -g $4 /dev/stdin $(printf '%q' "$3")"
-}"#,
-    ),
-    (
-        "rct_on_env",
-        r#"# Like rct_on, with the named variables of this shell exported there (through ssh's input,
-# never written to a file): rct_on_env MACHINE "NAME ..." COMMAND.
-rct_on_env() {
-  local exports="" name
-  for name in $2; do
-    [ -n "${!name:-}" ] || { echo "error: set $name in the environment" >&2; return 1; }
-    exports+="export $name=$(printf '%q' "${!name}")"$'\n'
-  done
-  { declare -f; printf 'set -euo pipefail\n%s%s\n' "$exports" "$3"; } | ssh -o BatchMode=yes -- "$1" bash -s
-}"#,
-    ),
-];
-
 /// The shell lines of a keyfile step; `ssh`: run from a control machine.
 pub(super) fn keyfile_lines(step: &Step, path: &str, from: Option<&str>, ssh: bool) -> Vec<String> {
     let owner = mongo_access::MONGOD_USER;
@@ -262,11 +213,7 @@ mod tests {
             let lines = keyfile_lines(&s, path, from.as_deref(), ssh).join("\n");
             assert!(lines.contains("/etc/mongod.keyfile"), "{lines}");
         }
-        let new = HELPERS
-            .iter()
-            .find(|(n, _)| *n == "rct_keyfile_new")
-            .unwrap()
-            .1;
+        let new = super::super::shell_helpers::helper("rct_keyfile_new").unwrap();
         assert!(new.contains("/dev/urandom") && new.contains("chmod 0400"));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
-use super::member::Member;
+use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
@@ -35,14 +35,14 @@ impl<'a> Ctx<'a> {
 
     /// The members leave the proxy (one reload), then requests in flight get `drain_delay` to
     /// finish.
-    pub(crate) fn leave(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn leave(&self, members: &[PlannedInstance]) -> Vec<Op> {
         self.swap(&[], members)
     }
 
     /// `joining` (healthy members whose join was deferred) enter the proxy and `leaving` leave
     /// it in one edit and one reload, then requests in flight on `leaving` get `drain_delay`.
-    pub(crate) fn swap(&self, joining: &[Member], leaving: &[Member]) -> Vec<Op> {
-        let edits: Vec<(&Member, bool)> = joining
+    pub(crate) fn swap(&self, joining: &[PlannedInstance], leaving: &[PlannedInstance]) -> Vec<Op> {
+        let edits: Vec<(&PlannedInstance, bool)> = joining
             .iter()
             .map(|m| (m, true))
             .chain(leaving.iter().map(|m| (m, false)))
@@ -82,7 +82,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Healthy members join the proxy (one reload).
-    pub(crate) fn join(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn join(&self, members: &[PlannedInstance]) -> Vec<Op> {
         self.swap(members, &[])
     }
 
@@ -144,7 +144,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Stops members; `retire` also disables them and removes their env files.
-    pub(crate) fn stop(&self, members: &[Member], retire: bool) -> Vec<Op> {
+    pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool) -> Vec<Op> {
         let mut ops = Vec::new();
         for m in members {
             let instance = Some(m.id.clone());
@@ -183,7 +183,7 @@ impl<'a> Ctx<'a> {
     /// Installs each member's env file, enables it when new, starts it, then waits until every
     /// one is healthy. The leader (the first desired instance to start) starts and passes its
     /// gate before the others start.
-    pub(crate) fn start(&self, members: &[Member]) -> Vec<Op> {
+    pub(crate) fn start(&self, members: &[PlannedInstance]) -> Vec<Op> {
         let leads = self.leader_pending.get()
             && members.first().is_some_and(|m| m.env.side == Side::Desired);
         if leads && members.len() > 1 {
@@ -198,7 +198,7 @@ impl<'a> Ctx<'a> {
         self.start_together(members)
     }
 
-    fn start_together(&self, members: &[Member]) -> Vec<Op> {
+    fn start_together(&self, members: &[PlannedInstance]) -> Vec<Op> {
         let mut ops = Vec::new();
         for m in members {
             let instance = Some(m.id.clone());
@@ -358,7 +358,7 @@ fn daemon_reload(host: &str) -> Op {
     )
 }
 
-fn add(m: &Member) -> (Action, String) {
+fn add(m: &PlannedInstance) -> (Action, String) {
     (
         Action::ProxyAdd {
             instance: m.id.clone(),
@@ -369,7 +369,7 @@ fn add(m: &Member) -> (Action, String) {
     )
 }
 
-fn ids(members: &[Member]) -> String {
+fn ids(members: &[PlannedInstance]) -> String {
     members
         .iter()
         .map(|m| m.id.as_str())

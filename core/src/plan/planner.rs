@@ -8,8 +8,8 @@ use super::builder::Builder;
 use super::diff::{self, Diff};
 use super::error::PlanError;
 use super::items::{self, Item, Work};
-use super::member::Member;
 use super::ops::Ctx;
+use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
 use super::summary::{plan_seconds, RollbackKind, Summary, WaveKind};
 use super::upgrade::{self, ReleaseChange};
@@ -61,10 +61,10 @@ pub fn plan(
     prepare_wave(&ctx, &diff, &release, &mut b);
     let install = current.is_none();
     scale_out_wave(&ctx, &work.early, install, Vec::new(), &mut b);
-    let surge: Vec<Member> = budget
+    let surge: Vec<PlannedInstance> = budget
         .surge
         .iter()
-        .map(|slot| Member::surge(desired, slot, policy))
+        .map(|slot| PlannedInstance::surge(desired, slot, policy))
         .collect();
     surge_wave(&ctx, &surge, &mut b);
     let (restart_waves, unjoined) = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
@@ -375,23 +375,23 @@ fn scale_out_wave(
     ctx: &Ctx,
     added: &[&crate::layout::Instance],
     install: bool,
-    unjoined: Vec<Member>,
+    unjoined: Vec<PlannedInstance>,
     b: &mut Builder,
-) -> Vec<Member> {
+) -> Vec<PlannedInstance> {
     if added.is_empty() {
         return unjoined;
     }
     b.open(WaveKind::ScaleOut);
-    let members: Vec<Member> = added
+    let members: Vec<PlannedInstance> = added
         .iter()
-        .map(|i| Member::of(ctx.desired, Side::Desired, i, ctx.policy).fresh())
+        .map(|i| PlannedInstance::of(ctx.desired, Side::Desired, i, ctx.policy).fresh())
         .collect();
     for m in &members {
         b.note_instance(&m.id);
     }
     b.push(ctx.start(&members));
     if !install {
-        let joining: Vec<Member> = unjoined
+        let joining: Vec<PlannedInstance> = unjoined
             .into_iter()
             .chain(members.iter().cloned())
             .collect();
@@ -411,7 +411,7 @@ fn scale_out_wave(
 }
 
 /// Surge instances start on spare ports and join the proxy, so restarts never lower capacity.
-fn surge_wave(ctx: &Ctx, surge: &[Member], b: &mut Builder) {
+fn surge_wave(ctx: &Ctx, surge: &[PlannedInstance], b: &mut Builder) {
     if surge.is_empty() {
         return;
     }
@@ -436,7 +436,7 @@ fn rolling_waves(
     work: &Work,
     budget: &Resolved,
     b: &mut Builder,
-) -> (usize, Vec<Member>) {
+) -> (usize, Vec<PlannedInstance>) {
     let p = budget.parallelism().max(1);
     let canary = (ctx.policy.canary as usize).min(work.items.len());
     let (first, rest) = work.items.split_at(canary);
@@ -488,25 +488,26 @@ fn rolling_wave(
     diff: &Diff,
     chunk: &[Item],
     kind: WaveKind,
-    unjoined: Vec<Member>,
+    unjoined: Vec<PlannedInstance>,
     defer: bool,
     b: &mut Builder,
-) -> Vec<Member> {
+) -> Vec<PlannedInstance> {
     b.open(kind);
     let current = ctx.layout(Side::Current);
-    let of_old = |i: &Item| Member::of(current, Side::Current, i.predecessor(), ctx.policy);
-    let of_new = |n| Member::of(ctx.desired, Side::Desired, n, ctx.policy);
-    let restarted: Vec<Member> = chunk
+    let of_old =
+        |i: &Item| PlannedInstance::of(current, Side::Current, i.predecessor(), ctx.policy);
+    let of_new = |n| PlannedInstance::of(ctx.desired, Side::Desired, n, ctx.policy);
+    let restarted: Vec<PlannedInstance> = chunk
         .iter()
         .filter(|i| matches!(i, Item::Restart(_)))
         .map(of_old)
         .collect();
-    let retired: Vec<Member> = chunk
+    let retired: Vec<PlannedInstance> = chunk
         .iter()
         .filter(|i| !matches!(i, Item::Restart(_)))
         .map(of_old)
         .collect();
-    let news: Vec<Member> = chunk
+    let news: Vec<PlannedInstance> = chunk
         .iter()
         .filter_map(|i| {
             let m = of_new(i.successor()?);
@@ -520,7 +521,7 @@ fn rolling_wave(
     for item in chunk {
         b.note_instance(&item.predecessor().id);
     }
-    let olds: Vec<Member> = restarted.iter().chain(&retired).cloned().collect();
+    let olds: Vec<PlannedInstance> = restarted.iter().chain(&retired).cloned().collect();
     let mut forward = ctx.swap(&unjoined, &olds);
     forward.extend(ctx.stop(&restarted, false));
     forward.extend(ctx.stop(&retired, true));
@@ -535,7 +536,7 @@ fn rolling_wave(
         .filter(|i| matches!(i, Item::Replace { .. }))
         .filter_map(|i| i.successor().map(|n| n.id.as_str()))
         .collect();
-    let (news_retired, news_restarted): (Vec<Member>, Vec<Member>) = news
+    let (news_retired, news_restarted): (Vec<PlannedInstance>, Vec<PlannedInstance>) = news
         .iter()
         .cloned()
         .partition(|m| replaced.contains(m.id.as_str()));
@@ -551,10 +552,10 @@ fn rolling_wave(
             undo.extend(ctx.install_units(host, Side::Current));
         }
     }
-    let olds_back: Vec<Member> = restarted
+    let olds_back: Vec<PlannedInstance> = restarted
         .iter()
         .cloned()
-        .chain(retired.iter().cloned().map(Member::fresh))
+        .chain(retired.iter().cloned().map(PlannedInstance::fresh))
         .collect();
     undo.extend(ctx.start(&olds_back));
     undo.extend(ctx.join(&olds_back));
@@ -568,14 +569,20 @@ fn rolling_wave(
 }
 
 /// Removed and surge instances leave the proxy, drain, stop and are disabled.
-fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[Member], unjoined: Vec<Member>, b: &mut Builder) {
+fn scale_in_wave(
+    ctx: &Ctx,
+    work: &Work,
+    surge: &[PlannedInstance],
+    unjoined: Vec<PlannedInstance>,
+    b: &mut Builder,
+) {
     let current = ctx.layout(Side::Current);
-    let removed: Vec<Member> = work
+    let removed: Vec<PlannedInstance> = work
         .removed
         .iter()
-        .map(|i| Member::of(current, Side::Current, i, ctx.policy))
+        .map(|i| PlannedInstance::of(current, Side::Current, i, ctx.policy))
         .collect();
-    let leaving: Vec<Member> = removed.iter().chain(surge).cloned().collect();
+    let leaving: Vec<PlannedInstance> = removed.iter().chain(surge).cloned().collect();
     if leaving.is_empty() {
         return;
     }
@@ -586,7 +593,7 @@ fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[Member], unjoined: Vec<Member>
     let mut forward = ctx.swap(&unjoined, &leaving);
     forward.extend(ctx.stop(&leaving, true));
     b.push(forward);
-    let back: Vec<Member> = removed.into_iter().map(Member::fresh).collect();
+    let back: Vec<PlannedInstance> = removed.into_iter().map(PlannedInstance::fresh).collect();
     let mut undo = ctx.start(&back);
     undo.extend(ctx.join(&back));
     b.rollback(undo);
@@ -629,17 +636,17 @@ fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
     let ids =
         |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.id.clone()).collect() };
     let (before, after) = (ids(current), ids(ctx.desired));
-    let members = |l: &Layout, side: Side, keep: &dyn Fn(&str) -> bool| -> Vec<Member> {
+    let members = |l: &Layout, side: Side, keep: &dyn Fn(&str) -> bool| -> Vec<PlannedInstance> {
         l.instances
             .iter()
             .filter(|i| keep(&i.id))
-            .map(|i| Member::of(l, side, i, ctx.policy))
+            .map(|i| PlannedInstance::of(l, side, i, ctx.policy))
             .collect()
     };
     let gone = members(current, Side::Current, &|id| !after.contains(id));
     let new = members(ctx.desired, Side::Desired, &|id| !before.contains(id));
     let mut ops = vec![write.clone()];
-    let edits = |ops: &mut Vec<super::builder::Op>, ms: &[Member], add: bool| {
+    let edits = |ops: &mut Vec<super::builder::Op>, ms: &[PlannedInstance], add: bool| {
         for m in ms {
             let (machine, action) = match (&ctx.proxy, add) {
                 (Some((_, machine)), true) => (
@@ -679,7 +686,7 @@ fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
 fn migration_rollbacks(
     ctx: &Ctx,
     release: &ReleaseChange,
-    surge: &[Member],
+    surge: &[PlannedInstance],
     b: &mut Builder,
 ) -> Option<(String, u32)> {
     let leader = b.steps.iter().find_map(|s| match &s.action {

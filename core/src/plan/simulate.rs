@@ -569,93 +569,15 @@ impl<'a> World<'a> {
 
     fn start(&mut self, host: &str, unit: &str) -> StepResult {
         if paths::is_mongod_unit(unit) {
-            let conf = paths::mongod_places(&self.desired.topology)
-                .into_iter()
-                .find(|p| p.machine == host && p.unit == unit)
-                .map(|p| p.conf)
-                .unwrap_or_else(|| paths::MONGOD_CONF.to_string());
-            if !self.mongod_conf.contains(&(host.to_string(), conf.clone())) {
-                return fail(
-                    ViolationKind::MissingEnvFile,
-                    format!("{unit} starts on {host} without {conf}"),
-                );
-            }
-            self.mongod_running
-                .insert((host.to_string(), unit.to_string()));
-            if let Some(set) = self.replica_set.as_mut() {
-                if let Some(member) = set.member_of(host, unit) {
-                    set.start(host, &member)?;
-                }
-            }
-            return Ok(());
+            return self.start_mongod(host, unit);
         }
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
         let id = format!("{host}:{port}");
-        let Some(env) = self.env.get(&(host.to_string(), port)).cloned() else {
-            return fail(
-                ViolationKind::MissingEnvFile,
-                format!("{id} starts without {}", paths::env_file(port)),
-            );
-        };
-        if env.port != port {
-            return fail(
-                ViolationKind::MissingEnvFile,
-                format!("{id} starts with an env file that sets PORT={}", env.port),
-            );
-        }
-        match self.loaded_units.get(host) {
-            None => {
-                return fail(
-                    ViolationKind::UnitNotLoaded,
-                    format!("{id} starts before systemd loaded {}", paths::UNIT_TEMPLATE),
-                )
-            }
-            Some(side) if self.unit_differs && *side != env.side => {
-                return fail(
-                    ViolationKind::UnitNotLoaded,
-                    format!(
-                        "{id} starts with the {side:?} unit template but the {:?} env file",
-                        env.side
-                    ),
-                )
-            }
-            Some(_) => {}
-        }
-        if !self.mongo_ready {
-            return fail(
-                ViolationKind::MongoNotReady,
-                format!("{id} starts before the replica set is initiated"),
-            );
-        }
-        if self.running.contains_key(&id) {
-            return fail(ViolationKind::PortClash, format!("{id} is already running"));
-        }
-        let prefix = format!("{host}:");
-        if env.tcp != 0 {
-            // Ids sort by host first: the host's instances are one range of the map.
-            let clash = self
-                .running
-                .range(prefix.clone()..)
-                .take_while(|(other, _)| other.starts_with(&prefix))
-                .find(|(_, r)| r.tcp == env.tcp);
-            if let Some((other, _)) = clash {
-                return fail(
-                    ViolationKind::PortClash,
-                    format!("{id} takes TCP_PORT {} while {other} holds it", env.tcp),
-                );
-            }
-        }
-        let rendered_for = &self.layout(env.side).topology.rocketchat.version;
-        let bundle = &self.layout(Side::Current).topology.rocketchat.version;
-        let version = self.releases.code(host, port, bundle);
-        if &version != rendered_for {
-            return fail(
-                ViolationKind::WrongRelease,
-                format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
-            );
-        }
+        let env = self.env_to_start(host, port, &id)?;
+        self.can_start(host, &id, &env)?;
+        let version = self.release_to_start(host, port, &id, &env)?;
         self.database.start(&id, &version, self.backup_required)?;
         *self.versions.entry(version.clone()).or_default() += 1;
         self.touched.insert(id.clone());
@@ -669,6 +591,117 @@ impl<'a> World<'a> {
             },
         );
         Ok(())
+    }
+
+    /// A mongod starts once its configuration is written; a replica set member rejoins its set.
+    fn start_mongod(&mut self, host: &str, unit: &str) -> StepResult {
+        let conf = paths::mongod_places(&self.desired.topology)
+            .into_iter()
+            .find(|p| p.machine == host && p.unit == unit)
+            .map(|p| p.conf)
+            .unwrap_or_else(|| paths::MONGOD_CONF.to_string());
+        if !self.mongod_conf.contains(&(host.to_string(), conf.clone())) {
+            return fail(
+                ViolationKind::MissingEnvFile,
+                format!("{unit} starts on {host} without {conf}"),
+            );
+        }
+        self.mongod_running
+            .insert((host.to_string(), unit.to_string()));
+        if let Some(set) = self.replica_set.as_mut() {
+            if let Some(member) = set.member_of(host, unit) {
+                set.start(host, &member)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The env file instance `id` starts with: present, for its port, and from the same side
+    /// as the unit template systemd loaded.
+    fn env_to_start(
+        &self,
+        host: &str,
+        port: u16,
+        id: &str,
+    ) -> Result<EnvFile, (ViolationKind, String)> {
+        let Some(env) = self.env.get(&(host.to_string(), port)).cloned() else {
+            return fail(
+                ViolationKind::MissingEnvFile,
+                format!("{id} starts without {}", paths::env_file(port)),
+            );
+        };
+        if env.port != port {
+            return fail(
+                ViolationKind::MissingEnvFile,
+                format!("{id} starts with an env file that sets PORT={}", env.port),
+            );
+        }
+        match self.loaded_units.get(host) {
+            None => fail(
+                ViolationKind::UnitNotLoaded,
+                format!("{id} starts before systemd loaded {}", paths::UNIT_TEMPLATE),
+            ),
+            Some(side) if self.unit_differs && *side != env.side => fail(
+                ViolationKind::UnitNotLoaded,
+                format!(
+                    "{id} starts with the {side:?} unit template but the {:?} env file",
+                    env.side
+                ),
+            ),
+            Some(_) => Ok(env),
+        }
+    }
+
+    /// Whether instance `id` may start now: the replica set is initiated, and neither its id
+    /// nor its TCP_PORT is taken on its host.
+    fn can_start(&self, host: &str, id: &str, env: &EnvFile) -> StepResult {
+        if !self.mongo_ready {
+            return fail(
+                ViolationKind::MongoNotReady,
+                format!("{id} starts before the replica set is initiated"),
+            );
+        }
+        if self.running.contains_key(id) {
+            return fail(ViolationKind::PortClash, format!("{id} is already running"));
+        }
+        if env.tcp == 0 {
+            return Ok(());
+        }
+        let prefix = format!("{host}:");
+        // Ids sort by host first: the host's instances are one range of the map.
+        let clash = self
+            .running
+            .range(prefix.clone()..)
+            .take_while(|(other, _)| other.starts_with(&prefix))
+            .find(|(_, r)| r.tcp == env.tcp);
+        match clash {
+            Some((other, _)) => fail(
+                ViolationKind::PortClash,
+                format!("{id} takes TCP_PORT {} while {other} holds it", env.tcp),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// The release instance `id` would run, which must be the one its env file was rendered
+    /// for.
+    fn release_to_start(
+        &self,
+        host: &str,
+        port: u16,
+        id: &str,
+        env: &EnvFile,
+    ) -> Result<String, (ViolationKind, String)> {
+        let rendered_for = &self.layout(env.side).topology.rocketchat.version;
+        let bundle = &self.layout(Side::Current).topology.rocketchat.version;
+        let version = self.releases.code(host, port, bundle);
+        if &version != rendered_for {
+            return fail(
+                ViolationKind::WrongRelease,
+                format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
+            );
+        }
+        Ok(version)
     }
 
     fn stop(&mut self, host: &str, unit: &str) -> StepResult {

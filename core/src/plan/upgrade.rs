@@ -8,8 +8,8 @@
 use super::action::{Action, Side};
 use super::builder::Op;
 use super::error::PlanError;
-use super::member::Member;
 use super::ops::Ctx;
+use super::planned_instance::PlannedInstance;
 use crate::layout::Layout;
 use crate::paths;
 use crate::version::Version;
@@ -181,25 +181,30 @@ pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
 /// The only way back once the leader migrated the database: every instance leaves the proxy and
 /// stops (chat is down), the dump is restored, and the current topology starts again on its
 /// release, then the current proxy configuration goes back.
-pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str) -> Vec<Op> {
+pub(crate) fn restore_rollback(
+    ctx: &Ctx,
+    surge: &[PlannedInstance],
+    from: &str,
+    to: &str,
+) -> Vec<Op> {
     let Some(current) = ctx.current else {
         return Vec::new();
     };
-    let olds: Vec<Member> = current
+    let olds: Vec<PlannedInstance> = current
         .instances
         .iter()
-        .map(|i| Member::of(current, Side::Current, i, ctx.policy))
+        .map(|i| PlannedInstance::of(current, Side::Current, i, ctx.policy))
         .collect();
     let before: BTreeSet<&str> = current.instances.iter().map(|i| i.id.as_str()).collect();
-    let extra: Vec<Member> = ctx
+    let extra: Vec<PlannedInstance> = ctx
         .desired
         .instances
         .iter()
         .filter(|i| !before.contains(i.id.as_str()))
-        .map(|i| Member::of(ctx.desired, Side::Desired, i, ctx.policy))
+        .map(|i| PlannedInstance::of(ctx.desired, Side::Desired, i, ctx.policy))
         .chain(surge.iter().cloned())
         .collect();
-    let everyone: Vec<Member> = olds.iter().chain(&extra).cloned().collect();
+    let everyone: Vec<PlannedInstance> = olds.iter().chain(&extra).cloned().collect();
     let mut ops = vec![gate(ctx, &olds, to)];
     ops.extend(ctx.leave(&everyone));
     ops.extend(ctx.stop(&olds, false));
@@ -239,7 +244,7 @@ pub(crate) fn restore_rollback(ctx: &Ctx, surge: &[Member], from: &str, to: &str
     ops
 }
 
-fn gate(ctx: &Ctx, olds: &[Member], to: &str) -> Op {
+fn gate(ctx: &Ctx, olds: &[PlannedInstance], to: &str) -> Op {
     let machine = ctx
         .proxy
         .as_ref()
@@ -258,7 +263,7 @@ fn gate(ctx: &Ctx, olds: &[Member], to: &str) -> Op {
 }
 
 /// The UseRelease step that makes `m` run its layout's staged release.
-pub(crate) fn use_release(layout: &Layout, m: &Member) -> Op {
+pub(crate) fn use_release(layout: &Layout, m: &PlannedInstance) -> Op {
     let version = layout.topology.rocketchat.version.clone();
     (
         m.host.clone(),

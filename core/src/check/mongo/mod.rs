@@ -21,6 +21,7 @@ mod oplog_not_local;
 mod read_preference;
 mod replica_set_digit;
 mod replica_set_mismatch;
+pub(crate) mod report;
 
 pub(super) const FAMILY: Family = Family {
     letter: 'M',

@@ -1,9 +1,9 @@
 //! What `rctopo mongo-url` (and the bindings) report about a MONGO_URL and an optional
 //! MONGO_OPLOG_URL: the parsed parts, the driver's verdict and the Rocket.Chat rules on top.
 
-use super::{Host, MongoUrl, MongoUrlError};
-use crate::check::{url_diagnostics, UrlContext};
+use super::{url_diagnostics, UrlContext};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::mongo_url::{Host, MongoUrl, MongoUrlError};
 use crate::version::Version;
 use serde::Serialize;
 use serde_json::Value;
@@ -168,5 +168,81 @@ pub fn check_urls(url: &str, oplog: Option<&str>, version: Option<Version>) -> U
         errors,
         diagnostics,
         oplog: oplog_checked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CANARY: &str = "canary-7f3a";
+
+    /// The report quotes neither a password nor any other secret, of URLs the driver accepts
+    /// or refuses (the parser's own tests cover its `Display`, `Debug` and errors).
+    #[test]
+    fn the_report_never_shows_a_secret() {
+        let tail = "t41l";
+        for text in [
+            format!("mongodb://rc:{CANARY}@db1/rocketchat?replicaSet=rs0&proxyHost=p&proxyUsername=u&proxyPassword={CANARY}"),
+            format!("mongodb://rc:{CANARY}@@db1/rc"),
+            format!("mongodb://rc:{CANARY}/x@db1/rc"),
+            format!("mongodb://rc:{CANARY}%zz@db1/rc"),
+            format!("mongodb://rc:{CANARY}@db1/rc?replSet=x"),
+            format!("mongodb://rc:{CANARY}/rocketchat?replicaSet=rs0"),
+            format!("mongodb://{CANARY}/x:pw@db1/rc"),
+            format!("mongodb://AKIA:{CANARY}@db1/rc?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY},SERVICE_NAME:mongodb"),
+            // A password with an unescaped `@`: its tail is not a host.
+            format!("mongodb://u:p@{CANARY}@db1:27017/rc?replicaSet=rs0"),
+            format!("mongodb://u:p@{tail}@db1/rc"),
+            format!("mongodb://u:p@{tail}:99999@db1/rc"),
+            format!("mongodb://u:p@{tail}/w{tail}%zz@db1/rc"),
+        ] {
+            for report in [
+                check_urls(&text, Some(&text), "7.0.0".parse().ok()),
+                check_urls(&text, None, None),
+            ] {
+                for shown in [report.to_json().to_string(), format!("{report:?}")] {
+                    assert!(!shown.contains(CANARY) && !shown.contains(tail), "{text}: {shown}");
+                }
+            }
+        }
+        assert!(!check_urls(&format!("mongodb://rc:{CANARY}@@db1/rc"), None, None).valid);
+    }
+
+    #[test]
+    fn report_json_lists_the_url_parts_at_the_top_and_the_oplog_verdict_apart() {
+        let report = check_urls(
+            "mongodb://rc:pw@db1:27017/rocketchat?replicaSet=rs0",
+            Some("mongodb://db1:27017/local?replSet=x"),
+            None,
+        );
+        let json = report.to_json();
+        let keys: Vec<&str> = json
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut expected = [
+            "valid",
+            "scheme",
+            "hosts",
+            "auth",
+            "database",
+            "options",
+            "warnings",
+            "errors",
+            "diagnostics",
+            "oplog",
+        ];
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+        // MONGO_URL parses but the oplog URL does not: the report as a whole is not valid.
+        assert_eq!(json["valid"], false);
+        assert_eq!(json["scheme"], "mongodb");
+        assert_eq!(json["auth"]["username"], "rc");
+        assert_eq!(json["oplog"]["valid"], false);
+        assert_eq!(json["oplog"]["scheme"], "mongodb");
+        assert_eq!(json["oplog"]["hosts"], serde_json::json!([]));
     }
 }

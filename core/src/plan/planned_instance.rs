@@ -8,8 +8,10 @@ use super::policy::Policy;
 use crate::layout::{Instance, Layout};
 use crate::paths;
 
+/// A Rocket.Chat instance the planner starts, stops and routes (a replica set member is
+/// something else: see `mongo_upgrade`).
 #[derive(Debug, Clone)]
-pub(crate) struct Member {
+pub(crate) struct PlannedInstance {
     pub id: String,
     pub host: String,
     pub port: u16,
@@ -28,9 +30,14 @@ pub(crate) struct Member {
     pub enable_on_start: bool,
 }
 
-impl Member {
-    pub(crate) fn of(layout: &Layout, side: Side, i: &Instance, policy: &Policy) -> Member {
-        Member {
+impl PlannedInstance {
+    pub(crate) fn of(
+        layout: &Layout,
+        side: Side,
+        i: &Instance,
+        policy: &Policy,
+    ) -> PlannedInstance {
+        PlannedInstance {
             id: i.id.clone(),
             host: i.host.clone(),
             port: i.port,
@@ -50,8 +57,8 @@ impl Member {
         }
     }
 
-    pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, policy: &Policy) -> Member {
-        let mut m = Member::of(layout, Side::Desired, slot.template, policy);
+    pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, policy: &Policy) -> PlannedInstance {
+        let mut m = PlannedInstance::of(layout, Side::Desired, slot.template, policy);
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id();
         m.port = slot.port;
@@ -75,7 +82,7 @@ impl Member {
     }
 
     /// The same member, enabled when it starts.
-    pub(crate) fn fresh(mut self) -> Member {
+    pub(crate) fn fresh(mut self) -> PlannedInstance {
         self.enable_on_start = self.enabled;
         self
     }

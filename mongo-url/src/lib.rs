@@ -2,27 +2,32 @@
 //! Rocket.Chat's own driver (Node `mongodb` 6.x), following MongoDB's Connection String and
 //! URI Options specifications for the parsed parts.
 //!
+//! The crate stands alone: it knows URLs, the driver's options and its errors, nothing of
+//! Rocket.Chat deployments. `rocketchat-topology` re-exports it as `rocketchat_topology::mongo_url`
+//! and adds the Rocket.Chat rules on top (`check_urls`).
+//!
 //! ```
-//! use rocketchat_topology::mongo_url::MongoUrl;
+//! use rocketchat_topology_mongo_url::MongoUrl;
 //! let url = MongoUrl::parse("mongodb://rc:s3cret@db1,db2:27018/rocketchat?replicaSet=rs0").unwrap();
 //! assert_eq!(url.hosts.len(), 2);
 //! assert_eq!(url.replica_set(), Some("rs0"));
 //! assert!(!url.to_string().contains("s3cret"));
 //! ```
 
+#![warn(missing_docs)]
+
 mod error;
 mod host;
 pub mod options;
-mod report;
+mod secret;
 mod split;
 mod validate;
 mod whatwg;
 
 pub use error::{ErrorKind, MongoUrlError};
 pub use host::{Host, HostKind, DEFAULT_PORT};
-pub use report::{check_urls, CheckedUrl, UrlAuth, UrlError, UrlParts, UrlReport};
+pub use secret::{Secret, REDACTED};
 
-use crate::secret::{Secret, REDACTED};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -265,3 +270,8 @@ impl fmt::Debug for MongoUrl {
 
 #[cfg(test)]
 mod tests;
+
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

@@ -413,6 +413,7 @@ struct State {
     warnings: Vec<String>,
 }
 
+/// Reads one option's value as the driver does for its kind, into `st`.
 fn apply(
     o: &UriOption,
     values: &[String],
@@ -421,196 +422,236 @@ fn apply(
 ) -> Result<(), MongoUrlError> {
     let key = o.name.to_ascii_lowercase();
     let first = values.first().map(String::as_str).unwrap_or("");
-    match o.kind {
-        OptionKind::String if o.name == "w" => {
-            // The driver turns a numeric w into a number.
-            let value = match first.trim().parse::<i64>() {
-                Ok(n) => json!(n),
-                Err(_) => json!(first),
-            };
-            st.out.insert(key, value);
+    let value = match o.kind {
+        OptionKind::String if o.name == "w" => Some(w_value(first)),
+        OptionKind::String | OptionKind::Any => Some(json!(shown(o, first))),
+        OptionKind::Boolean => Some(json!(get_bool(o, first)?)),
+        OptionKind::Int => Some(json!(get_int(o, first)?)),
+        OptionKind::UInt => Some(json!(get_uint(o, first)?)),
+        OptionKind::Ignored | OptionKind::ServerApi => None,
+        OptionKind::ObjectOnly => return Err(object_only(o)),
+        OptionKind::Auth => {
+            st.credentials = Some(userinfo_credentials(parts)?);
+            None
         }
-        OptionKind::String | OptionKind::Any => {
-            st.out.insert(key, json!(shown(o, first)));
-        }
-        OptionKind::Boolean => {
-            st.out.insert(key, json!(get_bool(o, first)?));
-        }
-        OptionKind::Int => {
-            st.out.insert(key, json!(get_int(o, first)?));
-        }
-        OptionKind::UInt => {
-            st.out.insert(key, json!(get_uint(o, first)?));
-        }
-        OptionKind::Ignored | OptionKind::ServerApi => {}
-        OptionKind::ObjectOnly => {
-            return Err(MongoUrlError::option(
-                format!("{} can only be set from code, not in a URL", o.name),
-                format!("remove {} from the URL", o.name),
-            ));
-        }
-        OptionKind::Auth => match &parts.username {
-            Some(username) => {
-                let mut c = Credentials::new();
-                c.username = username.clone();
-                c.password = parts.password.clone().unwrap_or_default();
-                st.credentials = Some(c);
-            }
-            None => {
-                return Err(MongoUrlError::option(
-                    "auth must be an object with 'username' and 'password' properties",
-                    "write credentials as `user:password@` before the hosts",
-                ))
-            }
-        },
-        OptionKind::AuthMechanism => {
-            let mechanism = resolve_mechanism(first)?;
-            let c = st.credentials.get_or_insert_with(Credentials::new);
-            if mechanism == "PLAIN" || is_external(mechanism) {
-                c.source = EXTERNAL_SOURCE.to_string();
-            }
-            c.mechanism = mechanism;
-            st.out.insert(key, json!(mechanism));
-        }
+        OptionKind::AuthMechanism => Some(auth_mechanism(first, &mut st.credentials)?),
         OptionKind::AuthMechanismProperties => {
-            let mut props = Vec::new();
-            for (k, v) in key_value_pairs(o, first)? {
-                let prop = match v.as_str() {
-                    "true" => Prop::Bool(true),
-                    "false" => Prop::Bool(false),
-                    _ => Prop::Text(v),
-                };
-                props.push((k, prop));
-            }
-            let shown_props: Map<String, Value> = props
-                .iter()
-                .map(|(k, v)| {
-                    let shown = if options::is_secret_property(k) {
-                        json!(REDACTED)
-                    } else {
-                        v.to_json()
-                    };
-                    (k.clone(), shown)
-                })
-                .collect();
-            st.out.insert(key, Value::Object(shown_props));
-            st.credentials
-                .get_or_insert_with(Credentials::new)
-                .properties = props;
+            Some(auth_mechanism_properties(o, first, &mut st.credentials)?)
         }
         OptionKind::AuthSource => {
             st.credentials.get_or_insert_with(Credentials::new).source = first.to_string();
-            st.out.insert(key, json!(first));
+            Some(json!(first))
         }
-        OptionKind::Compressors => {
-            let mut list: Vec<&str> = Vec::new();
-            for c in first.split(',') {
-                if !COMPRESSORS.contains(&c) {
-                    return Err(MongoUrlError::option(
-                        format!(
-                            "`{c}` is not a valid compression mechanism; must be one of {}",
-                            COMPRESSORS.join(",")
-                        ),
-                        "write e.g. `compressors=zstd,zlib`",
-                    ));
-                }
-                if !list.contains(&c) {
-                    list.push(c);
-                }
-            }
-            st.out.insert(key, json!(list));
-        }
-        OptionKind::Family => {
-            let n = get_int(o, first)?;
-            if n != 4 && n != 6 {
-                return Err(MongoUrlError::option(
-                    format!("option 'family' must be 4 or 6, got {n}"),
-                    "write `family=4` or `family=6`",
-                ));
-            }
-            st.out.insert(key, json!(n));
-        }
-        OptionKind::MaxConnecting => {
-            let n = get_uint(o, first)?;
-            if n == 0 {
-                return Err(MongoUrlError::option(
-                    "maxConnecting must be > 0 if specified",
-                    "write `maxConnecting=2` (the default) or more",
-                ));
-            }
-            st.out.insert(key, json!(n));
-        }
+        OptionKind::Compressors => Some(compressors(first)?),
+        OptionKind::Family => Some(family(o, first)?),
+        OptionKind::MaxConnecting => Some(max_connecting(o, first)?),
         OptionKind::MaxStalenessSeconds => {
-            let n = get_uint(o, first)?;
-            if n <= 0 {
-                return Err(MongoUrlError::option(
-                    "maxStalenessSeconds must be a positive integer",
-                    "write at least `maxStalenessSeconds=90`, or remove it",
-                ));
-            }
+            let n = max_staleness_seconds(o, first)?;
             st.read_preference.max_staleness = Some(n);
-            st.out.insert(key, json!(n));
+            Some(json!(n))
         }
-        OptionKind::ReadPreference => {
-            if !READ_PREFERENCE_MODES.contains(&first) {
-                return Err(MongoUrlError::option(
-                    format!("invalid read preference mode `{first}`"),
-                    format!(
-                        "use one of {} (exact case)",
-                        READ_PREFERENCE_MODES.join(", ")
-                    ),
-                ));
-            }
-            if first == "primary" && st.read_preference.max_staleness.is_some_and(|n| n > 0) {
-                return Err(MongoUrlError::conflict(
-                    "primary read preference cannot be combined with maxStalenessSeconds",
-                    "remove maxStalenessSeconds, or pick a non-primary read preference",
-                ));
-            }
-            st.out.insert(key, json!(first));
-        }
-        OptionKind::ReadPreferenceTags => {
-            let mut tags = Vec::new();
-            for v in values {
-                let set: Map<String, Value> = key_value_pairs(o, v)?
-                    .into_iter()
-                    .map(|(k, v)| (k, json!(v)))
-                    .collect();
-                tags.push(Value::Object(set));
-            }
-            st.out.insert(key, Value::Array(tags));
-        }
-        OptionKind::ServerMonitoringMode => {
-            if !["auto", "poll", "stream"].contains(&first) {
-                return Err(MongoUrlError::option(
-                    "serverMonitoringMode must be one of `auto`, `poll`, or `stream`",
-                    "write `serverMonitoringMode=auto`",
-                ));
-            }
-            st.out.insert(key, json!(first));
-        }
-        OptionKind::WriteConcern => {
-            if first != "majority" {
-                return Err(MongoUrlError::option(
-                    format!(
-                        "invalid writeConcern `{first}`: only `majority` can be written in a URL"
-                    ),
-                    "use `w=majority` or `w=1`",
-                ));
-            }
-            st.out.insert(key, json!(first));
-        }
-        OptionKind::LogPath => {
-            if first != "stderr" && first != "stdout" {
-                return Err(MongoUrlError::option(
-                    "mongodbLogPath must be `stderr` or `stdout`",
-                    "write `mongodbLogPath=stderr`",
-                ));
-            }
-            st.out.insert(key, json!(first));
-        }
+        OptionKind::ReadPreference => Some(read_preference(first, &st.read_preference)?),
+        OptionKind::ReadPreferenceTags => Some(read_preference_tags(o, values)?),
+        OptionKind::ServerMonitoringMode => Some(server_monitoring_mode(first)?),
+        OptionKind::WriteConcern => Some(write_concern(first)?),
+        OptionKind::LogPath => Some(log_path(first)?),
+    };
+    if let Some(value) = value {
+        st.out.insert(key, value);
     }
     Ok(())
+}
+
+/// `w`: the driver turns a numeric value into a number.
+fn w_value(first: &str) -> Value {
+    match first.trim().parse::<i64>() {
+        Ok(n) => json!(n),
+        Err(_) => json!(first),
+    }
+}
+
+fn object_only(o: &UriOption) -> MongoUrlError {
+    MongoUrlError::option(
+        format!("{} can only be set from code, not in a URL", o.name),
+        format!("remove {} from the URL", o.name),
+    )
+}
+
+/// `auth`: the URL's userinfo, which it must have.
+fn userinfo_credentials(parts: &Parts) -> Result<Credentials, MongoUrlError> {
+    match &parts.username {
+        Some(username) => {
+            let mut c = Credentials::new();
+            c.username = username.clone();
+            c.password = parts.password.clone().unwrap_or_default();
+            Ok(c)
+        }
+        None => Err(MongoUrlError::option(
+            "auth must be an object with 'username' and 'password' properties",
+            "write credentials as `user:password@` before the hosts",
+        )),
+    }
+}
+
+/// `authMechanism`: a mechanism the driver knows; PLAIN and the external ones authenticate
+/// against `$external`.
+fn auth_mechanism(
+    first: &str,
+    credentials: &mut Option<Credentials>,
+) -> Result<Value, MongoUrlError> {
+    let mechanism = resolve_mechanism(first)?;
+    let c = credentials.get_or_insert_with(Credentials::new);
+    if mechanism == "PLAIN" || is_external(mechanism) {
+        c.source = EXTERNAL_SOURCE.to_string();
+    }
+    c.mechanism = mechanism;
+    Ok(json!(mechanism))
+}
+
+/// `authMechanismProperties`: `KEY:value` pairs, secret ones shown as `***`.
+fn auth_mechanism_properties(
+    o: &UriOption,
+    first: &str,
+    credentials: &mut Option<Credentials>,
+) -> Result<Value, MongoUrlError> {
+    let mut props = Vec::new();
+    for (k, v) in key_value_pairs(o, first)? {
+        let prop = match v.as_str() {
+            "true" => Prop::Bool(true),
+            "false" => Prop::Bool(false),
+            _ => Prop::Text(v),
+        };
+        props.push((k, prop));
+    }
+    let shown_props: Map<String, Value> = props
+        .iter()
+        .map(|(k, v)| {
+            let shown = if options::is_secret_property(k) {
+                json!(REDACTED)
+            } else {
+                v.to_json()
+            };
+            (k.clone(), shown)
+        })
+        .collect();
+    credentials.get_or_insert_with(Credentials::new).properties = props;
+    Ok(Value::Object(shown_props))
+}
+
+/// `compressors`: known names, comma-separated, each kept once.
+fn compressors(first: &str) -> Result<Value, MongoUrlError> {
+    let mut list: Vec<&str> = Vec::new();
+    for c in first.split(',') {
+        if !COMPRESSORS.contains(&c) {
+            return Err(MongoUrlError::option(
+                format!(
+                    "`{c}` is not a valid compression mechanism; must be one of {}",
+                    COMPRESSORS.join(",")
+                ),
+                "write e.g. `compressors=zstd,zlib`",
+            ));
+        }
+        if !list.contains(&c) {
+            list.push(c);
+        }
+    }
+    Ok(json!(list))
+}
+
+fn family(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
+    let n = get_int(o, first)?;
+    if n != 4 && n != 6 {
+        return Err(MongoUrlError::option(
+            format!("option 'family' must be 4 or 6, got {n}"),
+            "write `family=4` or `family=6`",
+        ));
+    }
+    Ok(json!(n))
+}
+
+fn max_connecting(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
+    let n = get_uint(o, first)?;
+    if n == 0 {
+        return Err(MongoUrlError::option(
+            "maxConnecting must be > 0 if specified",
+            "write `maxConnecting=2` (the default) or more",
+        ));
+    }
+    Ok(json!(n))
+}
+
+fn max_staleness_seconds(o: &UriOption, first: &str) -> Result<i64, MongoUrlError> {
+    let n = get_uint(o, first)?;
+    if n <= 0 {
+        return Err(MongoUrlError::option(
+            "maxStalenessSeconds must be a positive integer",
+            "write at least `maxStalenessSeconds=90`, or remove it",
+        ));
+    }
+    Ok(n)
+}
+
+/// `readPreference`: a mode in exact case, and not `primary` with a staleness bound.
+fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<Value, MongoUrlError> {
+    if !READ_PREFERENCE_MODES.contains(&first) {
+        return Err(MongoUrlError::option(
+            format!("invalid read preference mode `{first}`"),
+            format!(
+                "use one of {} (exact case)",
+                READ_PREFERENCE_MODES.join(", ")
+            ),
+        ));
+    }
+    if first == "primary" && state.max_staleness.is_some_and(|n| n > 0) {
+        return Err(MongoUrlError::conflict(
+            "primary read preference cannot be combined with maxStalenessSeconds",
+            "remove maxStalenessSeconds, or pick a non-primary read preference",
+        ));
+    }
+    Ok(json!(first))
+}
+
+/// `readPreferenceTags`: one tag set per occurrence.
+fn read_preference_tags(o: &UriOption, values: &[String]) -> Result<Value, MongoUrlError> {
+    let mut tags = Vec::new();
+    for v in values {
+        let set: Map<String, Value> = key_value_pairs(o, v)?
+            .into_iter()
+            .map(|(k, v)| (k, json!(v)))
+            .collect();
+        tags.push(Value::Object(set));
+    }
+    Ok(Value::Array(tags))
+}
+
+fn server_monitoring_mode(first: &str) -> Result<Value, MongoUrlError> {
+    if !["auto", "poll", "stream"].contains(&first) {
+        return Err(MongoUrlError::option(
+            "serverMonitoringMode must be one of `auto`, `poll`, or `stream`",
+            "write `serverMonitoringMode=auto`",
+        ));
+    }
+    Ok(json!(first))
+}
+
+fn write_concern(first: &str) -> Result<Value, MongoUrlError> {
+    if first != "majority" {
+        return Err(MongoUrlError::option(
+            format!("invalid writeConcern `{first}`: only `majority` can be written in a URL"),
+            "use `w=majority` or `w=1`",
+        ));
+    }
+    Ok(json!(first))
+}
+
+fn log_path(first: &str) -> Result<Value, MongoUrlError> {
+    if first != "stderr" && first != "stdout" {
+        return Err(MongoUrlError::option(
+            "mongodbLogPath must be `stderr` or `stdout`",
+            "write `mongodbLogPath=stderr`",
+        ));
+    }
+    Ok(json!(first))
 }
 
 fn is_external(mechanism: &str) -> bool {
