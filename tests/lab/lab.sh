@@ -97,6 +97,7 @@ for proxy in $proxies; do
   ! want upgrade || run_scenario upgrade "$proxy" "$base" "$upgraded" "$policy"
   ! want control || run_scenario control "$proxy" "$base" "$upgraded" "$policy" control
   [ -z "$quick" ] || continue
+  ! want install || run_scenario install "$proxy" "" "$base" "$policy"
   ! want upgrade-25pct || run_scenario upgrade-25pct "$proxy" "$base" "$upgraded" "$(lab_policy "$here/policy-25pct.toml")"
   ! want upgrade-surge || run_scenario upgrade-surge "$proxy" "$base" "$upgraded" "$(lab_policy "$here/policy-surge.toml")"
   ! want scale-out || run_scenario scale-out "$proxy" "$base" "$(variant scaled-out "$proxy" 't["hosts"][1]["instances"] = 3 if t["hosts"][1]["instances"] == 2 else 4')" "$policy"

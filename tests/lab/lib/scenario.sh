@@ -192,7 +192,8 @@ desired_instances() {
   done | sort -u
 }
 
-# check_end_state NAME TOPOLOGY RENDER: versions, routing and enabled units; prints JSON pieces
+# check_end_state NAME TOPOLOGY RENDER: versions, routing, the proxy's configuration (the
+# rendered bytes) and enabled units; prints JSON pieces
 # into $LAB_STATE/NAME.end.json and returns non-zero when one differs from the topology.
 check_end_state() {
   local name=$1 topology=$2 render=$3 version kind ok=0 instance answer host port
@@ -216,6 +217,13 @@ check_end_state() {
     lab_log "$name: the proxy routes to [$(echo "$now" | paste -sd' ')], the topology to [$(echo "$desired" | paste -sd' ')]"
     ok=1
   fi
+  local file
+  for file in $(cd "$render/proxy" && find . -type f | sed 's|^\.||'); do
+    if ! cmp -s "$render/proxy$file" "$(lab_root proxy)$file"; then
+      lab_log "$name: the proxy's $file is not the rendered one"
+      ok=1
+    fi
+  done
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] || continue
     for port in $(rendered_ports "$render" "$host"); do
@@ -272,7 +280,7 @@ run_scenario() {
   load_start "$work/load.json" --rate "$LAB_RATE" --ws "$LAB_WS" --max-seconds 1800
   sleep 5
   local t0=$SECONDS
-  if [ -n "$control" ] || ! lab_stages_releases; then
+  if [ -n "$control" ] || [ -z "$from" ] || ! lab_stages_releases; then
     install_release "$to"
   fi
   if [ -n "$control" ]; then
@@ -295,6 +303,13 @@ run_scenario() {
 # The control: the same release switch with plain restarts, no drain, no proxy change.
 control_restarts() {
   local topology=$1 render=$2 host port
+  local file
+  for file in $(cd "$render/proxy" && find . -type f | sed 's|^\.||'); do
+    if ! cmp -s "$render/proxy$file" "$(lab_root proxy)$file"; then
+      lab_log "$name: the proxy's $file is not the rendered one"
+      ok=1
+    fi
+  done
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] || continue
     for port in $(rendered_ports "$render" "$host"); do
