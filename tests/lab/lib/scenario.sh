@@ -192,11 +192,11 @@ desired_instances() {
   done | sort -u
 }
 
-# check_end_state NAME TOPOLOGY RENDER: versions, routing, the proxy's configuration (the
+# check_end_state NAME TOPOLOGY RENDER [CONTROL]: versions, routing, the proxy's configuration (the
 # rendered bytes) and enabled units; prints JSON pieces
 # into $LAB_STATE/NAME.end.json and returns non-zero when one differs from the topology.
 check_end_state() {
-  local name=$1 topology=$2 render=$3 version kind ok=0 instance answer host port
+  local name=$1 topology=$2 render=$3 control=${4:-} version kind ok=0 instance answer host port
   version=$(topology_version "$topology")
   kind=$(proxy_kind "$topology")
   local versions="" routed="" desired
@@ -217,8 +217,10 @@ check_end_state() {
     lab_log "$name: the proxy routes to [$(echo "$now" | paste -sd' ')], the topology to [$(echo "$desired" | paste -sd' ')]"
     ok=1
   fi
-  local file
-  for file in $(cd "$render/proxy" && find . -type f | sed 's|^\.||'); do
+  local file files=""
+  # The control installs nothing: its proxy keeps the starting topology's configuration.
+  [ -n "$control" ] || files=$(cd "$render/proxy" && find . -type f | sed 's|^\.||')
+  for file in $files; do
     if ! cmp -s "$render/proxy$file" "$(lab_root proxy)$file"; then
       lab_log "$name: the proxy's $file is not the rendered one"
       ok=1
@@ -292,7 +294,7 @@ run_scenario() {
   sleep 5
   load_stop
   [ -s "$work/load.json" ] || lab_die "$name: the load generator wrote no report ($(cat "$work/load.json.err"))"
-  check_end_state "$name-$proxy" "$to" "$work/desired" || goals="end state differs"
+  check_end_state "$name-$proxy" "$to" "$work/desired" "$control" || goals="end state differs"
   python3 "$LAB_DIR/lib/row.py" "$name" "$proxy" "$work/load.json" "$LAB_STATE/$name-$proxy.end.json" \
     "$took" "$goals" "${control:+yes}" "$(min_requests "$name")" "$(plan_estimate "$work/plan")" \
     >>"$LAB_STATE/scenarios.jsonl"
