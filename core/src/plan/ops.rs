@@ -42,24 +42,8 @@ impl<'a> Ctx<'a> {
     /// `joining` (healthy members whose join was deferred) enter the proxy and `leaving` leave
     /// it in one edit and one reload, then requests in flight on `leaving` get `drain_delay`.
     pub(crate) fn swap(&self, joining: &[PlannedInstance], leaving: &[PlannedInstance]) -> Vec<Op> {
-        let edits: Vec<(&PlannedInstance, bool)> = joining
-            .iter()
-            .map(|m| (m, true))
-            .chain(leaving.iter().map(|m| (m, false)))
-            .collect();
-        let Some((machine, mut ops)) = self.edit_proxy(&edits, |&(m, join)| {
-            if join {
-                return add(m);
-            }
-            (
-                Action::ProxyRemove {
-                    instance: m.id.clone(),
-                    upstream: m.upstream.clone(),
-                    server: m.server.clone(),
-                },
-                format!("take {} out of the proxy", m.id),
-            )
-        }) else {
+        let edits = joining.iter().map(add).chain(leaving.iter().map(remove));
+        let Some((machine, mut ops)) = self.edit_proxy(edits.collect()) else {
             return Vec::new();
         };
         if leaving.is_empty() {
@@ -97,23 +81,16 @@ impl<'a> Ctx<'a> {
             .is_some_and(|(kind, _)| *kind != ProxyKind::Haproxy)
     }
 
-    /// One `edit` of the proxy configuration per member, then one validated reload, with the
-    /// proxy's machine. `None` when there is no proxy or no member: nothing to reload then.
-    fn edit_proxy<T>(
-        &self,
-        members: &[T],
-        edit: impl Fn(&T) -> (Action, String),
-    ) -> Option<(String, Vec<Op>)> {
+    /// The edits of the proxy configuration, then one validated reload, with the proxy's
+    /// machine. `None` when there is no proxy or no edit: nothing to reload then.
+    fn edit_proxy(&self, edits: Vec<(Action, String)>) -> Option<(String, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
-        if members.is_empty() {
+        if edits.is_empty() {
             return None;
         }
-        let mut ops: Vec<Op> = members
-            .iter()
-            .map(|m| {
-                let (action, why) = edit(m);
-                (machine.clone(), action, why)
-            })
+        let mut ops: Vec<Op> = edits
+            .into_iter()
+            .map(|(action, why)| (machine.clone(), action, why))
             .collect();
         ops.extend(self.reload_proxy());
         Some((machine.clone(), ops))
@@ -366,6 +343,17 @@ fn add(m: &PlannedInstance) -> (Action, String) {
             server: m.server.clone(),
         },
         format!("put {} into the proxy", m.id),
+    )
+}
+
+fn remove(m: &PlannedInstance) -> (Action, String) {
+    (
+        Action::ProxyRemove {
+            instance: m.id.clone(),
+            upstream: m.upstream.clone(),
+            server: m.server.clone(),
+        },
+        format!("take {} out of the proxy", m.id),
     )
 }
 
