@@ -81,9 +81,10 @@ timestamped() {
 # run_plan PLAN_DIR DESIRED [CURRENT]: every per-machine script of the plan, in order, each on
 # its machine; machines the lab does not run (the database hosts) are left out and reported.
 run_plan() {
-  local plan=$1 desired=$2 current=${3:-} script machine
-  for script in "$plan"/[0-9][0-9]-*.sh; do
-    [ -e "$script" ] || continue
+  local plan=$1 desired=$2 current=${3:-} script machine scripts
+  # NN-MACHINE.sh in order; a plan for one machine is a single MACHINE.sh.
+  scripts=$(find "$plan" -maxdepth 1 -name '*.sh' ! -name 'rollback-*' | sort)
+  for script in $scripts; do
     machine=$(basename "$script" .sh)
     machine=${machine#[0-9][0-9]-}
     if ! lab_is_host "$machine"; then
