@@ -273,6 +273,11 @@ run_scenario() {
     shell_plan "$work/install" --to "$from" --policy "$policy"
     install_release "$from"
     execute_plan "$work/install" "$work/current" || lab_die "$name: installing the starting topology failed"
+    # The rollout's estimate from the start and step times the install just measured.
+    local logs=()
+    for host in "${LAB_HOSTS[@]}"; do [ ! -f "$LAB_STATE/$host/plan.log" ] || logs+=("$LAB_STATE/$host/plan.log"); done
+    python3 "$LAB_DIR/lib/calibrate.py" "$policy" "${logs[@]}" >"$work/policy.toml"
+    policy=$work/policy.toml
   fi
   if [ -z "$control" ]; then
     local sides=(--to "$to")
@@ -299,7 +304,7 @@ run_scenario() {
   python3 "$LAB_DIR/lib/row.py" "$name" "$proxy" "$work/load.json" "$LAB_STATE/$name-$proxy.end.json" \
     "$took" "$goals" "${control:+yes}" "$(min_requests "$name")" "$(plan_estimate "$work/plan")" \
     >>"$LAB_STATE/scenarios.jsonl"
-  for host in "${LAB_HOSTS[@]}"; do cp "$LAB_STATE/$host/plan.log" "$work/$host.plan.log" 2>/dev/null || true; done
+  for host in "${LAB_HOSTS[@]}"; do mv "$LAB_STATE/$host/plan.log" "$work/$host.plan.log" 2>/dev/null || true; done
   lab_hosts_down
 }
 
