@@ -2,6 +2,16 @@ use super::*;
 
 const CANARY: &str = "canary-7f3a";
 
+/// Every way a parsed URL is printed.
+fn everything_shown(url: &MongoUrl) -> [String; 4] {
+    [
+        format!("{url}"),
+        format!("{url:?}"),
+        format!("{:?}", url.options),
+        url.redacted(),
+    ]
+}
+
 #[test]
 fn parses_a_rocket_chat_url() {
     let url = MongoUrl::parse(&format!(
@@ -34,12 +44,7 @@ fn parses_a_rocket_chat_url() {
 fn password_is_never_shown() {
     let text = format!("mongodb://rc:{CANARY}@db1/rocketchat?replicaSet=rs0&proxyHost=p&proxyUsername=u&proxyPassword={CANARY}");
     let url = MongoUrl::parse(&text).unwrap();
-    for shown in [
-        format!("{url}"),
-        format!("{url:?}"),
-        format!("{:?}", url.options),
-        url.redacted(),
-    ] {
+    for shown in everything_shown(&url) {
         assert!(!shown.contains(CANARY), "{shown}");
     }
     assert_eq!(url.expose(), text);
@@ -136,12 +141,7 @@ fn auth_mechanism_properties_secrets_are_never_shown() {
         "mongodb://AKIA:{CANARY}@db1/rc?replicaSet=rs0&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{CANARY},MY_SECRET:{CANARY}x,SERVICE_NAME:mongodb"
     );
     let url = MongoUrl::parse(&text).unwrap();
-    for shown in [
-        format!("{url}"),
-        format!("{url:?}"),
-        format!("{:?}", url.options),
-        url.redacted(),
-    ] {
+    for shown in everything_shown(&url) {
         assert!(!shown.contains(CANARY), "{shown}");
         assert!(shown.contains("AWS_SESSION_TOKEN"), "{shown}");
         assert!(shown.contains("mongodb"), "{shown}");

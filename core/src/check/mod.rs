@@ -15,6 +15,7 @@ mod security;
 mod topology;
 mod versions;
 
+#[cfg(feature = "live")]
 pub(crate) use context::displayable;
 pub use context::{Context, Emit};
 pub use docs::rules_markdown;

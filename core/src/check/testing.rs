@@ -23,6 +23,15 @@ pub fn example_with(edits: &[(&str, &str)]) -> String {
     text
 }
 
+/// The built-in example with `members` (a TOML array of member tables) as its replica set and
+/// MongoDB `version`.
+pub fn example_with_members(members: &str, version: &str) -> String {
+    example_with(&[
+        ("[{ host = \"localhost:27017\" }]", members),
+        ("version = \"7.0\"", &format!("version = \"{version}\"")),
+    ])
+}
+
 /// Paths where `code` fired.
 pub fn paths(report: &Report, code: &str) -> Vec<String> {
     report

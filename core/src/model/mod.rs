@@ -7,6 +7,7 @@ mod proxy;
 mod rocketchat;
 
 pub use host::{Host, Instances};
+#[cfg(feature = "live")]
 pub(crate) use mongo::split_host_port;
 pub use mongo::{Member, Mongo, StorageEngine};
 pub use proxy::{Affinity, Proxy, ProxyKind, Tls};

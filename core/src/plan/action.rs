@@ -8,8 +8,11 @@ use serde::Serialize;
 /// rollbacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+// Not `non_exhaustive`: a file comes from one of the two layouts a plan joins, and no third.
 pub enum Side {
+    /// The layout the deployment runs now.
     Current,
+    /// The layout the plan leads to.
     Desired,
 }
 
@@ -17,16 +20,20 @@ pub enum Side {
 /// rendered env file with its own PORT and TCP_PORT).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvOverride {
+    /// The variable (`PORT`, `TCP_PORT`).
     pub name: String,
+    /// Its new value.
     pub value: String,
 }
 
 /// Where a written file comes from: `<render dir of side>/<rendered>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileSource {
+    /// Which layout's render directory holds the file.
     pub side: Side,
     /// Path relative to the render directory: `<machine>/<install path>`.
     pub rendered: String,
+    /// Variables rewritten in the installed copy (a surge instance's ports).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<EnvOverride>,
 }
@@ -34,59 +41,95 @@ pub struct FileSource {
 /// One thing to do on one machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Action {
+    /// Install a rendered file at `path` with `mode`.
     WriteFile {
+        /// Where the file goes on the machine.
         path: String,
+        /// Its permission bits (`0o600` for environment files).
         mode: u32,
+        /// The rendered file to install.
         source: FileSource,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
+    /// Delete a file (an env file of a removed instance).
     RemoveFile {
+        /// The file on the machine.
         path: String,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
+    /// `systemctl daemon-reload` (or the command set's equivalent).
     DaemonReload,
+    /// Enable a unit at boot.
     EnableUnit {
+        /// The systemd unit (`rocketchat@3000.service`).
         unit: String,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
+    /// Disable a unit at boot.
     DisableUnit {
+        /// The systemd unit.
         unit: String,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
+    /// Start a unit.
     StartUnit {
+        /// The systemd unit.
         unit: String,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
+    /// Stop a unit.
     StopUnit {
+        /// The systemd unit.
         unit: String,
+        /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
     },
     /// Take an instance out of the proxy's pending configuration (effective at the next reload).
     ProxyRemove {
+        /// The instance (`host:port`).
         instance: String,
+        /// The address the proxy reaches it at (`10.0.0.5:3000`).
         upstream: String,
+        /// Its server name in the proxy's backend.
         server: String,
     },
     /// Put a healthy instance into the proxy's pending configuration.
     ProxyAdd {
+        /// The instance (`host:port`).
         instance: String,
+        /// The address the proxy reaches it at (`10.0.0.5:3000`).
         upstream: String,
+        /// Its server name in the proxy's backend.
         server: String,
     },
+    /// Check the proxy's pending configuration (`nginx -t`, ...) before it is loaded.
     ProxyValidate,
+    /// Load the proxy's pending configuration (a reload, not a restart).
     ProxyReload,
+    /// Poll an instance's health URL until it answers, failing the rollout at the deadline.
     WaitHealthy {
+        /// The instance (`host:port`).
         instance: String,
+        /// Its health URL.
         url: String,
+        /// How long to wait before the rollout stops.
         deadline_seconds: u32,
+        /// Seconds between two polls.
         interval_seconds: u32,
+        /// How long it must stay healthy after its first good answer.
         min_healthy_seconds: u32,
         /// The release the instance must report on `GET /api/info` before its health URL
         /// counts (set after a restart onto another release). Without login Rocket.Chat reports
@@ -98,66 +141,93 @@ pub enum Action {
     /// given, unpack it into `<dir>/bundle` and install its dependencies
     /// (`npm install --production` in `bundle/programs/server`). Idempotent.
     StageRelease {
+        /// The Rocket.Chat release (`7.11.0`).
         version: String,
+        /// Where the tarball comes from (`https://`, `file://` or a path).
         url: String,
+        /// Its SHA-256, when known.
         #[serde(skip_serializing_if = "Option::is_none")]
         checksum: Option<String>,
+        /// The directory the release is staged in.
         dir: String,
     },
     /// Make one instance run a staged release: a systemd drop-in
     /// (`rocketchat@<port>.service.d/release.conf`) sets its working directory and `main.js`,
     /// then systemd reloads. A crash-restart of the instance keeps this release.
     UseRelease {
+        /// The instance (`host:port`).
         instance: String,
+        /// Its systemd unit.
         unit: String,
+        /// The release it runs from now on.
         version: String,
+        /// The staged release's bundle directory.
         dir: String,
+        /// The Node.js binary that runs it.
         node: String,
     },
     /// Remove staged releases beyond the `keep` most recent, never one in `protect`.
     PruneReleases {
+        /// The directory releases are staged in.
         dir: String,
+        /// How many of the most recent to keep.
         keep: u32,
+        /// Releases never removed (those the current and desired layouts run).
         protect: Vec<String>,
     },
     /// Dump the Rocket.Chat database (MONGO_URL of `env_file`) to `archive`, before the first
     /// instance of a new release migrates it.
     Backup {
+        /// The environment file whose MONGO_URL names the database.
         env_file: String,
+        /// The dump (a gzip archive).
         archive: String,
     },
     /// Restore the Rocket.Chat database from `archive` (`mongorestore --drop`), with every
     /// instance stopped.
     Restore {
+        /// The environment file whose MONGO_URL names the database.
         env_file: String,
+        /// The dump (a gzip archive).
         archive: String,
     },
     /// Step a replica set member down if it is the primary, and wait until another is elected.
     MongoStepDown {
+        /// The member (`host:port`).
         member: String,
     },
     /// Install the MongoDB server package of `version` (`major.minor`) on this machine; running
     /// mongod processes keep their binary until they restart.
     MongoInstall {
+        /// The release series (`7.0`).
         version: String,
     },
     /// Wait until a restarted member is SECONDARY (or PRIMARY) again and has caught up.
     MongoWaitMember {
+        /// The member (`host:port`).
         member: String,
+        /// How long to wait before the rollout stops.
         deadline_seconds: u32,
     },
     /// `setFeatureCompatibilityVersion` on the replica set, once every member runs the binary.
     MongoSetFcv {
+        /// The replica set's name.
         replica_set: String,
+        /// `<set>/<host:port,...>`: the seed list that reaches the primary.
         seeds: String,
+        /// The feature compatibility version (`7.0`).
         version: String,
         /// `confirm: true`, which MongoDB requires from 7.0.
         confirm: bool,
     },
+    /// Wait so the clients of instances just taken out of the proxy reconnect elsewhere.
     WaitDrained {
+        /// How long.
         seconds: u32,
     },
+    /// Initiate the replica set once, and create its users.
     MongoInitiate {
+        /// The replica set's name.
         replica_set: String,
         /// The `rs.initiate` document: `{_id, members: [{_id, host, arbiterOnly?, votes?, priority?, hidden?}]}`.
         config: serde_json::Value,
@@ -170,12 +240,15 @@ pub enum Action {
     },
     /// Install the replica set keyfile: generate it (`from` absent) or copy it from `from`.
     MongoKeyfile {
+        /// Where the keyfile goes.
         path: String,
+        /// The machine whose keyfile is copied; absent on the machine that generates it.
         #[serde(skip_serializing_if = "Option::is_none")]
         from: Option<String>,
     },
     /// Manual confirmation before the rollout continues.
     Gate {
+        /// What the operator confirms.
         reason: String,
     },
 }
@@ -235,9 +308,12 @@ impl Action {
 pub struct Step {
     /// 1-based position in the plan (rollback steps number on their own).
     pub id: u32,
+    /// The wave it belongs to: steps of one wave run together, waves in order.
     pub wave: u32,
     /// The machine the step runs on.
     pub host: String,
+    /// What it does.
     pub action: Action,
+    /// What it does, in words (the text and shell outputs print it).
     pub description: String,
 }

@@ -14,12 +14,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProxyCommands {
+    /// Checks the installed configuration (`nginx -t`, ...).
     pub validate: String,
+    /// Loads it: `{config}`, `{socket}`.
     pub reload: String,
     /// Put a server back (or in) the backend of the installed configuration.
     pub add: String,
     /// Take a server out (nginx: mark it `down`, which keeps `ip_hash` stable; HAProxy: runtime
-    /// `state drain`, then `disabled` in the file so the reload keeps it out).
+    /// `state maint`, then `disabled` in the file so the reload keeps it out).
     pub remove: String,
 }
 
@@ -27,10 +29,15 @@ pub struct ProxyCommands {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CommandSet {
+    /// Makes the supervisor read changed unit files.
     pub daemon_reload: String,
+    /// Enables `{unit}` at boot.
     pub enable_unit: String,
+    /// Disables `{unit}` at boot.
     pub disable_unit: String,
+    /// Starts `{unit}`.
     pub start_unit: String,
+    /// Stops `{unit}`.
     pub stop_unit: String,
     /// `{script}` is the JavaScript that initiates the replica set once; it connects by itself
     /// (mongosh `--nodb`).
@@ -53,8 +60,11 @@ pub struct CommandSet {
     pub backup: String,
     /// Restores `{archive}` into the database whose MONGO_URL `{env_file}` holds.
     pub restore: String,
+    /// nginx's commands.
     pub nginx: ProxyCommands,
+    /// Apache's commands.
     pub apache: ProxyCommands,
+    /// HAProxy's commands.
     pub haproxy: ProxyCommands,
     /// HAProxy's admin socket (runtime API), for `{socket}`.
     pub haproxy_socket: String,
@@ -107,6 +117,7 @@ impl Default for CommandSet {
 }
 
 impl CommandSet {
+    /// The commands of proxy `kind`.
     pub fn proxy(&self, kind: ProxyKind) -> &ProxyCommands {
         match kind {
             ProxyKind::Nginx => &self.nginx,

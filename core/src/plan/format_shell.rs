@@ -24,17 +24,20 @@ use std::fmt::Write;
 pub struct ShellOptions {
     /// One script that reaches every machine over ssh.
     pub ssh: bool,
+    /// The commands each action becomes.
     pub commands: CommandSet,
 }
 
 /// One script: its file name and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellScript {
+    /// Its file name (`01-app1.sh`, `plan.sh`, `rollback-wave-3.sh`, ...).
     pub name: String,
     /// The machine it runs on; `None` for an ssh script run from a control machine.
     pub host: Option<String>,
     /// Whether it undoes a wave.
     pub rollback: bool,
+    /// The bash script.
     pub text: String,
 }
 

@@ -16,9 +16,6 @@
 //! parallelism), `planner` (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
 //! and [`commands`] (outputs; the bash helpers scripts call are the files in `plan/shell/`).
 
-// The planner is being reworked; its public items get their docs with that work.
-#![allow(missing_docs)]
-
 pub mod action;
 mod budget;
 mod builder;
@@ -55,7 +52,9 @@ use serde::Serialize;
 /// An ordered, simulated rollout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// The steps, in order.
     pub steps: Vec<Step>,
+    /// Its waves, their rollbacks and what the simulation found.
     pub summary: Summary,
 }
 

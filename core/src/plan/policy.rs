@@ -8,8 +8,11 @@ use std::str::FromStr;
 
 /// A number of instances, absolute or as a percentage of the current instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Budget {
+    /// A number of instances.
     Count(u32),
+    /// A percentage (0-100) of the current instances.
     Percent(u32),
 }
 
@@ -30,6 +33,7 @@ impl Budget {
         }
     }
 
+    /// Whether it allows no instance at all.
     pub fn is_zero(&self) -> bool {
         matches!(self, Budget::Count(0) | Budget::Percent(0))
     }
@@ -50,6 +54,7 @@ impl fmt::Display for Budget {
     "`{input}` is not a budget: expected a count (`2`) or a percentage from 0% to 100% (`25%`)"
 )]
 pub struct BudgetError {
+    /// The text given.
     pub input: String,
 }
 
@@ -162,6 +167,7 @@ impl Default for Estimate {
 /// Which instances go together in a wave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Order {
     /// Round-robin over hosts, so one host never loses several instances while others lose none.
     #[default]
@@ -182,11 +188,13 @@ pub struct Policy {
     pub max_surge: Budget,
     /// Instances restarted first, followed by a manual gate.
     pub canary: u32,
+    /// How an instance is judged healthy.
     pub health: HealthPolicy,
     /// Seconds between leaving the proxy and stopping, so requests in flight finish. WebSocket
     /// clients do not move meanwhile: their connections end when the instance stops, and DDP
     /// clients reconnect through the proxy (the lab measured it; docs/planning.md).
     pub drain_delay_seconds: u32,
+    /// Which instances restart first.
     pub order: Order,
     /// Whether an upgrade dumps the Rocket.Chat database before the first instance of the new
     /// release migrates it. Without a backup, a wave's rollback after that point is refused.

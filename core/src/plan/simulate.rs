@@ -20,6 +20,7 @@ use std::fmt;
 /// Which promise a step broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// Fewer instances serving and in the proxy than the current capacity minus max_unavailable.
     Capacity,
@@ -62,14 +63,18 @@ pub enum ViolationKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("step {step}: {message}")]
 pub struct Violation {
+    /// The step's id (0: after the last step).
     pub step: u32,
+    /// Which promise broke.
     pub kind: ViolationKind,
+    /// How, in words.
     pub message: String,
 }
 
 /// What the model looked like after one step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Frame {
+    /// The step's id.
     pub step: u32,
     /// Instances healthy and routed to by the proxy (or healthy, without a proxy).
     pub serving: usize,
@@ -80,8 +85,11 @@ pub struct Frame {
 /// The run of a plan: one frame per step, and the floor it kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
+    /// The fewest serving instances the policy allows.
     pub floor: usize,
+    /// The fewest that served at any step.
     pub lowest_serving: usize,
+    /// One frame per step.
     pub frames: Vec<Frame>,
 }
 

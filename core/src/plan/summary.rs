@@ -8,6 +8,7 @@ use serde::Serialize;
 /// What kind of work a wave does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaveKind {
     /// Fresh install: mongod on every member, then `rs.initiate` once.
     ReplicaSet,
@@ -36,6 +37,7 @@ pub enum WaveKind {
 /// How a wave is undone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RollbackKind {
     /// The wave's own steps, in reverse: instances back on their previous release and
     /// environment, one by one, within the same capacity floor.
@@ -54,11 +56,17 @@ pub enum RollbackKind {
 /// steps that restore the state before it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaveSummary {
+    /// Its number (steps carry it).
     pub wave: u32,
+    /// What it does.
     pub kind: WaveKind,
+    /// The instances (`host:port`) it takes out of or puts into service.
     pub instances: Vec<String>,
+    /// The steps that undo it.
     pub rollback: Vec<Step>,
+    /// How it is undone.
     pub rollback_kind: RollbackKind,
+    /// Why its rollback is refused, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_reason: Option<String>,
 }
@@ -69,13 +77,19 @@ pub struct Summary {
     /// `install`, `upgrade`, `config`, `scale_out`, `scale_in`, `port_move`, `proxy`, or empty
     /// when nothing changes.
     pub changes: Vec<&'static str>,
+    /// The Rocket.Chat release before (none for an install).
     pub from_version: Option<String>,
+    /// The Rocket.Chat release after.
     pub to_version: String,
+    /// Instances before the rollout.
     pub instances_before: usize,
+    /// Instances after it.
     pub instances_after: usize,
     /// Instances that go out of service once (restart, move or early retirement).
     pub instances_to_restart: usize,
+    /// The policy's `max_unavailable`, as a count.
     pub max_unavailable: usize,
+    /// The policy's `max_surge`, as a count.
     pub max_surge: usize,
     /// Instances restarted at once: max_unavailable + surge instances.
     pub parallelism: usize,
@@ -83,6 +97,7 @@ pub struct Summary {
     pub restart_waves: usize,
     /// Serving instances never drop below this.
     pub min_serving: usize,
+    /// Every wave, in order.
     pub waves: Vec<WaveSummary>,
     /// Expected duration, assuming instances start in a typical time and gates pass at once.
     pub estimated_seconds: u64,

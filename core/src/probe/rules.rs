@@ -3,7 +3,7 @@
 //! probe's judgement (feature `live`) emits their diagnostics.
 
 use crate::check::{Check, Family, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 
 /// The live family, listed last in docs/rules.md and `rctopo rules`.
 pub const FAMILY: Family = Family {
@@ -12,39 +12,6 @@ pub const FAMILY: Family = Family {
     intro: "`rctopo probe` (and `Topology.probe` in Python and Node) asks the running replica set: one direct connection per member (`directConnection=true`, with MONGO_URL's credentials, TLS and authSource), so a set without a primary is described member by member instead of failing in server selection. It runs what Rocket.Chat runs (`serverStatus` on its database, `replSetGetStatus` on `admin`) and what an operator would (`hello`, `buildInfo`, `getParameter featureCompatibilityVersion`, `connectionStatus showPrivileges`), then reads the first and last entries of `local.oplog.rs` on the member Rocket.Chat would use, with MONGO_OPLOG_URL's credentials when it is set. Sources: MongoDB Manual, pages `hello`, `buildInfo`, `serverStatus`, `replSetGetStatus`, `connectionStatus`, `setFeatureCompatibilityVersion`, \"Replica Set Member States\", \"Change Streams Production Recommendations\"; Rocket.Chat `apps/meteor/server/database/DatabaseWatcher.ts` (RC below). `rctopo probe` exits 0 without errors, 1 with errors, 2 when the input is unusable or no member answered. The probe's driver (MongoDB's Rust driver 3.x) speaks to MongoDB 4.2 and later; an older member is reported, not inspected.",
     rules: ALL,
 };
-
-/// The probe's diagnostics, built from its rules.
-impl Rule {
-    /// A diagnostic of this rule. Messages quote server answers and driver errors: they are made
-    /// safe to print like every checker message (no URL password, no control character).
-    pub(crate) fn diagnostic(
-        &'static self,
-        severity: Severity,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic {
-            code: self.code.to_string(),
-            name: self.name.to_string(),
-            severity,
-            path: path.into(),
-            message: crate::check::displayable(&message.into()),
-            help: crate::check::displayable(&help.into()),
-            location: None,
-        }
-    }
-
-    /// A diagnostic with the rule's own severity.
-    pub(crate) fn report(
-        &'static self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Diagnostic {
-        self.diagnostic(self.severity, path, message, help)
-    }
-}
 
 pub(crate) static UNREACHABLE: Rule = Rule {
     code: "L001",
@@ -262,11 +229,5 @@ mod tests {
             crate::check::rule("l004").map(|r| r.name),
             Some("no-primary")
         );
-    }
-
-    #[test]
-    fn diagnostics_hide_url_passwords() {
-        let d = AUTH_FAILED.report("mongo.url", "mongodb://rc:hunter2@db1 refused", "");
-        assert!(!d.message.contains("hunter2"), "{}", d.message);
     }
 }

@@ -19,14 +19,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
     if !is_rapid_release(mongo) {
         return;
     }
-    for (i, m) in ctx
-        .topology
-        .mongo
-        .members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.arbiter)
-    {
+    for (i, m) in super::arbiters(&ctx.topology.mongo.members) {
         emit.report(
             format!("mongo.members[{i}].arbiter"),
             format!(
@@ -43,10 +36,7 @@ mod tests {
     use crate::check::testing::*;
 
     fn with(version: &str) -> String {
-        example_with(&[
-            ("[{ host = \"localhost:27017\" }]", "[{ host = \"db1:27017\" }, { host = \"db2:27017\" }, { host = \"arb:27017\", arbiter = true }]"),
-            ("version = \"7.0\"", &format!("version = \"{version}\"")),
-        ])
+        example_with_members("[{ host = \"db1:27017\" }, { host = \"db2:27017\" }, { host = \"arb:27017\", arbiter = true }]", version)
     }
 
     #[test]

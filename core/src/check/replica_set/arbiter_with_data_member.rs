@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     let members = &ctx.topology.mongo.members;
-    for (i, arbiter) in members.iter().enumerate().filter(|(_, m)| m.arbiter) {
+    for (i, arbiter) in super::arbiters(members) {
         let host = arbiter.hostname();
         if let Some(data) = members
             .iter()

@@ -41,6 +41,13 @@ const RULES: &[&Rule] = &[
     &primary_secondary_arbiter::RULE,
 ];
 
+/// The arbiters, with their index in `mongo.members`.
+pub(crate) fn arbiters(
+    members: &[crate::model::Member],
+) -> impl Iterator<Item = (usize, &crate::model::Member)> {
+    members.iter().enumerate().filter(|(_, m)| m.arbiter)
+}
+
 /// Members that vote.
 pub(crate) fn voting(members: &[crate::model::Member]) -> usize {
     members.iter().filter(|m| m.votes() > 0).count()

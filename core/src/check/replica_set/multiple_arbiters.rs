@@ -19,13 +19,7 @@ fn check(ctx: &Context, emit: &mut Emit) {
     if mongo < Version::new(5, 3, 0) {
         return;
     }
-    let arbiters: Vec<usize> = ctx
-        .topology
-        .mongo
-        .members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.arbiter)
+    let arbiters: Vec<usize> = super::arbiters(&ctx.topology.mongo.members)
         .map(|(i, _)| i)
         .collect();
     // The first arbiter is accepted; every further one is refused.
@@ -48,10 +42,7 @@ mod tests {
     use crate::check::testing::*;
 
     fn with(version: &str) -> String {
-        example_with(&[
-            ("[{ host = \"localhost:27017\" }]", "[{ host = \"db1:27017\" }, { host = \"db2:27017\" }, { host = \"db3:27017\" }, { host = \"arb1:27017\", arbiter = true }, { host = \"arb2:27017\", arbiter = true }]"),
-            ("version = \"7.0\"", &format!("version = \"{version}\"")),
-        ])
+        example_with_members("[{ host = \"db1:27017\" }, { host = \"db2:27017\" }, { host = \"db3:27017\" }, { host = \"arb1:27017\", arbiter = true }, { host = \"arb2:27017\", arbiter = true }]", version)
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! single-threaded runtime and leaves nothing running when it returns.
 
 mod ask;
+mod diagnostics;
 mod facts;
 mod failure;
 mod judge;
