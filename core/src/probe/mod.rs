@@ -2,12 +2,12 @@
 //!
 //! `check` reads the topology file only; it cannot see that a member is down, that the server
 //! runs another release than `mongo.version`, or that Rocket.Chat's user may not run
-//! `replSetGetStatus` (so it falls back from change streams). [`probe`] asks every member
-//! directly (one direct connection per member, so a set without a primary is described instead
-//! of timing out in server selection) and reports diagnostics of the same shape as `check`, in
-//! their own family (L, live). The rules are always compiled (`rctopo rules` and docs/rules.md
-//! list them with the checker's); the network part needs the cargo feature `live`, which brings
-//! MongoDB's Rust driver.
+//! `replSetGetStatus` (so it falls back from change streams). `probe` (feature `live`) asks every
+//! member directly (one direct connection per member, so a set without a primary is described
+//! instead of timing out in server selection) and reports diagnostics of the same shape as
+//! `check`, in their own family (L, live). The rules are always compiled (`rctopo rules` and
+//! docs/rules.md list them with the checker's); the network part needs the cargo feature `live`,
+//! which brings MongoDB's Rust driver.
 
 mod rules;
 
