@@ -21,6 +21,10 @@ const { MongoClient } = require('mongodb')
 const ConnectionString = require('mongodb-connection-string-url').default
 const { MongoUrl } = createRequire(join(repo, 'bindings-node', 'package.json'))('./index.js')
 
+// The driver warns about deprecated options on stderr; printing those would flood the output and
+// count terminal writes against the driver.
+process.removeAllListeners('warning')
+
 const rounds = Number(process.argv[2] ?? 9)
 const urls = readFileSync(join(here, 'urls.jsonl'), 'utf8')
   .split('\n')

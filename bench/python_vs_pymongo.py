@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -62,6 +63,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
+    # pymongo warns (UserWarning) about unknown and deprecated options; printing those would
+    # flood the output and count terminal writes against pymongo.
+    warnings.simplefilter("ignore")
     urls = load_corpus()
     accepted = [u for u in urls if ours(u)]
     rejected = [u for u in urls if not ours(u)]

@@ -570,7 +570,7 @@ impl From<&core::WaveSummary> for Wave {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
             instances: w.instances.clone(),
-            rollback: w.rollback.iter().map(Step::from).collect(),
+            rollback: w.rollback.steps().iter().map(Step::from).collect(),
             rollback_kind: serde_json::to_value(w.rollback_kind)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))

@@ -5,63 +5,15 @@
 //! memory <= 30 ms, plan + simulate an upgrade <= 50 ms at 25 % and <= 300 ms one at a time.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use rocketchat_topology::load::Format;
 use rocketchat_topology::plan::{Budget, Policy};
 use rocketchat_topology::render::{render, Target};
-use rocketchat_topology::{check, plan, Layout, Topology};
+use rocketchat_topology::{check, plan, Layout};
 use std::hint::black_box;
 use std::time::Duration;
 
-const INSTANCES_PER_HOST: usize = 15;
-const HOSTS: [usize; 2] = [100, 1_000];
-
-/// A topology file of `hosts` application hosts, as TOML text.
-fn topology_toml(hosts: usize, version: &str) -> String {
-    let mut text = format!(
-        r#"[site]
-root_url = "https://chat.example.com"
-
-[rocketchat]
-version = "{version}"
-edition = "enterprise"
-uploads_path = "/var/lib/rocket.chat/uploads"
-tcp_base_port = 4000
-
-[rocketchat.env]
-OVERWRITE_SETTING_Show_Setup_Wizard = "completed"
-
-[mongo]
-url = "mongodb://rocketchat:bench-password@db1.example.internal:27017,db2.example.internal:27017,db3.example.internal:27017/rocketchat?replicaSet=rs0&authSource=admin"
-version = "7.0"
-replica_set = "rs0"
-members = [
-  {{ host = "db1.example.internal:27017", priority = 2 }},
-  {{ host = "db2.example.internal:27017" }},
-  {{ host = "db3.example.internal:27017" }},
-]
-
-[proxy]
-kind = "haproxy"
-server_name = "chat.example.com"
-tls = {{ certificate = "/etc/haproxy/certs/chat.pem", key = "/etc/haproxy/certs/chat.pem" }}
-affinity = "cookie"
-"#
-    );
-    for i in 0..hosts {
-        text.push_str(&format!(
-            "\n[[hosts]]\nname = \"app{i}\"\naddress = \"10.{}.{}.{}\"\ncores = {}\n",
-            i / 65536,
-            i / 256 % 256,
-            i % 256,
-            INSTANCES_PER_HOST + 1
-        ));
-    }
-    text
-}
-
-fn load(text: &str) -> Topology {
-    Topology::parse_with_env(text, Format::Toml, None, &|_| None).expect("bench topology loads")
-}
+#[path = "support/scale_topology.rs"]
+mod scale_topology;
+use scale_topology::{load, topology_toml, HOSTS, INSTANCES_PER_HOST};
 
 fn instances(hosts: usize) -> String {
     format!("{} instances", hosts * INSTANCES_PER_HOST)

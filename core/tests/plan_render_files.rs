@@ -99,7 +99,12 @@ fn check_plan(name: &str, current: Option<&Layout>, desired: &Layout, policy: &P
     let current_files = current.map(rendered);
     let mut checked = check_writes(name, &plan.steps, current_files.as_ref(), &desired_files);
     for wave in &plan.summary.waves {
-        checked += check_writes(name, &wave.rollback, current_files.as_ref(), &desired_files);
+        checked += check_writes(
+            name,
+            &wave.rollback.steps(),
+            current_files.as_ref(),
+            &desired_files,
+        );
     }
     checked
 }

@@ -57,7 +57,7 @@ fn fresh_install_sets_up_the_replica_set_then_instances_then_the_proxy() {
     // The instances' rollback does not edit the proxy configuration the last wave writes.
     let scale_out = &plan.summary.waves[2];
     assert!(!scale_out.rollback.is_empty());
-    assert!(scale_out.rollback.iter().all(|s| !matches!(
+    assert!(scale_out.rollback.steps().iter().all(|s| !matches!(
         s.action,
         Action::ProxyRemove { .. } | Action::ProxyReload | Action::ProxyValidate
     )));
@@ -111,7 +111,7 @@ fn upgrade_rolls_one_instance_at_a_time_through_drain_and_health() {
         .iter()
         .filter(|w| w.kind == WaveKind::Rolling)
     {
-        assert!(wave.rollback.iter().any(|s| matches!(
+        assert!(wave.rollback.steps().iter().any(|s| matches!(
             &s.action,
             Action::WriteFile { source, .. } if source.side == rocketchat_topology::plan::Side::Current
         )));

@@ -1,7 +1,8 @@
 //! Accumulates steps wave by wave, numbering them, and keeps each wave's rollback steps.
 
 use super::action::{Action, Step};
-use super::summary::{RollbackKind, WaveKind, WaveSummary};
+use super::summary::{Rollback, RollbackKind, WaveKind, WaveSummary};
+use std::sync::Arc;
 
 /// A step before it is numbered: machine, action, description.
 pub(crate) type Op = (String, Action, String);
@@ -10,6 +11,8 @@ pub(crate) type Op = (String, Action, String);
 pub(crate) struct Builder {
     pub steps: Vec<Step>,
     pub waves: Vec<WaveSummary>,
+    /// Steps in the plan when the open wave opened: it is empty while none came after.
+    opened_at: usize,
 }
 
 impl Builder {
@@ -20,15 +23,15 @@ impl Builder {
             wave,
             kind,
             instances: Vec::new(),
-            rollback: Vec::new(),
+            rollback: Rollback::default(),
             rollback_kind: RollbackKind::Restart,
             rollback_reason: None,
         });
+        self.opened_at = self.steps.len();
     }
 
     pub(crate) fn close(&mut self) {
-        let wave = self.waves.len() as u32;
-        if !self.steps.iter().any(|s| s.wave == wave) {
+        if self.steps.len() == self.opened_at {
             self.waves.pop();
         }
     }
@@ -66,43 +69,41 @@ impl Builder {
         w.rollback_reason = Some(reason);
     }
 
-    /// Replaces the rollback of wave `wave` (restores and refusals after a migration).
+    /// Replaces the rollback of wave `wave` (restores and refusals after a migration) with
+    /// `steps` from [`numbered`], which several waves may share.
     pub(crate) fn replace_rollback(
         &mut self,
         wave: u32,
         kind: RollbackKind,
         reason: String,
-        ops: Vec<Op>,
+        steps: Arc<[Step]>,
     ) {
-        let Some(w) = self.waves.iter_mut().find(|w| w.wave == wave) else {
+        // Waves are numbered from 1 in order.
+        let Some(w) = self.waves.get_mut(wave as usize - 1) else {
             return;
         };
         w.rollback_kind = kind;
         w.rollback_reason = Some(reason);
-        w.rollback = ops
-            .into_iter()
-            .enumerate()
-            .map(|(n, (host, action, description))| Step {
-                id: n as u32 + 1,
-                wave,
-                host,
-                action,
-                description,
-            })
-            .collect();
+        w.rollback = Rollback::new(wave, steps);
     }
 
     pub(crate) fn rollback(&mut self, ops: Vec<Op>) {
         let w = self.wave();
-        for (host, action, description) in ops {
-            let id = w.rollback.len() as u32 + 1;
-            w.rollback.push(Step {
-                id,
-                wave: w.wave,
-                host,
-                action,
-                description,
-            });
-        }
+        let mut steps = w.rollback.steps().into_owned();
+        steps.extend(numbered(w.wave, steps.len(), ops));
+        w.rollback = Rollback::new(w.wave, steps.into());
     }
+}
+
+/// `ops` as steps of `wave`, numbered on from `before` steps.
+pub(crate) fn numbered(wave: u32, before: usize, ops: Vec<Op>) -> impl Iterator<Item = Step> {
+    ops.into_iter()
+        .enumerate()
+        .map(move |(n, (host, action, description))| Step {
+            id: (before + n) as u32 + 1,
+            wave,
+            host,
+            action,
+            description,
+        })
 }

@@ -64,7 +64,7 @@ impl Plan {
             }
             let prefix = format!("rollback-wave-{}", wave.wave);
             let title = format!("rollback of wave {} ({:?})", wave.wave, wave.kind);
-            scripts.extend(writer.scripts(&wave.rollback, &prefix, true, &title));
+            scripts.extend(writer.scripts(&wave.rollback.steps(), &prefix, true, &title));
         }
         scripts
     }

@@ -7,7 +7,8 @@ use super::diff::{Diff, Kept};
 use super::error::PlanError;
 use super::policy::Order;
 use crate::layout::{Instance, Layout};
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Item<'a> {
@@ -55,8 +56,50 @@ pub(crate) struct Work<'a> {
     pub removed: Vec<&'a Instance>,
 }
 
-fn holds_tcp(i: &Instance, host: &str, tcp: u32) -> bool {
-    tcp != 0 && i.host == host && i.tcp_port == tcp
+/// Where an instance's TCP_PORT is: (host, port), none for an instance without one.
+fn tcp_slot(i: &Instance) -> Option<(&str, u32)> {
+    (i.tcp_port != 0).then_some((i.host.as_str(), i.tcp_port))
+}
+
+/// Removed instances by the TCP_PORT they hold, each taken at most once, in their order.
+struct Removed<'a> {
+    all: Vec<&'a Instance>,
+    taken: Vec<bool>,
+    by_slot: HashMap<(&'a str, u32), VecDeque<usize>>,
+}
+
+impl<'a> Removed<'a> {
+    fn new(all: Vec<&'a Instance>) -> Removed<'a> {
+        let mut by_slot: HashMap<(&'a str, u32), VecDeque<usize>> = HashMap::new();
+        for (n, i) in all.iter().enumerate() {
+            if let Some(slot) = tcp_slot(i) {
+                by_slot.entry(slot).or_default().push_back(n);
+            }
+        }
+        let taken = vec![false; all.len()];
+        Removed {
+            all,
+            taken,
+            by_slot,
+        }
+    }
+
+    /// The first removed instance not yet taken that holds the TCP_PORT `new` needs.
+    fn take_holder(&mut self, new: &'a Instance) -> Option<&'a Instance> {
+        let n = self.by_slot.get_mut(&tcp_slot(new)?)?.pop_front()?;
+        self.taken[n] = true;
+        Some(self.all[n])
+    }
+
+    fn rest(self) -> Vec<&'a Instance> {
+        let taken = self.taken;
+        self.all
+            .into_iter()
+            .enumerate()
+            .filter(|(n, _)| !taken[*n])
+            .map(|(_, i)| i)
+            .collect()
+    }
 }
 
 /// Sorts the diff into rolling items and scale waves, ordered for `order`.
@@ -66,37 +109,31 @@ pub(crate) fn work<'a>(
     order: Order,
 ) -> Result<Work<'a>, PlanError> {
     let mut items: Vec<Item<'a>> = diff.restart.iter().copied().map(Item::Restart).collect();
-    let mut removed: Vec<&Instance> = diff.removed.clone();
+    let mut removed = Removed::new(diff.removed.clone());
+    let held: HashSet<(&str, u32)> = current
+        .map(|c| c.instances.iter().filter_map(tcp_slot).collect())
+        .unwrap_or_default();
     let (mut early, mut late) = (Vec::new(), Vec::new());
     for &new in &diff.added {
-        let conflict = |i: &&Instance| holds_tcp(i, &new.host, new.tcp_port);
-        if let Some(pos) = removed.iter().position(conflict) {
-            let old = removed.remove(pos);
+        if let Some(old) = removed.take_holder(new) {
             items.push(Item::Replace { old, new });
-        } else if current.is_some_and(|c| c.instances.iter().any(|i| conflict(&i))) {
+        } else if tcp_slot(new).is_some_and(|slot| held.contains(&slot)) {
             late.push(new);
         } else {
             early.push(new);
         }
     }
     // A restarting instance whose new TCP_PORT a removed instance holds: retire that one early.
-    let mut retire = Vec::new();
-    for item in &items {
-        if let Some(new) = item.successor() {
-            if let Some(pos) = removed
-                .iter()
-                .position(|i| holds_tcp(i, &new.host, new.tcp_port))
-            {
-                retire.push(removed.remove(pos));
-            }
-        }
-    }
+    let retire: Vec<&Instance> = items
+        .iter()
+        .filter_map(|item| removed.take_holder(item.successor()?))
+        .collect();
     items.extend(retire.into_iter().map(Item::Retire));
     Ok(Work {
         items: ordered(items, order)?,
         early,
         late,
-        removed,
+        removed: removed.rest(),
     })
 }
 
@@ -104,45 +141,62 @@ pub(crate) fn work<'a>(
 /// frees it (same wave or earlier; a wave stops everything before it starts anything).
 fn ordered<'a>(mut items: Vec<Item<'a>>, order: Order) -> Result<Vec<Item<'a>>, PlanError> {
     items.sort_by_key(|i| i.sort_key(order));
-    // needs[j] = indices of items holding the TCP_PORT item j takes.
-    let needs: Vec<Vec<usize>> = items
-        .iter()
-        .enumerate()
-        .map(|(j, item)| match item.successor() {
-            Some(new) if new.tcp_port != 0 => items
-                .iter()
-                .enumerate()
-                .filter(|(k, other)| {
-                    *k != j && holds_tcp(other.predecessor(), &new.host, new.tcp_port)
-                })
-                .map(|(k, _)| k)
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    if needs.iter().all(Vec::is_empty) {
-        return Ok(items);
+    // Who holds each (host, TCP_PORT) now, so each item finds the ones it waits for at once.
+    let mut holders: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        let old = item.predecessor();
+        if old.tcp_port != 0 {
+            holders
+                .entry((old.host.as_str(), old.tcp_port))
+                .or_default()
+                .push(k);
+        }
     }
-    let mut placed: BTreeSet<usize> = BTreeSet::new();
-    let mut sequence = Vec::with_capacity(items.len());
-    while sequence.len() < items.len() {
-        let next = (0..items.len())
-            .find(|j| !placed.contains(j) && needs[*j].iter().all(|k| placed.contains(k)));
-        match next {
-            Some(j) => {
-                placed.insert(j);
-                sequence.push(items[j]);
-            }
-            None => {
-                let stuck: Vec<String> = (0..items.len())
-                    .filter(|j| !placed.contains(j))
-                    .map(|j| items[j].predecessor().id.clone())
-                    .collect();
-                return Err(PlanError::PortCycle {
-                    instances: stuck.join(", "),
-                });
+    // waiting[j] = how many items hold the TCP_PORT item j takes; freed[k] = the items waiting
+    // for item k.
+    let mut waiting = vec![0usize; items.len()];
+    let mut freed: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+    for (j, item) in items.iter().enumerate() {
+        let Some(new) = item.successor().filter(|n| n.tcp_port != 0) else {
+            continue;
+        };
+        for &k in holders
+            .get(&(new.host.as_str(), new.tcp_port))
+            .into_iter()
+            .flatten()
+        {
+            if k != j {
+                waiting[j] += 1;
+                freed[k].push(j);
             }
         }
+    }
+    if waiting.iter().all(|n| *n == 0) {
+        return Ok(items);
+    }
+    // Always the first item (in `order`) whose TCP_PORT is free.
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..items.len())
+        .filter(|j| waiting[*j] == 0)
+        .map(Reverse)
+        .collect();
+    let mut sequence = Vec::with_capacity(items.len());
+    while let Some(Reverse(k)) = ready.pop() {
+        sequence.push(items[k]);
+        for &j in &freed[k] {
+            waiting[j] -= 1;
+            if waiting[j] == 0 {
+                ready.push(Reverse(j));
+            }
+        }
+    }
+    if sequence.len() < items.len() {
+        let stuck: Vec<String> = (0..items.len())
+            .filter(|j| waiting[*j] > 0)
+            .map(|j| items[j].predecessor().id.clone())
+            .collect();
+        return Err(PlanError::PortCycle {
+            instances: stuck.join(", "),
+        });
     }
     Ok(sequence)
 }

@@ -45,7 +45,7 @@ pub use format_shell::{ShellOptions, ShellScript};
 pub use planner::plan;
 pub use policy::{Budget, BudgetError, Estimate, HealthPolicy, Order, Policy};
 pub use simulate::{Frame, Timeline, Violation, ViolationKind};
-pub use summary::{RollbackKind, Summary, WaveKind, WaveSummary};
+pub use summary::{Rollback, RollbackKind, Summary, WaveKind, WaveSummary};
 
 use serde::Serialize;
 

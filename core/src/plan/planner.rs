@@ -2,9 +2,9 @@
 //! scale out, surge, canary and rolling restarts, scale in, cleanup, proxy) and proves the result
 //! with the simulator before handing it out.
 
-use super::action::{Action, Side};
+use super::action::{Action, Side, Step};
 use super::budget::{self, Resolved};
-use super::builder::Builder;
+use super::builder::{numbered, Builder};
 use super::diff::{self, Diff};
 use super::error::PlanError;
 use super::items::{self, Item, Work};
@@ -18,6 +18,7 @@ use crate::layout::Layout;
 use crate::paths;
 use crate::version::{self, MongoSupport, Version};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Plans the change from `current` (`None`: a fresh install) to `desired` under `policy`.
 /// The plan returned has passed [`Plan::simulate`].
@@ -706,25 +707,26 @@ fn migration_rollbacks(
         .map(|w| w.wave)
         .filter(|w| *w >= leader.1)
         .collect();
+    // Every wave from the leader's on rolls back the same way: one list of steps, shared.
+    let (kind, reason, steps) = if ctx.policy.backup {
+        (
+            RollbackKind::Restore,
+            format!(
+                "{} migrated the database to {to}: the way back to {from} is the backup",
+                leader.0
+            ),
+            upgrade::restore_rollback(ctx, surge, from, to),
+        )
+    } else {
+        (
+            RollbackKind::Refused,
+            format!("{} migrated the database to {to} and the plan took no backup (backup = false): {from} cannot run on it; restore a backup of your own, then plan {from} as a fresh start", leader.0),
+            Vec::new(),
+        )
+    };
+    let steps: Arc<[Step]> = numbered(leader.1, 0, steps).collect();
     for wave in waves {
-        if ctx.policy.backup {
-            b.replace_rollback(
-                wave,
-                RollbackKind::Restore,
-                format!(
-                    "{} migrated the database to {to}: the way back to {from} is the backup",
-                    leader.0
-                ),
-                upgrade::restore_rollback(ctx, surge, from, to),
-            );
-        } else {
-            b.replace_rollback(
-                wave,
-                RollbackKind::Refused,
-                format!("{} migrated the database to {to} and the plan took no backup (backup = false): {from} cannot run on it; restore a backup of your own, then plan {from} as a fresh start", leader.0),
-                Vec::new(),
-            );
-        }
+        b.replace_rollback(wave, kind, reason.clone(), steps.clone());
     }
     Some(leader)
 }

@@ -124,6 +124,9 @@ struct Running {
 struct World<'a> {
     current: Option<&'a Layout>,
     desired: &'a Layout,
+    /// The current and desired instances by (host, port), to find the one an env file was
+    /// rendered for.
+    placed: [Places<'a>; 2],
     has_proxy: bool,
     mongo_ready: bool,
     unit_differs: bool,
@@ -213,7 +216,7 @@ impl Plan {
             .cloned()
             .collect();
         run(&forward, &mut world, &mut timeline)?;
-        run(&summary.rollback, &mut world, &mut timeline)?;
+        run(&summary.rollback.steps(), &mut world, &mut timeline)?;
         let touched: Vec<String> = if restore {
             current
                 .instances
@@ -313,6 +316,7 @@ impl<'a> World<'a> {
         let mut w = World {
             current,
             desired,
+            placed: [Places::of(current.unwrap_or(desired)), Places::of(desired)],
             has_proxy: desired.topology.proxy.is_some(),
             // An external replica set (no mongod places) is ready before the plan starts.
             mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
@@ -348,13 +352,14 @@ impl<'a> World<'a> {
         }
         if let Some(c) = current {
             for i in &c.instances {
+                let fingerprint = fingerprint(c, i);
                 w.env.insert(
                     (i.host.clone(), i.port),
                     EnvFile {
                         side: Side::Current,
                         port: i.port,
                         tcp: i.tcp_port,
-                        fingerprint: fingerprint(c, i),
+                        fingerprint,
                     },
                 );
                 w.written_units.insert(i.host.clone(), Side::Current);
@@ -364,7 +369,7 @@ impl<'a> World<'a> {
                     Running {
                         healthy: true,
                         tcp: i.tcp_port,
-                        fingerprint: fingerprint(c, i),
+                        fingerprint,
                         version: c.topology.rocketchat.version.clone(),
                     },
                 );
@@ -485,11 +490,8 @@ impl<'a> World<'a> {
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
-                let prefix = format!("{host}:");
                 let running: Vec<String> = self
-                    .running
-                    .iter()
-                    .filter(|(id, _)| id.starts_with(&prefix))
+                    .running_on(host)
                     .map(|(_, r)| r.version.clone())
                     .collect();
                 self.releases.prune(host, protect, &running)
@@ -547,7 +549,11 @@ impl<'a> World<'a> {
     /// the overrides applied.
     fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
         let layout = self.layout(source.side);
-        let instance = rendered_instance(layout, &source.rendered).ok_or((
+        let places = match source.side {
+            Side::Current => &self.placed[0],
+            Side::Desired => &self.placed[1],
+        };
+        let instance = rendered_instance(places, &source.rendered).ok_or((
             ViolationKind::Inconsistent,
             format!("no instance renders {}", source.rendered),
         ))?;
@@ -599,6 +605,15 @@ impl<'a> World<'a> {
             },
         );
         Ok(())
+    }
+
+    /// The running instances of `host`: ids sort by host first, so they are one range of the
+    /// map, found without looking at the other hosts'.
+    fn running_on<'s>(&'s self, host: &str) -> impl Iterator<Item = (&'s String, &'s Running)> {
+        let prefix = format!("{host}:");
+        self.running
+            .range(prefix.clone()..)
+            .take_while(move |(id, _)| id.starts_with(&prefix))
     }
 
     /// A mongod starts once its configuration is written; a replica set member rejoins its set.
@@ -675,13 +690,7 @@ impl<'a> World<'a> {
         if env.tcp == 0 {
             return Ok(());
         }
-        let prefix = format!("{host}:");
-        // Ids sort by host first: the host's instances are one range of the map.
-        let clash = self
-            .running
-            .range(prefix.clone()..)
-            .take_while(|(other, _)| other.starts_with(&prefix))
-            .find(|(_, r)| r.tcp == env.tcp);
+        let clash = self.running_on(host).find(|(_, r)| r.tcp == env.tcp);
         match clash {
             Some((other, _)) => fail(
                 ViolationKind::PortClash,
@@ -940,12 +949,23 @@ fn env_port(path: &str) -> Option<u16> {
         .ok()
 }
 
+/// Instances by (host, port).
+struct Places<'a>(HashMap<(&'a str, u16), &'a Instance>);
+
+impl<'a> Places<'a> {
+    /// The first instance at each place, should host names repeat.
+    fn of(layout: &'a Layout) -> Places<'a> {
+        let mut places = HashMap::with_capacity(layout.instances.len());
+        for i in &layout.instances {
+            places.entry((i.host.as_str(), i.port)).or_insert(i);
+        }
+        Places(places)
+    }
+}
+
 /// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`.
-fn rendered_instance<'l>(layout: &'l Layout, rendered: &str) -> Option<&'l Instance> {
+fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<&'l Instance> {
     let (host, path) = rendered.split_once('/')?;
     let port = env_port(&format!("/{path}"))?;
-    layout
-        .instances
-        .iter()
-        .find(|i| i.host == host && i.port == port)
+    places.0.get(&(host, port)).copied()
 }

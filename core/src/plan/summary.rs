@@ -3,7 +3,10 @@
 
 use super::action::{Action, Step};
 use super::policy::Estimate;
-use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// What kind of work a wave does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,12 +66,91 @@ pub struct WaveSummary {
     /// The instances (`host:port`) it takes out of or puts into service.
     pub instances: Vec<String>,
     /// The steps that undo it.
-    pub rollback: Vec<Step>,
+    pub rollback: Rollback,
     /// How it is undone.
     pub rollback_kind: RollbackKind,
     /// Why its rollback is refused, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_reason: Option<String>,
+}
+
+/// The steps that undo one wave. A restore is the same for every wave from the leader's on, so
+/// those waves share one list instead of each holding a copy: a one-at-a-time upgrade of n
+/// instances would otherwise hold n restores of n instances each. Read through [`Rollback::steps`],
+/// the steps carry the wave they undo.
+#[derive(Debug, Clone, Default)]
+pub struct Rollback {
+    wave: u32,
+    steps: Arc<[Step]>,
+}
+
+impl Rollback {
+    /// The rollback of `wave`. `steps` may have been numbered for another wave (a shared restore).
+    pub(crate) fn new(wave: u32, steps: Arc<[Step]>) -> Rollback {
+        Rollback { wave, steps }
+    }
+
+    /// The steps, numbered from 1, each in the rolled-back wave. Borrowed unless the list is
+    /// shared with an earlier wave.
+    pub fn steps(&self) -> Cow<'_, [Step]> {
+        if self.steps.iter().all(|s| s.wave == self.wave) {
+            return Cow::Borrowed(&self.steps);
+        }
+        Cow::Owned(
+            self.steps
+                .iter()
+                .map(|s| Step {
+                    wave: self.wave,
+                    ..s.clone()
+                })
+                .collect(),
+        )
+    }
+
+    /// How many steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether there is no step (nothing to undo, or a refused rollback).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+}
+
+impl PartialEq for Rollback {
+    fn eq(&self, other: &Rollback) -> bool {
+        self.steps() == other.steps()
+    }
+}
+
+impl Eq for Rollback {}
+
+/// As a list of steps, each in the rolled-back wave, written without copying a shared list.
+impl Serialize for Rollback {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.steps.len()))?;
+        for step in self.steps.iter() {
+            seq.serialize_element(&InWave(self.wave, step))?;
+        }
+        seq.end()
+    }
+}
+
+/// A step serialized as [`Step`] is, in another wave.
+struct InWave<'a>(u32, &'a Step);
+
+impl Serialize for InWave<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let InWave(wave, step) = self;
+        let mut s = serializer.serialize_struct("Step", 5)?;
+        s.serialize_field("id", &step.id)?;
+        s.serialize_field("wave", wave)?;
+        s.serialize_field("host", &step.host)?;
+        s.serialize_field("action", &step.action)?;
+        s.serialize_field("description", &step.description)?;
+        s.end()
+    }
 }
 
 /// The plan in figures.
