@@ -43,7 +43,7 @@ pub use commands::CommandSet;
 pub use error::PlanError;
 pub use format_shell::{ShellOptions, ShellScript};
 pub use planner::plan;
-pub use policy::{Budget, BudgetError, HealthPolicy, Order, Policy};
+pub use policy::{Budget, BudgetError, Estimate, HealthPolicy, Order, Policy};
 pub use simulate::{Frame, Timeline, Violation, ViolationKind};
 pub use summary::{Rollback, RollbackKind, Summary, WaveKind, WaveSummary};
 

@@ -33,20 +33,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The members leave the proxy (one reload), then clients get `drain_delay` to move.
+    /// The members leave the proxy (one reload), then requests in flight get `drain_delay` to
+    /// finish.
     pub(crate) fn leave(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        let Some((machine, mut ops)) = self.edit_proxy(members, |m| {
-            (
-                Action::ProxyRemove {
-                    instance: m.id.clone(),
-                    upstream: m.upstream.clone(),
-                    server: m.server.clone(),
-                },
-                format!("take {} out of the proxy", m.id),
-            )
-        }) else {
+        self.swap(&[], members)
+    }
+
+    /// `joining` (healthy members whose join was deferred) enter the proxy and `leaving` leave
+    /// it in one edit and one reload, then requests in flight on `leaving` get `drain_delay`.
+    pub(crate) fn swap(&self, joining: &[PlannedInstance], leaving: &[PlannedInstance]) -> Vec<Op> {
+        let edits = joining.iter().map(add).chain(leaving.iter().map(remove));
+        let Some((machine, mut ops)) = self.edit_proxy(edits.collect()) else {
             return Vec::new();
         };
+        if leaving.is_empty() {
+            return ops;
+        }
         if self.policy.drain_delay_seconds > 0 {
             ops.push((
                 machine,
@@ -54,9 +56,9 @@ impl<'a> Ctx<'a> {
                     seconds: self.policy.drain_delay_seconds,
                 },
                 format!(
-                    "wait {} s so clients of {} reconnect elsewhere",
+                    "wait {} s so requests in flight on {} finish",
                     self.policy.drain_delay_seconds,
-                    ids(members)
+                    ids(leaving)
                 ),
             ));
         }
@@ -65,37 +67,30 @@ impl<'a> Ctx<'a> {
 
     /// Healthy members join the proxy (one reload).
     pub(crate) fn join(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        self.edit_proxy(members, |m| {
-            (
-                Action::ProxyAdd {
-                    instance: m.id.clone(),
-                    upstream: m.upstream.clone(),
-                    server: m.server.clone(),
-                },
-                format!("put {} into the proxy", m.id),
-            )
-        })
-        .map(|(_, ops)| ops)
-        .unwrap_or_default()
+        self.swap(members, &[])
     }
 
-    /// One `edit` of the proxy configuration per member, then one validated reload, with the
-    /// proxy's machine. `None` when there is no proxy or no member: nothing to reload then.
-    fn edit_proxy(
-        &self,
-        members: &[PlannedInstance],
-        edit: impl Fn(&PlannedInstance) -> (Action, String),
-    ) -> Option<(String, Vec<Op>)> {
+    /// Whether reloading the proxy costs clients something. An nginx or Apache reload closes
+    /// idle keep-alive client connections, and a client sending on one at that moment sees a
+    /// reset (the lab measured it), so rolling waves share reloads: a wave's healthy instances
+    /// join in the next wave's edit. HAProxy takes servers in and out through its runtime API
+    /// without reloading, so its instances join at once.
+    pub(crate) fn defers_joins(&self) -> bool {
+        self.proxy
+            .as_ref()
+            .is_some_and(|(kind, _)| *kind != ProxyKind::Haproxy)
+    }
+
+    /// The edits of the proxy configuration, then one validated reload, with the proxy's
+    /// machine. `None` when there is no proxy or no edit: nothing to reload then.
+    fn edit_proxy(&self, edits: Vec<(Action, String)>) -> Option<(String, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
-        if members.is_empty() {
+        if edits.is_empty() {
             return None;
         }
-        let mut ops: Vec<Op> = members
-            .iter()
-            .map(|m| {
-                let (action, why) = edit(m);
-                (machine.clone(), action, why)
-            })
+        let mut ops: Vec<Op> = edits
+            .into_iter()
+            .map(|(action, why)| (machine.clone(), action, why))
             .collect();
         ops.extend(self.reload_proxy());
         Some((machine.clone(), ops))
@@ -337,6 +332,28 @@ fn daemon_reload(host: &str) -> Op {
         host.to_string(),
         Action::DaemonReload,
         "reload systemd so it reads the new unit files".to_string(),
+    )
+}
+
+fn add(m: &PlannedInstance) -> (Action, String) {
+    (
+        Action::ProxyAdd {
+            instance: m.id.clone(),
+            upstream: m.upstream.clone(),
+            server: m.server.clone(),
+        },
+        format!("put {} into the proxy", m.id),
+    )
+}
+
+fn remove(m: &PlannedInstance) -> (Action, String) {
+    (
+        Action::ProxyRemove {
+            instance: m.id.clone(),
+            upstream: m.upstream.clone(),
+            server: m.server.clone(),
+        },
+        format!("take {} out of the proxy", m.id),
     )
 }
 

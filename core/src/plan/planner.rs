@@ -11,7 +11,7 @@ use super::items::{self, Item, Work};
 use super::ops::Ctx;
 use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
-use super::summary::{step_seconds, RollbackKind, Summary, WaveKind};
+use super::summary::{plan_seconds, RollbackKind, Summary, WaveKind};
 use super::upgrade::{self, ReleaseChange};
 use super::Plan;
 use crate::layout::Layout;
@@ -61,16 +61,18 @@ pub fn plan(
     }
     prepare_wave(&ctx, &diff, &release, &mut b);
     let install = current.is_none();
-    scale_out_wave(&ctx, &work.early, install, &mut b);
+    scale_out_wave(&ctx, &work.early, install, Vec::new(), &mut b);
     let surge: Vec<PlannedInstance> = budget
         .surge
         .iter()
         .map(|slot| PlannedInstance::surge(desired, slot, policy))
         .collect();
     surge_wave(&ctx, &surge, &mut b);
-    let restart_waves = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
-    scale_out_wave(&ctx, &work.late, false, &mut b);
-    scale_in_wave(&ctx, &work, &surge, &mut b);
+    let (restart_waves, unjoined) = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
+    // The last rolling wave's instances join in the next edit of the proxy: a late scale-out's
+    // join, the scale-in's leave, or else the rendered configuration of the proxy wave.
+    let unjoined = scale_out_wave(&ctx, &work.late, false, unjoined, &mut b);
+    scale_in_wave(&ctx, &work, &surge, unjoined, &mut b);
     cleanup_wave(&ctx, &diff, &release, &mut b);
     let edited_proxy = b.steps.iter().any(|s| {
         matches!(
@@ -370,9 +372,15 @@ fn prepare_wave(ctx: &Ctx, diff: &Diff, release: &ReleaseChange, b: &mut Builder
 
 /// New instances start and become healthy before they join the proxy. On a fresh install the
 /// proxy is installed afterwards with every instance in it.
-fn scale_out_wave(ctx: &Ctx, added: &[&crate::layout::Instance], install: bool, b: &mut Builder) {
+fn scale_out_wave(
+    ctx: &Ctx,
+    added: &[&crate::layout::Instance],
+    install: bool,
+    unjoined: Vec<PlannedInstance>,
+    b: &mut Builder,
+) -> Vec<PlannedInstance> {
     if added.is_empty() {
-        return;
+        return unjoined;
     }
     b.open(WaveKind::ScaleOut);
     let members: Vec<PlannedInstance> = added
@@ -384,7 +392,11 @@ fn scale_out_wave(ctx: &Ctx, added: &[&crate::layout::Instance], install: bool, 
     }
     b.push(ctx.start(&members));
     if !install {
-        b.push(ctx.join(&members));
+        let joining: Vec<PlannedInstance> = unjoined
+            .into_iter()
+            .chain(members.iter().cloned())
+            .collect();
+        b.push(ctx.join(&joining));
     }
     // A fresh install writes the proxy configuration only in its last wave: before that there
     // is no proxy configuration to take the instances out of.
@@ -396,6 +408,7 @@ fn scale_out_wave(ctx: &Ctx, added: &[&crate::layout::Instance], install: bool, 
     undo.extend(ctx.stop(&members, true));
     b.rollback(undo);
     b.close();
+    Vec::new()
 }
 
 /// Surge instances start on spare ports and join the proxy, so restarts never lower capacity.
@@ -415,14 +428,23 @@ fn surge_wave(ctx: &Ctx, surge: &[PlannedInstance], b: &mut Builder) {
     b.close();
 }
 
-/// Canary then rolling waves of at most `parallelism` items each. Returns the number of waves.
-fn rolling_waves(ctx: &Ctx, diff: &Diff, work: &Work, budget: &Resolved, b: &mut Builder) -> usize {
+/// Canary then rolling waves of at most `parallelism` items each. Returns the number of waves,
+/// and the instances of the last wave when their join is left to the next edit of the proxy
+/// (see [`Ctx::defers_joins`]).
+fn rolling_waves(
+    ctx: &Ctx,
+    diff: &Diff,
+    work: &Work,
+    budget: &Resolved,
+    b: &mut Builder,
+) -> (usize, Vec<PlannedInstance>) {
     let p = budget.parallelism().max(1);
     let canary = (ctx.policy.canary as usize).min(work.items.len());
     let (first, rest) = work.items.split_at(canary);
     let mut waves = 0;
+    // Canaries join at once: the operator judges them serving, at the gate.
     for chunk in first.chunks(p) {
-        rolling_wave(ctx, diff, chunk, WaveKind::Canary, b);
+        rolling_wave(ctx, diff, chunk, WaveKind::Canary, Vec::new(), false, b);
         waves += 1;
     }
     if canary > 0 && !rest.is_empty() {
@@ -443,15 +465,34 @@ fn rolling_waves(ctx: &Ctx, diff: &Diff, work: &Work, budget: &Resolved, b: &mut
             "wait for the operator to confirm the canary".into(),
         )]);
     }
+    let mut unjoined = Vec::new();
     for chunk in rest.chunks(p) {
-        rolling_wave(ctx, diff, chunk, WaveKind::Rolling, b);
+        unjoined = rolling_wave(
+            ctx,
+            diff,
+            chunk,
+            WaveKind::Rolling,
+            unjoined,
+            ctx.defers_joins(),
+            b,
+        );
         waves += 1;
     }
-    waves
+    (waves, unjoined)
 }
 
-/// One wave: leave + drain, stop everything, start everything, wait healthy, rejoin.
-fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut Builder) {
+/// One wave: the previous wave's instances join while this one's leave (one reload), drain,
+/// stop everything, start everything, wait healthy; then rejoin, or with `defer` return the
+/// new instances for the next wave's edit.
+fn rolling_wave(
+    ctx: &Ctx,
+    diff: &Diff,
+    chunk: &[Item],
+    kind: WaveKind,
+    unjoined: Vec<PlannedInstance>,
+    defer: bool,
+    b: &mut Builder,
+) -> Vec<PlannedInstance> {
     b.open(kind);
     let current = ctx.layout(Side::Current);
     let of_old =
@@ -482,11 +523,13 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
         b.note_instance(&item.predecessor().id);
     }
     let olds: Vec<PlannedInstance> = restarted.iter().chain(&retired).cloned().collect();
-    let mut forward = ctx.leave(&olds);
+    let mut forward = ctx.swap(&unjoined, &olds);
     forward.extend(ctx.stop(&restarted, false));
     forward.extend(ctx.stop(&retired, true));
     forward.extend(ctx.start(&news));
-    forward.extend(ctx.join(&news));
+    if !defer {
+        forward.extend(ctx.join(&news));
+    }
     b.push(forward);
 
     let replaced: BTreeSet<&str> = chunk
@@ -519,10 +562,21 @@ fn rolling_wave(ctx: &Ctx, diff: &Diff, chunk: &[Item], kind: WaveKind, b: &mut 
     undo.extend(ctx.join(&olds_back));
     b.rollback(undo);
     b.close();
+    if defer {
+        news
+    } else {
+        Vec::new()
+    }
 }
 
 /// Removed and surge instances leave the proxy, drain, stop and are disabled.
-fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[PlannedInstance], b: &mut Builder) {
+fn scale_in_wave(
+    ctx: &Ctx,
+    work: &Work,
+    surge: &[PlannedInstance],
+    unjoined: Vec<PlannedInstance>,
+    b: &mut Builder,
+) {
     let current = ctx.layout(Side::Current);
     let removed: Vec<PlannedInstance> = work
         .removed
@@ -537,7 +591,7 @@ fn scale_in_wave(ctx: &Ctx, work: &Work, surge: &[PlannedInstance], b: &mut Buil
     for m in &leaving {
         b.note_instance(&m.id);
     }
-    let mut forward = ctx.leave(&leaving);
+    let mut forward = ctx.swap(&unjoined, &leaving);
     forward.extend(ctx.stop(&leaving, true));
     b.push(forward);
     let back: Vec<PlannedInstance> = removed.into_iter().map(PlannedInstance::fresh).collect();
@@ -719,11 +773,7 @@ fn summarize(
 ) -> Summary {
     let before = ctx.current.map_or(0, |c| c.instances.len());
     let after = ctx.desired.instances.len();
-    let (estimated, worst) = b
-        .steps
-        .iter()
-        .map(|s| step_seconds(&s.action))
-        .fold((0, 0), |(e, w), (a, c)| (e + a, w + c));
+    let (estimated, worst) = plan_seconds(b.steps.iter().map(|s| &s.action), &ctx.policy.estimate);
     Summary {
         changes: changes(ctx, diff, work),
         from_version: ctx.current.map(|c| c.topology.rocketchat.version.clone()),

@@ -138,6 +138,32 @@ impl Default for HealthPolicy {
     }
 }
 
+/// What the duration estimate assumes about the deployment; nothing else depends on it. The
+/// defaults describe Rocket.Chat fetched from its release server; measure yours (the lab's
+/// stand-in starts in 2 s from a local tarball) and the estimate follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Estimate {
+    /// Seconds an instance typically needs from start to its first good health probe.
+    pub start_seconds: u32,
+    /// Seconds a release typically needs to download, unpack and `npm install`.
+    pub stage_seconds: u32,
+    /// Milliseconds every other step takes (a file install, a `systemctl` call, a proxy edit):
+    /// about 1000 over ssh (the lab measured 0.6-1.2 s a step), a few hundred run locally.
+    pub step_millis: u32,
+}
+
+impl Default for Estimate {
+    fn default() -> Self {
+        // Rocket.Chat takes 30-90 s to start (see HealthPolicy).
+        Estimate {
+            start_seconds: 45,
+            stage_seconds: 120,
+            step_millis: 1000,
+        }
+    }
+}
+
 /// Which instances go together in a wave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -164,13 +190,17 @@ pub struct Policy {
     pub canary: u32,
     /// How an instance is judged healthy.
     pub health: HealthPolicy,
-    /// Seconds between leaving the proxy and stopping, so WebSocket clients move.
+    /// Seconds between leaving the proxy and stopping, so requests in flight finish. WebSocket
+    /// clients do not move meanwhile: their connections end when the instance stops, and DDP
+    /// clients reconnect through the proxy (the lab measured it; docs/planning.md).
     pub drain_delay_seconds: u32,
     /// Which instances restart first.
     pub order: Order,
     /// Whether an upgrade dumps the Rocket.Chat database before the first instance of the new
     /// release migrates it. Without a backup, a wave's rollback after that point is refused.
     pub backup: bool,
+    /// What the duration estimate assumes.
+    pub estimate: Estimate,
 }
 
 impl Default for Policy {
@@ -180,9 +210,10 @@ impl Default for Policy {
             max_surge: Budget::Count(0),
             canary: 0,
             health: HealthPolicy::default(),
-            drain_delay_seconds: 30,
+            drain_delay_seconds: 10,
             order: Order::Spread,
             backup: true,
+            estimate: Estimate::default(),
         }
     }
 }

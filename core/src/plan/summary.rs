@@ -2,6 +2,7 @@
 //! that undo it) and how long it should take.
 
 use super::action::{Action, Step};
+use super::policy::Estimate;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -198,35 +199,60 @@ pub struct Summary {
     pub notes: Vec<String>,
 }
 
-/// Seconds a Rocket.Chat instance typically needs to become healthy.
-const TYPICAL_START_SECONDS: u64 = 45;
-/// Seconds a release download, unpack and `npm install` (or a package install) typically take.
-const STAGE_SECONDS: u64 = 120;
+/// Seconds a MongoDB server package typically needs to download and install.
+const PACKAGE_SECONDS: u64 = 120;
 /// Seconds a typical database dump or restore takes (it grows with the database).
 const BACKUP_SECONDS: u64 = 60;
 /// Seconds a restarted replica set member typically needs to be SECONDARY and caught up.
 const MEMBER_CATCH_UP_SECONDS: u64 = 30;
 
-/// (typical, worst case) seconds for one step.
-pub(crate) fn step_seconds(action: &Action) -> (u64, u64) {
-    match action {
+/// (typical, worst case) seconds for a plan's steps, the typical times from `estimate`.
+pub(crate) fn plan_seconds<'a>(
+    steps: impl Iterator<Item = &'a Action>,
+    estimate: &Estimate,
+) -> (u64, u64) {
+    let (mut typical_ms, mut worst) = (0u64, 0u64);
+    for action in steps {
+        match step_seconds(action, estimate) {
+            Some((t, w)) => {
+                typical_ms += t * 1000;
+                worst += w;
+            }
+            None => {
+                typical_ms += u64::from(estimate.step_millis);
+                worst += u64::from(estimate.step_millis.max(1000)).div_ceil(1000);
+            }
+        }
+    }
+    (typical_ms.div_ceil(1000), worst)
+}
+
+/// (typical, worst case) seconds for a step that waits or fetches; `None` for the others.
+fn step_seconds(action: &Action, estimate: &Estimate) -> Option<(u64, u64)> {
+    let stage = u64::from(estimate.stage_seconds);
+    Some(match action {
         Action::WaitHealthy {
             deadline_seconds,
+            interval_seconds,
             min_healthy_seconds,
             ..
         } => {
             let min = u64::from(*min_healthy_seconds);
             let deadline = u64::from(*deadline_seconds);
-            (TYPICAL_START_SECONDS.min(deadline) + min, deadline + min)
+            // Probes come every `interval`: the first good one follows the start by up to one
+            // interval; then the instance must stay healthy for `min`.
+            let probe = u64::from(*interval_seconds);
+            let start = u64::from(estimate.start_seconds).min(deadline);
+            (start.div_ceil(probe) * probe + min, deadline + min)
         }
         Action::WaitDrained { seconds } => (u64::from(*seconds), u64::from(*seconds)),
-        Action::StageRelease { .. } => (STAGE_SECONDS, STAGE_SECONDS * 4),
+        Action::StageRelease { .. } => (stage, stage * 4),
         Action::Backup { .. } | Action::Restore { .. } => (BACKUP_SECONDS, BACKUP_SECONDS * 10),
         Action::MongoWaitMember {
             deadline_seconds, ..
         } => (MEMBER_CATCH_UP_SECONDS, u64::from(*deadline_seconds)),
-        Action::MongoInstall { .. } => (STAGE_SECONDS, STAGE_SECONDS * 4),
+        Action::MongoInstall { .. } => (PACKAGE_SECONDS, PACKAGE_SECONDS * 4),
         Action::Gate { .. } => (0, 0),
-        _ => (1, 1),
-    }
+        _ => return None,
+    })
 }

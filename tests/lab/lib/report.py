@@ -12,7 +12,8 @@ print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
 for r in rows:
     print("  ".join(str(r.get(c, "")).ljust(w) for c, w in zip(cols, widths)))
     if r.get("requests"):
-        print(f"    resets {100 * r['resets'] / r['requests']:.4f} % of requests; {r['note']}")
+        estimate = f"; estimated {r['estimated_s']} s" if "estimated_s" in r else ""
+        print(f"    resets {100 * r['resets'] / r['requests']:.4f} % of requests{estimate}; {r['note']}")
 if out:
     with open(out, "w") as f:
         json.dump({"scenarios": rows}, f, indent=2)

@@ -32,11 +32,26 @@ proxy_service() {
 # lab_boot_topology TOPOLOGY: every application host at its address, the proxy machine, a client.
 lab_boot_topology() {
   local topology=$1 host
+  local ssh=()
+  [ -z "${LAB_SSH:-}" ] || ssh=(ssh)
   for host in $(topology_field "$topology" '" ".join(h["name"] for h in t["hosts"])'); do
-    lab_host_up "$host" "$(topology_address "$topology" "$host")"
+    lab_host_up "$host" "$(topology_address "$topology" "$host")" "${ssh[@]}"
   done
-  lab_host_up proxy "$LAB_PROXY_ADDR" "$(proxy_service "$(proxy_kind "$topology")")"
+  lab_host_up proxy "$LAB_PROXY_ADDR" "$(proxy_service "$(proxy_kind "$topology")")" "${ssh[@]}"
   lab_client_up client "$LAB_CLIENT_ADDR"
+  [ -z "${LAB_SSH:-}" ] || lab_ssh_setup "$topology"
+}
+
+# execute_plan PLAN_DIR DESIRED [CURRENT]: the plan as the lab runs it (LAB_SSH: over ssh).
+execute_plan() {
+  if [ -n "${LAB_SSH:-}" ]; then run_plan_ssh "$@"; else run_plan "$@"; fi
+}
+
+# shell_plan OUT ARGS...: `rctopo plan ARGS --format shell` into OUT, in the lab's layout.
+shell_plan() {
+  local out=$1
+  shift
+  lab_plan "$@" --format shell ${LAB_SSH:+--ssh} --out "$out" >/dev/null
 }
 
 # publish_releases TOPOLOGY VERSION...: the stand-in release tarballs on every app host.
@@ -57,12 +72,19 @@ install_release() {
   done
 }
 
+# Each line of the input with the time it came (seconds since the epoch), to time the steps.
+timestamped() {
+  local line
+  while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done
+}
+
 # run_plan PLAN_DIR DESIRED [CURRENT]: every per-machine script of the plan, in order, each on
 # its machine; machines the lab does not run (the database hosts) are left out and reported.
 run_plan() {
-  local plan=$1 desired=$2 current=${3:-} script machine
-  for script in "$plan"/[0-9][0-9]-*.sh; do
-    [ -e "$script" ] || continue
+  local plan=$1 desired=$2 current=${3:-} script machine scripts
+  # NN-MACHINE.sh in order; a plan for one machine is a single MACHINE.sh.
+  scripts=$(find "$plan" -maxdepth 1 -name '*.sh' ! -name 'rollback-*' | sort)
+  for script in $scripts; do
     machine=$(basename "$script" .sh)
     machine=${machine#[0-9][0-9]-}
     if ! lab_is_host "$machine"; then
@@ -74,9 +96,50 @@ run_plan() {
     d=$(stage_dir "$machine" "$desired")
     [ -z "$current" ] || c=$(stage_dir "$machine" "$current")
     lab_in "$machine" env RCTOPO_DESIRED="$d" RCTOPO_CURRENT="$c" \
-      bash "$(stage_dir "$machine" "$script")" >>"$LAB_STATE/$machine/plan.log" 2>&1 \
-      || { tail -n 20 "$LAB_STATE/$machine/plan.log" >&2; return 1; }
+      bash "$(stage_dir "$machine" "$script")" 2>&1 | timestamped >>"$LAB_STATE/$machine/plan.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { tail -n 20 "$LAB_STATE/$machine/plan.log" >&2; return 1; }
   done
+}
+
+# The machine an operator runs `--ssh` plans from: the proxy machine, which reaches every host.
+LAB_CONTROL=proxy
+
+# lab_ssh_setup TOPOLOGY: a lab key authorised for root on every booted host (their sshd runs),
+# and on the control machine the key and an ssh configuration naming each host's address.
+lab_ssh_setup() {
+  local topology=$1 key=$LAB_STATE/ssh/id_ed25519 host config root
+  mkdir -p "$LAB_STATE/ssh"
+  [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C rclab -f "$key"
+  config="Host *\n  User root\n  IdentityFile /root/.ssh/rclab\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n"
+  for host in "${LAB_HOSTS[@]}"; do
+    root=$(lab_root "$host")
+    install -d -m 0700 "$root/root/.ssh"
+    install -m 0600 "$key.pub" "$root/root/.ssh/authorized_keys"
+    case $host in
+      "$LAB_CONTROL") config="Host $host\n  HostName $LAB_PROXY_ADDR\n$config" ;;
+      *) config="Host $host\n  HostName $(topology_address "$topology" "$host")\n$config" ;;
+    esac
+  done
+  root=$(lab_root "$LAB_CONTROL")
+  install -m 0600 "$key" "$root/root/.ssh/rclab"
+  printf '%b' "$config" >"$root/root/.ssh/config"
+  chmod 0600 "$root/root/.ssh/config"
+  for host in "${LAB_HOSTS[@]}"; do
+    lab_in "$LAB_CONTROL" ssh -o BatchMode=yes -o ConnectTimeout=5 "$host" true \
+      || lab_die "ssh from $LAB_CONTROL to $host fails"
+  done
+}
+
+# run_plan_ssh PLAN_DIR DESIRED [CURRENT]: the plan's one `--ssh` script, unchanged, run by
+# root on the control machine; it reaches every host through its sshd.
+run_plan_ssh() {
+  local plan=$1 d c=""
+  d=$(stage_dir "$LAB_CONTROL" "$2")
+  [ -z "${3:-}" ] || c=$(stage_dir "$LAB_CONTROL" "$3")
+  lab_log "$LAB_CONTROL: running $(basename "$plan")/plan.sh over ssh"
+  lab_in "$LAB_CONTROL" env RCTOPO_DESIRED="$d" RCTOPO_CURRENT="$c" \
+    bash "$(stage_dir "$LAB_CONTROL" "$plan")/plan.sh" 2>&1 | timestamped >>"$LAB_STATE/$LAB_CONTROL/plan.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { tail -n 20 "$LAB_STATE/$LAB_CONTROL/plan.log" >&2; return 1; }
 }
 
 # load_start OUT [ARGS]: the load generator in the client namespace, in the background.
@@ -130,10 +193,11 @@ desired_instances() {
   done | sort -u
 }
 
-# check_end_state NAME TOPOLOGY RENDER: versions, routing and enabled units; prints JSON pieces
+# check_end_state NAME TOPOLOGY RENDER [CONTROL]: versions, routing, the proxy's configuration (the
+# rendered bytes) and enabled units; prints JSON pieces
 # into $LAB_STATE/NAME.end.json and returns non-zero when one differs from the topology.
 check_end_state() {
-  local name=$1 topology=$2 render=$3 version kind ok=0 instance answer host port
+  local name=$1 topology=$2 render=$3 control=${4:-} version kind ok=0 instance answer host port
   version=$(topology_version "$topology")
   kind=$(proxy_kind "$topology")
   local versions="" routed="" desired
@@ -154,6 +218,15 @@ check_end_state() {
     lab_log "$name: the proxy routes to [$(echo "$now" | paste -sd' ')], the topology to [$(echo "$desired" | paste -sd' ')]"
     ok=1
   fi
+  local file files=""
+  # The control installs nothing: its proxy keeps the starting topology's configuration.
+  [ -n "$control" ] || files=$(cd "$render/proxy" && find . -type f | sed 's|^\.||')
+  for file in $files; do
+    if ! cmp -s "$render/proxy$file" "$(lab_root proxy)$file"; then
+      lab_log "$name: the proxy's $file is not the rendered one"
+      ok=1
+    fi
+  done
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] || continue
     for port in $(rendered_ports "$render" "$host"); do
@@ -171,6 +244,21 @@ check_end_state() {
   return $ok
 }
 
+# The plan's estimated duration in seconds (0 when the scenario ran no plan).
+plan_estimate() {
+  [ -s "$1.json" ] || { echo 0; return; }
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["estimated_seconds"])' "$1.json"
+}
+
+# The requests a scenario's load must carry: LAB_MIN_REQUESTS for the rolling upgrade (100,000
+# in the full lab, 10,000 in --quick), no minimum for the others.
+min_requests() {
+  case $1 in
+    upgrade) echo "${LAB_MIN_REQUESTS:-100000}" ;;
+    *) echo 0 ;;
+  esac
+}
+
 # run_scenario NAME PROXY FROM TO POLICY [CONTROL]: one scenario on a freshly booted lab; appends
 # its JSON object to $LAB_STATE/scenarios.jsonl. FROM may be empty (a fresh install under load).
 run_scenario() {
@@ -182,57 +270,41 @@ run_scenario() {
   publish_releases "$to" "$(topology_version "$to")" ${from:+"$(topology_version "$from")"}
   if [ -n "$from" ]; then
     "$RCTOPO" render "$from" --target all --out "$work/current" >/dev/null
-    lab_plan --to "$from" --policy "$policy" --format shell --out "$work/install" >/dev/null
+    shell_plan "$work/install" --to "$from" --policy "$policy"
     install_release "$from"
-    run_plan "$work/install" "$work/current" || lab_die "$name: installing the starting topology failed"
+    execute_plan "$work/install" "$work/current" || lab_die "$name: installing the starting topology failed"
+    # The rollout's estimate from the start and step times the install just measured.
+    local logs=()
+    for host in "${LAB_HOSTS[@]}"; do [ ! -f "$LAB_STATE/$host/plan.log" ] || logs+=("$LAB_STATE/$host/plan.log"); done
+    python3 "$LAB_DIR/lib/calibrate.py" "$policy" "${logs[@]}" >"$work/policy.toml"
+    policy=$work/policy.toml
   fi
   if [ -z "$control" ]; then
-    if [ -n "$from" ]; then
-      lab_plan --from "$from" --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
-    else
-      lab_plan --to "$to" --policy "$policy" --format shell --out "$work/plan" >/dev/null
-    fi
+    local sides=(--to "$to")
+    [ -z "$from" ] || sides=(--from "$from" --to "$to")
+    shell_plan "$work/plan" "${sides[@]}" --policy "$policy"
+    lab_plan "${sides[@]}" --policy "$policy" --format json >"$work/plan.json"
   fi
   load_start "$work/load.json" --rate "$LAB_RATE" --ws "$LAB_WS" --max-seconds 1800
   sleep 5
   local t0=$SECONDS
-  if [ -n "$control" ] || ! lab_stages_releases; then
+  if [ -n "$control" ] || [ -z "$from" ] || ! lab_stages_releases; then
     install_release "$to"
   fi
   if [ -n "$control" ]; then
     control_restarts "$to" "$work/desired"
   else
-    run_plan "$work/plan" "$work/desired" "${from:+$work/current}" || goals="plan failed"
+    execute_plan "$work/plan" "$work/desired" "${from:+$work/current}" || goals="plan failed"
   fi
   local took=$((SECONDS - t0))
   sleep 5
   load_stop
   [ -s "$work/load.json" ] || lab_die "$name: the load generator wrote no report ($(cat "$work/load.json.err"))"
-  check_end_state "$name-$proxy" "$to" "$work/desired" || goals="end state differs"
-  local load
-  load=$(cat "$work/load.json")
-  python3 - "$name" "$proxy" "$load" "$LAB_STATE/$name-$proxy.end.json" "$took" "$goals" "${control:+yes}" >>"$LAB_STATE/scenarios.jsonl" <<'EOF'
-import json, sys
-name, proxy, load, end, took, goals, control = sys.argv[1:8]
-load = json.loads(load)
-end = json.loads("{" + open(end).read() + "}")
-row = {
-    "name": name, "proxy": proxy, "requests": load["requests"], "non_2xx": load["non_2xx"],
-    "resets": load["resets"], "errors": load["errors"], "ws_sessions": load["ws_sessions"],
-    "ws_dropped": load["ws_dropped"], "ws_not_reconnected": load["ws_not_reconnected"],
-    "ws_reconnect_max_ms": load["ws_reconnect_max_ms"], "duration_s": load["duration_s"],
-    "rollout_s": int(took), "final_versions": end["final_versions"], "routed": end["routed"],
-}
-if control:
-    # A control run must show the failures a rollout without drain causes.
-    row["control"] = True
-    row["goals_met"] = goals == "ok" and (load["non_2xx"] + load["resets"] + load["errors"] + load["ws_dropped"]) > 0
-else:
-    row["goals_met"] = goals == "ok" and load["non_2xx"] == 0 and load["ws_not_reconnected"] == 0
-row["note"] = goals
-print(json.dumps(row))
-EOF
-  for host in "${LAB_HOSTS[@]}"; do cp "$LAB_STATE/$host/plan.log" "$work/$host.plan.log" 2>/dev/null || true; done
+  check_end_state "$name-$proxy" "$to" "$work/desired" "$control" || goals="end state differs"
+  python3 "$LAB_DIR/lib/row.py" "$name" "$proxy" "$work/load.json" "$LAB_STATE/$name-$proxy.end.json" \
+    "$took" "$goals" "${control:+yes}" "$(min_requests "$name")" "$(plan_estimate "$work/plan")" \
+    >>"$LAB_STATE/scenarios.jsonl"
+  for host in "${LAB_HOSTS[@]}"; do mv "$LAB_STATE/$host/plan.log" "$work/$host.plan.log" 2>/dev/null || true; done
   lab_hosts_down
 }
 
