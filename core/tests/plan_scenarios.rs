@@ -600,3 +600,32 @@ fn the_estimate_follows_the_policy_assumptions() {
     assert!(steps > base + 20, "{steps} vs {base}");
     assert!(base < estimate(Estimate::default()));
 }
+
+#[test]
+fn an_instance_retired_early_keeps_later_waves_smaller() {
+    // app1's ports move down by one: 3003 is retired in the first wave (3002's new TCP_PORT is
+    // its), and 3000 starts only in the late scale-out (3001 holds its TCP_PORT until then), so
+    // until that scale-out every wave has one instance less to spare.
+    let mut current = multi(&[3, 3], &[4, 4], ProxyKind::Nginx);
+    current.rocketchat.tcp_base_port = Some(4000);
+    current.hosts[0].base_port = 3001;
+    let mut desired = upgrade_of(&current, "7.11.0");
+    desired.hosts[0].base_port = 3000;
+    let policy = Policy {
+        max_unavailable: Budget::Count(3),
+        order: rocketchat_topology::plan::Order::ByHost,
+        ..Policy::default()
+    };
+    let (current, desired) = (layout(&current), layout(&desired));
+    let plan = plan(Some(&current), &desired, &policy).expect("a plan that keeps the floor");
+    let run = plan.simulate(Some(&current), &desired, &policy).unwrap();
+    assert_eq!((run.floor, run.lowest_serving), (3, 3));
+    let rolling: Vec<usize> = plan
+        .summary
+        .waves
+        .iter()
+        .filter(|w| w.kind == WaveKind::Rolling)
+        .map(|w| w.instances.len())
+        .collect();
+    assert_eq!(rolling, [3, 2, 1]);
+}

@@ -438,12 +438,12 @@ fn rolling_waves(
     budget: &Resolved,
     b: &mut Builder,
 ) -> (usize, Vec<PlannedInstance>) {
-    let p = budget.parallelism().max(1);
+    let mut sizes = WaveSizes::new(ctx, budget);
     let canary = (ctx.policy.canary as usize).min(work.items.len());
     let (first, rest) = work.items.split_at(canary);
     let mut waves = 0;
     // Canaries join at once: the operator judges them serving, at the gate.
-    for chunk in first.chunks(p) {
+    for chunk in sizes.split(first) {
         rolling_wave(ctx, diff, chunk, WaveKind::Canary, Vec::new(), false, b);
         waves += 1;
     }
@@ -466,7 +466,7 @@ fn rolling_waves(
         )]);
     }
     let mut unjoined = Vec::new();
-    for chunk in rest.chunks(p) {
+    for chunk in sizes.split(rest) {
         unjoined = rolling_wave(
             ctx,
             diff,
@@ -479,6 +479,47 @@ fn rolling_waves(
         waves += 1;
     }
     (waves, unjoined)
+}
+
+/// How many items each rolling wave takes. A retired item stays out of service after its wave
+/// (the instance that takes its place starts in the late scale-out), so every later wave is
+/// smaller by the retired instances that the deployment's shrinking does not already cover.
+struct WaveSizes {
+    /// Instances that may be out of service at once: max_unavailable plus the surge instances.
+    parallelism: usize,
+    /// Instances the deployment loses anyway (current minus desired): the floor allows for them.
+    surplus: usize,
+    /// Instances retired by earlier waves and not yet replaced.
+    retired: usize,
+}
+
+impl WaveSizes {
+    fn new(ctx: &Ctx, budget: &Resolved) -> WaveSizes {
+        let before = ctx.current.map_or(0, |c| c.instances.len());
+        WaveSizes {
+            parallelism: budget.parallelism().max(1),
+            surplus: before.saturating_sub(ctx.desired.instances.len()),
+            retired: 0,
+        }
+    }
+
+    /// Splits `items` into consecutive waves (order kept: an item that takes a TCP_PORT still
+    /// comes after the one that frees it). A wave holds at least one item; the simulator judges
+    /// a plan whose retirements leave no room at all.
+    fn split<'i, 'a>(&mut self, mut items: &'i [Item<'a>]) -> Vec<&'i [Item<'a>]> {
+        let mut waves = Vec::new();
+        while !items.is_empty() {
+            // Never wider than the policy's parallelism; narrower by the retirements the
+            // surplus does not cover.
+            let uncovered = self.retired.saturating_sub(self.surplus);
+            let room = self.parallelism.saturating_sub(uncovered);
+            let (wave, rest) = items.split_at(room.clamp(1, items.len()));
+            self.retired += wave.iter().filter(|i| matches!(i, Item::Retire(_))).count();
+            waves.push(wave);
+            items = rest;
+        }
+        waves
+    }
 }
 
 /// One wave: the previous wave's instances join while this one's leave (one reload), drain,
