@@ -15,6 +15,15 @@ else
   echo "SKIP: MSRV check, toolchain $msrv is not installed (rustup toolchain install $msrv)"
 fi
 
+# A multi-crate dry run verifies each crate against the others through a local registry, whose
+# sources cargo unpacks into $CARGO_HOME/registry/src once per name and version and then reuses:
+# an earlier dry run of the same version would be verified instead of this tree. These crates
+# come from no other registry, so their unpacked copies are always such leftovers.
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+for crate in rocketchat-topology-mongo-url rocketchat-topology rctopo; do
+  rm -rf "$cargo_home"/registry/src/*/"$crate"-[0-9]* "$cargo_home"/registry/cache/*/"$crate"-[0-9]*.crate
+done
+
 echo "release-check: cargo publish --dry-run (rocketchat-topology-mongo-url, rocketchat-topology, rctopo)"
 # --allow-dirty: a developer's uncommitted work is packaged as it stands; CI's clone is clean.
 log="${TMPDIR:-/tmp}/rctopo-publish-dry-run.log"
