@@ -33,7 +33,8 @@ esac
 
 audit=$(auditwheel show "$wheel")
 echo "$audit"
-grep -q 'consistent with the following platform tag: "manylinux_2_17_' <<<"$audit" || {
+# auditwheel wraps its sentences at any width: join the lines before matching.
+tr -s ' \n' ' ' <<<"$audit" | grep -q 'consistent with the following platform tag: "manylinux_2_17_' || {
   echo "build-wheels: auditwheel does not find the wheel manylinux_2_17 (manylinux2014) compatible" >&2
   exit 1
 }
