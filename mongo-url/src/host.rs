@@ -77,14 +77,14 @@ impl fmt::Display for Host {
 }
 
 fn is_ipv4(host: &str) -> bool {
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|v| v <= 255)
-        })
+    let mut parts = 0;
+    host.split('.').all(|p| {
+        parts += 1;
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|v| v <= 255)
+    }) && parts == 4
 }
 
 /// An entry of the host list that is not a host. The entry is not quoted: text that failed to
@@ -98,6 +98,44 @@ fn unparsable() -> MongoUrlError {
 
 /// Reads one host of a `mongodb://` list.
 pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
+    match plain_host(entry) {
+        Some((name, port)) => {
+            let name = name.to_ascii_lowercase();
+            let kind = if is_ipv4(&name) {
+                HostKind::Ipv4
+            } else {
+                HostKind::Hostname
+            };
+            with_port(entry, name, kind, port)
+        }
+        None => parse_any_host(entry),
+    }
+}
+
+/// `name[:port]` with a name of ASCII letters, digits, `.`, `-` and `_` (every DNS name and IPv4
+/// address): what the driver's URL parser gives back unchanged but for case, so it is read
+/// without one. `None` for anything else (IPv6, unix sockets, escapes, a port that is not
+/// digits), which [`parse_any_host`] reads; the tests hold both to the same result.
+fn plain_host(entry: &str) -> Option<(&str, Option<u16>)> {
+    let (name, port) = match entry.split_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (entry, None),
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if !name_ok || entry.ends_with(".sock") {
+        return None;
+    }
+    match port {
+        None | Some("") => Some((name, None)),
+        Some(p) => whatwg::parse_port(p).map(|p| (name, Some(p))),
+    }
+}
+
+/// Reads one host through the URL parser, as the driver does.
+fn parse_any_host(entry: &str) -> Result<Host, MongoUrlError> {
     let escaped = entry.replace(' ', "%20");
     if escaped.ends_with(".sock") {
         let path = whatwg::decode_uri_component(&escaped).ok_or_else(unparsable)?;
@@ -121,6 +159,16 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     } else {
         (normalized, HostKind::Hostname)
     };
+    with_port(entry, host, kind, port)
+}
+
+/// The host with its port (the default when none is written); port 0 is refused.
+fn with_port(
+    entry: &str,
+    host: String,
+    kind: HostKind,
+    port: Option<u16>,
+) -> Result<Host, MongoUrlError> {
     let port = port.unwrap_or(DEFAULT_PORT);
     if port == 0 {
         return Err(MongoUrlError::host(
@@ -186,6 +234,51 @@ mod tests {
             ("/tmp/mongodb-27017.sock".into(), None, "unix")
         );
         assert_eq!(h("rel%2Fm.sock"), ("rel/m.sock".into(), None, "unix"));
+    }
+
+    /// The direct reading of a plain host gives what the URL parser gives.
+    #[test]
+    fn plain_hosts_read_as_the_url_parser_reads_them() {
+        let mut entries: Vec<String> = [
+            "DB1:27017",
+            "h:0",
+            "h:00000",
+            "h:0080",
+            "h:65535",
+            "h:65536",
+            "h:",
+            "h:+1",
+            "h: 1",
+            "h:1:2",
+            "1.2.3.4",
+            "01.2.3.4",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "a_b",
+            "-",
+            ".",
+            "x.sock",
+            "X.SOCK",
+            "x.sock:1",
+            "h:99999999999",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for uri in crate::tests::agreement_corpus() {
+            if let Ok(parts) = crate::split::split(&uri) {
+                entries.extend(parts.hosts.iter().map(|h| h.to_string()));
+            }
+        }
+        let mut plain = 0;
+        for entry in &entries {
+            if plain_host(entry).is_some() {
+                plain += 1;
+                assert_eq!(parse_host(entry), parse_any_host(entry), "{entry}");
+            }
+        }
+        assert!(plain > 5000, "only {plain} hosts were read directly");
     }
 
     #[test]

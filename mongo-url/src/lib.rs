@@ -81,30 +81,7 @@ impl MongoUrl {
     /// Parses `uri`, failing exactly where `new MongoClient(uri)` in Rocket.Chat's driver throws.
     pub fn parse(uri: &str) -> Result<MongoUrl, MongoUrlError> {
         let parts = split::split(uri)?;
-        let hosts = if parts.srv {
-            parts.hosts.iter().map(|h| host::srv_host(h)).collect()
-        } else {
-            parts
-                .hosts
-                .iter()
-                .map(|h| host::parse_host(h))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
-                    if parts.unescaped_at {
-                        host::unreadable_hidden_host()
-                    } else {
-                        e
-                    }
-                })?
-        };
-        let (hosts, database) = if parts.unescaped_at {
-            (
-                host::hidden(hosts),
-                parts.database.as_ref().map(|_| REDACTED.to_string()),
-            )
-        } else {
-            (hosts, parts.database.clone())
-        };
+        let hosts = read_hosts(&parts)?;
         let mut validated = validate::validate(&parts)?;
         if parts.srv
             && !validated.options.contains_key("tls")
@@ -113,6 +90,14 @@ impl MongoUrl {
             // A mongodb+srv URL turns TLS on unless it says otherwise.
             validated.options.insert("tls".into(), Value::Bool(true));
         }
+        let (hosts, database) = if parts.unescaped_at {
+            (
+                host::hidden(hosts),
+                parts.database.map(|_| REDACTED.to_string()),
+            )
+        } else {
+            (hosts, parts.database)
+        };
         Ok(MongoUrl {
             scheme: if parts.srv {
                 Scheme::MongodbSrv
@@ -173,7 +158,14 @@ impl MongoUrl {
 
     /// One option's value, by name in any case.
     pub fn option(&self, name: &str) -> Option<&Value> {
-        self.options.get(&name.to_lowercase())
+        if name
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            self.options.get(name)
+        } else {
+            self.options.get(&name.to_lowercase())
+        }
     }
 
     /// A string option (`replicaSet`, `authSource`, `readPreference`...).
@@ -188,12 +180,12 @@ impl MongoUrl {
 
     /// The `replicaSet` option.
     pub fn replica_set(&self) -> Option<&str> {
-        self.option_str("replicaSet")
+        self.option_str("replicaset")
     }
 
     /// The explicit `authSource` option.
     pub fn auth_source(&self) -> Option<&str> {
-        self.option_str("authSource")
+        self.option_str("authsource")
     }
 
     /// Where the driver authenticates: `authSource`, else the database, else `admin`.
@@ -246,6 +238,26 @@ impl MongoUrl {
         }
         s
     }
+}
+
+/// The host list read host by host; a host that cannot be read after an unescaped `@` is not
+/// quoted (it is likely part of the password).
+fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
+    if parts.srv {
+        return Ok(parts.hosts.iter().map(|h| host::srv_host(h)).collect());
+    }
+    parts
+        .hosts
+        .iter()
+        .map(|h| host::parse_host(h))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            if parts.unescaped_at {
+                host::unreadable_hidden_host()
+            } else {
+                e
+            }
+        })
 }
 
 impl fmt::Display for MongoUrl {

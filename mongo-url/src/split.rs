@@ -3,6 +3,7 @@
 
 use super::error::MongoUrlError;
 use super::whatwg;
+use std::borrow::Cow;
 
 /// The placeholder host the driver's reader puts in place of the host list before handing the
 /// rest to a URL parser; it can surface in a username (see [`split`]).
@@ -12,11 +13,12 @@ const PLACEHOLDER_HOST: &str = "__this_is_a_placeholder__";
 const RESERVED_IN_USERINFO: &[char] = &[':', '/', '?', '#', '[', ']', '@'];
 
 /// A connection string cut into its parts (percent-decoding done where the driver does it).
+/// Host entries and query pairs borrow from the URL where nothing had to be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Parts {
+pub(super) struct Parts<'a> {
     pub srv: bool,
     /// The host list, split on commas, as written.
-    pub hosts: Vec<String>,
+    pub hosts: Vec<&'a str>,
     /// Decoded username; `None` when there is no userinfo.
     pub username: Option<String>,
     /// Decoded password; `None` when no `:` follows the username (`user:@` gives `Some("")`).
@@ -24,7 +26,7 @@ pub(super) struct Parts {
     /// Database from the path (decoded), `None` when the path is empty or `/`.
     pub database: Option<String>,
     /// Query pairs in order, names as written.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Whether an `@` follows the host list before the query (`u:p@ss@db1`): the host list and
     /// database are then most likely the tail of a password with an unescaped `@`, so they are
     /// never shown (the driver still reads them as hosts, and so does the verdict).
@@ -48,13 +50,31 @@ fn hosts_at(after: &str, start: usize) -> Option<(&str, &str)> {
     if tail.starts_with(':') {
         return None;
     }
-    let end = tail.find(['/', '?', '@']).unwrap_or(tail.len());
-    // The reader's regular expression stops the rest at the first line terminator.
+    let end = tail
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'@'))
+        .unwrap_or(tail.len());
     let rest = &tail[end..];
-    let rest_end = rest
-        .find(['\n', '\r', '\u{2028}', '\u{2029}'])
-        .unwrap_or(rest.len());
-    Some((&tail[..end], &rest[..rest_end]))
+    Some((&tail[..end], &rest[..line_end(rest)]))
+}
+
+/// Where the reader's regular expression stops the rest: at the first line terminator (`\n`,
+/// `\r`, U+2028, U+2029).
+fn line_end(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'\r' | 0xE2))
+    {
+        let at = from + i;
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        if bytes[at] != 0xE2 || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
+            return at;
+        }
+        from = at + 1;
+    }
+    rest.len()
 }
 
 /// The reader's regular expression
@@ -169,16 +189,25 @@ fn invalid_url() -> MongoUrlError {
 
 /// The part of the URL after the host list, as a URL parser reads it: the userinfo (still
 /// percent-encoded), the pathname and the query.
-struct Tail {
-    userinfo: Option<(String, Option<String>)>,
-    pathname: String,
-    query: Option<String>,
+#[derive(Debug, PartialEq, Eq)]
+struct Tail<'a> {
+    userinfo: Option<(Cow<'a, str>, Option<Cow<'a, str>>)>,
+    pathname: Cow<'a, str>,
+    query: Option<Cow<'a, str>>,
 }
 
 /// The driver hands `protocol://user:pass@<placeholder><rest>` to a WHATWG URL parser: the host
 /// list is read apart, host by host, but the userinfo, path and query are the parser's. A stray
 /// `@` in `rest` makes the parser's userinfo swallow the placeholder, as it does in the driver.
-fn read_tail(m: &Matched<'_>, srv: bool) -> Result<Tail, MongoUrlError> {
+fn read_tail<'a>(m: &Matched<'a>, srv: bool) -> Result<Tail<'a>, MongoUrlError> {
+    match plain_tail(m) {
+        Some(tail) => Ok(tail),
+        None => parse_tail(m, srv),
+    }
+}
+
+/// The tail through the `url` crate's full WHATWG parse, for whatever [`plain_tail`] leaves.
+fn parse_tail<'a>(m: &Matched<'_>, srv: bool) -> Result<Tail<'a>, MongoUrlError> {
     let scheme = if srv { "mongodb+srv" } else { "mongodb" };
     let mut auth = String::new();
     if let Some(u) = m.username {
@@ -199,19 +228,76 @@ fn read_tail(m: &Matched<'_>, srv: bool) -> Result<Tail, MongoUrlError> {
     let password = url
         .password()
         .or(m.password.filter(|p| p.is_empty()))
-        .map(str::to_string);
-    let userinfo =
-        (!username.is_empty() || password.is_some()).then(|| (username.to_string(), password));
+        .map(|p| Cow::Owned(p.to_string()));
+    let userinfo = (!username.is_empty() || password.is_some())
+        .then(|| (Cow::Owned(username.to_string()), password));
     Ok(Tail {
         userinfo,
-        pathname: url.path().to_string(),
-        query: url.query().map(str::to_string),
+        pathname: Cow::Owned(url.path().to_string()),
+        query: url.query().map(|q| Cow::Owned(q.to_string())),
+    })
+}
+
+/// Characters a URL parser keeps as they are in userinfo: ASCII letters and digits,
+/// `-._~!$&'()*+,` and `%` (whose escapes it leaves alone).
+fn kept_in_userinfo(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,%".contains(&b)
+}
+
+/// Characters a URL parser keeps as they are in a path segment: those of userinfo and `;=:`.
+fn kept_in_segment(b: u8) -> bool {
+    kept_in_userinfo(b) || b";=:".contains(&b)
+}
+
+/// Characters a URL parser keeps as they are in the query of a `mongodb://` URL (not a special
+/// scheme): printable ASCII but `"`, `#`, `<` and `>`.
+fn kept_in_query(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"\"#<>".contains(&b)
+}
+
+/// The tail read straight from the string when a URL parser would give it back unchanged: the
+/// userinfo, the path and the query made only of characters the parser keeps (no tab, newline,
+/// space, fragment or non-ASCII), the path one segment that is not `.` or `..` (in any
+/// spelling). `None` sends the URL to [`parse_tail`]. Most real URLs take this way; the tests
+/// hold it to `parse_tail`'s result on every corpus and spec-test URL.
+fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
+    let username = m.username.unwrap_or("");
+    if !username.bytes().all(kept_in_userinfo)
+        || !m.password.unwrap_or("").bytes().all(kept_in_userinfo)
+    {
+        return None;
+    }
+    let (path, query) = match m.rest.find('?') {
+        Some(q) => (&m.rest[..q], Some(&m.rest[q + 1..])),
+        None => (m.rest, None),
+    };
+    let segment = match path.strip_prefix('/') {
+        Some(segment) => segment,
+        None if path.is_empty() => "",
+        None => return None,
+    };
+    let maybe_dots = segment.bytes().all(|b| b"%.2eE".contains(&b));
+    if !segment.bytes().all(kept_in_segment)
+        || (maybe_dots && !segment.is_empty())
+        || !query.unwrap_or("").bytes().all(kept_in_query)
+    {
+        return None;
+    }
+    let password = m.password.map(Cow::Borrowed);
+    let userinfo =
+        (!username.is_empty() || password.is_some()).then_some((Cow::Borrowed(username), password));
+    Some(Tail {
+        userinfo,
+        pathname: Cow::Borrowed(path),
+        query: query.map(Cow::Borrowed),
     })
 }
 
 type Userinfo = (Option<String>, Option<String>);
 
-fn decode_userinfo(raw: Option<(String, Option<String>)>) -> Result<Userinfo, MongoUrlError> {
+fn decode_userinfo(
+    raw: Option<(Cow<'_, str>, Option<Cow<'_, str>>)>,
+) -> Result<Userinfo, MongoUrlError> {
     let Some((u, p)) = raw else {
         return Ok((None, None));
     };
@@ -257,7 +343,7 @@ fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError
 }
 
 /// Cuts `uri` into [`Parts`], failing where the driver's reader fails.
-pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
+pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
     let (srv, after) = if let Some(after) = uri.strip_prefix("mongodb://") {
         (false, after)
     } else if let Some(after) = uri.strip_prefix("mongodb+srv://") {
@@ -284,7 +370,7 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
     let before_query = &m.rest[..m.rest.find(['?', '#']).unwrap_or(m.rest.len())];
     let unescaped_at = m.username.is_some() && before_query.contains('@');
     let tail = read_tail(&m, srv)?;
-    let hosts: Vec<String> = m.hosts.split(',').map(str::to_string).collect();
+    let hosts: Vec<&str> = m.hosts.split(',').collect();
     if srv && hosts.len() != 1 {
         return Err(MongoUrlError::syntax(
             "a mongodb+srv URL names exactly one service host",
@@ -299,10 +385,14 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
     }
     let (username, password) = decode_userinfo(tail.userinfo)?;
     let database = database(&tail.pathname, !unescaped_at)?;
-    let query = tail
-        .query
-        .map(|q| whatwg::parse_query(&q))
-        .unwrap_or_default();
+    let query = match tail.query {
+        None => Vec::new(),
+        Some(Cow::Borrowed(q)) => whatwg::parse_query(q),
+        Some(Cow::Owned(q)) => whatwg::parse_query(&q)
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+            .collect(),
+    };
     Ok(Parts {
         srv,
         hosts,
@@ -312,4 +402,65 @@ pub(super) fn split(uri: &str) -> Result<Parts, MongoUrlError> {
         query,
         unescaped_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct reading gives what the URL parser gives, wherever it is taken.
+    #[test]
+    fn the_plain_tail_is_what_the_url_parser_reads() {
+        let mut plain = 0;
+        for uri in crate::tests::agreement_corpus() {
+            let (srv, after) = match uri.strip_prefix("mongodb://") {
+                Some(after) => (false, after),
+                None => match uri.strip_prefix("mongodb+srv://") {
+                    Some(after) => (true, after),
+                    None => continue,
+                },
+            };
+            // split() reads the tail only after these checks pass.
+            let Some(m) = match_authority(after) else {
+                continue;
+            };
+            if m.hosts.is_empty() || check_userinfo(&m, after).is_err() {
+                continue;
+            }
+            if let Some(direct) = plain_tail(&m) {
+                plain += 1;
+                assert_eq!(Ok(direct), parse_tail(&m, srv), "{uri}");
+            }
+        }
+        assert!(plain > 5000, "only {plain} URLs were read directly");
+    }
+
+    #[test]
+    fn the_rest_stops_at_a_line_terminator() {
+        for (rest, end) in [
+            ("/db?x=1", 7),
+            ("/a\nb", 2),
+            ("/a\rb", 2),
+            ("/\u{2028}b", 1),
+            ("/\u{e9}\u{2029}", 3),
+            ("/\u{20ac}\u{2027}x", 8),
+        ] {
+            assert_eq!(line_end(rest), end, "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_and_fragments_go_to_the_url_parser() {
+        for rest in [
+            "/.", "/..", "/%2e", "/.%2E", "/a/b", "/db#x", "?a=b#c", "/d b", "/\u{e9}", "/a@b",
+        ] {
+            let m = Matched {
+                username: None,
+                password: None,
+                hosts: "h",
+                rest,
+            };
+            assert_eq!(plain_tail(&m), None, "{rest}");
+        }
+    }
 }

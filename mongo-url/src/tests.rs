@@ -230,3 +230,95 @@ fn an_at_in_the_query_is_not_a_password() {
     assert_eq!(url.hosts[0].host, "db1");
     assert!(url.warnings.is_empty(), "{:?}", url.warnings);
 }
+
+/// A small deterministic generator (xorshift64*), so generated URLs are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
+    }
+
+    /// Up to `max` characters of `alphabet`.
+    fn text(&mut self, alphabet: &[&str], max: usize) -> String {
+        (0..self.below(max + 1))
+            .map(|_| alphabet[self.below(alphabet.len())])
+            .collect()
+    }
+}
+
+/// Characters that decide between the direct reading and the URL parser's, with ordinary ones.
+const TRICKY: &[&str] = &[
+    "a", "Z", "0", "9", ".", "-", "_", "~", "%", "%2e", "%2E", "%41", "%zz", "%C3%A9", "é", ":",
+    "/", "?", "#", "@", "&", "=", "+", ",", ";", "!", "$", "'", "(", "*", "[", "]", "\\", "^", "`",
+    "{", "|", "}", "\"", "<", ">", " ", "\t", "\n", "\u{7f}", "\u{1}", "..", "sock",
+];
+
+/// Every URL the direct readings (split's plain tail, host's plain host) are held to: the
+/// parity corpus (bench/urls.jsonl), MongoDB's connection-string spec tests, and URLs
+/// generated from [`TRICKY`] characters.
+pub(crate) fn agreement_corpus() -> Vec<String> {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::fs::read_to_string(manifest.join("../bench/urls.jsonl"))
+        .expect("bench/urls.jsonl is readable");
+    let mut urls: Vec<String> = corpus
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).expect("one JSON string per line"))
+        .collect();
+    let spec = std::env::var_os("RCTOPO_SPEC_TESTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../shared/conformance/connection-string"));
+    match std::fs::read_dir(&spec) {
+        Ok(files) => {
+            for file in files.flatten() {
+                let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+                let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    continue;
+                };
+                let tests = doc["tests"].as_array().cloned().unwrap_or_default();
+                urls.extend(
+                    tests
+                        .iter()
+                        .filter_map(|t| t["uri"].as_str().map(String::from)),
+                );
+            }
+        }
+        Err(_) => println!(
+            "SKIP: no spec tests at {} (set RCTOPO_SPEC_TESTS)",
+            spec.display()
+        ),
+    }
+    let mut rng = Rng(0x5eed_1234_abcd_0042);
+    let plain = &["a", "b", "Z", "0", "7", ".", "-", "_"];
+    for _ in 0..20_000 {
+        let userinfo = match rng.below(3) {
+            0 => String::new(),
+            1 => format!("{}@", rng.text(TRICKY, 6)),
+            _ => format!("{}:{}@", rng.text(plain, 4), rng.text(TRICKY, 6)),
+        };
+        let hosts = (0..=rng.below(3))
+            .map(|_| {
+                let alphabet = if rng.below(2) == 0 { plain } else { TRICKY };
+                rng.text(alphabet, 6)
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let path = match rng.below(3) {
+            0 => String::new(),
+            1 => format!("/{}", rng.text(plain, 8)),
+            _ => format!("/{}", rng.text(TRICKY, 6)),
+        };
+        let query = match rng.below(3) {
+            0 => String::new(),
+            1 => "?replicaSet=rs0&w=majority".to_string(),
+            _ => format!("?{}={}", rng.text(TRICKY, 5), rng.text(TRICKY, 5)),
+        };
+        let scheme = ["mongodb://", "mongodb+srv://"][rng.below(2)];
+        urls.push(format!("{scheme}{userinfo}{hosts}{path}{query}"));
+    }
+    urls
+}

@@ -6,6 +6,7 @@ use super::options::{self, OptionKind, UriOption, OPTIONS};
 use super::split::Parts;
 use crate::secret::REDACTED;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
@@ -20,6 +21,8 @@ const MECHANISMS: &[&str] = &[
     "MONGODB-X509",
     "MONGODB-OIDC",
 ];
+/// The help for a mechanism name the driver does not know: `MECHANISMS` joined.
+const MECHANISM_HELP: &str = "use one of MONGODB-AWS, MONGODB-CR, DEFAULT, GSSAPI, PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, MONGODB-OIDC";
 const EXTERNAL_SOURCE: &str = "$external";
 const READ_PREFERENCE_MODES: &[&str] = &[
     "primary",
@@ -44,8 +47,11 @@ pub(super) struct Validated {
 }
 
 /// An option's values as the URL gives them (first spelling wins, as in the driver).
-struct Given {
-    values: Vec<String>,
+struct Given<'p> {
+    /// The option's position in the driver's table, found by the lowercased name; `None` for a
+    /// name the driver does not know.
+    option: Option<usize>,
+    values: Vec<&'p str>,
     /// An unknown name written after a secret option: possibly the tail of a password with an
     /// unencoded `&` in it, so messages describe it instead of naming it.
     after_secret: bool,
@@ -53,12 +59,12 @@ struct Given {
 
 /// How a message names an option: by name, or, for an unknown name written after a secret
 /// option (which may be a piece of a password cut at an unencoded `&`), by where it stands.
-fn option_named(name: &str, after_secret: bool) -> String {
+fn option_named(name: &str, after_secret: bool) -> Cow<'static, str> {
     if after_secret {
         "an option written after a password option (name not shown: it may be part of the password)"
-            .to_string()
+            .into()
     } else {
-        format!("URI option `{name}`")
+        format!("URI option `{name}`").into()
     }
 }
 
@@ -129,11 +135,14 @@ fn get_uint(o: &UriOption, value: &str) -> Result<i64, MongoUrlError> {
 }
 
 /// The driver's `entriesFromString`: `k:v,k:v`, each entry needing a colon.
-fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, MongoUrlError> {
+fn key_value_pairs<'v>(
+    o: &UriOption,
+    value: &'v str,
+) -> Result<Vec<(&'v str, &'v str)>, MongoUrlError> {
     if value.is_empty() {
         return Ok(Vec::new());
     }
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
     for entry in value.split(',') {
         let Some((k, v)) = entry.split_once(':') else {
             // After a secret property, an entry without `:` is likely the secret's tail (a comma
@@ -145,7 +154,7 @@ fn key_value_pairs(o: &UriOption, value: &str) -> Result<Vec<(String, String)>, 
                 format!("write `{}=key:value,key2:value2`; a comma inside a value cannot be written in a URL", o.name),
             ));
         };
-        pairs.push((k.to_string(), v.to_string()));
+        pairs.push((k, v));
     }
     Ok(pairs)
 }
@@ -189,8 +198,18 @@ fn js_identity_escapes(pattern: &str) -> String {
 }
 
 /// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
+/// A mechanism's own name (in any ASCII case) finds that mechanism (no name is a word of an
+/// earlier one), so the regular expression is built only for other values.
 fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
-    let help = format!("use one of {}", MECHANISMS.join(", "));
+    match MECHANISMS.iter().find(|m| m.eq_ignore_ascii_case(value)) {
+        Some(m) => Ok(m),
+        None => resolve_mechanism_by_regex(value),
+    }
+}
+
+/// [`resolve_mechanism`] as the driver spells it: a regular expression built from the value.
+fn resolve_mechanism_by_regex(value: &str) -> Result<&'static str, MongoUrlError> {
+    let help = MECHANISM_HELP;
     // In JavaScript a quantifier right after the leading `\\b` has nothing to repeat.
     let quantified_boundary = value.starts_with(['?', '*', '+'])
         || (value.starts_with('{') && value[1..].starts_with(|c: char| c.is_ascii_digit()));
@@ -204,7 +223,7 @@ fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
         regex::Regex::new(&format!(r"(?i)\b{}\b", js_identity_escapes(value))).map_err(|_| {
             MongoUrlError::option(
                 format!("authMechanism `{value}` is not a valid mechanism name"),
-                help.clone(),
+                help,
             )
         })?;
     MECHANISMS
@@ -224,12 +243,12 @@ fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
 
 /// A property value of `authMechanismProperties`: `true`/`false` become booleans.
 #[derive(Debug, Clone, PartialEq)]
-enum Prop {
+enum Prop<'p> {
     Bool(bool),
-    Text(String),
+    Text(&'p str),
 }
 
-impl Prop {
+impl Prop<'_> {
     fn truthy(&self) -> bool {
         match self {
             Prop::Bool(b) => *b,
@@ -245,31 +264,32 @@ impl Prop {
     }
 }
 
+/// The credentials as the options build them, borrowing from the URL's parts.
 #[derive(Debug, Clone)]
-struct Credentials {
-    username: String,
-    password: String,
+struct Credentials<'p> {
+    username: &'p str,
+    password: &'p str,
     mechanism: &'static str,
-    properties: Vec<(String, Prop)>,
-    source: String,
+    properties: Vec<(&'p str, Prop<'p>)>,
+    source: &'p str,
 }
 
-impl Credentials {
+impl<'p> Credentials<'p> {
     fn new() -> Self {
         Credentials {
-            username: String::new(),
-            password: String::new(),
+            username: "",
+            password: "",
             mechanism: "DEFAULT",
             properties: Vec::new(),
-            source: "admin".to_string(),
+            source: "admin",
         }
     }
 
-    fn property(&self, name: &str) -> Option<&Prop> {
+    fn property(&self, name: &str) -> Option<&Prop<'p>> {
         self.properties
             .iter()
             .rev()
-            .find(|(k, _)| k == name)
+            .find(|(k, _)| *k == name)
             .map(|(_, v)| v)
     }
 }
@@ -280,85 +300,137 @@ struct ReadPreferenceState {
     max_staleness: Option<i64>,
 }
 
+/// The options given, by lowercased name (sorted, as the driver's checks list unknown names).
+type GivenMap<'p> = BTreeMap<Cow<'p, str>, Given<'p>>;
+
+/// The spellings of one option name in the query, in the order they first appear.
+struct Group<'p> {
+    lower: Cow<'p, str>,
+    /// The first spelling: the only one whose values the driver reads.
+    first: &'p str,
+    /// The position in the driver's table of the first spelling.
+    first_option: Option<usize>,
+    values: Vec<&'p str>,
+    after_secret: bool,
+}
+
+/// Above this many names, groups are found through a hash map rather than a scan.
+const SCAN_GROUPS: usize = 16;
+
 /// Collects the query into the driver's case-insensitive option map. One pass over the query:
-/// a URL may repeat an option thousands of times.
-fn collect(
-    parts: &Parts,
+/// a URL may repeat an option thousands of times, or give thousands of names.
+fn collect<'p>(
+    parts: &'p Parts<'_>,
     warnings: &mut Vec<String>,
-) -> Result<BTreeMap<String, Given>, MongoUrlError> {
-    let mut given: BTreeMap<String, Given> = BTreeMap::new();
+) -> Result<GivenMap<'p>, MongoUrlError> {
+    let mut given: GivenMap<'p> = BTreeMap::new();
+    // The path's database and the userinfo count as given `dbName` and `auth` options.
+    let implied = |name: &'static str| {
+        let given = Given {
+            option: options::position(name),
+            values: vec![],
+            after_secret: false,
+        };
+        (Cow::Borrowed(name), given)
+    };
     if parts.database.is_some() {
-        given.insert(
-            "dbname".into(),
-            Given {
-                values: vec![],
-                after_secret: false,
-            },
-        );
+        given.extend([implied("dbname")]);
     }
     if parts.username.is_some() {
-        given.insert(
-            "auth".into(),
-            Given {
-                values: vec![],
-                after_secret: false,
-            },
-        );
+        given.extend([implied("auth")]);
     }
     // The driver's lookup finds the first spelling of a name and reads only its values.
-    let mut groups: Vec<(String, &str, Vec<String>, bool)> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Group<'p>> = Vec::new();
+    let mut group_of: HashMap<Cow<'p, str>, usize> = HashMap::new();
     let mut warned: HashSet<(&str, &str)> = HashSet::new();
     let mut secret_seen = false;
     for (key, value) in &parts.query {
-        let known = options::lookup(key);
+        let key: &'p str = key;
+        let known = options::position(key);
         let after_secret = secret_seen && known.is_none();
-        secret_seen |= known.is_some_and(|o| o.secret);
+        secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
         let lower = lowercase(key);
-        let n = *group_of.entry(lower.clone()).or_insert_with(|| {
-            groups.push((lower, key.as_str(), Vec::new(), false));
+        let found = if groups.len() <= SCAN_GROUPS {
+            groups.iter().position(|g| g.lower == lower)
+        } else {
+            if group_of.is_empty() {
+                group_of.extend(groups.iter().enumerate().map(|(i, g)| (g.lower.clone(), i)));
+            }
+            group_of.get(&lower).copied()
+        };
+        let n = found.unwrap_or_else(|| {
+            if !group_of.is_empty() {
+                group_of.insert(lower.clone(), groups.len());
+            }
+            groups.push(Group {
+                lower,
+                first: key,
+                first_option: known,
+                values: Vec::new(),
+                after_secret: false,
+            });
             groups.len() - 1
         });
-        let (_, first, values, suspect) = &mut groups[n];
-        *suspect |= after_secret;
-        if key == first {
-            values.push(value.clone());
+        let group = &mut groups[n];
+        group.after_secret |= after_secret;
+        if key == group.first {
+            group.values.push(value);
         } else if after_secret {
             warnings.push(format!(
                 "{} repeats an earlier option with different case; the driver ignores it",
                 option_named(key, true)
             ));
-        } else if warned.insert((first, key)) {
+        } else if warned.insert((group.first, key)) {
+            let first = group.first;
             warnings.push(format!(
                 "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
             ));
         }
     }
-    for (lower, first, values, after_secret) in groups {
+    for group in groups {
+        let Group {
+            lower,
+            first,
+            first_option,
+            values,
+            after_secret,
+        } = group;
         let tags = lower.contains("readpreferencetags");
-        let named = option_named(first, after_secret);
         if !tags && values.len() > 1 {
             return Err(MongoUrlError::option(
-                format!("{named} appears more than once"),
+                format!(
+                    "{} appears more than once",
+                    option_named(first, after_secret)
+                ),
                 if after_secret {
-                    SECRET_TAIL_HELP.to_string()
+                    SECRET_TAIL_HELP.into()
                 } else {
-                    format!("keep one `{first}=`: Rocket.Chat's driver rejects repeated options")
+                    Cow::Owned(format!(
+                        "keep one `{first}=`: Rocket.Chat's driver rejects repeated options"
+                    ))
                 },
             ));
         }
-        let ignored = options::lookup(first).is_some_and(|o| o.kind == OptionKind::Ignored);
-        if !tags && values.iter().any(String::is_empty) && !ignored {
+        let ignored = first_option.is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored);
+        if !tags && values.iter().any(|v| v.is_empty()) && !ignored {
             return Err(MongoUrlError::option(
-                format!("{named} has no value"),
+                format!("{} has no value", option_named(first, after_secret)),
                 if after_secret {
-                    SECRET_TAIL_HELP.to_string()
+                    SECRET_TAIL_HELP.into()
                 } else {
-                    format!("give `{first}` a value or remove it")
+                    Cow::Owned(format!("give `{first}` a value or remove it"))
                 },
             ));
         }
+        // ASCII case does not matter to the table; JavaScript's lowercasing of other letters
+        // can turn a name into a known one (the Kelvin sign into `k`).
+        let option = if first.is_ascii() {
+            first_option
+        } else {
+            options::position(&lower)
+        };
         given.entry(lower).or_insert(Given {
+            option,
             values,
             after_secret,
         });
@@ -366,19 +438,22 @@ fn collect(
     Ok(given)
 }
 
-/// JavaScript's `toLowerCase`, without the Unicode tables for the usual ASCII names.
-fn lowercase(name: &str) -> String {
-    if name.is_ascii() {
-        name.to_ascii_lowercase()
+/// JavaScript's `toLowerCase`, without the Unicode tables (or a copy) for the usual ASCII names.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if !name.is_ascii() {
+        Cow::Owned(name.to_lowercase())
+    } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
     } else {
-        name.to_lowercase()
+        Cow::Borrowed(name)
     }
 }
 
-fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
-    let unknown: Vec<(&String, &Given)> = given
+fn check_unsupported(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
+    let unknown: Vec<(&str, &Given)> = given
         .iter()
-        .filter(|(k, _)| options::lookup(k).is_none())
+        .filter(|(_, g)| g.option.is_none())
+        .map(|(k, g)| (k.as_ref(), g))
         .collect();
     let Some(&(first, _)) = unknown.first() else {
         return Ok(());
@@ -391,41 +466,38 @@ fn check_unsupported(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlErro
     }
     let names = unknown
         .iter()
-        .map(|(s, _)| s.as_str())
+        .map(|(s, _)| *s)
         .collect::<Vec<_>>()
         .join(", ");
-    let help = match options::suggest(first) {
-        Some(s) => format!("did you mean `{s}`? (option names are case-insensitive; Rocket.Chat's driver rejects unknown options)"),
-        None => "remove it: Rocket.Chat's driver rejects unknown options".to_string(),
+    let message = if unknown.len() > 1 {
+        format!("options {names} are not supported")
+    } else {
+        format!("option {names} is not supported")
     };
-    Err(MongoUrlError::option(
-        if unknown.len() > 1 {
-            format!("options {names} are not supported")
-        } else {
-            format!("option {names} is not supported")
-        },
-        help,
-    ))
+    // The "did you mean" search is worked out only if the help is read.
+    Err(MongoUrlError::unknown_option(message, first))
 }
 
-fn value_of<'a>(given: &'a BTreeMap<String, Given>, name: &str) -> Option<&'a [String]> {
-    given
-        .get(&name.to_ascii_lowercase())
-        .map(|g| g.values.as_slice())
+/// The values given for an option, by its lowercase name.
+fn value_of<'g, 'p>(given: &'g GivenMap<'p>, lower: &str) -> Option<&'g [&'p str]> {
+    debug_assert!(!lower.bytes().any(|b| b.is_ascii_uppercase()), "{lower}");
+    given.get(lower).map(|g| g.values.as_slice())
 }
 
-fn has(given: &BTreeMap<String, Given>, name: &str) -> bool {
-    given.contains_key(&name.to_ascii_lowercase())
+/// Whether an option is given, by its lowercase name.
+fn has(given: &GivenMap<'_>, lower: &str) -> bool {
+    debug_assert!(!lower.bytes().any(|b| b.is_ascii_uppercase()), "{lower}");
+    given.contains_key(lower)
 }
 
-fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
-    if has(given, "serverApi") {
+fn check_early(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
+    if has(given, "serverapi") {
         return Err(MongoUrlError::option(
             "the URL cannot contain `serverApi`; it can only be passed to the client",
             "remove serverApi from the URL",
         ));
     }
-    for v in value_of(given, "authMechanismProperties").unwrap_or_default() {
+    for v in value_of(given, "authmechanismproperties").unwrap_or_default() {
         if v.starts_with("ALLOWED_HOSTS:") || v.contains(",ALLOWED_HOSTS:") {
             return Err(MongoUrlError::option(
                 "auth mechanism property ALLOWED_HOSTS is not allowed in the connection string",
@@ -433,10 +505,11 @@ fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
             ));
         }
     }
-    let tls_values: Vec<&String> = value_of(given, "tls")
+    let tls_values: Vec<&str> = value_of(given, "tls")
         .unwrap_or_default()
         .iter()
         .chain(value_of(given, "ssl").unwrap_or_default())
+        .copied()
         .collect();
     if !tls_values.is_empty() {
         let tls = options::lookup("tls").unwrap_or(&OPTIONS[0]);
@@ -451,8 +524,12 @@ fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
             ));
         }
     }
-    for other in ["tlsAllowInvalidCertificates", "tlsAllowInvalidHostnames"] {
-        if has(given, "tlsInsecure") && has(given, other) {
+    let insecure = has(given, "tlsinsecure");
+    for (other, lower) in [
+        ("tlsAllowInvalidCertificates", "tlsallowinvalidcertificates"),
+        ("tlsAllowInvalidHostnames", "tlsallowinvalidhostnames"),
+    ] {
+        if insecure && has(given, lower) {
             return Err(MongoUrlError::conflict(
                 format!("the 'tlsInsecure' option cannot be used with the '{other}' option"),
                 format!("tlsInsecure=true already implies {other}=true: keep one of them"),
@@ -463,22 +540,22 @@ fn check_early(given: &BTreeMap<String, Given>) -> Result<(), MongoUrlError> {
 }
 
 /// Everything the option loop builds up.
-struct State {
+struct State<'p> {
     out: BTreeMap<String, Value>,
-    credentials: Option<Credentials>,
+    credentials: Option<Credentials<'p>>,
     read_preference: ReadPreferenceState,
     warnings: Vec<String>,
 }
 
 /// Reads one option's value as the driver does for its kind, into `st`.
-fn apply(
+fn apply<'p>(
     o: &UriOption,
-    values: &[String],
-    parts: &Parts,
-    st: &mut State,
+    values: &[&'p str],
+    parts: &'p Parts<'_>,
+    st: &mut State<'p>,
 ) -> Result<(), MongoUrlError> {
     let key = o.name.to_ascii_lowercase();
-    let first = values.first().map(String::as_str).unwrap_or("");
+    let first = values.first().copied().unwrap_or("");
     let value = match o.kind {
         OptionKind::String if o.name == "w" => Some(w_value(first)),
         OptionKind::String | OptionKind::Any => Some(json!(shown(o, first))),
@@ -496,7 +573,7 @@ fn apply(
             Some(auth_mechanism_properties(o, first, &mut st.credentials)?)
         }
         OptionKind::AuthSource => {
-            st.credentials.get_or_insert_with(Credentials::new).source = first.to_string();
+            st.credentials.get_or_insert_with(Credentials::new).source = first;
             Some(json!(first))
         }
         OptionKind::Compressors => Some(compressors(first)?),
@@ -535,12 +612,12 @@ fn object_only(o: &UriOption) -> MongoUrlError {
 }
 
 /// `auth`: the URL's userinfo, which it must have.
-fn userinfo_credentials(parts: &Parts) -> Result<Credentials, MongoUrlError> {
+fn userinfo_credentials<'p>(parts: &'p Parts<'_>) -> Result<Credentials<'p>, MongoUrlError> {
     match &parts.username {
         Some(username) => {
             let mut c = Credentials::new();
-            c.username = username.clone();
-            c.password = parts.password.clone().unwrap_or_default();
+            c.username = username;
+            c.password = parts.password.as_deref().unwrap_or_default();
             Ok(c)
         }
         None => Err(MongoUrlError::option(
@@ -554,26 +631,26 @@ fn userinfo_credentials(parts: &Parts) -> Result<Credentials, MongoUrlError> {
 /// against `$external`.
 fn auth_mechanism(
     first: &str,
-    credentials: &mut Option<Credentials>,
+    credentials: &mut Option<Credentials<'_>>,
 ) -> Result<Value, MongoUrlError> {
     let mechanism = resolve_mechanism(first)?;
     let c = credentials.get_or_insert_with(Credentials::new);
     if mechanism == "PLAIN" || is_external(mechanism) {
-        c.source = EXTERNAL_SOURCE.to_string();
+        c.source = EXTERNAL_SOURCE;
     }
     c.mechanism = mechanism;
     Ok(json!(mechanism))
 }
 
 /// `authMechanismProperties`: `KEY:value` pairs, secret ones shown as `***`.
-fn auth_mechanism_properties(
+fn auth_mechanism_properties<'p>(
     o: &UriOption,
-    first: &str,
-    credentials: &mut Option<Credentials>,
+    first: &'p str,
+    credentials: &mut Option<Credentials<'p>>,
 ) -> Result<Value, MongoUrlError> {
     let mut props = Vec::new();
     for (k, v) in key_value_pairs(o, first)? {
-        let prop = match v.as_str() {
+        let prop = match v {
             "true" => Prop::Bool(true),
             "false" => Prop::Bool(false),
             _ => Prop::Text(v),
@@ -588,7 +665,7 @@ fn auth_mechanism_properties(
             } else {
                 v.to_json()
             };
-            (k.clone(), shown)
+            (k.to_string(), shown)
         })
         .collect();
     credentials.get_or_insert_with(Credentials::new).properties = props;
@@ -669,12 +746,12 @@ fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<Value, Mo
 }
 
 /// `readPreferenceTags`: one tag set per occurrence.
-fn read_preference_tags(o: &UriOption, values: &[String]) -> Result<Value, MongoUrlError> {
+fn read_preference_tags(o: &UriOption, values: &[&str]) -> Result<Value, MongoUrlError> {
     let mut tags = Vec::new();
     for v in values {
         let set: Map<String, Value> = key_value_pairs(o, v)?
             .into_iter()
-            .map(|(k, v)| (k, json!(v)))
+            .map(|(k, v)| (k.to_string(), json!(v)))
             .collect();
         tags.push(Value::Object(set));
     }
@@ -720,7 +797,7 @@ fn is_external(mechanism: &str) -> bool {
 
 /// The driver's checks on the credentials once every option is read (`MongoCredentials.validate`).
 fn check_credentials(
-    c: &mut Credentials,
+    c: &Credentials<'_>,
     db: Option<&str>,
     auth_source_given: bool,
 ) -> Result<(), MongoUrlError> {
@@ -731,11 +808,11 @@ fn check_credentials(
             "write `authSource=$external` or leave authSource out",
         ));
     }
-    if !is_external(m) {
-        if let (Some(db), false) = (db, auth_source_given) {
-            c.source = db.to_string();
-        }
-    }
+    // Without authSource, the database is the source (for the mechanisms not on `$external`).
+    let source = match db {
+        Some(db) if !auth_source_given && !is_external(m) => db,
+        _ => c.source,
+    };
     if m == "MONGODB-AWS" && !c.username.is_empty() && c.password.is_empty() {
         return Err(MongoUrlError::auth(
             "with MONGODB-AWS a password must be set when a username is given",
@@ -751,9 +828,9 @@ fn check_credentials(
     if m == "MONGODB-OIDC" {
         check_oidc(c)?;
     }
-    if is_external(m) && c.source != EXTERNAL_SOURCE {
+    if is_external(m) && source != EXTERNAL_SOURCE {
         return Err(MongoUrlError::auth(
-            format!("invalid authSource '{}' for mechanism '{m}'", c.source),
+            format!("invalid authSource '{source}' for mechanism '{m}'"),
             "write `authSource=$external` or leave authSource out",
         ));
     }
@@ -768,9 +845,7 @@ fn check_credentials(
     }
     match c.property("CANONICALIZE_HOST_NAME") {
         None | Some(Prop::Bool(_)) => Ok(()),
-        Some(Prop::Text(t)) if ["none", "forward", "forwardAndReverse"].contains(&t.as_str()) => {
-            Ok(())
-        }
+        Some(Prop::Text(t)) if ["none", "forward", "forwardAndReverse"].contains(t) => Ok(()),
         Some(_) => Err(MongoUrlError::auth(
             "invalid CANONICALIZE_HOST_NAME value",
             "use true, false, none, forward or forwardAndReverse",
@@ -778,9 +853,9 @@ fn check_credentials(
     }
 }
 
-fn check_oidc(c: &Credentials) -> Result<(), MongoUrlError> {
+fn check_oidc(c: &Credentials<'_>) -> Result<(), MongoUrlError> {
     let env = c.property("ENVIRONMENT");
-    let env_is = |name: &str| matches!(env, Some(Prop::Text(t)) if t == name);
+    let env_is = |name: &str| matches!(env, Some(Prop::Text(t)) if *t == name);
     let help = "see the driver's MONGODB-OIDC documentation for the ENVIRONMENT property";
     if !c.username.is_empty() && env.is_some() && !env_is("azure") {
         return Err(MongoUrlError::auth(
@@ -830,7 +905,7 @@ fn positive(out: &BTreeMap<String, Value>, key: &str) -> bool {
 /// The checks across options (load balancing, SRV, directConnection, proxy).
 fn check_combinations(
     parts: &Parts,
-    given: &BTreeMap<String, Given>,
+    given: &GivenMap<'_>,
     out: &BTreeMap<String, Value>,
 ) -> Result<(), MongoUrlError> {
     let replica_set = out.get("replicaset").and_then(Value::as_str);
@@ -874,7 +949,7 @@ fn check_combinations(
                 "remove srvMaxHosts or replicaSet",
             ));
         }
-    } else if has(given, "srvMaxHosts") || has(given, "srvServiceName") {
+    } else if has(given, "srvmaxhosts") || has(given, "srvservicename") {
         return Err(MongoUrlError::conflict(
             "srvMaxHosts and srvServiceName need a mongodb+srv URL",
             "remove them, or use `mongodb+srv://`",
@@ -905,7 +980,7 @@ fn check_combinations(
 }
 
 /// Validates the options and credentials of `parts`.
-pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
+pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
     let mut warnings = Vec::new();
     let given = collect(parts, &mut warnings)?;
     check_early(&given)?;
@@ -915,14 +990,14 @@ pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
         read_preference: ReadPreferenceState::default(),
         warnings,
     };
-    // The options given, in the table's order (the driver's): a lookup per given option rather
-    // than a lowercased copy of every name in the table.
-    let mut present: Vec<(&UriOption, &Given)> = given
-        .iter()
-        .filter_map(|(name, g)| options::lookup(name).map(|o| (o, g)))
+    // The options given, in the table's order (the driver's).
+    let mut present: Vec<(usize, &Given<'_>)> = given
+        .values()
+        .filter_map(|g| g.option.map(|i| (i, g)))
         .collect();
-    present.sort_by_key(|(o, _)| options::index_of(o));
-    for (o, g) in present {
+    present.sort_unstable_by_key(|&(i, _)| i);
+    for (i, g) in present {
+        let o = &OPTIONS[i];
         if o.kind != OptionKind::Auth && o.name != "dbName" && g.values.is_empty() {
             continue;
         }
@@ -943,17 +1018,17 @@ pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
     } else {
         None
     };
-    let db = parts.database.clone().or_else(|| db_name_option.clone());
+    let db = parts.database.as_deref().or(db_name_option.as_deref());
     let mechanism = st.credentials.as_ref().map(|c| c.mechanism);
-    if let Some(c) = st.credentials.as_mut() {
-        check_credentials(c, db.as_deref(), has(&given, "authSource"))?;
+    if let Some(c) = st.credentials.as_ref() {
+        check_credentials(c, db, has(&given, "authsource"))?;
     }
     check_combinations(parts, &given, &st.out)?;
     Ok(Validated {
         options: st.out,
         warnings: st.warnings,
         mechanism: mechanism
-            .filter(|m| *m != "DEFAULT" || has(&given, "authMechanism"))
+            .filter(|m| *m != "DEFAULT" || has(&given, "authmechanism"))
             .map(str::to_string),
         db_name_option,
     })
@@ -961,7 +1036,53 @@ pub(super) fn validate(parts: &Parts) -> Result<Validated, MongoUrlError> {
 
 #[cfg(test)]
 mod tests {
-    use super::js_parse_int;
+    use super::{
+        js_parse_int, resolve_mechanism, resolve_mechanism_by_regex, MECHANISMS, MECHANISM_HELP,
+    };
+
+    #[test]
+    fn a_mechanisms_own_name_resolves_as_the_regex_does() {
+        assert_eq!(
+            MECHANISM_HELP,
+            format!("use one of {}", MECHANISMS.join(", "))
+        );
+        for m in MECHANISMS {
+            let mixed: String = m
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            for name in [m.to_string(), m.to_ascii_lowercase(), mixed] {
+                assert_eq!(
+                    resolve_mechanism(&name),
+                    resolve_mechanism_by_regex(&name),
+                    "{name}"
+                );
+                assert_eq!(resolve_mechanism(&name), Ok(*m));
+            }
+        }
+        for other in [
+            "SCRAM",
+            "mongodb",
+            "sha-1",
+            "x509",
+            "SCRAM-SHA",
+            "\u{17f}cram-sha-1",
+            "X",
+        ] {
+            assert_eq!(
+                resolve_mechanism(other),
+                resolve_mechanism_by_regex(other),
+                "{other}"
+            );
+        }
+    }
 
     #[test]
     fn parse_int_like_javascript() {

@@ -11,6 +11,9 @@ use std::borrow::Cow;
 pub fn decode_uri_component(s: &str) -> Option<String> {
     // The driver decodes userinfo and the database with JavaScript's strict decoder, which throws
     // on a `%` that starts no escape; percent-encoding's decoder keeps such a `%` as it is.
+    if !s.contains('%') {
+        return Some(s.to_string());
+    }
     let bytes = s.as_bytes();
     let escapes_complete = bytes
         .iter()
@@ -32,10 +35,38 @@ pub fn decode_uri_component(s: &str) -> Option<String> {
 
 /// `URLSearchParams` over a query string: `&`-separated pairs, empty pairs skipped, the name
 /// ends at the first `=`, `+` means a space, lenient percent-decoding.
-pub(super) fn parse_query(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
+/// Names and values borrow from `query` where nothing was decoded: a pair without `%` or `+`
+/// is cut in place, any other is decoded by `form_urlencoded`.
+pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    let mut pairs = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
+    let mut rest = query;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
+        let pair = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        if pair.is_empty() {
+            continue;
+        }
+        let mut equals = None;
+        let mut decode = false;
+        for (i, b) in pair.bytes().enumerate() {
+            match b {
+                b'=' if equals.is_none() => equals = Some(i),
+                b'%' | b'+' => decode = true,
+                _ => {}
+            }
+        }
+        if decode {
+            // One pair without `&`: form_urlencoded yields exactly it.
+            pairs.extend(form_urlencoded::parse(pair.as_bytes()).next());
+            continue;
+        }
+        pairs.push(match equals {
+            Some(i) => (Cow::Borrowed(&pair[..i]), Cow::Borrowed(&pair[i + 1..])),
+            None => (Cow::Borrowed(pair), Cow::Borrowed("")),
+        });
+    }
+    pairs
 }
 
 /// The host and port of one host of the list, as the driver's `new URL("iLoveJS://" + host)`
@@ -78,7 +109,7 @@ fn split_port(authority: &str) -> (&str, Option<&str>) {
 
 /// The URL standard's port: ASCII digits (leading zeros allowed) up to 65535. The `url` crate
 /// parses ports only inside a whole URL, so this one rule is spelled out.
-fn parse_port(p: &str) -> Option<u16> {
+pub(super) fn parse_port(p: &str) -> Option<u16> {
     if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -112,11 +143,35 @@ mod tests {
         assert_eq!(
             parse_query("a=b+c&&d=%zz&e"),
             [
-                ("a".into(), "b c".into()),
+                (Cow::from("a"), Cow::from("b c")),
                 ("d".into(), "%zz".into()),
                 ("e".into(), "".into())
             ]
         );
+    }
+
+    #[test]
+    fn query_pairs_are_what_form_urlencoded_reads() {
+        let mut queries: Vec<String> = crate::tests::agreement_corpus()
+            .iter()
+            .filter_map(|u| u.split_once('?').map(|(_, q)| q.to_string()))
+            .collect();
+        queries.extend(
+            [
+                "", "&", "&&a", "=", "==", "a=b=c", "%", "+=+", "a&b=", "%zz=%41+",
+            ]
+            .map(String::from),
+        );
+        for q in &queries {
+            let ours: Vec<(String, String)> = parse_query(q)
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(ours, theirs, "{q}");
+        }
     }
 
     #[test]
