@@ -9,6 +9,8 @@
 //!
 //! `typical` is the 3-host URL of the `check` criterion bench; `corpus` is every URL of
 //! bench/urls.jsonl (accepted and rejected). Instructions per parse = total / (count x URLs).
+//! A third argument `help` also reads each error's help line, as the Python and Node bindings
+//! do when they raise.
 
 use rocketchat_topology_mongo_url::MongoUrl;
 use std::hint::black_box;
@@ -28,6 +30,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "typical".into());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let read_help = args.next().as_deref() == Some("help");
     let urls = match which.as_str() {
         "typical" => vec![TYPICAL.to_string()],
         "corpus" => corpus(),
@@ -39,7 +42,18 @@ fn main() {
     let mut accepted = 0usize;
     for _ in 0..count {
         for url in &urls {
-            accepted += usize::from(black_box(MongoUrl::parse(black_box(url))).is_ok());
+            match MongoUrl::parse(black_box(url)) {
+                Ok(parsed) => {
+                    black_box(parsed);
+                    accepted += 1;
+                }
+                Err(e) if read_help => {
+                    black_box(e.help());
+                }
+                Err(e) => {
+                    black_box(e);
+                }
+            }
         }
     }
     println!("{} parses, {accepted} accepted", count * urls.len());

@@ -288,12 +288,56 @@ pub fn index_of(o: &UriOption) -> usize {
 /// The closest known option name, for "did you mean" (`replSet` -> `replicaSet`).
 pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
-    OPTIONS
+    let shared = SharedLetters::of(&lower);
+    // The lowercased names of the index; a tie goes to the later option of the table.
+    by_lowercase_name()
         .iter()
-        .map(|o| (o.name, strsim::jaro_winkler(&lower, &o.name.to_lowercase())))
+        .filter(|(option, _)| shared.may_reach_suggestion(option))
+        .map(|(option, i)| (*i, strsim::jaro_winkler(&lower, option)))
         .filter(|(_, score)| *score >= 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(n, _)| n)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .map(|(i, _)| OPTIONS[i].name)
+}
+
+/// The letters of a name, to rule out before scoring the option names that share too few of them
+/// to score 0.8: Jaro-Winkler only scores at least 0.8 when the Jaro similarity is above 0.7,
+/// and Jaro pairs equal characters at most once each, so with `m` characters in common it is at
+/// most (m/|a| + m/|b| + 1) / 3.
+struct SharedLetters {
+    ascii: [u16; 128],
+    chars: usize,
+}
+
+impl SharedLetters {
+    fn of(name: &str) -> Self {
+        let mut ascii = [0u16; 128];
+        let mut chars = 0;
+        for c in name.chars() {
+            chars += 1;
+            if c.is_ascii() {
+                ascii[c as usize] = ascii[c as usize].saturating_add(1);
+            }
+        }
+        SharedLetters { ascii, chars }
+    }
+
+    /// Whether `option` (an ASCII name) may score 0.8 or more against the name.
+    fn may_reach_suggestion(&self, option: &str) -> bool {
+        let mut left = self.ascii;
+        let mut common = 0usize;
+        for b in option.bytes() {
+            if let Some(n) = left.get_mut(usize::from(b)).filter(|n| **n > 0) {
+                *n -= 1;
+                common += 1;
+            }
+        }
+        if common == 0 || self.chars == 0 {
+            return false;
+        }
+        let m = common as f64;
+        let jaro_bound = (m / self.chars as f64 + m / option.len() as f64 + 1.0) / 3.0;
+        jaro_bound >= 0.7 - 1e-9
+    }
 }
 
 #[cfg(test)]
@@ -345,6 +389,55 @@ mod tests {
             ..OPTIONS[3]
         };
         assert_eq!(index_of(&renamed), OPTIONS.len());
+    }
+
+    #[test]
+    fn suggestions_are_the_closest_name_of_the_table_order() {
+        let reference = |name: &str| {
+            let lower = name.to_lowercase();
+            OPTIONS
+                .iter()
+                .map(|o| (o.name, strsim::jaro_winkler(&lower, &o.name.to_lowercase())))
+                .filter(|(_, score)| *score >= 0.8)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(n, _)| n)
+        };
+        for o in OPTIONS {
+            for name in [
+                o.name.to_string(),
+                format!("{}s", o.name),
+                o.name[1..].to_string(),
+            ] {
+                assert_eq!(suggest(&name), reference(&name), "{name}");
+            }
+        }
+        let mut names: Vec<String> = [
+            "w",
+            "j",
+            "ssl",
+            "tsl",
+            "replSet",
+            "wtimeout",
+            "x",
+            "",
+            "é",
+            "RÉPLICASET",
+            "tlsCAfil",
+        ]
+        .map(String::from)
+        .to_vec();
+        // The option names written in the corpus, misspelt ones among them.
+        for url in crate::tests::agreement_corpus().iter().take(3000) {
+            let query = url.split_once('?').map_or("", |(_, q)| q);
+            names.extend(
+                query
+                    .split('&')
+                    .map(|p| p.split('=').next().unwrap_or("").to_string()),
+            );
+        }
+        for name in &names {
+            assert_eq!(suggest(name), reference(name), "{name}");
+        }
     }
 
     #[test]
