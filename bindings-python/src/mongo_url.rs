@@ -117,14 +117,47 @@ pub fn check_mongo_urls<'py>(
     })
 }
 
+/// The core's error behind a raised `MongoUrlError`: `help` is read from it only when asked for
+/// (a "did you mean" suggestion costs more than the whole parse).
+#[pyclass(frozen, module = "rocketchat_topology")]
+pub struct UrlErrorDetail {
+    error: mongo_url::MongoUrlError,
+}
+
 fn url_error(py: Python<'_>, e: &mongo_url::MongoUrlError) -> PyErr {
     let err = errors::raise::<MongoUrlError>(py, e.to_string(), Details::default());
     let value = err.value(py);
+    let detail = UrlErrorDetail { error: e.clone() };
     if let Err(failed) = value
         .setattr("kind", e.kind().as_str())
-        .and_then(|()| value.setattr("help", e.help()))
+        .and_then(|()| value.setattr("_detail", detail))
     {
         return failed;
     }
     err
+}
+
+/// `MongoUrlError.help` (a property of the class): how to fix the URL. An error raised for
+/// something else than a URL has no `help` (AttributeError), as before it was lazy.
+#[pyfunction]
+pub fn mongo_url_error_help(error: &Bound<'_, PyAny>) -> PyResult<String> {
+    let detail = error.getattr("_detail")?;
+    Ok(detail
+        .cast::<UrlErrorDetail>()?
+        .get()
+        .error
+        .help()
+        .to_string())
+}
+
+/// Installs `help` on the `MongoUrlError` class as a property read through
+/// [`mongo_url_error_help`].
+pub fn install_help(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let getter = wrap_pyfunction!(mongo_url_error_help, m)?;
+    let property = py
+        .import("builtins")?
+        .getattr("property")?
+        .call1((getter,))?;
+    py.get_type::<MongoUrlError>().setattr("help", property)
 }

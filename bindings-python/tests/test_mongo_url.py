@@ -50,6 +50,19 @@ def test_a_bad_url_raises_with_kind_and_help() -> None:
         rct.MongoUrl.parse("postgres://db1/rc")
 
 
+def test_an_unknown_option_suggests_the_known_name_when_help_is_read() -> None:
+    with pytest.raises(rct.MongoUrlError) as caught:
+        rct.MongoUrl.parse(f"mongodb://rc:{CANARY}@db1/rc?replSet=rs0")
+    assert caught.value.kind == "option"
+    # `help` is a property of the class, worked out from the error when read.
+    assert isinstance(type(caught.value).__dict__["help"], property)
+    assert caught.value.help.startswith("did you mean `replicaSet`?")
+    assert caught.value.help == caught.value.help
+    with pytest.raises(rct.MongoUrlError) as version:
+        rct.check_mongo_urls(URL, rocketchat_version="seven")
+    assert not hasattr(version.value, "help")
+
+
 def test_check_urls_reports_rules_without_raising() -> None:
     report = rct.check_mongo_urls("mongodb://db1:27017/rocketchat", rocketchat_version="7.10.0")
     assert report["valid"] is True

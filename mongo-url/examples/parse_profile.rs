@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `typical` is the 3-host URL of the `check` criterion bench; `corpus` is every URL of
-//! bench/urls.jsonl (accepted and rejected). Instructions per parse = total / (count x URLs).
+//! bench/urls.jsonl (accepted and rejected); a URL is parsed alone. Instructions per parse =
+//! total / (count x URLs).
 //! A third argument `help` also reads each error's help line, as the Python and Node bindings
 //! do when they raise.
 
@@ -34,8 +35,9 @@ fn main() {
     let urls = match which.as_str() {
         "typical" => vec![TYPICAL.to_string()],
         "corpus" => corpus(),
+        one if one.starts_with("mongodb") => vec![one.to_string()],
         other => {
-            eprintln!("usage: parse_profile typical|corpus [COUNT] (not `{other}`)");
+            eprintln!("usage: parse_profile typical|corpus|URL [COUNT [help]] (not `{other}`)");
             std::process::exit(2);
         }
     };

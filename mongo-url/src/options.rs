@@ -293,10 +293,60 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     by_lowercase_name()
         .iter()
         .filter(|(option, _)| shared.may_reach_suggestion(option))
-        .map(|(option, i)| (*i, strsim::jaro_winkler(&lower, option)))
+        .map(|(option, i)| (*i, jaro_winkler(&lower, option)))
         .filter(|(_, score)| *score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
         .map(|(i, _)| OPTIONS[i].name)
+}
+
+/// `strsim::jaro_winkler`, the same arithmetic in the same order; for ASCII names of at most 64
+/// bytes (every option name, most misspellings) without its allocation and char decoding.
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    const MAX: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || a.len() > MAX || b.len() > MAX {
+        let text = |bytes| std::str::from_utf8(bytes).unwrap_or_default();
+        return strsim::jaro_winkler(text(a), text(b));
+    }
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 && lb == 0 {
+        return 1.0;
+    } else if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let range = (la.max(lb) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = ([false; MAX], [false; MAX]);
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        let (low, high) = (i.saturating_sub(range), lb.min(i + range + 1));
+        for j in low..high {
+            if x == b[j] && !b_flags[j] {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut b_matched = (0..lb).filter(|&j| b_flags[j]).map(|j| b[j]);
+    for (i, &x) in a.iter().enumerate() {
+        if a_flags[i] && b_matched.next() != Some(x) {
+            transpositions += 1;
+        }
+    }
+    transpositions /= 2;
+    let m = matches as f64;
+    let sim = ((m / la as f64) + (m / lb as f64) + ((matches - transpositions) as f64 / m)) / 3.0;
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
 }
 
 /// The letters of a name, to rule out before scoring the option names that share too few of them
@@ -437,6 +487,32 @@ mod tests {
         }
         for name in &names {
             assert_eq!(suggest(name), reference(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims() {
+        let mut names: Vec<String> = OPTIONS
+            .iter()
+            .map(|o| o.name.to_ascii_lowercase())
+            .collect();
+        names.extend(
+            [
+                "",
+                "a",
+                "é",
+                "replset",
+                "tlscafil",
+                "wtimeoutms2",
+                "aaaaaaaa",
+            ]
+            .map(String::from),
+        );
+        for a in &names {
+            for b in &names {
+                let (ours, theirs) = (jaro_winkler(a, b), strsim::jaro_winkler(a, b));
+                assert_eq!(ours.to_bits(), theirs.to_bits(), "{a} {b}");
+            }
         }
     }
 

@@ -50,12 +50,15 @@ fn hosts_at(after: &str, start: usize) -> Option<(&str, &str)> {
     if tail.starts_with(':') {
         return None;
     }
-    let end = tail
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'@'))
-        .unwrap_or(tail.len());
+    let end = find_byte(tail, |b| matches!(b, b'/' | b'?' | b'@')).unwrap_or(tail.len());
     let rest = &tail[end..];
     Some((&tail[..end], &rest[..line_end(rest)]))
+}
+
+/// The first ASCII byte of `s` that `is` picks (a scan of bytes is cheaper than `str::find` with
+/// a set of chars on these short strings).
+fn find_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
+    s.bytes().position(is)
 }
 
 /// Where the reader's regular expression stops the rest: at the first line terminator (`\n`,
@@ -81,7 +84,7 @@ fn line_end(rest: &str) -> usize {
 /// `^(?<protocol>[^/]+)://(?:(?<username>[^:@]*)(?::(?<password>[^@]*))?@)?(?<hosts>(?!:)[^/?@]*)(?<rest>.*)`
 /// with its backtracking spelled out.
 fn match_authority(after: &str) -> Option<Matched<'_>> {
-    let userinfo = after.find([':', '@']).and_then(|i| {
+    let userinfo = find_byte(after, |b| b == b':' || b == b'@').and_then(|i| {
         if after[i..].starts_with('@') {
             Some((&after[..i], None, i + 1))
         } else {
@@ -267,7 +270,7 @@ fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
     {
         return None;
     }
-    let (path, query) = match m.rest.find('?') {
+    let (path, query) = match find_byte(m.rest, |b| b == b'?') {
         Some(q) => (&m.rest[..q], Some(&m.rest[q + 1..])),
         None => (m.rest, None),
     };
@@ -367,8 +370,9 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
         ));
     }
     check_userinfo(&m, after)?;
-    let before_query = &m.rest[..m.rest.find(['?', '#']).unwrap_or(m.rest.len())];
-    let unescaped_at = m.username.is_some() && before_query.contains('@');
+    let before_query =
+        &m.rest[..find_byte(m.rest, |b| b == b'?' || b == b'#').unwrap_or(m.rest.len())];
+    let unescaped_at = m.username.is_some() && before_query.bytes().any(|b| b == b'@');
     let tail = read_tail(&m, srv)?;
     let hosts: Vec<&str> = m.hosts.split(',').collect();
     if srv && hosts.len() != 1 {

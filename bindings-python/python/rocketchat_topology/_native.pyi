@@ -342,8 +342,9 @@ class MongoUrlError(_Carrying):
 
     kind: str
     """Set when ``MongoUrl.parse`` refuses: syntax, userinfo, host, database, option, ..."""
-    help: str
-    """How to fix it."""
+    @property
+    def help(self) -> str:
+        """How to fix it (set when ``MongoUrl.parse`` refuses; worked out when read)."""
 
 class PlanError(_Carrying):
     """A rollout that cannot be planned safely; ``.diagnostics`` says why."""
