@@ -1,8 +1,10 @@
 //! Apache httpd: a site with two balancers (`balancer://rocketchat-http` and
 //! `balancer://rocketchat-ws`) over every instance, each member routed `<host>_<port>` (names from
 //! `paths.rs`), a sticky ROUTEID cookie, the RewriteRule split that sends WebSocket upgrades to the `ws://` balancer,
-//! ProxyPreserveHost, TLS 1.2/1.3 only, and an HTTP->HTTPS redirect. The modules it needs are
-//! listed in the header (`a2enmod ...`) and by [`MODULES`].
+//! ProxyPreserveHost, TLS 1.2/1.3 only, and an HTTP->HTTPS redirect. The balancer-manager, which
+//! a plan drives to take members out and back without a reload, answers only requests from the
+//! proxy machine itself. The modules it needs are listed in the header (`a2enmod ...`) and by
+//! [`MODULES`].
 
 use super::{require_proxy, Comment, RenderContext, RenderError, RenderedFile, Target};
 use crate::model::{Affinity, Proxy};
@@ -20,6 +22,7 @@ pub const MODULES: &[&str] = &[
     "rewrite",
     "headers",
     "alias",
+    "authz_host",
     "ssl",
 ];
 
@@ -83,10 +86,24 @@ fn virtual_host(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
     for scheme in paths::APACHE_SCHEMES {
         balancer(s, ctx, scheme, sticky);
     }
+    manager(s);
     let (http, ws) = (paths::apache_balancer("http"), paths::apache_balancer("ws"));
     let _ = write!(
         s,
-        "\n    RewriteEngine On\n    RewriteCond %{{HTTP:Upgrade}} =websocket [NC]\n    RewriteRule ^/(.*)$ {ws}/$1 [P,L]\n    RewriteCond %{{HTTP:Upgrade}} !=websocket [NC]\n    RewriteRule ^/(.*)$ {http}/$1 [P,L]\n    ProxyPassReverse / {http}/\n</VirtualHost>\n"
+        "\n    RewriteEngine On\n    RewriteRule ^{manager}$ - [L]\n    RewriteCond %{{HTTP:Upgrade}} =websocket [NC]\n    RewriteRule ^/(.*)$ {ws}/$1 [P,L]\n    RewriteCond %{{HTTP:Upgrade}} !=websocket [NC]\n    RewriteRule ^/(.*)$ {http}/$1 [P,L]\n    ProxyPassReverse / {http}/\n</VirtualHost>\n",
+        manager = paths::APACHE_MANAGER_PATH
+    );
+}
+
+/// mod_proxy_balancer's manager, where a plan sets a member's disabled flag at runtime. It must be
+/// in this virtual host: each virtual host keeps its balancers in shared memory of its own.
+/// `Require local` admits only connections from this machine (loopback, or its own address);
+/// the rewrite rule above keeps the path from being proxied to Rocket.Chat.
+fn manager(s: &mut String) {
+    let _ = write!(
+        s,
+        "\n    # Members out and back without a reload (the plan's rct_apache_down/up): this machine only.\n    <Location \"{}\">\n        SetHandler balancer-manager\n        Require local\n    </Location>\n",
+        paths::APACHE_MANAGER_PATH
     );
 }
 
