@@ -20,11 +20,11 @@ mod plan_support;
 mod render_support;
 
 use plan_support::proxy_edits::{bash, plan_edits};
-use render_support::proxy_validator::program;
+use render_support::proxy_validator::{apache_main_config, program};
 use render_support::{make_certificate, validator};
 use rocketchat_topology::model::{ProxyKind, Tls};
 use rocketchat_topology::plan::format_shell::helper;
-use rocketchat_topology::render::{render, Target, APACHE_MODULES};
+use rocketchat_topology::render::{render, Target};
 use rocketchat_topology::Layout;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -303,26 +303,6 @@ fn runnable(rendered: &str, port: u16, tls: bool) -> String {
     rendered.replace(vhost, &format!("<VirtualHost 127.0.0.1:{port}>"))
 }
 
-/// The main configuration: the modules the site lists, the MPM, logs and runtime files in `dir`.
-fn main_config(dir: &Path, site: &Path, port: u16) -> PathBuf {
-    let mut text = String::new();
-    for m in ["mpm_event", "authz_core"].iter().chain(APACHE_MODULES) {
-        let _ = writeln!(
-            text,
-            "LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
-        );
-    }
-    let _ = write!(
-        text,
-        "ServerName localhost\nPidFile {d}/apache.pid\nDefaultRuntimeDir {d}\nErrorLog {d}/error.log\nListen 127.0.0.1:{port}\nInclude {s}\n",
-        d = dir.display(),
-        s = site.display()
-    );
-    let main = dir.join("httpd.conf");
-    std::fs::write(&main, text).expect("write");
-    main
-}
-
 /// A non-loopback address of this machine, to be a client that is not local.
 fn outside_address() -> Option<std::net::IpAddr> {
     let out = Command::new("hostname").arg("-I").output().ok()?;
@@ -398,7 +378,7 @@ fn drain_and_undrain_at_runtime(tls: bool) {
         tls,
     );
     std::fs::write(&site.config, &original).expect("write");
-    let main = main_config(&dir, &site.config, port);
+    let main = apache_main_config(&dir, &site.config, &[&format!("127.0.0.1:{port}")]);
     let edits = plan_edits(
         &layout,
         ProxyKind::Apache,
