@@ -676,3 +676,37 @@ fn retirements_that_use_up_the_budget_are_refused_with_the_budget_they_need() {
         assert!(run.lowest_serving >= run.floor);
     }
 }
+
+#[test]
+fn a_shared_restore_is_written_once_in_json_and_kept_for_every_wave_in_memory() {
+    // One at a time, every wave from the leader's on rolls back with the same restore: JSON
+    // holds its steps once, whatever the number of waves.
+    let restores_in_json = |instances: u32| {
+        let t = multi(&[instances, instances], &[16, 16], ProxyKind::Haproxy);
+        let (current, desired) = (layout(&t), layout(&upgrade_of(&t, "7.11.0")));
+        let plan = plan(Some(&current), &desired, &Policy::default()).unwrap();
+        let waves = &plan.summary.waves;
+        let leader = waves
+            .iter()
+            .find(|w| w.rollback_kind == rocketchat_topology::plan::RollbackKind::Restore)
+            .unwrap();
+        for w in waves.iter().filter(|w| w.wave > leader.wave) {
+            assert_eq!(w.rollback_same_as, Some(leader.wave));
+            assert_eq!(w.rollback.len(), leader.rollback.len());
+            assert!(w.rollback.steps().iter().all(|s| s.wave == w.wave));
+        }
+        let json = serde_json::to_value(&plan).unwrap();
+        let json_waves = json["summary"]["waves"].as_array().unwrap();
+        let later = json_waves
+            .iter()
+            .filter(|w| w["wave"].as_u64().unwrap() > leader.wave as u64);
+        for w in later {
+            assert_eq!(w["rollback_same_as"], leader.wave);
+            assert_eq!(w["rollback"].as_array().unwrap().len(), 0);
+        }
+        json.to_string().matches(r#""kind":"restore""#).count()
+    };
+    // The restore action appears once however many instances (and waves) follow the leader.
+    assert_eq!(restores_in_json(2), 1);
+    assert_eq!(restores_in_json(8), 1);
+}

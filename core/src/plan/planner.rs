@@ -754,8 +754,11 @@ fn migration_rollbacks(
         )
     };
     let steps: Arc<[Step]> = numbered(leader.1, 0, steps).collect();
-    for wave in waves {
-        b.replace_rollback(wave, kind, reason.clone(), steps.clone());
+    // A refusal has no steps to share.
+    let shared = !steps.is_empty();
+    for (n, &wave) in waves.iter().enumerate() {
+        let same_as = (shared && n > 0).then_some(waves[0]);
+        b.replace_rollback(wave, kind, reason.clone(), steps.clone(), same_as);
     }
     Some(leader)
 }
