@@ -35,9 +35,10 @@ test "$cargo_status" -eq 0 || { echo "cargo test failed; full log: ${TMPDIR:-/tm
 echo "== lab: the rendered systemd unit in a real systemd (systemd-nspawn)"
 if [ "$(id -u)" -eq 0 ]; then
   cargo build -q -p rctopo
-  RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" tests/lab/unit-test.sh
+  # One lab at a time on a machine: its namespaces and addresses are fixed.
+  RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" flock /tmp/rctopo-lab.lock tests/lab/unit-test.sh
   echo "== lab --quick: the nginx upgrade under load, and its no-drain control"
-  RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" tests/lab/lab.sh --quick
+  RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" flock /tmp/rctopo-lab.lock tests/lab/lab.sh --quick
 else
   echo "SKIP: the lab needs root (namespaces, mounts, systemd-nspawn)"
 fi
