@@ -22,6 +22,8 @@ RCTOPO=${RCTOPO:-${CARGO_TARGET_DIR:-$root/target}/debug/rctopo}
 . "$here/lib/hosts.sh"
 # shellcheck source=tests/lab/lib/deploy.sh
 . "$here/lib/deploy.sh"
+# shellcheck source=tests/lab/lib/mongo.sh
+. "$here/lib/mongo.sh"
 # shellcheck source=tests/lab/lib/scenario.sh
 . "$here/lib/scenario.sh"
 
