@@ -336,3 +336,55 @@ def test_site_playbook_control_play_runs_for_real(tmp_path: Path) -> None:
     scripts = {s["name"]: s["text"] for s in rct.plan(None, rct.Topology.load(HOWTO)).to_shell()}
     assert {p: text for p, (text, mode) in tree(build / "scripts").items()} == scripts
     assert all(mode == 0o755 for _, mode in tree(build / "scripts").values())
+
+
+def run_rollout_play(tmp_path: Path, parts: list[dict[str, Any]], inventory: str) -> tuple[Path, Run]:
+    """Play 3 of site.yml alone (`--tags rollout`) over PARTS, each a script under build/scripts
+    that leaves a marker named after itself in tmp_path/ran when it runs on this machine."""
+    build = tmp_path / "build"
+    (build / "scripts").mkdir(parents=True)
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    for part in parts:
+        script = build / "scripts" / part["name"]
+        script.write_text(f"#!/bin/sh\ntouch {ran / part['name']}\nexit {part.pop('exit', 0)}\n")
+        script.chmod(0o755)
+    (tmp_path / "inventory.ini").write_text(inventory)
+    (tmp_path / "vars.json").write_text(json.dumps({
+        "build": str(build),
+        "rollout": {"scripts": [dict(p, rollback=False) for p in parts]},
+        # The parts run as the test's user: no privilege escalation here.
+        "ansible_become": False,
+        "ansible_python_interpreter": sys.executable,
+    }))
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"])
+    done = subprocess.run(
+        [ansible_tool("ansible-playbook"), "-i", str(tmp_path / "inventory.ini"), "site.yml",
+         "--tags", "rollout", "-e", f"@{tmp_path / 'vars.json'}"],
+        cwd=REPO / "examples" / "ansible", capture_output=True, text=True, env=env, timeout=300,
+    )
+    return ran, Run(done, {})
+
+
+def test_site_rollout_stops_at_the_first_part_that_fails(tmp_path: Path) -> None:
+    """A loop over one task would run every part even after one failed: the rest of the rollout
+    must not run once a part fails (an instance that did not become healthy)."""
+    parts = [{"name": "01-a.sh", "host": "localhost"}, {"name": "02-a.sh", "host": "localhost", "exit": 1},
+             {"name": "03-a.sh", "host": "localhost"}]
+    ran, run = run_rollout_play(tmp_path, parts, "localhost ansible_connection=local\n")
+    assert run.returncode != 0, run.stdout
+    assert sorted(p.name for p in ran.iterdir()) == ["01-a.sh", "02-a.sh"], run.stdout
+
+
+def test_site_rollout_runs_each_part_on_its_machine(tmp_path: Path) -> None:
+    """The parts are delegated to their machines, over the machines' own connection: none may
+    run on the control node (a play-level `connection: local` would run them all here). The
+    machine is unreachable here, so the part fails unreachable and leaves no marker."""
+    parts = [{"name": "01-app1.sh", "host": "app1"}]
+    ran, run = run_rollout_play(
+        tmp_path, parts,
+        "[rocketchat]\napp1 ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5'\n")
+    assert run.returncode != 0, run.stdout
+    assert "UNREACHABLE" in run.stdout, run.stdout
+    assert list(ran.iterdir()) == [], run.stdout
