@@ -485,7 +485,10 @@ export interface Wave {
   wave: number
   kind: 'replica_set' | 'prepare' | 'scale_out' | 'surge_up' | 'canary' | 'rolling' | 'scale_in' | 'cleanup' | 'proxy' | 'mongo_upgrade' | 'mongo_fcv'
   instances: Array<string>
-  /** The steps that restore the state before this wave. */
+  /**
+   * The steps that restore the state before this wave; empty when `rollbackSameAs` names
+   * the earlier wave that holds them (a shared restore is written once).
+   */
   rollback: Array<Step>
   /**
    * `restart` (the wave's own steps undone), `restore` (after a migration: stop everything,
@@ -494,4 +497,6 @@ export interface Wave {
   rollbackKind: 'restart' | 'restore' | 'refused'
   /** Why a rollback restores or is refused. */
   rollbackReason?: string
+  /** The earlier wave whose `rollback` is this wave's too. */
+  rollbackSameAs?: number
 }

@@ -525,7 +525,8 @@ pub struct Wave {
     )]
     pub kind: String,
     pub instances: Vec<String>,
-    /// The steps that restore the state before this wave.
+    /// The steps that restore the state before this wave; empty when `rollbackSameAs` names
+    /// the earlier wave that holds them (a shared restore is written once).
     pub rollback: Vec<Step>,
     /// `restart` (the wave's own steps undone), `restore` (after a migration: stop everything,
     /// restore the backup, start the old release) or `refused`.
@@ -533,6 +534,8 @@ pub struct Wave {
     pub rollback_kind: String,
     /// Why a rollback restores or is refused.
     pub rollback_reason: Option<String>,
+    /// The earlier wave whose `rollback` is this wave's too.
+    pub rollback_same_as: Option<u32>,
 }
 
 impl From<&core::Summary> for Summary {
@@ -570,12 +573,16 @@ impl From<&core::WaveSummary> for Wave {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
             instances: w.instances.clone(),
-            rollback: w.rollback.steps().iter().map(Step::from).collect(),
+            rollback: match w.rollback_same_as {
+                Some(_) => Vec::new(),
+                None => w.rollback.steps().iter().map(Step::from).collect(),
+            },
             rollback_kind: serde_json::to_value(w.rollback_kind)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
             rollback_reason: w.rollback_reason.clone(),
+            rollback_same_as: w.rollback_same_as,
         }
     }
 }

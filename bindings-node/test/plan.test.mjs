@@ -29,7 +29,11 @@ describe('plan', () => {
     assert.equal(summary.minServing, 2)
     const rolling = summary.waves.filter((w) => w.kind === 'rolling')
     assert.deepEqual(rolling.map((w) => w.instances), [['app1:3000'], ['app1:3001'], ['app1:3002']])
-    assert.ok(rolling.every((w) => w.rollback.length > 0))
+    // A restore shared by every wave from the leader's on is written once, in the leader's wave.
+    const byNumber = new Map(summary.waves.map((w) => [w.wave, w]))
+    const rollbackOf = (w) => (w.rollbackSameAs === undefined ? w : byNumber.get(w.rollbackSameAs)).rollback
+    assert.ok(rolling.every((w) => rollbackOf(w).length > 0))
+    assert.deepEqual(rolling.map((w) => w.rollbackSameAs), [undefined, rolling[0].wave, rolling[0].wave])
     const first = p.steps.filter((s) => s.wave === rolling[0].wave).map((s) => s.action.kind)
     assert.ok(first.indexOf('proxy_remove') < first.indexOf('stop_unit'), first.join(' '))
     assert.ok(first.indexOf('start_unit') < first.indexOf('wait_healthy'), first.join(' '))

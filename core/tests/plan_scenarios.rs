@@ -6,7 +6,7 @@ mod plan_support;
 use plan_support::*;
 use rocketchat_topology::model::{Affinity, ProxyKind};
 use rocketchat_topology::plan::{Action, Budget, Policy, ShellOptions, WaveKind};
-use rocketchat_topology::{plan, Layout};
+use rocketchat_topology::{plan, Layout, PlanError};
 
 fn upgrade_of(t: &rocketchat_topology::Topology, version: &str) -> rocketchat_topology::Topology {
     let mut next = t.clone();
@@ -480,10 +480,7 @@ fn swapping_tcp_ports_is_refused_with_a_way_out() {
     let mut next = current.clone();
     next.hosts[0].ports = Some(vec![3001, 3000]);
     let err = plan(Some(&layout(&current)), &layout(&next), &Policy::default()).unwrap_err();
-    assert!(
-        matches!(err, rocketchat_topology::PlanError::PortCycle { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, PlanError::PortCycle { .. }), "{err:?}");
     assert!(err.to_string().contains("two rollouts"));
 }
 
@@ -601,31 +598,117 @@ fn the_estimate_follows_the_policy_assumptions() {
     assert!(base < estimate(Estimate::default()));
 }
 
-#[test]
-fn an_instance_retired_early_keeps_later_waves_smaller() {
-    // app1's ports move down by one: 3003 is retired in the first wave (3002's new TCP_PORT is
-    // its), and 3000 starts only in the late scale-out (3001 holds its TCP_PORT until then), so
-    // until that scale-out every wave has one instance less to spare.
+/// app1's ports move down by one (TCP ports fixed from 4000): 3003 is retired early (3002's new
+/// TCP_PORT is its), and 3000 can start only once 3001 has moved off TCP port 4000.
+fn ports_down_by_one() -> (Layout, Layout) {
     let mut current = multi(&[3, 3], &[4, 4], ProxyKind::Nginx);
     current.rocketchat.tcp_base_port = Some(4000);
     current.hosts[0].base_port = 3001;
     let mut desired = upgrade_of(&current, "7.11.0");
     desired.hosts[0].base_port = 3000;
+    (layout(&current), layout(&desired))
+}
+
+#[test]
+fn a_late_instance_starts_right_after_the_wave_that_frees_its_tcp_port() {
+    let (current, desired) = ports_down_by_one();
     let policy = Policy {
         max_unavailable: Budget::Count(3),
         order: rocketchat_topology::plan::Order::ByHost,
         ..Policy::default()
     };
-    let (current, desired) = (layout(&current), layout(&desired));
     let plan = plan(Some(&current), &desired, &policy).expect("a plan that keeps the floor");
     let run = plan.simulate(Some(&current), &desired, &policy).unwrap();
     assert_eq!((run.floor, run.lowest_serving), (3, 3));
-    let rolling: Vec<usize> = plan
+    let waves: Vec<(WaveKind, Vec<String>)> = plan
         .summary
         .waves
         .iter()
-        .filter(|w| w.kind == WaveKind::Rolling)
-        .map(|w| w.instances.len())
+        .filter(|w| matches!(w.kind, WaveKind::Rolling | WaveKind::ScaleOut))
+        .map(|w| (w.kind, w.instances.clone()))
         .collect();
-    assert_eq!(rolling, [3, 2, 1]);
+    let ids = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // 3000 starts before app2's wave, so that wave has its full width of 3 (without it, one
+    // less: the retired 3003 would still be out of service).
+    assert_eq!(
+        waves,
+        [
+            (
+                WaveKind::Rolling,
+                ids(&["app1:3003", "app1:3002", "app1:3001"])
+            ),
+            (WaveKind::ScaleOut, ids(&["app1:3000"])),
+            (
+                WaveKind::Rolling,
+                ids(&["app2:3000", "app2:3001", "app2:3002"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn retirements_that_use_up_the_budget_are_refused_with_the_budget_they_need() {
+    // One at a time cannot move the ports: 3003 must be out while 3002 restarts onto its TCP
+    // port, so two are out at once whatever the order.
+    let (current, desired) = ports_down_by_one();
+    let err = plan(Some(&current), &desired, &Policy::default()).unwrap_err();
+    assert!(
+        matches!(err, PlanError::RetirementsLeaveNoRoom { .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("app1:3003"), "{message}");
+    assert!(
+        message.contains("raise max_unavailable to 2 or max_surge to 1"),
+        "{message}"
+    );
+    // What the message proposes plans, and keeps the floor.
+    for policy in [
+        Policy {
+            max_unavailable: Budget::Count(2),
+            ..Policy::default()
+        },
+        Policy {
+            max_surge: Budget::Count(1),
+            ..Policy::default()
+        },
+    ] {
+        let plan = plan(Some(&current), &desired, &policy).expect("the proposed budget plans");
+        let run = plan.simulate(Some(&current), &desired, &policy).unwrap();
+        assert!(run.lowest_serving >= run.floor);
+    }
+}
+
+#[test]
+fn a_shared_restore_is_written_once_in_json_and_kept_for_every_wave_in_memory() {
+    // One at a time, every wave from the leader's on rolls back with the same restore: JSON
+    // holds its steps once, whatever the number of waves.
+    let restores_in_json = |instances: u32| {
+        let t = multi(&[instances, instances], &[16, 16], ProxyKind::Haproxy);
+        let (current, desired) = (layout(&t), layout(&upgrade_of(&t, "7.11.0")));
+        let plan = plan(Some(&current), &desired, &Policy::default()).unwrap();
+        let waves = &plan.summary.waves;
+        let leader = waves
+            .iter()
+            .find(|w| w.rollback_kind == rocketchat_topology::plan::RollbackKind::Restore)
+            .unwrap();
+        for w in waves.iter().filter(|w| w.wave > leader.wave) {
+            assert_eq!(w.rollback_same_as, Some(leader.wave));
+            assert_eq!(w.rollback.len(), leader.rollback.len());
+            assert!(w.rollback.steps().iter().all(|s| s.wave == w.wave));
+        }
+        let json = serde_json::to_value(&plan).unwrap();
+        let json_waves = json["summary"]["waves"].as_array().unwrap();
+        let later = json_waves
+            .iter()
+            .filter(|w| w["wave"].as_u64().unwrap() > leader.wave as u64);
+        for w in later {
+            assert_eq!(w["rollback_same_as"], leader.wave);
+            assert_eq!(w["rollback"].as_array().unwrap().len(), 0);
+        }
+        json.to_string().matches(r#""kind":"restore""#).count()
+    };
+    // The restore action appears once however many instances (and waves) follow the leader.
+    assert_eq!(restores_in_json(2), 1);
+    assert_eq!(restores_in_json(8), 1);
 }

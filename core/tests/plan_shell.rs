@@ -574,3 +574,66 @@ fn haproxy_reload_is_skipped_when_only_server_states_changed() {
     assert_eq!(reloads(), 2);
     assert_eq!(read(&calls).lines().next(), Some("reload haproxy"));
 }
+
+/// Every wave from an upgrade's leader on rolls back with the same restore: its scripts are
+/// written once, for the leader's wave, and each later wave's rollback script runs them (over
+/// ssh) or names them (per machine), instead of n copies of a restore of n instances.
+#[test]
+fn a_shared_restore_is_written_once_and_each_later_wave_reaches_it() {
+    let current = multi(&[3, 3], &[4, 4], ProxyKind::Nginx);
+    let mut next = current.clone();
+    next.rocketchat.version = "7.11.0".into();
+    let (c, d) = (Layout::resolve(&current), Layout::resolve(&next));
+    let plan = plan(Some(&c), &d, &Policy::default()).unwrap();
+    let shared: Vec<(u32, u32)> = plan
+        .summary
+        .waves
+        .iter()
+        .filter_map(|w| Some((w.wave, w.rollback_same_as?)))
+        .collect();
+    assert!(shared.len() >= 5, "{shared:?}");
+    let first = shared[0].1;
+    assert!(shared.iter().all(|(_, f)| *f == first));
+
+    let ssh = ShellOptions {
+        ssh: true,
+        commands: CommandSet::default(),
+    };
+    let dir = scratch("shared-restore");
+    for s in plan.to_shell(&d, &ssh) {
+        std::fs::write(dir.path().join(&s.name), &s.text).unwrap();
+    }
+    // Stand in for the restore itself, which would stop every instance of the machine.
+    let restore = dir.path().join(format!("rollback-wave-{first}.sh"));
+    assert!(read(&restore).contains("rct_restore"));
+    std::fs::write(&restore, "echo \"restore ran with $# argument(s)\"\n").unwrap();
+    for (wave, _) in &shared {
+        let script = dir.path().join(format!("rollback-wave-{wave}.sh"));
+        assert!(read(&script).len() < 400, "wave {wave} holds a copy");
+        let (ok, out) = run(Command::new("bash").arg(&script));
+        assert!(ok, "wave {wave}: {out}");
+        assert_eq!(out.trim(), "restore ran with 0 argument(s)");
+    }
+
+    let per_machine = plan.to_shell(&d, &ShellOptions::default());
+    let names: Vec<&str> = per_machine.iter().map(|s| s.name.as_str()).collect();
+    let restores: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with(&format!("rollback-wave-{first}-")))
+        .collect();
+    assert!(restores.len() > 1, "{names:?}");
+    let (wave, _) = shared[1];
+    let pointer = per_machine
+        .iter()
+        .find(|s| s.name == format!("rollback-wave-{wave}.sh"))
+        .unwrap();
+    let dir = scratch("shared-restore-local");
+    let path = dir.path().join(&pointer.name);
+    std::fs::write(&path, &pointer.text).unwrap();
+    let (ok, out) = run(Command::new("bash").arg(&path));
+    assert!(!ok, "a per-machine pointer runs nothing and fails");
+    for name in &restores {
+        assert!(out.contains(name), "{name} not named in: {out}");
+    }
+}

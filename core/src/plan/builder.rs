@@ -26,6 +26,7 @@ impl Builder {
             rollback: Rollback::default(),
             rollback_kind: RollbackKind::Restart,
             rollback_reason: None,
+            rollback_same_as: None,
         });
         self.opened_at = self.steps.len();
     }
@@ -70,13 +71,15 @@ impl Builder {
     }
 
     /// Replaces the rollback of wave `wave` (restores and refusals after a migration) with
-    /// `steps` from [`numbered`], which several waves may share.
+    /// `steps` from [`numbered`], which several waves may share: `same_as` is the earlier wave
+    /// that has the same steps.
     pub(crate) fn replace_rollback(
         &mut self,
         wave: u32,
         kind: RollbackKind,
         reason: String,
         steps: Arc<[Step]>,
+        same_as: Option<u32>,
     ) {
         // Waves are numbered from 1 in order.
         let Some(w) = self.waves.get_mut(wave as usize - 1) else {
@@ -85,6 +88,7 @@ impl Builder {
         w.rollback_kind = kind;
         w.rollback_reason = Some(reason);
         w.rollback = Rollback::new(wave, steps);
+        w.rollback_same_as = same_as;
     }
 
     pub(crate) fn rollback(&mut self, ops: Vec<Op>) {

@@ -149,6 +149,19 @@ pub enum PlanError {
         /// The port the search started above.
         from: u16,
     },
+    /// Instances retired early (a restarting instance needs their TCP_PORT) stay out of service
+    /// until their replacements can start, and that uses up the budget before the rollout ends.
+    #[error("instances {retired} must stop early (restarting instances need their TCP_PORTs) and their replacements can start only once other instances have moved off the TCP_PORTs they need; with max_unavailable = {max_unavailable} and max_surge = {max_surge} no wave is left room to restart the rest: raise max_unavailable to {} or max_surge to {}, or move the TCP ports in two rollouts (first to TCP ports nothing uses)", .max_unavailable + .more, .max_surge + .more)]
+    RetirementsLeaveNoRoom {
+        /// The retired instances out of service when no room was left.
+        retired: String,
+        /// The policy's max_unavailable, resolved to a count.
+        max_unavailable: usize,
+        /// The surge instances the policy allows.
+        max_surge: usize,
+        /// How many more instances must be allowed out of service (or surge) at once.
+        more: usize,
+    },
     /// The planner's own plan failed its simulation: a bug.
     #[error("internal: the generated plan failed simulation ({0}); please report this")]
     Unsafe(Violation),

@@ -17,6 +17,7 @@ use super::Plan;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use crate::paths;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// How to write the scripts.
@@ -54,9 +55,16 @@ impl Plan {
             node: rc.node.clone(),
         };
         let mut scripts = writer.scripts(&self.steps, "", false, &self.summary_line());
+        // The names of each wave's rollback scripts, for the waves that share them.
+        let mut names: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for wave in &self.summary.waves {
             if wave.rollback_kind == RollbackKind::Refused {
                 scripts.push(refused_rollback(wave));
+                continue;
+            }
+            if let Some(first) = wave.rollback_same_as {
+                let shared = names.get(&first).map(Vec::as_slice).unwrap_or_default();
+                scripts.push(shared_rollback(wave, first, shared, options.ssh));
                 continue;
             }
             if wave.rollback.is_empty() {
@@ -64,7 +72,9 @@ impl Plan {
             }
             let prefix = format!("rollback-wave-{}", wave.wave);
             let title = format!("rollback of wave {} ({:?})", wave.wave, wave.kind);
-            scripts.extend(writer.scripts(&wave.rollback.steps(), &prefix, true, &title));
+            let own = writer.scripts(&wave.rollback.steps(), &prefix, true, &title);
+            names.insert(wave.wave, own.iter().map(|s| s.name.clone()).collect());
+            scripts.extend(own);
         }
         scripts
     }
@@ -472,6 +482,34 @@ fn refused_rollback(wave: &WaveSummary) -> ShellScript {
         host: None,
         rollback: true,
         text,
+    }
+}
+
+/// The rollback of a wave that shares an earlier wave's (the database restore of every wave
+/// from the upgrade's leader on): written once, for that wave. Over ssh this script runs it; per
+/// machine it names the scripts to run, each on its machine, and fails.
+fn shared_rollback(wave: &WaveSummary, first: u32, shared: &[String], ssh: bool) -> ShellScript {
+    let head = format!(
+        "#!/usr/bin/env bash\n# rctopo plan: rollback of wave {} ({:?}): the same as the rollback of wave {first}\nset -euo pipefail\n\n",
+        wave.wave, wave.kind
+    );
+    let body = match shared {
+        [one] if ssh => format!("exec bash \"$(dirname \"$0\")\"/{}\n", shell_quote(one)),
+        _ => format!(
+            "{}\n\nrct_fail {}\n",
+            helper("rct_fail").unwrap_or_default(),
+            shell_quote(&format!(
+                "the rollback of wave {} is the rollback of wave {first}: run {} in order, each on the machine its name ends with",
+                wave.wave,
+                shared.join(", ")
+            ))
+        ),
+    };
+    ShellScript {
+        name: format!("rollback-wave-{}.sh", wave.wave),
+        host: None,
+        rollback: true,
+        text: head + &body,
     }
 }
 

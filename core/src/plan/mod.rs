@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Modules: [`policy`] (the rules), `diff` (what changes), `items`/`budget` (rolling work and
-//! parallelism), `planner` (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
+//! parallelism), `schedule` (which items each wave takes, when late instances start), `planner`
+//! (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
 //! and [`commands`] (outputs; the bash helpers scripts call are the files in `plan/shell/`).
 
 pub mod action;
@@ -31,6 +32,7 @@ mod ops;
 mod planned_instance;
 mod planner;
 pub mod policy;
+mod schedule;
 mod shell_helpers;
 mod sim_mongo;
 mod sim_release;

@@ -11,6 +11,7 @@ use super::items::{self, Item, Work};
 use super::ops::Ctx;
 use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
+use super::schedule::{self, Capacity, Schedule};
 use super::summary::{plan_seconds, RollbackKind, Summary, WaveKind};
 use super::upgrade::{self, ReleaseChange};
 use super::Plan;
@@ -68,10 +69,24 @@ pub fn plan(
         .map(|slot| PlannedInstance::surge(desired, slot, policy))
         .collect();
     surge_wave(&ctx, &surge, &mut b);
-    let (restart_waves, unjoined) = rolling_waves(&ctx, &diff, &work, &budget, &mut b);
+    let schedule = schedule::schedule(
+        &work.items,
+        policy.canary as usize,
+        &work.late,
+        capacity(&ctx, &work, &budget),
+    )
+    .map_err(|no_room| PlanError::RetirementsLeaveNoRoom {
+        retired: no_room.retired.join(", "),
+        max_unavailable: budget.max_unavailable,
+        max_surge: budget.surge.len(),
+        more: no_room.needed - budget.parallelism().max(1),
+    })?;
+    let (restart_waves, unjoined) = rolling_waves(&ctx, &diff, &work, &schedule, &mut b);
     // The last rolling wave's instances join in the next edit of the proxy: a late scale-out's
     // join, the scale-in's leave, or else the rendered configuration of the proxy wave.
-    let unjoined = scale_out_wave(&ctx, &work.late, false, unjoined, &mut b);
+    let late: Vec<&crate::layout::Instance> =
+        schedule.late_after.iter().map(|&j| work.late[j]).collect();
+    let unjoined = scale_out_wave(&ctx, &late, false, unjoined, &mut b);
     scale_in_wave(&ctx, &work, &surge, unjoined, &mut b);
     cleanup_wave(&ctx, &diff, &release, &mut b);
     let edited_proxy = b.steps.iter().any(|s| {
@@ -428,98 +443,71 @@ fn surge_wave(ctx: &Ctx, surge: &[PlannedInstance], b: &mut Builder) {
     b.close();
 }
 
-/// Canary then rolling waves of at most `parallelism` items each. Returns the number of waves,
+/// What the budget allows at once, for the schedule of the rolling waves.
+fn capacity(ctx: &Ctx, work: &Work, budget: &Resolved) -> Capacity {
+    let before = ctx.current.map_or(0, |c| c.instances.len());
+    Capacity {
+        parallelism: budget.parallelism().max(1),
+        spare: before.saturating_sub(ctx.desired.instances.len()) + work.early.len(),
+    }
+}
+
+/// The scheduled canary and rolling waves, each late scale-out instance started (and joined)
+/// right before the first wave after its TCP_PORT is free. Returns the number of rolling waves,
 /// and the instances of the last wave when their join is left to the next edit of the proxy
 /// (see [`Ctx::defers_joins`]).
 fn rolling_waves(
     ctx: &Ctx,
     diff: &Diff,
     work: &Work,
-    budget: &Resolved,
+    schedule: &Schedule,
     b: &mut Builder,
 ) -> (usize, Vec<PlannedInstance>) {
-    let mut sizes = WaveSizes::new(ctx, budget);
-    let canary = (ctx.policy.canary as usize).min(work.items.len());
-    let (first, rest) = work.items.split_at(canary);
-    let mut waves = 0;
-    // Canaries join at once: the operator judges them serving, at the gate.
-    for chunk in sizes.split(first) {
-        rolling_wave(ctx, diff, chunk, WaveKind::Canary, Vec::new(), false, b);
-        waves += 1;
-    }
-    if canary > 0 && !rest.is_empty() {
-        let machine = ctx
-            .proxy
-            .as_ref()
-            .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| first[0].predecessor().host.clone());
-        let wave_ids: Vec<&str> = first.iter().map(|i| i.predecessor().id.as_str()).collect();
-        b.push(vec![(
-            machine,
-            Action::Gate {
-                reason: format!(
-                    "canary {} runs the new release: confirm chat works before the rest",
-                    wave_ids.join(", ")
-                ),
-            },
-            "wait for the operator to confirm the canary".into(),
-        )]);
-    }
     let mut unjoined = Vec::new();
-    for chunk in sizes.split(rest) {
-        unjoined = rolling_wave(
-            ctx,
-            diff,
-            chunk,
-            WaveKind::Rolling,
-            unjoined,
-            ctx.defers_joins(),
-            b,
-        );
-        waves += 1;
+    let mut after_canary = false;
+    for wave in &schedule.waves {
+        if !wave.canary && !after_canary {
+            after_canary = true;
+            if wave.items.start > 0 {
+                canary_gate(ctx, &work.items[..wave.items.start], b);
+            }
+        }
+        let late: Vec<&crate::layout::Instance> =
+            wave.late_before.iter().map(|&j| work.late[j]).collect();
+        unjoined = scale_out_wave(ctx, &late, false, unjoined, b);
+        let chunk = &work.items[wave.items.clone()];
+        unjoined = if wave.canary {
+            // Canaries join at once: the operator judges them serving, at the gate.
+            rolling_wave(ctx, diff, chunk, WaveKind::Canary, unjoined, false, b)
+        } else {
+            let defer = ctx.defers_joins();
+            rolling_wave(ctx, diff, chunk, WaveKind::Rolling, unjoined, defer, b)
+        };
     }
-    (waves, unjoined)
+    (schedule.waves.len(), unjoined)
 }
 
-/// How many items each rolling wave takes. A retired item stays out of service after its wave
-/// (the instance that takes its place starts in the late scale-out), so every later wave is
-/// smaller by the retired instances that the deployment's shrinking does not already cover.
-struct WaveSizes {
-    /// Instances that may be out of service at once: max_unavailable plus the surge instances.
-    parallelism: usize,
-    /// Instances the deployment loses anyway (current minus desired): the floor allows for them.
-    surplus: usize,
-    /// Instances retired by earlier waves and not yet replaced.
-    retired: usize,
-}
-
-impl WaveSizes {
-    fn new(ctx: &Ctx, budget: &Resolved) -> WaveSizes {
-        let before = ctx.current.map_or(0, |c| c.instances.len());
-        WaveSizes {
-            parallelism: budget.parallelism().max(1),
-            surplus: before.saturating_sub(ctx.desired.instances.len()),
-            retired: 0,
-        }
-    }
-
-    /// Splits `items` into consecutive waves (order kept: an item that takes a TCP_PORT still
-    /// comes after the one that frees it). A wave holds at least one item; the simulator judges
-    /// a plan whose retirements leave no room at all.
-    fn split<'i, 'a>(&mut self, mut items: &'i [Item<'a>]) -> Vec<&'i [Item<'a>]> {
-        let mut waves = Vec::new();
-        while !items.is_empty() {
-            // Never wider than the policy's parallelism; narrower by the retirements the
-            // surplus does not cover.
-            let uncovered = self.retired.saturating_sub(self.surplus);
-            let room = self.parallelism.saturating_sub(uncovered);
-            let (wave, rest) = items.split_at(room.clamp(1, items.len()));
-            self.retired += wave.iter().filter(|i| matches!(i, Item::Retire(_))).count();
-            waves.push(wave);
-            items = rest;
-        }
-        waves
-    }
+/// The operator confirms the canaries serve before the rest of the rollout.
+fn canary_gate(ctx: &Ctx, canaries: &[Item], b: &mut Builder) {
+    let machine = ctx
+        .proxy
+        .as_ref()
+        .map(|(_, m)| m.clone())
+        .unwrap_or_else(|| canaries[0].predecessor().host.clone());
+    let ids: Vec<&str> = canaries
+        .iter()
+        .map(|i| i.predecessor().id.as_str())
+        .collect();
+    b.push(vec![(
+        machine,
+        Action::Gate {
+            reason: format!(
+                "canary {} runs the new release: confirm chat works before the rest",
+                ids.join(", ")
+            ),
+        },
+        "wait for the operator to confirm the canary".into(),
+    )]);
 }
 
 /// One wave: the previous wave's instances join while this one's leave (one reload), drain,
@@ -766,8 +754,11 @@ fn migration_rollbacks(
         )
     };
     let steps: Arc<[Step]> = numbered(leader.1, 0, steps).collect();
-    for wave in waves {
-        b.replace_rollback(wave, kind, reason.clone(), steps.clone());
+    // A refusal has no steps to share.
+    let shared = !steps.is_empty();
+    for (n, &wave) in waves.iter().enumerate() {
+        let same_as = (shared && n > 0).then_some(waves[0]);
+        b.replace_rollback(wave, kind, reason.clone(), steps.clone(), same_as);
     }
     Some(leader)
 }

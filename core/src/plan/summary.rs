@@ -57,7 +57,13 @@ pub enum RollbackKind {
 
 /// One wave: its number, kind, the instances it takes out of or puts into service, and the
 /// steps that restore the state before it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// As JSON, a wave whose rollback is the same restore as an earlier wave's (every wave from the
+/// upgrade's leader on) carries `"rollback_same_as": <that wave>` and an empty `rollback`: the
+/// steps are written once, in that wave, instead of once per wave (a one-at-a-time upgrade of n
+/// instances would otherwise write n restores of n instances each). [`WaveSummary::rollback`]
+/// holds the steps for every wave.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaveSummary {
     /// Its number (steps carry it).
     pub wave: u32,
@@ -70,8 +76,30 @@ pub struct WaveSummary {
     /// How it is undone.
     pub rollback_kind: RollbackKind,
     /// Why its rollback is refused, when it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_reason: Option<String>,
+    /// The earlier wave whose rollback is this same list of steps (a shared restore).
+    pub rollback_same_as: Option<u32>,
+}
+
+impl Serialize for WaveSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("WaveSummary", 7)?;
+        s.serialize_field("wave", &self.wave)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("instances", &self.instances)?;
+        match self.rollback_same_as {
+            Some(_) => s.serialize_field("rollback", &[] as &[Step])?,
+            None => s.serialize_field("rollback", &self.rollback)?,
+        }
+        s.serialize_field("rollback_kind", &self.rollback_kind)?;
+        if let Some(reason) = &self.rollback_reason {
+            s.serialize_field("rollback_reason", reason)?;
+        }
+        if let Some(wave) = self.rollback_same_as {
+            s.serialize_field("rollback_same_as", &wave)?;
+        }
+        s.end()
+    }
 }
 
 /// The steps that undo one wave. A restore is the same for every wave from the leader's on, so
