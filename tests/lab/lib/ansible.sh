@@ -59,7 +59,8 @@ ansible_run() {
     ANSIBLE_COLLECTIONS_PATH="$LAB_STATE/ansible/collections" ANSIBLE_HOST_KEY_CHECKING=False \
     ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PATH="$LAB_ANSIBLE_BIN:$PATH" \
     ansible-playbook -i "$work/inventory.ini" "$LAB_ANSIBLE_PLAYBOOK" -e "build=$work/build" \
-    -e "@$work/policy.json" "$@" >>"$log" 2>&1 || status=$?
+    -e "@$work/policy.json" "$@" 2>&1 | timestamped >>"$log"
+  status=${PIPESTATUS[0]}
   # Ansible's ssh masters outlive the run (ControlPersist): end them, they are the lab's.
   for socket in "$LAB_STATE"/ansible/home/cp/*; do
     [ -S "$socket" ] || continue
