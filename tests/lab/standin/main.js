@@ -14,8 +14,8 @@
 //   `method` -> `result` naming the version and instance that answered;
 // - on SIGTERM stops accepting, closes its WebSockets (1001 going away), finishes what is in
 //   flight and exits 0.
-// - connects to MONGO_URL with the Node `mongodb` driver (Rocket.Chat's), as Rocket.Chat does at
-//   start: server selection of the primary, then a `ping`; with release.json's
+// - connects to MONGO_URL at start with the Node `mongodb` driver (the driver Rocket.Chat uses):
+//   `connect()` selects the primary, then a `ping` runs on it; with release.json's
 //   `"mongo": "required"` it listens only once connected and exits 1 when it cannot connect,
 //   otherwise it only reports. Either way it logs the outcome and serves it on /standin/mongo.
 // Its release (version, start-up time, mongo) comes from release.json beside this file, so that
@@ -105,7 +105,7 @@ function mongoView(client, ping) {
   return { state: 'connected', type: d.type, set_name: d.setName, primary: primary && primary.address, members, ping: ping.ok };
 }
 
-// Connects as Rocket.Chat does at start and keeps the client open, as it does.
+// Connects at start and keeps the client open for the life of the process, as a server does.
 async function connectMongo() {
   let driver;
   try {
@@ -177,7 +177,7 @@ async function main() {
     console.log(`standin ${version}: MongoDB ${result.state}: ${how}`);
     if (release.mongo === 'required' && result.state !== 'connected') fail('cannot connect to MONGO_URL');
   });
-  // Rocket.Chat serves only once its database answers.
+  // Rocket.Chat cannot serve without its database: with `required`, neither does the stand-in.
   if (release.mongo === 'required') await connecting;
   const port = Number(process.env.PORT);
   const bindIp = process.env.BIND_IP || '0.0.0.0';
