@@ -388,3 +388,36 @@ def test_site_rollout_runs_each_part_on_its_machine(tmp_path: Path) -> None:
     assert run.returncode != 0, run.stdout
     assert "UNREACHABLE" in run.stdout, run.stdout
     assert list(ran.iterdir()) == [], run.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="play 2 installs the files owned by root")
+def test_site_stage_gives_each_machine_only_its_own_files(tmp_path: Path) -> None:
+    """Play 2 of site.yml (`--tags stage`): each machine receives its own rendered tree, with
+    its modes, and nothing of another machine's (the proxy gets no environment file, which
+    holds the MongoDB password)."""
+    build = tmp_path / "build"
+    # Two application hosts and a proxy machine.
+    rendered = rct.Topology.load(str(REPO / "tests" / "lab" / "topologies" / "lab.toml")).render("all")
+    for f in rendered:
+        target = build / "rendered" / f.host / f.path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f.contents)
+        target.chmod(f.mode)
+    # `docs` holds the diagram, for no machine.
+    machines = sorted({f.host for f in rendered} - {"docs"})
+    assert machines == ["app1", "app2", "proxy"], machines
+    inventory = "[rocketchat]\n" + "".join(
+        f"{m} ansible_connection=local staged={tmp_path / 'staged' / m}\n" for m in machines)
+    (tmp_path / "inventory.ini").write_text(inventory)
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"])
+    done = subprocess.run(
+        [ansible_tool("ansible-playbook"), "-i", str(tmp_path / "inventory.ini"), "site.yml",
+         "--tags", "stage", "-e", f"build={build}", "-e", "ansible_become=false",
+         "-e", f"ansible_python_interpreter={sys.executable}"],
+        cwd=REPO / "examples" / "ansible", capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for m in machines:
+        own = {f"{m}/{f.path.lstrip('/')}": (f.contents, f.mode) for f in rendered if f.host == m}
+        assert tree(tmp_path / "staged" / m) == own
