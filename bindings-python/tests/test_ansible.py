@@ -338,11 +338,13 @@ def test_site_playbook_control_play_runs_for_real(tmp_path: Path) -> None:
     assert all(mode == 0o755 for _, mode in tree(build / "scripts").values())
 
 
-def run_rollout_play(tmp_path: Path, parts: list[dict[str, Any]], inventory: str) -> tuple[Path, Run]:
+def run_rollout_play(
+    tmp_path: Path, parts: list[dict[str, Any]], inventory: str, tags: str = "rollout"
+) -> tuple[Path, Run]:
     """Play 3 of site.yml alone (`--tags rollout`) over PARTS, each a script under build/scripts
     that leaves a marker named after itself in tmp_path/ran when it runs on this machine."""
     build = tmp_path / "build"
-    (build / "scripts").mkdir(parents=True)
+    (build / "scripts").mkdir(parents=True, exist_ok=True)
     ran = tmp_path / "ran"
     ran.mkdir()
     for part in parts:
@@ -355,13 +357,15 @@ def run_rollout_play(tmp_path: Path, parts: list[dict[str, Any]], inventory: str
         "rollout": {"scripts": [dict(p, rollback=False) for p in parts]},
         # The parts run as the test's user: no privilege escalation here.
         "ansible_become": False,
+        # Play 2 staged the machines, unless it runs in this test.
+        **({} if "stage" in tags else {"rctopo_staged": True}),
         "ansible_python_interpreter": sys.executable,
     }))
     env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"])
     done = subprocess.run(
         [ansible_tool("ansible-playbook"), "-i", str(tmp_path / "inventory.ini"), "site.yml",
-         "--tags", "rollout", "-e", f"@{tmp_path / 'vars.json'}"],
+         "--tags", tags, "-e", f"@{tmp_path / 'vars.json'}"],
         cwd=REPO / "examples" / "ansible", capture_output=True, text=True, env=env, timeout=300,
     )
     return ran, Run(done, {})
@@ -421,3 +425,17 @@ def test_site_stage_gives_each_machine_only_its_own_files(tmp_path: Path) -> Non
     for m in machines:
         own = {f"{m}/{f.path.lstrip('/')}": (f.contents, f.mode) for f in rendered if f.host == m}
         assert tree(tmp_path / "staged" / m) == own
+
+
+def test_site_rollout_never_starts_when_a_machine_was_not_staged(tmp_path: Path) -> None:
+    """Play 2 fails on an unreachable machine: no part of play 3 may run, on any machine (the
+    rollout would stop half-way at that machine's first part)."""
+    parts = [{"name": "01-app1.sh", "host": "localhost"}, {"name": "02-proxy.sh", "host": "proxy"}]
+    (tmp_path / "build" / "rendered" / "proxy").mkdir(parents=True)
+    ran, run = run_rollout_play(
+        tmp_path, parts,
+        "[rocketchat]\nproxy ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5'\n",
+        tags="stage,rollout")
+    assert run.returncode != 0, run.stdout
+    assert "UNREACHABLE" in run.stdout, run.stdout
+    assert list(ran.iterdir()) == [], run.stdout

@@ -36,6 +36,8 @@ ansible_inventory() {
   echo "ansible_ssh_private_key_file=$LAB_STATE/ssh/id_ed25519"
   echo "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
   echo "ansible_python_interpreter=/usr/bin/python3"
+  # The machine is shared and often loaded: ssh's 10 s default connect timeout was seen to expire.
+  echo "ansible_ssh_timeout=60"
   # The lab's hosts have no sudo: root becomes root with su.
   echo "ansible_become_method=su"
 }
