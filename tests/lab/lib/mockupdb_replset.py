@@ -6,9 +6,10 @@ No MongoDB server runs here. MockupDB (PyPI `mockupdb`, MongoDB's wire-protocol 
 listens on each member's address and port and answers as one member of replica set SET whose
 primary is PRIMARY. It answers what the Node `mongodb` driver (6.x, Rocket.Chat's) sends to
 connect and select a server, and the commands the stand-in runs:
-- the handshake (`isMaster` with `helloOk: true`, lib/cmap/connect.js prepareHandshakeDocument)
-  and the monitors' `hello`: setName, hosts, primary, me (the member's own name: the driver drops
-  a member whose `me` differs from the name it was given), isWritablePrimary/secondary (what
+- the handshake (`ismaster`, its LEGACY_HELLO_COMMAND, with `helloOk: true`: lib/cmap/connect.js
+  prepareHandshakeDocument) and the monitors' `hello`: setName, hosts, primary, me (the member's
+  own name: the driver removes a member whose `me` differs from the address it was given,
+  lib/sdam/topology_description.js), isWritablePrimary/secondary (what
   lib/sdam/server_description.js parseServerType reads), maxWireVersion 21 (MongoDB 7.0; the
   driver refuses a server below its MIN_SUPPORTED_WIRE_VERSION, 8) and the size limits. No
   `topologyVersion`: the driver then polls every heartbeatFrequencyMS instead of the streaming
