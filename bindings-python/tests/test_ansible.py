@@ -354,7 +354,9 @@ def run_rollout_play(
     (tmp_path / "inventory.ini").write_text(inventory)
     (tmp_path / "vars.json").write_text(json.dumps({
         "build": str(build),
-        "rollout": {"scripts": [dict(p, rollback=False) for p in parts]},
+        # A rollback script for several machines has no host: it is never run, nor staged for.
+        "rollout": {"scripts": [dict(p, rollback=False) for p in parts]
+                    + [{"name": "rollback-wave-1.sh", "host": None, "rollback": True}]},
         # The parts run as the test's user: no privilege escalation here.
         "ansible_become": False,
         # Play 2 staged the machines, unless it runs in this test.
