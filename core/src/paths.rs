@@ -53,6 +53,9 @@ pub(crate) const BACKEND_NAME: &str = "rocketchat";
 /// Apache needs one balancer per scheme (plain HTTP, WebSocket), each named
 /// `balancer://<BACKEND_NAME>-<scheme>` with one `BalancerMember <scheme>://<address>` per instance.
 pub(crate) const APACHE_SCHEMES: [&str; 2] = ["http", "ws"];
+/// Where the rendered Apache site serves mod_proxy_balancer's balancer-manager (`Require local`:
+/// from the proxy machine only), through which a plan takes members out and back without a reload.
+pub(crate) const APACHE_MANAGER_PATH: &str = "/balancer-manager";
 /// The machine name rendered files use for a proxy without an application host of its own.
 pub(crate) const PROXY_MACHINE: &str = "proxy";
 /// The machine name of files that belong in documentation rather than on a machine (the diagram).

@@ -18,13 +18,12 @@
 mod plan_support;
 mod render_support;
 
+use plan_support::proxy_edits::{bash, plan_edits};
 use render_support::proxy_validator::{program, validate};
 use render_support::{make_certificate, validator};
 use rocketchat_topology::model::{ProxyKind, Tls, Topology};
-use rocketchat_topology::plan::commands::shell_quote;
-use rocketchat_topology::plan::{CommandSet, Policy, ShellOptions};
 use rocketchat_topology::render::{render, render_with, RenderOptions, Target};
-use rocketchat_topology::{plan, Layout};
+use rocketchat_topology::Layout;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -70,100 +69,6 @@ fn target(kind: ProxyKind) -> Target {
     }
 }
 
-/// The bash that drains and the bash that undrains [`INSTANCE`], cut from the plan's script for
-/// the proxy machine: its preamble (helpers) and the one command line of each.
-struct Edits {
-    drain: String,
-    undrain: String,
-}
-
-fn plan_edits(layout: &Layout, kind: ProxyKind, config: &Path, socket: &Path) -> Edits {
-    let mut next = layout.topology.clone();
-    next.rocketchat
-        .env
-        .insert("OVERWRITE_SETTING_Site_Name".into(), "Renamed".into());
-    let desired = Layout::resolve(&next);
-    let plan = plan(Some(layout), &desired, &Policy::default()).expect("plans");
-    let mut commands = CommandSet {
-        haproxy_socket: socket.display().to_string(),
-        ..CommandSet::default()
-    };
-    let pc = match kind {
-        ProxyKind::Nginx => &mut commands.nginx,
-        ProxyKind::Apache => &mut commands.apache,
-        ProxyKind::Haproxy => &mut commands.haproxy,
-        other => panic!("not handled: {other:?}"),
-    };
-    let file = shell_quote(&config.display().to_string());
-    pc.add = pc.add.replace("{config}", &file);
-    pc.remove = pc.remove.replace("{config}", &file);
-    pc.validate = "echo validate skipped".into();
-    pc.reload = "echo reload skipped".into();
-    let scripts = plan.to_shell(
-        &desired,
-        &ShellOptions {
-            ssh: false,
-            commands,
-        },
-    );
-    let (down, up) = match kind {
-        ProxyKind::Nginx => ("rct_nginx_down", "rct_nginx_up"),
-        ProxyKind::Apache => ("rct_apache_down", "rct_apache_up"),
-        ProxyKind::Haproxy => ("rct_haproxy_down", "rct_haproxy_up"),
-        other => panic!("not handled: {other:?}"),
-    };
-    let address = address(layout);
-    let key = if kind == ProxyKind::Haproxy {
-        SERVER
-    } else {
-        address.as_str()
-    };
-    let machine = layout
-        .topology
-        .proxy
-        .as_ref()
-        .and_then(|p| p.host.clone())
-        .unwrap_or_else(|| "proxy".into());
-    let line = |text: &str, function: &str| {
-        text.lines()
-            .find(|l| l.starts_with(&format!("{function} ")) && l.split(' ').any(|w| w == key))
-            .map(str::to_string)
-    };
-    // Leaving and rejoining are in different scripts of the proxy machine (the instance
-    // restarts on its own machine in between): each command runs with its script's helpers.
-    let cut = |function: &str| {
-        scripts
-            .iter()
-            .filter(|s| !s.rollback && s.host.as_deref() == Some(machine.as_str()))
-            .find_map(|s| {
-                let command = line(&s.text, function)?;
-                let preamble = &s.text[..s.text.find("\n# --- wave")?];
-                Some(format!("{preamble}\n{command}\n"))
-            })
-            .unwrap_or_else(|| panic!("no script of {machine} runs {function} for {INSTANCE}"))
-    };
-    Edits {
-        drain: cut(down),
-        undrain: cut(up),
-    }
-}
-
-fn bash(script: &str, dir: &Path) {
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(script)
-        .env("RCTOPO_DESIRED", dir)
-        .env("RCTOPO_CURRENT", dir)
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        "bash failed: {}{}\n{script}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Render, drain with the plan's command, validate, compare with the drained render, undrain,
 /// compare with the render, validate.
 fn drain_and_undrain(kind: ProxyKind) {
@@ -195,7 +100,13 @@ fn drain_and_undrain(kind: ProxyKind) {
     validate(kind, &bin, &config, &work)
         .unwrap_or_else(|e| panic!("{kind:?}: the rendered file is refused: {e}\n{original}"));
 
-    let edits = plan_edits(&layout, kind, &config, &dir.path().join("no-socket"));
+    let edits = plan_edits(
+        &layout,
+        kind,
+        &config,
+        &dir.path().join("no-socket"),
+        INSTANCE,
+    );
     bash(&edits.drain, dir.path());
     let drained = std::fs::read_to_string(&config).expect("read");
     validate(kind, &bin, &config, &work)
@@ -403,7 +314,7 @@ fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
         &socket,
     );
     std::fs::write(&config, &original).expect("write");
-    let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket);
+    let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket, INSTANCE);
 
     let running = Haproxy::start(&bin, &config, &socket, &log);
     let before = admin_states(&socat, &socket);

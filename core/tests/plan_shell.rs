@@ -382,10 +382,19 @@ fn apache_helpers_disable_and_enable_members_in_a_config_apache_accepts() {
     )
     .unwrap();
     let c = conf.display();
-    let h = ["rct_re", "rct_apache_down", "rct_apache_up"];
+    // No Apache runs here: the balancer-manager calls fail and the helpers say the reload will
+    // apply the file (plan_apache_manager runs them against a real apache2).
+    let h = [
+        "rct_re",
+        "rct_apache_manager",
+        "rct_apache_states",
+        "rct_apache_member",
+        "rct_apache_down",
+        "rct_apache_up",
+    ];
     helpers_run(
         &h,
-        &format!("rct_apache_down {c} 10.0.0.10:3000; rct_apache_down {c} 10.0.0.10:3000"),
+        &format!("rct_apache_down {c} rocketchat 10.0.0.10:3000; rct_apache_down {c} rocketchat 10.0.0.10:3000"),
     );
     let text = read(&conf);
     assert!(

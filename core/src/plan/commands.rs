@@ -21,7 +21,8 @@ pub struct ProxyCommands {
     /// Put a server back (or in) the backend of the installed configuration.
     pub add: String,
     /// Take a server out (nginx: mark it `down`, which keeps `ip_hash` stable; HAProxy: runtime
-    /// `state maint`, then `disabled` in the file so the reload keeps it out).
+    /// `state maint`, then `disabled` in the file so the reload keeps it out; Apache: disabled
+    /// through the balancer-manager and `status=+D` in the file).
     pub remove: String,
 }
 
@@ -100,9 +101,10 @@ impl Default for CommandSet {
                     "a2enmod -q {} && a2ensite -q rocketchat && apachectl -t",
                     crate::render::APACHE_MODULES.join(" ")
                 ),
-                reload: "systemctl reload apache2".into(),
+                // Skips the reload when only member states changed (balancer-manager).
+                reload: "rct_apache_reload {config}".into(),
                 add: "rct_apache_up {config} {backend} {upstream} {server}".into(),
-                remove: "rct_apache_down {config} {upstream}".into(),
+                remove: "rct_apache_down {config} {backend} {upstream}".into(),
             },
             haproxy: ProxyCommands {
                 validate: format!("haproxy -c -f {}", paths::HAPROXY_CFG),

@@ -73,12 +73,12 @@ impl<'a> Ctx<'a> {
     /// Whether reloading the proxy costs clients something. An nginx or Apache reload closes
     /// idle keep-alive client connections, and a client sending on one at that moment sees a
     /// reset (the lab measured it), so rolling waves share reloads: a wave's healthy instances
-    /// join in the next wave's edit. HAProxy takes servers in and out through its runtime API
-    /// without reloading, so its instances join at once.
+    /// join in the next wave's edit. HAProxy (runtime API) and Apache (balancer-manager) take
+    /// servers in and out without reloading, so their instances join at once.
     pub(crate) fn defers_joins(&self) -> bool {
         self.proxy
             .as_ref()
-            .is_some_and(|(kind, _)| *kind != ProxyKind::Haproxy)
+            .is_some_and(|(kind, _)| *kind == ProxyKind::Nginx)
     }
 
     /// The edits of the proxy configuration, then one validated reload, with the proxy's
@@ -113,6 +113,9 @@ impl<'a> Ctx<'a> {
                 match kind {
                     ProxyKind::Haproxy => {
                         "apply the haproxy configuration (reloaded only when more than server states changed)".to_string()
+                    }
+                    ProxyKind::Apache => {
+                        "apply the apache configuration (reloaded only when more than member states changed)".to_string()
                     }
                     _ => format!("reload {} without dropping connections", kind.as_str()),
                 },

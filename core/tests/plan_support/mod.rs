@@ -1,6 +1,8 @@
 //! Topologies and helpers shared by the plan tests.
 #![allow(dead_code)]
 
+pub mod proxy_edits;
+
 use rocketchat_topology::model::{Affinity, Host, Instances, Member, ProxyKind};
 use rocketchat_topology::plan::{Action, Plan};
 use rocketchat_topology::{example, Layout, Topology};

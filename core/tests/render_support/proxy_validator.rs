@@ -61,7 +61,17 @@ fn nginx(program: &Path, config: &Path, work: &Path) -> Result<String, String> {
 /// `apache2 -t` on a main httpd.conf that loads the modules the site lists and includes
 /// `config`. Success needs "Syntax OK" and no AH warning.
 fn apache(program: &Path, config: &Path, work: &Path) -> Result<String, String> {
-    // The modules the rendered header asks to enable, plus the MPM and authz every server has.
+    let main = apache_main_config(work, config, &["80", "443"]);
+    match run(Command::new(program).arg("-t").arg("-f").arg(&main)) {
+        Ok(out) if out.contains("Syntax OK") && !out.contains("AH0") => Ok(out),
+        Ok(out) | Err(out) => Err(out),
+    }
+}
+
+/// A main httpd.conf in `work` (its pid, runtime files and error log there too) that loads the
+/// modules the rendered site lists (with the MPM and authz every server has), listens on
+/// `listen` and includes `config`.
+pub fn apache_main_config(work: &Path, config: &Path, listen: &[&str]) -> PathBuf {
     let mut text = String::new();
     for m in ["mpm_event", "authz_core"].iter().chain(APACHE_MODULES) {
         let _ = writeln!(
@@ -71,16 +81,16 @@ fn apache(program: &Path, config: &Path, work: &Path) -> Result<String, String> 
     }
     let _ = write!(
         text,
-        "ServerName localhost\nPidFile {w}/apache.pid\nDefaultRuntimeDir {w}\nErrorLog {w}/error.log\nListen 80\nListen 443\nInclude {c}\n",
-        w = work.display(),
-        c = config.display()
+        "ServerName localhost\nPidFile {w}/apache.pid\nDefaultRuntimeDir {w}\nErrorLog {w}/error.log\n",
+        w = work.display()
     );
+    for address in listen {
+        let _ = writeln!(text, "Listen {address}");
+    }
+    let _ = writeln!(text, "Include {}", config.display());
     let main = work.join("httpd.conf");
     std::fs::write(&main, text).expect("write");
-    match run(Command::new(program).arg("-t").arg("-f").arg(&main)) {
-        Ok(out) if out.contains("Syntax OK") && !out.contains("AH0") => Ok(out),
-        Ok(out) | Err(out) => Err(out),
-    }
+    main
 }
 
 /// `haproxy -c -f config`; a WARNING or ALERT counts as a refusal.

@@ -177,8 +177,13 @@ routed_instances() {
         | awk 'NF > 10 && $1 ~ /^[0-9]+$/ {a = $7; if (a % 2 == 0 && int(a / 2) % 2 == 0 && int(a / 8) % 2 == 0 && int(a / 32) % 2 == 0) print $5 ":" $19}'
       ;;
     apache)
-      file=/etc/apache2/sites-available/rocketchat.conf
-      lab_in proxy cat "$file" | awk '$1 == "BalancerMember" && $2 ~ /^http:/ && !/status=\+D/ {sub("http://", "", $2); print $2}'
+      # The runtime state wins over the file: the HTTP balancer's members the balancer-manager
+      # does not report disabled (`Dis`).
+      lab_in proxy curl -fsS --max-time 5 --resolve chat.lab:80:127.0.0.1 \
+        -H 'Referer: http://chat.lab/balancer-manager' 'http://chat.lab/balancer-manager?xml=1' \
+        | awk '/<httpd:name>balancer:/ {http = /rocketchat-http</}
+          /<httpd:name>http:/ {m = $0; sub(/.*<httpd:name>http:\/\//, "", m); sub(/<.*/, "", m)}
+          /<httpd:status>/ {if (http && m != "" && !/Dis/) print m; m = ""}'
       ;;
   esac | sort -u
 }
