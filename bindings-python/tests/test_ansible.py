@@ -336,3 +336,108 @@ def test_site_playbook_control_play_runs_for_real(tmp_path: Path) -> None:
     scripts = {s["name"]: s["text"] for s in rct.plan(None, rct.Topology.load(HOWTO)).to_shell()}
     assert {p: text for p, (text, mode) in tree(build / "scripts").items()} == scripts
     assert all(mode == 0o755 for _, mode in tree(build / "scripts").values())
+
+
+def run_rollout_play(
+    tmp_path: Path, parts: list[dict[str, Any]], inventory: str, tags: str = "rollout"
+) -> tuple[Path, Run]:
+    """Play 3 of site.yml alone (`--tags rollout`) over PARTS, each a script under build/scripts
+    that leaves a marker named after itself in tmp_path/ran when it runs on this machine."""
+    build = tmp_path / "build"
+    (build / "scripts").mkdir(parents=True, exist_ok=True)
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    for part in parts:
+        script = build / "scripts" / part["name"]
+        script.write_text(f"#!/bin/sh\ntouch {ran / part['name']}\nexit {part.pop('exit', 0)}\n")
+        script.chmod(0o755)
+    (tmp_path / "inventory.ini").write_text(inventory)
+    (tmp_path / "vars.json").write_text(json.dumps({
+        "build": str(build),
+        # A rollback script for several machines has no host: it is never run, nor staged for.
+        "rollout": {"scripts": [dict(p, rollback=False) for p in parts]
+                    + [{"name": "rollback-wave-1.sh", "host": None, "rollback": True}]},
+        # The parts run as the test's user: no privilege escalation here.
+        "ansible_become": False,
+        # Play 2 staged the machines, unless it runs in this test.
+        **({} if "stage" in tags else {"rctopo_staged": True}),
+        "ansible_python_interpreter": sys.executable,
+    }))
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"])
+    done = subprocess.run(
+        [ansible_tool("ansible-playbook"), "-i", str(tmp_path / "inventory.ini"), "site.yml",
+         "--tags", tags, "-e", f"@{tmp_path / 'vars.json'}"],
+        cwd=REPO / "examples" / "ansible", capture_output=True, text=True, env=env, timeout=300,
+    )
+    return ran, Run(done, {})
+
+
+def test_site_rollout_stops_at_the_first_part_that_fails(tmp_path: Path) -> None:
+    """A loop over one task would run every part even after one failed: the rest of the rollout
+    must not run once a part fails (an instance that did not become healthy)."""
+    parts = [{"name": "01-a.sh", "host": "localhost"}, {"name": "02-a.sh", "host": "localhost", "exit": 1},
+             {"name": "03-a.sh", "host": "localhost"}]
+    ran, run = run_rollout_play(tmp_path, parts, "localhost ansible_connection=local\n")
+    assert run.returncode != 0, run.stdout
+    assert sorted(p.name for p in ran.iterdir()) == ["01-a.sh", "02-a.sh"], run.stdout
+
+
+def test_site_rollout_runs_each_part_on_its_machine(tmp_path: Path) -> None:
+    """The parts are delegated to their machines, over the machines' own connection: none may
+    run on the control node (a play-level `connection: local` would run them all here). The
+    machine is unreachable here, so the part fails unreachable and leaves no marker."""
+    parts = [{"name": "01-app1.sh", "host": "app1"}]
+    ran, run = run_rollout_play(
+        tmp_path, parts,
+        "[rocketchat]\napp1 ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5'\n")
+    assert run.returncode != 0, run.stdout
+    assert "UNREACHABLE" in run.stdout, run.stdout
+    assert list(ran.iterdir()) == [], run.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="play 2 installs the files owned by root")
+def test_site_stage_gives_each_machine_only_its_own_files(tmp_path: Path) -> None:
+    """Play 2 of site.yml (`--tags stage`): each machine receives its own rendered tree, with
+    its modes, and nothing of another machine's (the proxy gets no environment file, which
+    holds the MongoDB password)."""
+    build = tmp_path / "build"
+    # Two application hosts and a proxy machine.
+    rendered = rct.Topology.load(str(REPO / "tests" / "lab" / "topologies" / "lab.toml")).render("all")
+    for f in rendered:
+        target = build / "rendered" / f.host / f.path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f.contents)
+        target.chmod(f.mode)
+    # `docs` holds the diagram, for no machine.
+    machines = sorted({f.host for f in rendered} - {"docs"})
+    assert machines == ["app1", "app2", "proxy"], machines
+    inventory = "[rocketchat]\n" + "".join(
+        f"{m} ansible_connection=local staged={tmp_path / 'staged' / m}\n" for m in machines)
+    (tmp_path / "inventory.ini").write_text(inventory)
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / ".ansible"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=os.environ["RCTOPO_TEST_COLLECTIONS"])
+    done = subprocess.run(
+        [ansible_tool("ansible-playbook"), "-i", str(tmp_path / "inventory.ini"), "site.yml",
+         "--tags", "stage", "-e", f"build={build}", "-e", "ansible_become=false",
+         "-e", f"ansible_python_interpreter={sys.executable}"],
+        cwd=REPO / "examples" / "ansible", capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for m in machines:
+        own = {f"{m}/{f.path.lstrip('/')}": (f.contents, f.mode) for f in rendered if f.host == m}
+        assert tree(tmp_path / "staged" / m) == own
+
+
+def test_site_rollout_never_starts_when_a_machine_was_not_staged(tmp_path: Path) -> None:
+    """Play 2 fails on an unreachable machine: no part of play 3 may run, on any machine (the
+    rollout would stop half-way at that machine's first part)."""
+    parts = [{"name": "01-app1.sh", "host": "localhost"}, {"name": "02-proxy.sh", "host": "proxy"}]
+    (tmp_path / "build" / "rendered" / "proxy").mkdir(parents=True)
+    ran, run = run_rollout_play(
+        tmp_path, parts,
+        "[rocketchat]\nproxy ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5'\n",
+        tags="stage,rollout")
+    assert run.returncode != 0, run.stdout
+    assert "UNREACHABLE" in run.stdout, run.stdout
+    assert list(ran.iterdir()) == [], run.stdout

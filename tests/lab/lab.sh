@@ -6,11 +6,14 @@
 # going through the proxy. Prints a table, writes JSON, exits 1 when a scenario misses a goal.
 #
 # scripts/lab.sh [--quick] [--proxy nginx|haproxy|apache] [--from A.toml --to B.toml] [--json OUT]
-#               [--ssh]
+#               [--ssh] [--ansible]
 #   --quick     one proxy (nginx unless --proxy), the upgrade scenario, 2 hosts x 2 instances
 #   --proxy     only this proxy kind (default: all three)
 #   --ssh       run the plans' one `--ssh` script from the proxy machine, through a real sshd on
 #               every host (a lab key), instead of each per-machine script on its machine
+#   --ansible   only the Ansible scenario (examples/ansible/site.yml run by ansible-playbook over
+#               ssh: a fresh install, then the upgrade, each under load) and the script-driven
+#               install and upgrade its end states must equal (also LAB_SCENARIOS=ansible)
 #   --from/--to one scenario of your own (at most 3 app hosts and 12 instances, addresses in
 #               10.77.0.0/24 except .10 and .200); --from omitted: a fresh install
 #   --json OUT  the report: {"scenarios": [{name, proxy, requests, non_2xx, resets, ...}]}
@@ -22,8 +25,12 @@ RCTOPO=${RCTOPO:-${CARGO_TARGET_DIR:-$root/target}/debug/rctopo}
 . "$here/lib/hosts.sh"
 # shellcheck source=tests/lab/lib/deploy.sh
 . "$here/lib/deploy.sh"
+# shellcheck source=tests/lab/lib/mongo.sh
+. "$here/lib/mongo.sh"
 # shellcheck source=tests/lab/lib/scenario.sh
 . "$here/lib/scenario.sh"
+# shellcheck source=tests/lab/lib/ansible.sh
+. "$here/lib/ansible.sh"
 
 quick="" proxies="nginx haproxy apache" from="" to="" json=""
 while [ $# -gt 0 ]; do
@@ -34,7 +41,8 @@ while [ $# -gt 0 ]; do
     --to) to=$2; shift ;;
     --json) json=$2; shift ;;
     --ssh) export LAB_SSH=yes ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --ansible) LAB_SCENARIOS="${LAB_SCENARIOS:-} ansible" ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) lab_die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -96,8 +104,16 @@ for proxy in $proxies; do
   upgraded=$(variant upgraded "$proxy" 't["rocketchat"]["version"] = "7.11.0"')
   ! want upgrade || run_scenario upgrade "$proxy" "$base" "$upgraded" "$policy"
   ! want control || run_scenario control "$proxy" "$base" "$upgraded" "$policy" control
+  # Ansible: asked for (--ansible, LAB_SCENARIOS), or in the full run; its end states are
+  # compared with the script-driven install and upgrade, run first when not asked for.
+  if [[ " ${LAB_SCENARIOS:-} " == *" ansible "* ]] || [ -z "$quick${LAB_SCENARIOS:-}" ]; then
+    [ -n "${LAB_ANSIBLE_BIN:-}" ] || lab_ansible_prepare
+    [ -f "$LAB_STATE/install-$proxy.end.json" ] || run_scenario install "$proxy" "" "$base" "$policy"
+    [ -f "$LAB_STATE/upgrade-$proxy.end.json" ] || run_scenario upgrade "$proxy" "$base" "$upgraded" "$policy"
+    run_ansible "$proxy" "$base" "$upgraded" "$policy"
+  fi
   [ -z "$quick" ] || continue
-  ! want install || run_scenario install "$proxy" "" "$base" "$policy"
+  ! want install || [ -f "$LAB_STATE/install-$proxy.end.json" ] || run_scenario install "$proxy" "" "$base" "$policy"
   ! want upgrade-25pct || run_scenario upgrade-25pct "$proxy" "$base" "$upgraded" "$(lab_policy "$here/policy-25pct.toml")"
   ! want upgrade-surge || run_scenario upgrade-surge "$proxy" "$base" "$upgraded" "$(lab_policy "$here/policy-surge.toml")"
   ! want scale-out || run_scenario scale-out "$proxy" "$base" "$(variant scaled-out "$proxy" 't["hosts"][1]["instances"] = 3 if t["hosts"][1]["instances"] == 2 else 4')" "$policy"

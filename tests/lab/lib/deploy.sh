@@ -19,12 +19,21 @@ rendered_ports() {
   done
 }
 
-# install_standin_dir DIR VERSION: the stand-in release VERSION in DIR (this machine's path).
+# The Node `mongodb` driver the stand-in connects with (Rocket.Chat's; scripts/setup.sh installs it).
+LAB_MONGO_DRIVER=${LAB_MONGO_DRIVER:-$LAB_DIR/../mongo-driver-oracle/node_modules}
+
+# install_standin_dir DIR VERSION: the stand-in release VERSION in DIR (this machine's path),
+# with the driver under DIR/node_modules. STANDIN_MONGO=required: it serves only once connected
+# to its MONGO_URL (the lab runs MockupDB at the members); otherwise it only reports.
 install_standin_dir() {
   local dest=$1 version=$2
-  mkdir -p "$dest"
+  mkdir -p "$dest/node_modules"
   cp "$LAB_DIR/standin/main.js" "$LAB_DIR/standin/ws.js" "$dest/"
-  printf '{"version": "%s", "ready_delay_ms": %s}\n' "$version" "${STANDIN_READY_DELAY_MS:-1500}" >"$dest/release.json"
+  [ -d "$LAB_MONGO_DRIVER/mongodb" ] || lab_die "no mongodb driver in $LAB_MONGO_DRIVER: run scripts/setup.sh"
+  cp -a "$LAB_MONGO_DRIVER"/. "$dest/node_modules/"
+  rm -rf "$dest/node_modules/@types"
+  printf '{"version": "%s", "ready_delay_ms": %s, "mongo": "%s"}\n' "$version" "${STANDIN_READY_DELAY_MS:-1500}" \
+    "${STANDIN_MONGO:-report}" >"$dest/release.json"
   chmod -R a+rX "$dest"
 }
 

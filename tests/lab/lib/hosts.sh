@@ -12,6 +12,7 @@
 #   lab_init                      state directory and switch (call once; sets an EXIT trap)
 #   lab_host_up NAME ADDR [SVC..] boot a host at ADDR (10.x.y.z, /24), SVC = services to keep
 #   lab_client_up NAME ADDR       a bare namespace on the switch (for load generators)
+#   lab_track_pid PID             a process started in a client, ended by lab_hosts_down
 #   lab_in NAME CMD...            run CMD inside a booted host (all its namespaces)
 #   lab_root NAME                 the host's root directory as seen from outside
 #   lab_reboot NAME               reboot a host and wait until it runs again
@@ -191,9 +192,16 @@ lab_host_down() {
   ip netns del "${LAB_PREFIX}-$name" 2>/dev/null || true
 }
 
+# lab_track_pid PID: a process the lab started in a client namespace, ended with the hosts.
+lab_track_pid() { echo "$1" >>"$LAB_STATE/client.pids"; }
+
 # Powers every host off and removes the clients; the switch and the state directory stay.
 lab_hosts_down() {
-  local name
+  local name pid
+  if [ -f "$LAB_STATE/client.pids" ]; then
+    while read -r pid; do kill -TERM "$pid" 2>/dev/null || true; done <"$LAB_STATE/client.pids"
+    rm -f "$LAB_STATE/client.pids"
+  fi
   for name in "${LAB_HOSTS[@]}"; do lab_host_down "$name"; done
   for name in "${LAB_CLIENTS[@]}"; do ip netns del "${LAB_PREFIX}-$name" 2>/dev/null || true; done
   LAB_HOSTS=()

@@ -14,9 +14,12 @@ for r in rows:
     if r.get("requests"):
         estimate = f"; estimated {r['estimated_s']} s" if "estimated_s" in r else ""
         print(f"    resets {100 * r['resets'] / r['requests']:.4f} % of requests{estimate}; {r['note']}")
+# Which MongoDB stood in (the same for every scenario of a run).
+mongodb = "; ".join(sorted({r.get("mongodb", "") for r in rows} - {""}))
+print(f"lab: MongoDB: {mongodb or 'none'}")
 if out:
     with open(out, "w") as f:
-        json.dump({"scenarios": rows}, f, indent=2)
+        json.dump({"mongodb": mongodb, "scenarios": rows}, f, indent=2)
         f.write("\n")
     print(f"lab: report written to {out}")
 missed = [f"{r['name']}/{r['proxy']}" for r in rows if not r["goals_met"]]

@@ -11,8 +11,10 @@ Goals of a rollout (every one must hold):
   takes servers in and out without a reload), judged always;
 - every dropped WebSocket session reconnected within 10 s;
 - the plan's estimate (ESTIMATE_S, 0 = none) within 25 % of the measured rollout;
-- the end state the topology asks for (NOTE is "ok": versions, routing, enabled units).
-A fresh install is judged on its end state and estimate only (nothing serves before its proxy
+- the end state the topology asks for (NOTE is "ok": versions, routing, the proxy's rendered
+  configuration, enabled units, each instance connected to MongoDB when MockupDB serves it; an
+  Ansible-driven run's NOTE also says whether it ends as the script-driven one does).
+A fresh install (`install`, `ansible-install`) is judged on its end state and estimate only (nothing serves before its proxy
 wave). A control run (restarts without drain) meets its goal when the load generator saw failures.
 Prints the row as one JSON line."""
 import json
@@ -48,6 +50,17 @@ def missed_goals(proxy, load, took, note, min_requests, estimate):
     return missed
 
 
+def mongo_summary(answers):
+    """Each instance's MongoDB connection in a few words, as the stand-in's driver saw it."""
+    out = {}
+    for instance, a in answers.items():
+        if a.get("state") == "connected":
+            out[instance] = f"connected: {a['type']} {a['set_name']}, primary {a['primary']}, ping ok {a['ping']}"
+        else:
+            out[instance] = f"{a.get('state')}: {a.get('error', '')}".rstrip(": ")
+    return out
+
+
 def main():
     name, proxy, load_path, end_path, took, note, control, min_requests, estimate = sys.argv[1:10]
     load = json.load(open(load_path))
@@ -58,8 +71,12 @@ def main():
         "resets": load["resets"], "resets_reused": load["resets_reused"], "errors": load["errors"], "ws_sessions": load["ws_sessions"],
         "ws_dropped": load["ws_dropped"], "ws_not_reconnected": load["ws_not_reconnected"],
         "ws_reconnect_max_ms": load["ws_reconnect_max_ms"], "duration_s": load["duration_s"],
-        "execution": "ssh" if os.environ.get("LAB_SSH") else "per-machine scripts",
+        "execution": os.environ.get("LAB_EXECUTION") or ("ssh" if os.environ.get("LAB_SSH") else "per-machine scripts"),
         "rollout_s": took, "final_versions": end["final_versions"], "routed": end["routed"],
+        "proxy_config": end["proxy_config"], "units": end["units"],
+        # Which MongoDB stands in, what each instance's driver reached, what the members received.
+        "mongodb": os.environ.get("LAB_MONGODB", ""), "mongo": mongo_summary(end["mongo"]),
+        "mongodb_commands": end["mongodb_commands"],
         # The machine is shared: timings mean little without its load.
         "load_average": [float(x) for x in open("/proc/loadavg").read().split()[:3]],
     }
@@ -73,7 +90,7 @@ def main():
         row["missed"] = [note] if note != "ok" else []
         if not seen:
             row["missed"].append("the load generator saw no failure in a rollout without drain")
-    elif name == "install":
+    elif name in ("install", "ansible-install"):
         # Nothing serves before a fresh install's proxy wave: the load only shows it arrive.
         row["missed"] = [] if note == "ok" else [note]
         if estimate and abs(estimate - took) > max(ESTIMATE_TOLERANCE * took, ESTIMATE_SLACK_S):

@@ -39,6 +39,7 @@ lab_boot_topology() {
   done
   lab_host_up proxy "$LAB_PROXY_ADDR" "$(proxy_service "$(proxy_kind "$topology")")" "${ssh[@]}"
   lab_client_up client "$LAB_CLIENT_ADDR"
+  lab_mongo_up "$topology"
   [ -z "${LAB_SSH:-}" ] || lab_ssh_setup "$topology"
 }
 
@@ -199,15 +200,22 @@ desired_instances() {
 }
 
 # check_end_state NAME TOPOLOGY RENDER [CONTROL]: versions, routing, the proxy's configuration (the
-# rendered bytes) and enabled units; prints JSON pieces
-# into $LAB_STATE/NAME.end.json and returns non-zero when one differs from the topology.
+# rendered bytes), enabled units and each instance's MongoDB connection (when MockupDB serves the
+# members); prints JSON pieces into $LAB_STATE/NAME.end.json and returns non-zero when one
+# differs from the topology.
 check_end_state() {
   local name=$1 topology=$2 render=$3 control=${4:-} version kind ok=0 instance answer host port
   version=$(topology_version "$topology")
   kind=$(proxy_kind "$topology")
-  local versions="" routed="" desired
+  local versions="" routed="" desired mongo="" enabled="" proxy_config=rendered
   desired=$(desired_instances "$render")
   for instance in $desired; do
+    answer=$(lab_mongo_check "$instance")
+    mongo+="\"$instance\": $answer, "
+    if [ "${STANDIN_MONGO:-}" = required ] && [[ $answer != *'"state":"connected"'* ]]; then
+      lab_log "$name: $instance is not connected to MongoDB: $answer"
+      ok=1
+    fi
     answer=$(lab_client client curl -sS --max-time 5 "http://$instance/api/info" 2>/dev/null \
       | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
     versions+="\"$instance\": \"${answer:-none}\", "
@@ -229,23 +237,27 @@ check_end_state() {
   for file in $files; do
     if ! cmp -s "$render/proxy$file" "$(lab_root proxy)$file"; then
       lab_log "$name: the proxy's $file is not the rendered one"
+      proxy_config=differs
       ok=1
     fi
   done
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] || continue
     for port in $(rendered_ports "$render" "$host"); do
+      enabled+="\"$host:rocketchat@$port.service $(lab_in "$host" systemctl is-enabled "rocketchat@$port.service" 2>&1)\", "
       if [ "$(lab_in "$host" systemctl is-enabled "rocketchat@$port.service" 2>&1)" != enabled ]; then
         lab_log "$name: rocketchat@$port.service is not enabled on $host"
         ok=1
       fi
     done
+    enabled+="\"$host:rocketchat.target $(lab_in "$host" systemctl is-enabled rocketchat.target 2>&1)\", "
     if [ "$(lab_in "$host" systemctl is-enabled rocketchat.target 2>&1)" != enabled ]; then
       lab_log "$name: rocketchat.target is not enabled on $host"
       ok=1
     fi
   done
-  printf '"final_versions": {%s}, "routed": [%s]' "${versions%, }" "${routed%, }" >"$LAB_STATE/$name.end.json"
+  printf '"final_versions": {%s}, "routed": [%s], "proxy_config": "%s", "units": [%s], "mongo": {%s}, "mongodb_commands": %s' \
+    "${versions%, }" "${routed%, }" "$proxy_config" "${enabled%, }" "${mongo%, }" "$(lab_mongo_commands)" >"$LAB_STATE/$name.end.json"
   return $ok
 }
 

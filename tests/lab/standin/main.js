@@ -14,9 +14,13 @@
 //   `method` -> `result` naming the version and instance that answered;
 // - on SIGTERM stops accepting, closes its WebSockets (1001 going away), finishes what is in
 //   flight and exits 0.
-// Its release (version, start-up time) comes from release.json beside this file, so that one
-// stand-in release per version is installed and an upgrade really switches code. ws.js (the
-// WebSocket frames) is installed beside it.
+// - connects to MONGO_URL at start with the Node `mongodb` driver (the driver Rocket.Chat uses):
+//   `connect()` selects the primary, then a `ping` runs on it; with release.json's
+//   `"mongo": "required"` it listens only once connected and exits 1 when it cannot connect,
+//   otherwise it only reports. Either way it logs the outcome and serves it on /standin/mongo.
+// Its release (version, start-up time, mongo) comes from release.json beside this file, so that
+// one stand-in release per version is installed and an upgrade really switches code. ws.js (the
+// WebSocket frames) and node_modules/mongodb (the driver) are installed beside it.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -90,8 +94,41 @@ function send(res, status, body, type = 'application/json') {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+// What connecting to MONGO_URL gave: {state: connecting|connected|failed|skipped, ...}.
+let mongo = { state: 'connecting' };
+
+// The driver's view once connected: the topology type, the set, each member's type.
+function mongoView(client, ping) {
+  const d = client.topology.description;
+  const members = [...d.servers.values()].map((s) => ({ address: s.address, type: s.type }));
+  const primary = members.find((m) => m.type === 'RSPrimary');
+  return { state: 'connected', type: d.type, set_name: d.setName, primary: primary && primary.address, members, ping: ping.ok };
+}
+
+// Connects at start and keeps the client open for the life of the process, as a server does.
+async function connectMongo() {
+  let driver;
+  try {
+    driver = require('mongodb');
+  } catch (e) {
+    return { state: 'failed', error: `the mongodb driver is not installed beside the stand-in: ${e.code}` };
+  }
+  const client = new driver.MongoClient(process.env.MONGO_URL, { serverSelectionTimeoutMS: 15000, appName: `standin-${version}` });
+  try {
+    await client.connect();
+    const view = mongoView(client, await client.db().command({ ping: 1 }));
+    view.driver = require('mongodb/package.json').version;
+    process.on('SIGTERM', () => client.close().catch(() => {}));
+    return view;
+  } catch (e) {
+    await client.close().catch(() => {});
+    return { state: 'failed', error: `${e.name}: ${e.message}` };
+  }
+}
+
 function handle(req, res) {
   const url = req.url.split('?')[0];
+  if (url === '/standin/mongo') return send(res, 200, mongo);
   if (url === '/api/info') return send(res, 200, { version, success: true });
   if (url === '/health' && versionAtLeast('5.3.0')) return send(res, 200, { status: 'ok' });
   if ((url === '/livez' || url === '/readyz') && versionAtLeast('7.11.0')) {
@@ -128,10 +165,20 @@ function upgrade(req, socket) {
   }));
 }
 
-function main() {
+async function main() {
   checkEnvironment();
   const addresses = listInterfaces();
   checkWritablePlaces();
+  const connecting = connectMongo().then((result) => {
+    mongo = result;
+    const how = result.state === 'connected'
+      ? `${result.type} ${result.set_name}, primary ${result.primary}, ping ok ${result.ping} (driver ${result.driver})`
+      : result.error;
+    console.log(`standin ${version}: MongoDB ${result.state}: ${how}`);
+    if (release.mongo === 'required' && result.state !== 'connected') fail('cannot connect to MONGO_URL');
+  });
+  // Rocket.Chat cannot serve without its database: with `required`, neither does the stand-in.
+  if (release.mongo === 'required') await connecting;
   const port = Number(process.env.PORT);
   const bindIp = process.env.BIND_IP || '0.0.0.0';
   const server = http.createServer(handle);
