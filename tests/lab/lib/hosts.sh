@@ -36,7 +36,7 @@ lab_require() {
   [ "$(id -u)" -eq 0 ] || lab_die "the lab needs root (namespaces, mounts, systemd-nspawn)"
   local bin
   for bin in systemd-nspawn nsenter ip mount; do
-    command -v "$bin" >/dev/null || lab_die "$bin is missing: run scripts/setup.sh --lab"
+    command -v "$bin" >/dev/null || lab_die "$bin is missing: run scripts/setup.sh (it installs what the lab needs)"
   done
 }
 
