@@ -137,21 +137,23 @@ pub(crate) fn work<'a>(
     })
 }
 
+/// The items holding each (host, TCP_PORT) before their wave, by position in `items`.
+pub(crate) fn tcp_holders<'a>(items: &[Item<'a>]) -> HashMap<(&'a str, u32), Vec<usize>> {
+    let mut holders: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        if let Some(slot) = tcp_slot(item.predecessor()) {
+            holders.entry(slot).or_default().push(k);
+        }
+    }
+    holders
+}
+
 /// Orders items by `order`, except that an item taking a TCP_PORT comes after the item that
 /// frees it (same wave or earlier; a wave stops everything before it starts anything).
 fn ordered<'a>(mut items: Vec<Item<'a>>, order: Order) -> Result<Vec<Item<'a>>, PlanError> {
     items.sort_by_key(|i| i.sort_key(order));
     // Who holds each (host, TCP_PORT) now, so each item finds the ones it waits for at once.
-    let mut holders: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
-    for (k, item) in items.iter().enumerate() {
-        let old = item.predecessor();
-        if old.tcp_port != 0 {
-            holders
-                .entry((old.host.as_str(), old.tcp_port))
-                .or_default()
-                .push(k);
-        }
-    }
+    let holders = tcp_holders(&items);
     // waiting[j] = how many items hold the TCP_PORT item j takes; freed[k] = the items waiting
     // for item k.
     let mut waiting = vec![0usize; items.len()];

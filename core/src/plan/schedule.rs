@@ -9,7 +9,7 @@
 //! already started. When the retirements leave no room at all, the change cannot be rolled
 //! within the budget, and [`schedule`] says how much more it needs.
 
-use super::items::Item;
+use super::items::{tcp_holders, Item};
 use crate::layout::Instance;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -141,16 +141,7 @@ struct LateWaits {
 
 impl LateWaits {
     fn new(items: &[Item], late: &[&Instance]) -> LateWaits {
-        let mut holders: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
-        for (k, item) in items.iter().enumerate() {
-            let old = item.predecessor();
-            if old.tcp_port != 0 {
-                holders
-                    .entry((old.host.as_str(), old.tcp_port))
-                    .or_default()
-                    .push(k);
-            }
-        }
+        let holders = tcp_holders(items);
         let mut waiting_on: HashMap<usize, Vec<usize>> = HashMap::new();
         let state = late
             .iter()
