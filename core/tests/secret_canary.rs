@@ -194,3 +194,34 @@ proptest! {
         assert_hidden(&canary, placement, &format!("{before}{canary}{after}"));
     }
 }
+
+/// A password with an unescaped `@` before more hosts (`rc:secret@db1,db2@...`): the driver reads
+/// the password as the text before the first `@` joined to its own placeholder host, so the
+/// password it would send is `secret@__this_is_a_placeholder__`, and another URL whose username
+/// has the same shape shows that placeholder in its username. The report must still show neither
+/// the password's own text nor the hosts after it (they are most likely the password's tail).
+#[test]
+fn a_password_cut_by_an_unescaped_at_shows_neither_its_text_nor_its_tail() {
+    const SECRET: &str = "canary-at-5e1f";
+    let url = format!("mongodb://rc:{SECRET}@dr1,db2tail@=rs0");
+    let oplog = "mongodb://oplog@db1,,tail2@dgob/local";
+    let parsed = rocketchat_topology::MongoUrl::parse(&url).expect("the driver accepts it");
+    assert_eq!(
+        parsed.password.as_ref().map(|p| p.expose().to_string()),
+        Some(format!("{SECRET}@__this_is_a_placeholder__")),
+        "the driver's reading (mongodb 6.x `new MongoClient(url).options.credentials`)"
+    );
+    let report = check_urls(&url, Some(oplog), None);
+    let mut shown = report.to_json().to_string();
+    for d in &report.diagnostics {
+        shown.push_str(&d.to_string());
+    }
+    shown.push_str(&format!("{parsed} {parsed:?}"));
+    for hidden in [SECRET, "dr1", "db2tail", "tail2"] {
+        assert!(!shown.contains(hidden), "{hidden} shows in:\n{shown}");
+    }
+    assert!(
+        shown.contains("oplog@__this_is_a_placeholder__"),
+        "the oplog username as the driver reads it:\n{shown}"
+    );
+}
