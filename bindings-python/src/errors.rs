@@ -1,6 +1,10 @@
 //! Typed exceptions, all `ValueError`s, carrying what the core reported: `diagnostics` (a list
 //! of `Diagnostic`), and for load errors the field `path`, `location` (line, column) and `file`.
 //! A topology file that does not exist is also a `FileNotFoundError`, as Python code expects.
+//!
+//! Raising stays cheap: what an error does not carry is not set on it. The classes hold `None`
+//! for `path`, `location` and `file`, and give an error raised without findings its empty
+//! `diagnostics` list when it is first read ([`install_defaults`]).
 
 use crate::diagnostic;
 use pyo3::create_exception;
@@ -56,12 +60,50 @@ pub fn raise<E: PyTypeInfo>(py: Python<'_>, message: String, details: Details<'_
     err
 }
 
+/// Sets on the raised value only what differs from its class's defaults.
 fn attach(py: Python<'_>, err: &PyErr, details: &Details<'_>) -> PyResult<()> {
     let value = err.value(py);
-    value.setattr("diagnostics", diagnostic::list(py, details.diagnostics)?)?;
-    value.setattr("path", details.path)?;
-    value.setattr("location", details.location.map(|l| (l.line, l.column)))?;
-    value.setattr("file", details.file)?;
+    if !details.diagnostics.is_empty() {
+        value.setattr("diagnostics", diagnostic::list(py, details.diagnostics)?)?;
+    }
+    if let Some(path) = details.path {
+        value.setattr("path", path)?;
+    }
+    if let Some(l) = details.location {
+        value.setattr("location", (l.line, l.column))?;
+    }
+    if let Some(file) = details.file {
+        value.setattr("file", file)?;
+    }
+    Ok(())
+}
+
+/// `[]`: the `diagnostics` of an error raised without findings.
+#[pyfunction]
+fn no_diagnostics<'py>(_error: &Bound<'py, PyAny>) -> Vec<Bound<'py, diagnostic::Diagnostic>> {
+    Vec::new()
+}
+
+/// The defaults of the attributes [`attach`] leaves unset, on each class that carries them:
+/// `path`, `location` and `file` are `None`; `diagnostics` is a `functools.cached_property`, so
+/// an error's empty list is made on first read and kept in its `__dict__` (the same list on
+/// every read, its own to append to).
+pub fn install_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let cached_property = py.import("functools")?.getattr("cached_property")?;
+    let empty = wrap_pyfunction!(no_diagnostics, m)?;
+    for class in [
+        py.get_type::<TopologyError>(),
+        py.get_type::<MongoUrlError>(),
+        py.get_type::<PlanError>(),
+    ] {
+        for name in ["path", "location", "file"] {
+            class.setattr(name, py.None())?;
+        }
+        let diagnostics = cached_property.call1((&empty,))?;
+        diagnostics.call_method1("__set_name__", (&class, "diagnostics"))?;
+        class.setattr("diagnostics", diagnostics)?;
+    }
     Ok(())
 }
 

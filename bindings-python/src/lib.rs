@@ -32,7 +32,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
     m.add_class::<mongo_url::MongoUrl>()?;
     m.add_function(wrap_pyfunction!(mongo_url::check_mongo_urls, m)?)?;
-    mongo_url::install_help(m)?;
+    errors::install_defaults(m)?;
+    mongo_url::install_properties(m)?;
     // Set, not added: `add` would list the test hook in `__all__`.
     m.setattr(
         "_panic_for_test",

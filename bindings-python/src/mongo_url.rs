@@ -21,7 +21,7 @@ impl MongoUrl {
         guarded("parsing a MongoDB URL", || {
             mongo_url::MongoUrl::parse(url)
                 .map(|inner| MongoUrl { inner })
-                .map_err(|e| url_error(py, &e))
+                .map_err(|e| url_error(py, e))
         })
     }
 
@@ -117,47 +117,56 @@ pub fn check_mongo_urls<'py>(
     })
 }
 
-/// The core's error behind a raised `MongoUrlError`: `help` is read from it only when asked for
-/// (a "did you mean" suggestion costs more than the whole parse).
+/// The core's error behind a raised `MongoUrlError`, its only attribute set at raise time:
+/// `kind` and `help` are read from it when asked for (a "did you mean" suggestion costs more than
+/// the whole parse).
 #[pyclass(frozen, module = "rocketchat_topology")]
 pub struct UrlErrorDetail {
     error: mongo_url::MongoUrlError,
 }
 
-fn url_error(py: Python<'_>, e: &mongo_url::MongoUrlError) -> PyErr {
-    let err = errors::raise::<MongoUrlError>(py, e.to_string(), Details::default());
-    let value = err.value(py);
-    let detail = UrlErrorDetail { error: e.clone() };
-    if let Err(failed) = value
-        .setattr("kind", e.kind().as_str())
-        .and_then(|()| value.setattr("_detail", detail))
+fn url_error(py: Python<'_>, error: mongo_url::MongoUrlError) -> PyErr {
+    let err = errors::raise::<MongoUrlError>(py, error.to_string(), Details::default());
+    if let Err(failed) = err
+        .value(py)
+        .setattr(pyo3::intern!(py, "_detail"), UrlErrorDetail { error })
     {
         return failed;
     }
     err
 }
 
-/// `MongoUrlError.help` (a property of the class): how to fix the URL. An error raised for
-/// something else than a URL has no `help` (AttributeError), as before it was lazy.
-#[pyfunction]
-pub fn mongo_url_error_help(error: &Bound<'_, PyAny>) -> PyResult<String> {
-    let detail = error.getattr("_detail")?;
-    Ok(detail
-        .cast::<UrlErrorDetail>()?
-        .get()
-        .error
-        .help()
-        .to_string())
+/// The core error of a `MongoUrlError` raised by `MongoUrl.parse`; an error raised for something
+/// else than a URL has none, so reading `kind` or `help` there is an AttributeError.
+fn detail<'py>(error: &Bound<'py, PyAny>) -> PyResult<Bound<'py, UrlErrorDetail>> {
+    let detail = error.getattr(pyo3::intern!(error.py(), "_detail"))?;
+    Ok(detail.cast_into::<UrlErrorDetail>()?)
 }
 
-/// Installs `help` on the `MongoUrlError` class as a property read through
-/// [`mongo_url_error_help`].
-pub fn install_help(m: &Bound<'_, PyModule>) -> PyResult<()> {
+/// `MongoUrlError.kind`: the part of the URL at fault.
+#[pyfunction]
+pub fn mongo_url_error_kind(error: &Bound<'_, PyAny>) -> PyResult<&'static str> {
+    Ok(detail(error)?.get().error.kind().as_str())
+}
+
+/// `MongoUrlError.help`: how to fix the URL.
+#[pyfunction]
+pub fn mongo_url_error_help(error: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(detail(error)?.get().error.help().to_string())
+}
+
+/// Installs `kind` and `help` on the `MongoUrlError` class, as properties read from the core
+/// error ([`mongo_url_error_kind`], [`mongo_url_error_help`]).
+pub fn install_properties(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let getter = wrap_pyfunction!(mongo_url_error_help, m)?;
-    let property = py
-        .import("builtins")?
-        .getattr("property")?
-        .call1((getter,))?;
-    py.get_type::<MongoUrlError>().setattr("help", property)
+    let property = py.import("builtins")?.getattr("property")?;
+    let class = py.get_type::<MongoUrlError>();
+    class.setattr(
+        "kind",
+        property.call1((wrap_pyfunction!(mongo_url_error_kind, m)?,))?,
+    )?;
+    class.setattr(
+        "help",
+        property.call1((wrap_pyfunction!(mongo_url_error_help, m)?,))?,
+    )
 }

@@ -63,6 +63,63 @@ def test_an_unknown_option_suggests_the_known_name_when_help_is_read() -> None:
     assert not hasattr(version.value, "help")
 
 
+# URLs refused for their password's sake or near it: each error's every field, read lazily,
+# must be free of the password.
+REFUSED_WITH_SECRETS = [
+    f"mongodb://rc:{CANARY}@db1:99999/rc",
+    f"mongodb://rc:{CANARY}@db1/rc?replSet=rs0",
+    f"mongodb://rc:{CANARY}@db1/rc?authMechanism=NOPE",
+    f"mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}",
+    f"mongodb://db1/rc?proxyHost=p&proxyPassword=a&{CANARY}=b",
+    f"mongodb://rc:{CANARY}@db1/rc?tlsCertificateKeyFilePassword={CANARY}&readPreference=x",
+]
+
+LAZY_FIELDS = ("kind", "help", "diagnostics", "path", "location", "file")
+
+
+@pytest.mark.parametrize("url", REFUSED_WITH_SECRETS)
+def test_a_refused_url_carries_only_the_core_error_until_its_fields_are_read(url: str) -> None:
+    with pytest.raises(rct.MongoUrlError) as caught:
+        rct.MongoUrl.parse(url)
+    error = caught.value
+    # Raising set nothing but the core error: every field below is worked out on first read.
+    assert set(vars(error)) == {"_detail"}
+    assert error.kind in ("syntax", "userinfo", "host", "database", "option", "conflict", "auth")
+    assert error.help and isinstance(error.help, str)
+    assert error.diagnostics == []
+    assert error.path is None and error.location is None and error.file is None
+    for field in LAZY_FIELDS:
+        assert CANARY not in repr(getattr(error, field)), field
+    assert CANARY not in str(error) + repr(error) + repr(vars(error))
+
+
+def test_lazily_read_fields_match_the_core_verdict() -> None:
+    """kind, help and message, read lazily, are what the CLI (the core) reports for the URL."""
+    url = "mongodb://db1/rc?replSet=rs0"
+    with pytest.raises(rct.MongoUrlError) as caught:
+        rct.MongoUrl.parse(url)
+    [verdict] = rct.check_mongo_urls(url)["errors"]
+    assert (caught.value.kind, caught.value.help, str(caught.value)) == (
+        verdict["kind"],
+        verdict["help"],
+        verdict["message"],
+    )
+
+
+def test_each_error_gets_its_own_diagnostics_list() -> None:
+    errors = []
+    for url in ("mongodb://", "mongodb://db1:0/rc"):
+        with pytest.raises(rct.MongoUrlError) as caught:
+            rct.MongoUrl.parse(url)
+        errors.append(caught.value)
+    first, second = errors
+    assert first.diagnostics is first.diagnostics
+    first.diagnostics.append("seen")
+    assert first.diagnostics == ["seen"] and second.diagnostics == []
+    assert rct.MongoUrlError("made by hand").diagnostics == []
+    assert rct.MongoUrlError("made by hand").path is None
+
+
 def test_check_urls_reports_rules_without_raising() -> None:
     report = rct.check_mongo_urls("mongodb://db1:27017/rocketchat", rocketchat_version="7.10.0")
     assert report["valid"] is True
