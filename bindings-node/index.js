@@ -64,8 +64,63 @@ const RenderError = errorClass('RenderError')
 const PlanError = errorClass('PlanError')
 const MongoUrlError = errorClass('MongoUrlError')
 
+const NativeMongoUrl = binding.MongoUrl
+
+/**
+ * `MongoUrl` as the package exports it: the native class, with a `parse` that throws its
+ * `MongoUrlError` from JavaScript. The native `_tryParse` returns the parsed URL or the core's
+ * error; the `Error` is made here, where V8 makes it cheaply, and its `help` (a "did you mean"
+ * search) is read from the core error only when asked for. The fields are those of an error
+ * thrown natively: `code`, `diagnostics`, `kind` and `help`, own and enumerable.
+ */
+class MongoUrl extends NativeMongoUrl {
+  static parse(url) {
+    const parsed = NativeMongoUrl._tryParse(url)
+    if (parsed instanceof NativeMongoUrl) return parsed
+    throw mongoUrlError(parsed)
+  }
+
+  // The parsed URLs are instances of the native class.
+  static [Symbol.hasInstance](value) {
+    return value instanceof NativeMongoUrl
+  }
+}
+
+// The core error behind a MongoUrlError, kept under a symbol: not enumerable, so neither
+// spreading nor JSON shows it (it holds no password anyway).
+const REFUSAL = Symbol('rocketchat-topology refusal')
+
+function keepHelp(error, help) {
+  Object.defineProperty(error, 'help', { value: help, writable: true, enumerable: true, configurable: true })
+  return help
+}
+
+// One getter and setter for all errors: per-error closures would give each error a map of
+// its own (V8 turns the object into a dictionary), which costs more than the rest of the error.
+const LAZY_HELP = {
+  get() {
+    return keepHelp(this, NativeMongoUrl._refusalHelp(this[REFUSAL]))
+  },
+  set(help) {
+    keepHelp(this, help)
+  },
+  enumerable: true,
+  configurable: true,
+}
+
+function mongoUrlError(refusal) {
+  const error = new Error(NativeMongoUrl._refusalMessage(refusal))
+  error.code = 'MongoUrlError'
+  error.diagnostics = []
+  error.kind = NativeMongoUrl._refusalKind(refusal)
+  Object.defineProperty(error, REFUSAL, { value: refusal })
+  Object.defineProperty(error, 'help', LAZY_HELP)
+  return error
+}
+
 module.exports = {
   ...binding,
+  MongoUrl,
   TopologyError,
   RenderError,
   PlanError,

@@ -3,6 +3,7 @@
 
 use crate::error::{js_error, ErrorCode, ErrorDetails};
 use crate::report::Diagnostic;
+use napi::bindgen_prelude::{Either, External};
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology::mongo_url as core;
@@ -25,6 +26,36 @@ impl MongoUrl {
         core::MongoUrl::parse(&url)
             .map(|url| MongoUrl { url })
             .map_err(|e| mongo_url_error(&env, &e))
+    }
+
+    /// `parse` without the throw, for the package's `MongoUrl.parse` (index.js): the parsed URL,
+    /// or the core's error, held natively. index.js builds the `MongoUrlError` in JavaScript
+    /// and reads its `help` from here only when asked: an `Error` made through N-API costs
+    /// several times the parse, and the help's "did you mean" search about as much again.
+    #[napi(js_name = "_tryParse", skip_typescript, catch_unwind)]
+    pub fn try_parse(url: String) -> Either<MongoUrl, External<core::MongoUrlError>> {
+        match core::MongoUrl::parse(&url) {
+            Ok(url) => Either::A(MongoUrl { url }),
+            Err(e) => Either::B(External::new(e)),
+        }
+    }
+
+    /// The message of an error `_tryParse` returned.
+    #[napi(js_name = "_refusalMessage", skip_typescript, catch_unwind)]
+    pub fn refusal_message(refusal: &External<core::MongoUrlError>) -> String {
+        refusal.to_string()
+    }
+
+    /// The part of the URL at fault, of an error `_tryParse` returned.
+    #[napi(js_name = "_refusalKind", skip_typescript, catch_unwind)]
+    pub fn refusal_kind(refusal: &External<core::MongoUrlError>) -> &'static str {
+        refusal.kind().as_str()
+    }
+
+    /// How to fix the URL, of an error `_tryParse` returned.
+    #[napi(js_name = "_refusalHelp", skip_typescript, catch_unwind)]
+    pub fn refusal_help(refusal: &External<core::MongoUrlError>) -> String {
+        refusal.help().to_string()
     }
 
     #[napi(getter, catch_unwind, ts_return_type = "'mongodb' | 'mongodb+srv'")]

@@ -48,6 +48,74 @@ describe('MongoUrl', () => {
   })
 })
 
+describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
+  // URLs refused for their password's sake or near it.
+  const refused = [
+    `mongodb://rc:${CANARY}@db1:99999/rc`,
+    `mongodb://rc:${CANARY}@db1/rc?replSet=rs0`,
+    `mongodb://rc:${CANARY}@db1/rc?authMechanism=NOPE`,
+    `mongodb://db1/rc?proxyHost=p&proxyPassword=a&${CANARY}`,
+    `mongodb://db1/rc?proxyHost=p&proxyPassword=a&${CANARY}=b`,
+    `mongodb://rc:${CANARY}@db1/rc?tlsCertificateKeyFilePassword=${CANARY}&readPreference=x`,
+  ]
+  const thrown = (url) => {
+    try {
+      MongoUrl.parse(url)
+    } catch (e) {
+      return e
+    }
+    assert.fail(`${url} was accepted`)
+  }
+
+  it('help is worked out on first read, then kept as a plain field', () => {
+    const e = thrown('mongodb://db1/rc?replSet=rs0')
+    const before = Object.getOwnPropertyDescriptor(e, 'help')
+    assert.equal(typeof before.get, 'function')
+    assert.equal(before.enumerable, true)
+    assert.ok(e.help.startsWith('did you mean `replicaSet`?'), e.help)
+    const after = Object.getOwnPropertyDescriptor(e, 'help')
+    assert.equal(after.value, e.help)
+    assert.equal(after.writable, true)
+    e.help = 'replaced'
+    assert.equal(e.help, 'replaced')
+    const unread = thrown('mongodb://db1/rc?replSet=rs0')
+    unread.help = 'set before any read'
+    assert.equal(unread.help, 'set before any read')
+  })
+
+  it('the fields read lazily are those of the core verdict (checkMongoUrls)', () => {
+    for (const url of ['mongodb://db1/rc?replSet=rs0', 'mongodb://', 'mongodb://db1:0/rc', 'mongodb://db1/rc?authMechanism=NOPE']) {
+      const e = thrown(url)
+      const [verdict] = checkMongoUrls(url).errors
+      assert.deepEqual({ message: e.message, kind: e.kind, help: e.help }, { message: verdict.message, kind: verdict.kind, help: verdict.help })
+      assert.deepEqual({ ...e }, { code: 'MongoUrlError', diagnostics: [], kind: verdict.kind, help: verdict.help })
+      assert.equal(e.path, undefined)
+      assert.equal(e.location, undefined)
+    }
+  })
+
+  it('no field shows the password, whether read or spread', () => {
+    for (const url of refused) {
+      const e = thrown(url)
+      const spread = JSON.stringify({ ...e })
+      for (const text of [e.message, e.help, e.kind, spread, JSON.stringify(e), String(e), e.stack]) {
+        assert.ok(!text.includes(CANARY), `${url}: ${text}`)
+      }
+    }
+  })
+
+  it('is an Error of its class with the caller in its stack; parsed URLs are MongoUrls', async () => {
+    const { MongoUrlError } = await import('rocketchat-topology')
+    const e = thrown('mongodb://')
+    assert.ok(e instanceof Error && e instanceof MongoUrlError)
+    assert.match(e.stack, /mongo-url\.test\.mjs/)
+    const u = MongoUrl.parse('mongodb://db1/rc')
+    assert.ok(u instanceof MongoUrl)
+    assert.equal(typeof u.redacted, 'function')
+    assert.ok(!({} instanceof MongoUrl))
+  })
+})
+
 describe('checkMongoUrls', () => {
   it('reports the missing replicaSet as a warning diagnostic', () => {
     const r = checkMongoUrls('mongodb://localhost:27017/rocketchat', null, '7.10.0')
