@@ -28,7 +28,10 @@ export RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo"
 dist="$root/bindings-python/dist"
 rm -rf "$dist"
 echo "test-python: maturin sdist, then the wheel built from the sdist alone"
-(cd bindings-python && "$venv/bin/maturin" sdist --out "$dist" 2>&1 | grep -v '^🍹\|^🔗' || true)
+# maturin dates every file of the sdist 2006-07-24 unless SOURCE_DATE_EPOCH says otherwise; cargo
+# would then find the sources older than the last build in this target dir and reuse it, and the
+# tests would run the previous build's code. Dated now, the workspace's crates are rebuilt.
+(cd bindings-python && SOURCE_DATE_EPOCH=$(date +%s) "$venv/bin/maturin" sdist --out "$dist" 2>&1 | grep -v '^🍹\|^🔗' || true)
 ls "$dist"/rocketchat_topology-*.tar.gz >/dev/null
 # The sdist's crates build in this checkout's own target dir, so its dependencies stay warm.
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" \

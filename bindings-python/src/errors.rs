@@ -85,12 +85,11 @@ fn no_diagnostics<'py>(_error: &Bound<'py, PyAny>) -> Vec<Bound<'py, diagnostic:
 }
 
 /// The defaults of the attributes [`attach`] leaves unset, on each class that carries them:
-/// `path`, `location` and `file` are `None`; `diagnostics` is a `functools.cached_property`, so
-/// an error's empty list is made on first read and kept in its `__dict__` (the same list on
-/// every read, its own to append to).
+/// `path`, `location` and `file` are `None`; `diagnostics` is worked out on first read, so an
+/// error's empty list is made only when read, and then kept (the same list on every read, its
+/// own to append to).
 pub fn install_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let cached_property = py.import("functools")?.getattr("cached_property")?;
     let empty = wrap_pyfunction!(no_diagnostics, m)?;
     for class in [
         py.get_type::<TopologyError>(),
@@ -100,11 +99,27 @@ pub fn install_defaults(m: &Bound<'_, PyModule>) -> PyResult<()> {
         for name in ["path", "location", "file"] {
             class.setattr(name, py.None())?;
         }
-        let diagnostics = cached_property.call1((&empty,))?;
-        diagnostics.call_method1("__set_name__", (&class, "diagnostics"))?;
-        class.setattr("diagnostics", diagnostics)?;
+        set_cached_property(&class, "diagnostics", &empty)?;
     }
     Ok(())
+}
+
+/// Sets `class.name` to a `functools.cached_property` of `getter`: computed on first read and
+/// kept in the instance's `__dict__`, where an assignment also goes (the attribute stays
+/// writable, as a plain attribute set at raise time was).
+pub fn set_cached_property(
+    class: &Bound<'_, PyType>,
+    name: &str,
+    getter: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = class.py();
+    let cached = py
+        .import("functools")?
+        .getattr("cached_property")?
+        .call1((getter,))?;
+    // Called by `class` statements only; this class is made by pyo3.
+    cached.call_method1("__set_name__", (class, name))?;
+    class.setattr(name, cached)
 }
 
 /// A load error as `TopologyError`, with the field path, line:column and file.

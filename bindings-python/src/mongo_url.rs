@@ -155,16 +155,18 @@ pub fn mongo_url_error_help(error: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(detail(error)?.get().error.help().to_string())
 }
 
-/// Installs `kind` and `help` on the `MongoUrlError` class, as properties read from the core
-/// error ([`mongo_url_error_kind`], [`mongo_url_error_help`]).
+/// Installs `kind` (worked out on first read, then kept) and `help` (a property) on the
+/// `MongoUrlError` class, both read from the core error ([`mongo_url_error_kind`],
+/// [`mongo_url_error_help`]).
 pub fn install_properties(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let property = py.import("builtins")?.getattr("property")?;
     let class = py.get_type::<MongoUrlError>();
-    class.setattr(
+    errors::set_cached_property(
+        &class,
         "kind",
-        property.call1((wrap_pyfunction!(mongo_url_error_kind, m)?,))?,
+        wrap_pyfunction!(mongo_url_error_kind, m)?.as_any(),
     )?;
+    let property = py.import("builtins")?.getattr("property")?;
     class.setattr(
         "help",
         property.call1((wrap_pyfunction!(mongo_url_error_help, m)?,))?,

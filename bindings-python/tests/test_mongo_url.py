@@ -106,7 +106,7 @@ def test_lazily_read_fields_match_the_core_verdict() -> None:
     )
 
 
-def test_each_error_gets_its_own_diagnostics_list() -> None:
+def test_each_error_s_lazily_made_fields_are_its_own() -> None:
     errors = []
     for url in ("mongodb://", "mongodb://db1:0/rc"):
         with pytest.raises(rct.MongoUrlError) as caught:
@@ -116,6 +116,9 @@ def test_each_error_gets_its_own_diagnostics_list() -> None:
     assert first.diagnostics is first.diagnostics
     first.diagnostics.append("seen")
     assert first.diagnostics == ["seen"] and second.diagnostics == []
+    assert first.kind == "syntax"
+    first.kind = "changed"  # still a plain, writable attribute once read
+    assert (first.kind, second.kind) == ("changed", "host")
     assert rct.MongoUrlError("made by hand").diagnostics == []
     assert rct.MongoUrlError("made by hand").path is None
 
