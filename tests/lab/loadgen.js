@@ -109,9 +109,10 @@ function refused(e) {
     || e.code === 'ERR_HTTP2_STREAM_CANCEL' && /GOAWAY/.test(String(e.cause || ''));
 }
 
-// A refused request is resent (at most three times, as a browser would not loop) on a session
-// that has not refused it: the refusing one is replaced first.
-const MAX_RESENDS = 3;
+// A refused request is resent on a session that has not refused it (the refusing one is replaced
+// first), at most twice: Chromium's limit for REFUSED_STREAM (kMaxRetryAttempts in
+// net/http/http_network_transaction.cc).
+const MAX_RESENDS = 2;
 function request2(resends = 0) {
   const i = nextSession++ % opt.connections;
   let stream;
