@@ -44,7 +44,7 @@ const stats = {
   protocol: secure ? 'h2' : 'http/1.1',
   requests: 0, ok: 0, non_2xx: 0, resets: 0, resets_reused: 0, errors: 0, status: {},
   // HTTP/2: requests the proxy refused unprocessed (a stream above a GOAWAY's last stream id, or
-  // REFUSED_STREAM), resent once on a new connection as RFC 9113 (6.8, 8.7) allows and browsers do;
+  // REFUSED_STREAM), resent on a new connection as RFC 9113 (6.8, 8.7) allows and browsers do;
   // the resent request's own outcome is what `requests` counts.
   h2_resent: 0, h2_goaways: 0,
   ws_sessions: opt.ws, ws_connects: 0, ws_dropped: 0, ws_not_reconnected: 0,
