@@ -109,18 +109,19 @@ function refused(e) {
     || e.code === 'ERR_HTTP2_STREAM_CANCEL' && /GOAWAY/.test(String(e.cause || ''));
 }
 
-// A refused request is resent on a session that has not refused it (the refusing one is replaced
-// first), at most twice: Chromium's limit for REFUSED_STREAM (kMaxRetryAttempts in
+// Each session stands for one browser (a browser keeps one HTTP/2 connection per site). A request
+// the proxy refused is resent by the same browser on a new connection (the refusing one is
+// replaced), at most twice: Chromium's limit for REFUSED_STREAM (kMaxRetryAttempts in
 // net/http/http_network_transaction.cc).
 const MAX_RESENDS = 2;
-function request2(resends = 0) {
-  const i = nextSession++ % opt.connections;
+function request2(resends = 0, client = nextSession++ % opt.connections) {
+  const i = client;
   let stream;
   const fail = (e) => {
     if (resends < MAX_RESENDS && refused(e)) {
       stats.h2_resent++;
       if (sessions2[i]) sessions2[i].goingAway = true;
-      request2(resends + 1);
+      request2(resends + 1, i);
     } else failed(e, e.code === 'ECONNRESET' || /ECONNRESET/.test(String(e.cause || '')), false);
   };
   try {
