@@ -6,11 +6,14 @@
 # going through the proxy. Prints a table, writes JSON, exits 1 when a scenario misses a goal.
 #
 # scripts/lab.sh [--quick] [--proxy nginx|haproxy|apache] [--from A.toml --to B.toml] [--json OUT]
-#               [--ssh] [--ansible]
+#               [--ssh] [--tls] [--ansible]
 #   --quick     one proxy (nginx unless --proxy), the upgrade scenario, 2 hosts x 2 instances
 #   --proxy     only this proxy kind (default: all three)
 #   --ssh       run the plans' one `--ssh` script from the proxy machine, through a real sshd on
 #               every host (a lab key), instead of each per-machine script on its machine
+#   --tls       the site over TLS (`proxy.tls`, a self-signed certificate for chat.lab) and the
+#               load as browsers send it there: HTTP/2 requests, WebSockets as HTTP/1.1 upgrades
+#               (nginx and HAProxy; Apache's rendered site has no HTTP/2)
 #   --ansible   only the Ansible scenario (examples/ansible/site.yml run by ansible-playbook over
 #               ssh: a fresh install, then the upgrade, each under load) and the script-driven
 #               install and upgrade its end states must equal (also LAB_SCENARIOS=ansible)
@@ -41,8 +44,9 @@ while [ $# -gt 0 ]; do
     --to) to=$2; shift ;;
     --json) json=$2; shift ;;
     --ssh) export LAB_SSH=yes ;;
+    --tls) export LAB_TLS=yes ;;
     --ansible) LAB_SCENARIOS="${LAB_SCENARIOS:-} ansible" ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) lab_die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -52,6 +56,7 @@ done
 [ -x "$RCTOPO" ] || lab_die "no rctopo at $RCTOPO: cargo build -p rctopo"
 for p in $proxies; do
   case $p in nginx | haproxy | apache) ;; *) lab_die "--proxy $p: use nginx, haproxy or apache" ;; esac
+  [ -z "${LAB_TLS:-}" ] || [ "$p" != apache ] || lab_die "--tls: Apache's rendered site has no HTTP/2; use --proxy nginx or haproxy"
 done
 # >= 200 requests/s and >= 50 WebSocket sessions; the full run sends more so that one rolling
 # upgrade of 6 instances carries >= 100,000 requests.
@@ -70,6 +75,7 @@ mkdir -p "$topologies"
 variant() {
   local name=$1 proxy=$2 edit=$3 out=$topologies/$1-$2.toml
   ! lab_stages_releases || edit="t['rocketchat']['release_url'] = '/srv/lab-releases/{version}.tar.gz'; $edit"
+  [ -z "${LAB_TLS:-}" ] || edit="t['site']['root_url'] = 'https://chat.lab'; t['proxy']['tls'] = {'certificate': '$LAB_TLS_PEM'}; $edit"
   python3 "$here/lib/variant.py" "$here/topologies/lab.toml" "$proxy" "$edit" "${quick:+quick}" >"$out"
   echo "$out"
 }

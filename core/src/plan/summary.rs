@@ -6,6 +6,7 @@ use super::policy::Estimate;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What kind of work a wave does.
@@ -235,43 +236,82 @@ const BACKUP_SECONDS: u64 = 60;
 const MEMBER_CATCH_UP_SECONDS: u64 = 30;
 
 /// (typical, worst case) seconds for a plan's steps, the typical times from `estimate`.
+///
+/// A wave starts its instances one after another and then waits for each in turn, so an
+/// instance's start time runs while the steps after its start do: its wait counts only the start
+/// time still ahead of it (a fresh install of six instances of a 45 s start takes about one start,
+/// not six).
 pub(crate) fn plan_seconds<'a>(
     steps: impl Iterator<Item = &'a Action>,
     estimate: &Estimate,
 ) -> (u64, u64) {
     let (mut typical_ms, mut worst) = (0u64, 0u64);
+    // When (in typical milliseconds into the plan) each instance last started.
+    let mut started: HashMap<&str, u64> = HashMap::new();
     for action in steps {
+        if let Action::WaitHealthy { instance, .. } = action {
+            let since_start = started
+                .remove(instance.as_str())
+                .map(|at| typical_ms.saturating_sub(at));
+            typical_ms =
+                typical_ms.saturating_add(wait_healthy_millis(action, estimate, since_start));
+        }
         match step_seconds(action, estimate) {
             Some((t, w)) => {
-                typical_ms += t * 1000;
-                worst += w;
+                typical_ms = typical_ms.saturating_add(t.saturating_mul(1000));
+                worst = worst.saturating_add(w);
             }
             None => {
-                typical_ms += u64::from(estimate.step_millis);
-                worst += u64::from(estimate.step_millis.max(1000)).div_ceil(1000);
+                typical_ms = typical_ms.saturating_add(u64::from(estimate.step_millis));
+                worst =
+                    worst.saturating_add(u64::from(estimate.step_millis.max(1000)).div_ceil(1000));
             }
+        }
+        if let Action::StartUnit {
+            instance: Some(instance),
+            ..
+        } = action
+        {
+            started.insert(instance, typical_ms);
         }
     }
     (typical_ms.div_ceil(1000), worst)
 }
 
-/// (typical, worst case) seconds for a step that waits or fetches; `None` for the others.
+/// Typical milliseconds a health wait takes: the start time still ahead of the instance (all of
+/// it when `since_start` is unknown), rounded up to the probe interval (the first good probe
+/// follows the start by up to one interval), then `min_healthy_seconds` of staying healthy.
+fn wait_healthy_millis(action: &Action, estimate: &Estimate, since_start: Option<u64>) -> u64 {
+    let Action::WaitHealthy {
+        deadline_seconds,
+        interval_seconds,
+        min_healthy_seconds,
+        ..
+    } = action
+    else {
+        return 0;
+    };
+    let start = u64::from(estimate.start_seconds.min(*deadline_seconds)) * 1000;
+    let ahead = start.saturating_sub(since_start.unwrap_or(0));
+    let probe = u64::from((*interval_seconds).max(1)) * 1000;
+    ahead.div_ceil(probe) * probe + u64::from(*min_healthy_seconds) * 1000
+}
+
+/// (typical, worst case) seconds for a step that waits or fetches (a health wait's typical time
+/// is `wait_healthy_millis`'s); `None` for the others.
 fn step_seconds(action: &Action, estimate: &Estimate) -> Option<(u64, u64)> {
     let stage = u64::from(estimate.stage_seconds);
     Some(match action {
         Action::WaitHealthy {
             deadline_seconds,
-            interval_seconds,
             min_healthy_seconds,
             ..
         } => {
-            let min = u64::from(*min_healthy_seconds);
-            let deadline = u64::from(*deadline_seconds);
-            // Probes come every `interval`: the first good one follows the start by up to one
-            // interval; then the instance must stay healthy for `min`.
-            let probe = u64::from(*interval_seconds);
-            let start = u64::from(estimate.start_seconds).min(deadline);
-            (start.div_ceil(probe) * probe + min, deadline + min)
+            // Its typical time depends on when the instance started: `wait_healthy_millis`.
+            (
+                0,
+                u64::from(*deadline_seconds) + u64::from(*min_healthy_seconds),
+            )
         }
         Action::WaitDrained { seconds } => (u64::from(*seconds), u64::from(*seconds)),
         Action::StageRelease { .. } => (stage, stage * 4),

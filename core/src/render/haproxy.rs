@@ -27,7 +27,7 @@ pub(super) fn render(ctx: &RenderContext) -> Result<Vec<RenderedFile>, RenderErr
         "\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    # Runtime API: drain and re-enable instances without a reload.\n    stats socket {SOCKET} mode 660 level admin\n    stats timeout 30s\n    # A reload's old process lets go of open WebSockets (timeout tunnel 1h) within 60 s.\n    hard-stop-after 60s\n    user haproxy\n    group haproxy\n    daemon\n    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets\n\n"
     );
     s.push_str(
-        "defaults\n    log global\n    mode http\n    option httplog\n    option dontlognull\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n    timeout http-request 10s\n    # WebSockets stay open for long; an idle one is closed after an hour.\n    timeout tunnel 1h\n\n",
+        "defaults\n    log global\n    mode http\n    option httplog\n    option dontlognull\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n    timeout http-request 10s\n    # WebSockets stay open for long; an idle one is closed after an hour.\n    timeout tunnel 1h\n    # A reload (servers added or removed, another setting) keeps an idle client connection\n    # open until its next request, answered with `Connection: close`, instead of closing it\n    # as the client may be sending (an option of HAProxy 2.6, Debian 12's release).\n    option idle-close-on-response\n\n",
     );
     frontend(&mut s, proxy);
     backend(&mut s, ctx, proxy);

@@ -68,7 +68,12 @@ def main():
     took, min_requests, estimate = int(took), int(min_requests), int(estimate)
     row = {
         "name": name, "proxy": proxy, "requests": load["requests"], "non_2xx": load["non_2xx"],
-        "resets": load["resets"], "resets_reused": load["resets_reused"], "errors": load["errors"], "ws_sessions": load["ws_sessions"],
+        # What the clients spoke: HTTP/1.1 keep-alive, or HTTP/2 over TLS as browsers do with the
+        # rendered TLS site (`h2_resent`: requests the proxy refused unprocessed, resent once).
+        "protocol": load.get("protocol", "http/1.1"), "h2_resent": load.get("h2_resent", 0),
+        "resets": load["resets"], "resets_reused": load["resets_reused"], "errors": load["errors"],
+        # Each answer's status, or the error a request ended with, counted.
+        "outcomes": load.get("status", {}), "ws_sessions": load["ws_sessions"],
         "ws_dropped": load["ws_dropped"], "ws_not_reconnected": load["ws_not_reconnected"],
         "ws_reconnect_max_ms": load["ws_reconnect_max_ms"], "duration_s": load["duration_s"],
         "execution": os.environ.get("LAB_EXECUTION") or ("ssh" if os.environ.get("LAB_SSH") else "per-machine scripts"),

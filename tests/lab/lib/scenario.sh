@@ -5,6 +5,9 @@
 
 LAB_PROXY_ADDR=10.77.0.10
 LAB_CLIENT_ADDR=10.77.0.200
+# LAB_TLS=yes: lab topologies serve the site over TLS (`proxy.tls`, the file below on the proxy
+# machine) and the load generator speaks HTTP/2 to it, as browsers do.
+LAB_TLS_PEM=/etc/ssl/lab/chat.lab.pem
 RCTOPO=${RCTOPO:-rctopo}
 # Whether this rctopo stages releases (rocketchat.release_url, stage_release steps): then the
 # lab serves stand-in release tarballs and upgrades switch code through the plan; before that,
@@ -38,6 +41,7 @@ lab_boot_topology() {
     lab_host_up "$host" "$(topology_address "$topology" "$host")" "${ssh[@]}"
   done
   lab_host_up proxy "$LAB_PROXY_ADDR" "$(proxy_service "$(proxy_kind "$topology")")" "${ssh[@]}"
+  [ -z "${LAB_TLS:-}" ] || lab_tls_install proxy
   lab_client_up client "$LAB_CLIENT_ADDR"
   lab_mongo_up "$topology"
   [ -z "${LAB_SSH:-}" ] || lab_ssh_setup "$topology"
@@ -143,13 +147,35 @@ run_plan_ssh() {
   [ "${PIPESTATUS[0]}" -eq 0 ] || { tail -n 20 "$LAB_STATE/$LAB_CONTROL/plan.log" >&2; return 1; }
 }
 
+# The site's certificate: a self-signed one for chat.lab, made once per lab run; its
+# certificate alone is what the load generator trusts.
+lab_tls_certificate() {
+  local dir=$LAB_STATE/tls
+  [ -f "$dir/chat.lab.pem" ] && return
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=chat.lab \
+    -addext subjectAltName=DNS:chat.lab -keyout "$dir/key.pem" -out "$dir/certificate.pem" 2>/dev/null \
+    || lab_die "openssl could not make the lab's certificate"
+  cat "$dir/certificate.pem" "$dir/key.pem" >"$dir/chat.lab.pem"
+}
+
+# lab_tls_install HOST: the certificate and key, in one file (nginx and HAProxy both read it), at
+# LAB_TLS_PEM on HOST.
+lab_tls_install() {
+  local root
+  lab_tls_certificate
+  root=$(lab_root "$1")
+  install -D -m 0600 "$LAB_STATE/tls/chat.lab.pem" "$root$LAB_TLS_PEM"
+}
+
 # load_start OUT [ARGS]: the load generator in the client namespace, in the background.
 load_start() {
-  local out=$1
+  local out=$1 site=(--url "http://chat.lab/")
   shift
+  [ -z "${LAB_TLS:-}" ] || site=(--url "https://chat.lab/" --ca "$LAB_STATE/tls/certificate.pem")
   # Not through lab_client: a backgrounded function would be a subshell, and its PID not node's
   # (ip netns exec runs node in its own process).
-  ip netns exec "${LAB_PREFIX}-client" node "$LAB_DIR/loadgen.js" --url "http://chat.lab/" \
+  ip netns exec "${LAB_PREFIX}-client" node "$LAB_DIR/loadgen.js" "${site[@]}" \
     --connect "$LAB_PROXY_ADDR" --out "$out" "$@" >/dev/null 2>"$out.err" &
   echo $! >"$LAB_STATE/loadgen.pid"
 }
