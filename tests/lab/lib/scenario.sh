@@ -351,13 +351,21 @@ run_scenario() {
   lab_hosts_down
 }
 
-# The control: the same release switch with plain restarts, no drain, no proxy change.
+# The control: the same release switch done without a plan: every instance restarted at once
+# (`systemctl restart rocketchat.target` on each host), no drain, no proxy change. Restarting
+# one instance at a time is no control with a stand-in that starts in a second: HAProxy retries
+# a refused connection and Apache fails over to another member, so nothing shows; with every
+# instance down at once no proxy has anywhere to send a request.
 control_restarts() {
-  local topology=$1 render=$2 host port
+  local topology=$1 render=$2 host port pids=()
+  for host in $(render_machines "$render"); do
+    [ -d "$render/$host/etc/rocketchat" ] || continue
+    lab_in "$host" systemctl restart rocketchat.target & pids+=($!)
+  done
+  wait "${pids[@]}"
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] || continue
     for port in $(rendered_ports "$render" "$host"); do
-      lab_in "$host" systemctl restart "rocketchat@$port.service"
       for _ in $(seq 60); do
         lab_in "$host" curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/api/info" 2>/dev/null && break
         sleep 0.5
