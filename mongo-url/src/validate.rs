@@ -199,12 +199,61 @@ fn js_identity_escapes(pattern: &str) -> String {
 
 /// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
 /// A mechanism's own name (in any ASCII case) finds that mechanism (no name is a word of an
-/// earlier one), so the regular expression is built only for other values.
+/// earlier one); a value of word characters and `-` holds no regular-expression syntax, so it is
+/// searched for as text; the regular expression is built only for the other values (compiling
+/// it cost about 30 parses).
 fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
-    match MECHANISMS.iter().find(|m| m.eq_ignore_ascii_case(value)) {
-        Some(m) => Ok(m),
-        None => resolve_mechanism_by_regex(value),
+    if let Some(m) = MECHANISMS.iter().find(|m| m.eq_ignore_ascii_case(value)) {
+        return Ok(m);
     }
+    if !value.is_empty() && value.bytes().all(|b| is_js_word(b) || b == b'-') {
+        return resolve_mechanism_by_words(value);
+    }
+    resolve_mechanism_by_regex(value)
+}
+
+/// A character of JavaScript's `\w` (and so of `\b`'s test) in a regular expression without
+/// the `u` flag: ASCII letters, digits and `_`.
+fn is_js_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// [`resolve_mechanism`] for a value of word characters and `-`: `\bVALUE\b` with the `i` flag
+/// is then the value, in any ASCII case, with a word boundary (a word character on one side,
+/// none on the other) at each end.
+fn resolve_mechanism_by_words(value: &str) -> Result<&'static str, MongoUrlError> {
+    MECHANISMS
+        .iter()
+        .copied()
+        .find(|m| contains_as_word(m.as_bytes(), value.as_bytes()))
+        .ok_or_else(|| unknown_mechanism(value))
+}
+
+/// Whether `needle` (not empty) occurs in `haystack`, ignoring ASCII case, between two word
+/// boundaries in JavaScript's sense.
+fn contains_as_word(haystack: &[u8], needle: &[u8]) -> bool {
+    let boundary = |at: usize| {
+        let before = at > 0 && is_js_word(haystack[at - 1]);
+        let after = at < haystack.len() && is_js_word(haystack[at]);
+        before != after
+    };
+    haystack.len() >= needle.len()
+        && (0..=haystack.len() - needle.len()).any(|at| {
+            haystack[at..at + needle.len()].eq_ignore_ascii_case(needle)
+                && boundary(at)
+                && boundary(at + needle.len())
+        })
+}
+
+/// The driver's refusal of a value that finds no mechanism.
+fn unknown_mechanism(value: &str) -> MongoUrlError {
+    MongoUrlError::option(
+        format!(
+            "authMechanism must be one of {}, got `{value}`",
+            MECHANISMS.join(",")
+        ),
+        MECHANISM_HELP,
+    )
 }
 
 /// [`resolve_mechanism`] as the driver spells it: a regular expression built from the value.
@@ -230,15 +279,7 @@ fn resolve_mechanism_by_regex(value: &str) -> Result<&'static str, MongoUrlError
         .iter()
         .copied()
         .find(|m| pattern.is_match(m))
-        .ok_or_else(|| {
-            MongoUrlError::option(
-                format!(
-                    "authMechanism must be one of {}, got `{value}`",
-                    MECHANISMS.join(",")
-                ),
-                help,
-            )
-        })
+        .ok_or_else(|| unknown_mechanism(value))
 }
 
 /// A property value of `authMechanismProperties`: `true`/`false` become booleans.
@@ -1037,7 +1078,8 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
 #[cfg(test)]
 mod tests {
     use super::{
-        js_parse_int, resolve_mechanism, resolve_mechanism_by_regex, MECHANISMS, MECHANISM_HELP,
+        js_parse_int, resolve_mechanism, resolve_mechanism_by_regex, resolve_mechanism_by_words,
+        MECHANISMS, MECHANISM_HELP,
     };
 
     #[test]
@@ -1082,6 +1124,52 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn a_value_of_word_characters_resolves_as_the_regex_does() {
+        // Every value of up to three characters from those the names are made of (both cases,
+        // the digits, `-`, `_` and a letter in none of them), every part of every name cut at
+        // any two places, and longer values around the names.
+        let alphabet: Vec<char> = "AMSHOXC1256-_zadgsw9".chars().collect();
+        let mut values: Vec<String> = Vec::new();
+        for a in &alphabet {
+            values.push(a.to_string());
+            for b in &alphabet {
+                values.push(format!("{a}{b}"));
+                for c in &alphabet {
+                    values.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for m in MECHANISMS {
+            for start in 0..m.len() {
+                for end in start + 1..=m.len() {
+                    let part = &m[start..end];
+                    values.push(part.to_string());
+                    values.push(part.to_ascii_lowercase());
+                    values.push(format!("{part}-"));
+                    values.push(format!("-{part}"));
+                    values.push(format!("{part}_"));
+                }
+            }
+            values.push(format!("x{m}"));
+            values.push(format!("{m}-x"));
+            values.push(format!("{m}{m}"));
+        }
+        for value in &values {
+            assert_eq!(
+                resolve_mechanism_by_words(value),
+                resolve_mechanism_by_regex(value),
+                "{value}"
+            );
+        }
+        assert!(values.len() > 8_000, "{}", values.len());
+        assert_eq!(resolve_mechanism("sha-256"), Ok("SCRAM-SHA-256"));
+        assert_eq!(resolve_mechanism("x509"), Ok("MONGODB-X509"));
+        // `-` is no word character: a boundary follows `SCRAM-SHA` in `SCRAM-SHA-1`.
+        assert_eq!(resolve_mechanism("SCRAM-SHA"), Ok("SCRAM-SHA-1"));
+        assert!(resolve_mechanism("SCRAM-SH").is_err());
     }
 
     #[test]
