@@ -10,12 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (url, oplog) = text.split_once('\n').unwrap_or((text, ""));
-    let report = check_urls(url, Some(oplog), None);
-    let mut shown = serde_json::to_string(&report).unwrap_or_default();
-    for d in &report.diagnostics {
-        shown.push_str(&d.to_string());
-    }
+    let shown = everything_shown(text);
+    let (url, oplog) = split(text);
     for line in [url, oplog] {
         let Ok(parsed) = MongoUrl::parse(line) else {
             continue;
@@ -23,13 +19,12 @@ fuzz_target!(|data: &[u8]| {
         let Some(whole) = parsed.password.as_ref().map(|p| p.expose().to_string()) else {
             continue;
         };
-        let parsed_shown = format!("{parsed} {parsed:?}");
         // A password cut by an unescaped `@` is, as the driver reads it, the text before that
         // `@` joined to the driver's placeholder host (`secret@__this_is_a_placeholder__`); the
         // placeholder is no secret and may show in another URL's username. Judge the password's
         // own text.
         for password in whole.split(PLACEHOLDER_HOST) {
-            judge(text, &parsed, password, &parsed_shown, &shown);
+            judge(text, &parsed, password, &shown);
         }
     }
 });
@@ -37,10 +32,33 @@ fuzz_target!(|data: &[u8]| {
 /// The placeholder host of the driver's URL reader (`mongodb-connection-string-url`).
 const PLACEHOLDER_HOST: &str = "__this_is_a_placeholder__";
 
-/// Fails when `password` shows in the parsed URL's Display/Debug or in the report, unless the
-/// same text appears elsewhere in the input, where it could have come from.
-fn judge(text: &str, parsed: &MongoUrl, password: &str, parsed_shown: &str, shown: &str) {
-    if password.len() < 8 {
+/// MONGO_URL, and after the first newline MONGO_OPLOG_URL.
+fn split(text: &str) -> (&str, &str) {
+    text.split_once('\n').unwrap_or((text, ""))
+}
+
+/// Everything the tool shows for the input: the URL report (JSON and each diagnostic) and each
+/// parsed URL's Display and Debug.
+fn everything_shown(text: &str) -> String {
+    let (url, oplog) = split(text);
+    let report = check_urls(url, Some(oplog), None);
+    let mut shown = serde_json::to_string(&report).unwrap_or_default();
+    for d in &report.diagnostics {
+        shown.push_str(&d.to_string());
+    }
+    for parsed in [url, oplog]
+        .into_iter()
+        .filter_map(|l| MongoUrl::parse(l).ok())
+    {
+        shown.push_str(&format!("{parsed} {parsed:?}"));
+    }
+    shown
+}
+
+/// Fails when `password` shows in what the tool shows, unless the same text appears elsewhere
+/// in the input, where it could have come from, or the tool shows it without the password too.
+fn judge(text: &str, parsed: &MongoUrl, password: &str, shown: &str) {
+    if password.len() < 8 || !shown.contains(password) {
         return;
     }
     // Only a password that appears nowhere else (hosts, username, database, options, the
@@ -60,14 +78,17 @@ fn judge(text: &str, parsed: &MongoUrl, password: &str, parsed_shown: &str, show
     let word = password
         .chars()
         .all(|c| c.is_ascii_alphabetic() || c == '_' || c == ' ');
-    if !elsewhere && !word {
-        assert!(
-            !parsed_shown.contains(password),
-            "password shown for {text:?}"
-        );
-        assert!(
-            !shown.contains(password),
-            "password in the report for {text:?}"
-        );
+    if elsewhere || word {
+        return;
     }
+    // The tool's own words can hold the same text (a help line's `replicaSet=`): what it shows
+    // for the input with the password written as other letters of the same length shows them
+    // too. Only a password written as is in the input can be swapped this way.
+    if text.contains(password) {
+        let other = "Z".repeat(password.len());
+        if everything_shown(&text.replace(password, &other)).contains(password) {
+            return;
+        }
+    }
+    panic!("password in the report for {text:?}");
 }
