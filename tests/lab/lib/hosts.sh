@@ -18,6 +18,7 @@
 #   lab_reboot NAME               reboot a host and wait until it runs again
 #   lab_hosts_down                power every host off, remove the clients (the switch stays)
 #   lab_down                      power every host off and remove every trace (the EXIT trap)
+#   LAB_KEEP_LOGS=1               keep $LAB_STATE, with each host's journal and proxy logs in logs/NAME
 
 LAB_PREFIX=${LAB_PREFIX:-rclab$$}
 LAB_STATE=${LAB_STATE:-/run/rclab/$LAB_PREFIX}
@@ -175,11 +176,23 @@ lab_reboot() {
   lab_log "host $name rebooted (systemd pid $(lab_host_pid "$name"))"
 }
 
+# With LAB_KEEP_LOGS set, a host's journal and its proxies' logs are copied out of its tmpfs
+# layer into $LAB_STATE/logs/NAME before it powers off (the layer goes with it).
+lab_keep_host_logs() {
+  local name=$1 out=$LAB_STATE/logs/$1 log
+  mkdir -p "$out"
+  lab_in "$name" journalctl --no-pager -o short-precise >"$out/journal.txt" 2>&1 || true
+  for log in nginx apache2 haproxy.log; do
+    [ ! -e "$(lab_root "$name")/var/log/$log" ] || cp -r "$(lab_root "$name")/var/log/$log" "$out/"
+  done
+}
+
 lab_host_down() {
   local name=$1 dir=$LAB_STATE/$1 pid
   if [ -f "$dir/nspawn.pid" ]; then
     pid=$(cat "$dir/nspawn.pid")
     if kill -0 "$pid" 2>/dev/null; then
+      [ -z "${LAB_KEEP_LOGS:-}" ] || lab_keep_host_logs "$name"
       lab_in "$name" systemctl poweroff >/dev/null 2>&1 || true
       if ! lab_wait_exit "$name" 60; then
         kill -TERM "$pid" 2>/dev/null || true
