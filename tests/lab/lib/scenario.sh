@@ -351,6 +351,19 @@ run_scenario() {
   lab_hosts_down
 }
 
+# rocketchat_target VERB HOST...: `systemctl VERB rocketchat.target` on every host at once. Waits
+# for those commands by PID: a bare `wait` would also wait for the load generator, which runs
+# until it is stopped.
+rocketchat_target() {
+  local verb=$1 host pids=() pid
+  shift
+  for host in "$@"; do
+    lab_in "$host" systemctl "$verb" rocketchat.target &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || lab_die "control: systemctl $verb rocketchat.target failed"; done
+}
+
 # The control: the same release switch done without a plan: every instance stopped at once, no
 # drain, no proxy change, and started again after LAB_CONTROL_DOWN_SECONDS (5; Rocket.Chat itself
 # needs 30-90 s to start). The stand-in starts in a second, which HAProxy's retries of a refused
@@ -362,11 +375,9 @@ control_restarts() {
   for host in $(render_machines "$render"); do
     [ -d "$render/$host/etc/rocketchat" ] && hosts+=("$host")
   done
-  for host in "${hosts[@]}"; do lab_in "$host" systemctl stop rocketchat.target & done
-  wait
+  rocketchat_target stop "${hosts[@]}"
   sleep "${LAB_CONTROL_DOWN_SECONDS:-5}"
-  for host in "${hosts[@]}"; do lab_in "$host" systemctl start rocketchat.target & done
-  wait
+  rocketchat_target start "${hosts[@]}"
   for host in "${hosts[@]}"; do
     for port in $(rendered_ports "$render" "$host"); do
       for _ in $(seq 60); do
