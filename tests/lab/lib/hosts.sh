@@ -18,7 +18,8 @@
 #   lab_reboot NAME               reboot a host and wait until it runs again
 #   lab_hosts_down                power every host off, remove the clients (the switch stays)
 #   lab_down                      power every host off and remove every trace (the EXIT trap)
-#   LAB_KEEP_LOGS=1               keep $LAB_STATE, with each host's journal and proxy logs in logs/NAME
+#   LAB_KEEP_LOGS=1               keep $LAB_STATE, with each host's journal and proxy logs in
+#                                 logs/NAME (logs/SCENARIO-PROXY/NAME for the lab's scenarios)
 
 LAB_PREFIX=${LAB_PREFIX:-rclab$$}
 LAB_STATE=${LAB_STATE:-/run/rclab/$LAB_PREFIX}
@@ -177,9 +178,9 @@ lab_reboot() {
 }
 
 # With LAB_KEEP_LOGS set, a host's journal and its proxies' logs are copied out of its tmpfs
-# layer into $LAB_STATE/logs/NAME before it powers off (the layer goes with it).
+# layer into $LAB_STATE/logs/[LAB_LOG_GROUP/]NAME before it powers off (the layer goes with it).
 lab_keep_host_logs() {
-  local name=$1 out=$LAB_STATE/logs/$1 log
+  local name=$1 out=$LAB_STATE/logs/${LAB_LOG_GROUP:+$LAB_LOG_GROUP/}$1 log
   mkdir -p "$out"
   lab_in "$name" journalctl --no-pager -o short-precise >"$out/journal.txt" 2>&1 || true
   for log in nginx apache2 haproxy.log; do

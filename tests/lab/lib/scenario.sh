@@ -308,6 +308,7 @@ run_scenario() {
   local name=$1 proxy=$2 from=$3 to=$4 policy=$5 control=${6:-}
   local work=$LAB_STATE/$name-$proxy goals=ok host
   mkdir -p "$work"
+  export LAB_LOG_GROUP=$name-$proxy  # where lab_keep_host_logs puts this scenario's logs
   "$RCTOPO" render "$to" --target all --out "$work/desired" >/dev/null
   lab_boot_topology "$to"
   publish_releases "$to" "$(topology_version "$to")" ${from:+"$(topology_version "$from")"}
