@@ -5,7 +5,7 @@ import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 out = sys.argv[2] if len(sys.argv) > 2 else ""
-cols = ["name", "proxy", "protocol", "requests", "non_2xx", "resets", "errors", "ws_sessions", "ws_dropped",
+cols = ["name", "proxy", "protocol", "requests", "non_2xx", "resets", "errors", "unanswered", "ws_sessions", "ws_dropped",
         "ws_not_reconnected", "ws_reconnect_max_ms", "rollout_s", "goals_met"]
 widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) if rows else len(c) for c in cols]
 print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))

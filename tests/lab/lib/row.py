@@ -4,6 +4,8 @@ row.py NAME PROXY LOAD.json END.json ROLLOUT_S NOTE CONTROL MIN_REQUESTS ESTIMAT
 
 Goals of a rollout (every one must hold):
 - 0 non-2xx answers and 0 other request errors (timeouts, refused connections);
+- every request sent answered or failed by the time the load stops (2 s after its last one):
+  none left waiting, as requests are when the proxy stops accepting connections;
 - at least MIN_REQUESTS requests (the full lab's rolling upgrade: 100,000 per proxy);
 - connection resets at most 0.01 % of the requests with nginx and Apache (a reload closes idle
   keep-alive connections; the plan reloads them at most once per wave), judged from 100,000
@@ -36,6 +38,8 @@ def missed_goals(proxy, load, took, note, min_requests, estimate):
         missed.append(f"{load['non_2xx']} non-2xx answers")
     if load["errors"]:
         missed.append(f"{load['errors']} request errors")
+    if load.get("unanswered"):
+        missed.append(f"{load['unanswered']} of {load['sent']} requests never answered (the proxy stalled)")
     if load["requests"] < min_requests:
         missed.append(f"{load['requests']} requests, fewer than {min_requests}")
     # A share is judged on the goal's own sample (100,000 requests); none is absolute.
@@ -72,6 +76,7 @@ def main():
         # rendered TLS site (`h2_resent`: requests the proxy refused unprocessed, resent once).
         "protocol": load.get("protocol", "http/1.1"), "h2_resent": load.get("h2_resent", 0),
         "resets": load["resets"], "resets_reused": load["resets_reused"], "errors": load["errors"],
+        "unanswered": load.get("unanswered", 0),
         # Each answer's status, or the error a request ended with, counted.
         "outcomes": load.get("status", {}), "ws_sessions": load["ws_sessions"],
         "ws_dropped": load["ws_dropped"], "ws_not_reconnected": load["ws_not_reconnected"],
