@@ -237,8 +237,9 @@ function finish() {
   // Let in-flight requests finish.
   setTimeout(() => {
     stats.duration_s = Math.round((Date.now() - started) / 100) / 10;
-    // Requests that neither got an answer nor failed: a proxy that stops accepting connections
-    // leaves them waiting to connect, where no request timeout runs yet, so they show up only here.
+    // Requests that neither got an answer nor failed: behind a stalled proxy they wait for a
+    // connection (queued in the agent, or connecting), where no request timeout runs yet, so
+    // they show up only here.
     stats.sent = sent;
     stats.unanswered = Math.max(0, sent - stats.requests);
     const text = JSON.stringify(stats);
