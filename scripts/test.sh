@@ -36,6 +36,7 @@ echo "== lab: the rendered systemd unit in a real systemd (systemd-nspawn)"
 if [ "$(id -u)" -eq 0 ]; then
   cargo build -q -p rctopo
   # One lab at a time on a machine: its namespaces and addresses are fixed.
+  flock /tmp/rctopo-lab.lock tests/lab/switch-test.sh
   RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" flock /tmp/rctopo-lab.lock tests/lab/unit-test.sh
   echo "== lab --quick: the nginx upgrade under load, and its no-drain control"
   RCTOPO="${CARGO_TARGET_DIR:-$root/target}/debug/rctopo" flock /tmp/rctopo-lab.lock tests/lab/lab.sh --quick

@@ -27,6 +27,8 @@ LAB_STATE=${LAB_STATE:-/run/rclab/$LAB_PREFIX}
 LAB_OPTIONAL_SERVICES=(nginx apache2 haproxy ssh)
 LAB_HOSTS=()
 LAB_CLIENTS=()
+# The switch-side end (v<n>) of each namespace's wire, by namespace.
+declare -A LAB_WIRE_OF=()
 
 lab_log() { printf 'lab: %s\n' "$*" >&2; }
 lab_die() {
@@ -57,15 +59,35 @@ lab_init() {
 
 # Joins namespace $1 to the switch as $2/24 on interface eth0 (peer v<n> on the bridge).
 lab_wire() {
-  local ns=$1 addr=$2 n
+  local ns=$1 addr=$2 n stale
+  # Hosts of an earlier scenario take the same addresses: none of them may still be wired.
+  stale=$(lab_switch_ports | grep -vxF -f <(printf '%s\n' "${LAB_WIRE_OF[@]}") || true)
+  [ -z "$stale" ] || lab_die "the lab's switch still has ports of machines taken down: $(echo "$stale" | paste -sd' ')"
   LAB_WIRES=$((${LAB_WIRES:-0} + 1))
   n=$LAB_WIRES
   ip -n "$(lab_switch)" link add "v$n" type veth peer name eth0 netns "$ns"
   ip -n "$(lab_switch)" link set "v$n" master br0 up
+  LAB_WIRE_OF[$ns]=v$n
   ip -n "$ns" addr add "$addr/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
 }
+
+# Takes namespace $1 off the switch. Deleting the namespace is not enough: it lives on while
+# anything still refers to it, and a powered-off proxy's orphaned TCP sockets do (FINs to app
+# hosts already gone, retransmitted for a minute or more). Its eth0 would keep answering ARP for
+# the address the next scenario gives its new host, and a machine whose ARP reply lost the race
+# sends its packets there (the old namespace answers with resets). Deleting the switch's end
+# deletes the pair at once, whatever holds the namespace.
+lab_unwire() {
+  local ns=$1
+  [ -n "${LAB_WIRE_OF[$ns]:-}" ] || return 0
+  ip -n "$(lab_switch)" link del "${LAB_WIRE_OF[$ns]}" 2>/dev/null || true
+  unset "LAB_WIRE_OF[$ns]"
+}
+
+# The switch's ports, one name per line: one per host and client that is up.
+lab_switch_ports() { ip -n "$(lab_switch)" -o link show master br0 | awk -F': ' '{print $2}' | cut -d@ -f1; }
 
 lab_root() { echo "$LAB_STATE/$1/root"; }
 
@@ -201,6 +223,7 @@ lab_host_down() {
       fi
     fi
   fi
+  lab_unwire "${LAB_PREFIX}-$name"
   mountpoint -q "$dir/root" && umount "$dir/root"
   mountpoint -q "$dir/layer" && umount "$dir/layer"
   ip netns del "${LAB_PREFIX}-$name" 2>/dev/null || true
@@ -217,7 +240,10 @@ lab_hosts_down() {
     rm -f "$LAB_STATE/client.pids"
   fi
   for name in "${LAB_HOSTS[@]}"; do lab_host_down "$name"; done
-  for name in "${LAB_CLIENTS[@]}"; do ip netns del "${LAB_PREFIX}-$name" 2>/dev/null || true; done
+  for name in "${LAB_CLIENTS[@]}"; do
+    lab_unwire "${LAB_PREFIX}-$name"
+    ip netns del "${LAB_PREFIX}-$name" 2>/dev/null || true
+  done
   LAB_HOSTS=()
   LAB_CLIENTS=()
 }
