@@ -73,11 +73,12 @@ lab_mongo_up() {
   ip netns exec "${LAB_PREFIX}-db" "$LAB_MONGO_PYTHON" -u "$LAB_DIR/lib/mockupdb_replset.py" \
     "$set_name" "$first" "${pairs[@]}" >"$LAB_STATE/mongo.log" 2>&1 &
   lab_track_pid $!
-  for _ in $(seq 100); do
+  # Python imports pymongo's bson and mockupdb first: seconds on a machine busy with builds.
+  for _ in $(seq 600); do
     grep -qx ready "$LAB_STATE/mongo.log" && break
     sleep 0.1
   done
-  grep -qx ready "$LAB_STATE/mongo.log" || lab_die "MockupDB did not start: $(tail -n 5 "$LAB_STATE/mongo.log")"
+  grep -qx ready "$LAB_STATE/mongo.log" || lab_die "MockupDB did not start within 60 s: $(tail -n 5 "$LAB_STATE/mongo.log")"
   release=$("$LAB_MONGO_PYTHON" -c 'import importlib.metadata as m; print(m.version("mockupdb"))')
   export LAB_MONGODB="MockupDB $release (PyPI mockupdb, MongoDB's wire-protocol test server) answering as replica set $set_name at ${pairs[*]}, primary $first; no MongoDB server runs in the lab"
   export STANDIN_MONGO=required
