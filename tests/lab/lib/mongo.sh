@@ -70,19 +70,46 @@ lab_mongo_up() {
       echo "$address ${name%:*}" >>"$(lab_root "$host")/etc/hosts"
     done
   done <<<"$(echo "$members" | tail -n +2)"
-  ip netns exec "${LAB_PREFIX}-db" "$LAB_MONGO_PYTHON" -u "$LAB_DIR/lib/mockupdb_replset.py" \
-    "$set_name" "$first" "${pairs[@]}" >"$LAB_STATE/mongo.log" 2>&1 &
-  lab_track_pid $!
-  # Python imports pymongo's bson and mockupdb first: seconds on a machine busy with builds.
-  for _ in $(seq 600); do
-    grep -qx ready "$LAB_STATE/mongo.log" && break
-    sleep 0.1
-  done
-  grep -qx ready "$LAB_STATE/mongo.log" || lab_die "MockupDB did not start within 60 s: $(tail -n 5 "$LAB_STATE/mongo.log")"
+  lab_mockupdb_start "$set_name" "$first" "${pairs[@]}" || {
+    # Seen twice on a machine busy with builds, each at a run's second scenario: an empty log
+    # after 60 s, cause not found yet. What the process was doing is logged, then it starts anew.
+    lab_log "MockupDB did not start within 60 s; starting it again. $(lab_mockupdb_state)"
+    kill -KILL "$LAB_MOCKUPDB_PID" 2>/dev/null || true
+    lab_mockupdb_start "$set_name" "$first" "${pairs[@]}" \
+      || lab_die "MockupDB did not start within 60 s, twice: $(tail -n 5 "$LAB_STATE/mongo.log"); $(lab_mockupdb_state)"
+  }
   release=$("$LAB_MONGO_PYTHON" -c 'import importlib.metadata as m; print(m.version("mockupdb"))')
   export LAB_MONGODB="MockupDB $release (PyPI mockupdb, MongoDB's wire-protocol test server) answering as replica set $set_name at ${pairs[*]}, primary $first; no MongoDB server runs in the lab"
   export STANDIN_MONGO=required
   lab_log "MongoDB: $LAB_MONGODB"
+}
+
+# Starts MockupDB (SET PRIMARY MEMBER=ADDRESS...) in the database namespace and waits up to
+# 60 s for its `ready`; fails when it does not come.
+lab_mockupdb_start() {
+  ip netns exec "${LAB_PREFIX}-db" "$LAB_MONGO_PYTHON" -u "$LAB_DIR/lib/mockupdb_replset.py" \
+    "$@" >"$LAB_STATE/mongo.log" 2>&1 &
+  LAB_MOCKUPDB_PID=$!
+  lab_track_pid "$LAB_MOCKUPDB_PID"
+  # Python imports pymongo's bson and mockupdb first: seconds on a machine busy with builds.
+  for _ in $(seq 600); do
+    grep -qx ready "$LAB_STATE/mongo.log" && return 0
+    kill -0 "$LAB_MOCKUPDB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -qx ready "$LAB_STATE/mongo.log"
+}
+
+# What the MockupDB process is doing, for a report: alive or not, its state, where it waits.
+lab_mockupdb_state() {
+  local pid=$LAB_MOCKUPDB_PID
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "process $pid has exited; log: $(tail -c 300 "$LAB_STATE/mongo.log" | tr -d '\0')"
+    return
+  fi
+  echo "process $pid: state $(awk '{print $3}' "/proc/$pid/stat"), waiting in $(cat "/proc/$pid/wchan"), \
+threads $(awk '/^Threads:/ {print $2}' "/proc/$pid/status"), log $(stat -c %s "$LAB_STATE/mongo.log") bytes, \
+kernel stack: $(tr '\n' ' ' <"/proc/$pid/stack" 2>/dev/null)"
 }
 
 lab_mongo_check() {
