@@ -17,8 +17,10 @@
 #![warn(missing_docs)]
 
 mod error;
+mod given;
 mod host;
 pub mod options;
+mod read;
 mod secret;
 mod split;
 mod validate;
@@ -84,11 +86,13 @@ impl MongoUrl {
         let hosts = read_hosts(&parts)?;
         let mut validated = validate::validate(&parts)?;
         if parts.srv
-            && !validated.options.contains_key("tls")
-            && !validated.options.contains_key("ssl")
+            && !validated.options.contains(options::at!("tls"))
+            && !validated.options.contains(options::at!("ssl"))
         {
             // A mongodb+srv URL turns TLS on unless it says otherwise.
-            validated.options.insert("tls".into(), Value::Bool(true));
+            validated
+                .options
+                .set(options::at!("tls"), Value::Bool(true));
         }
         let (hosts, database) = if parts.unescaped_at {
             (
@@ -108,7 +112,7 @@ impl MongoUrl {
             username: parts.username,
             password: parts.password.map(Secret::new),
             database: database.or(validated.db_name_option),
-            options: validated.options,
+            options: validated.options.into_map(),
             warnings: if parts.unescaped_at {
                 let mut w = vec![split::UNESCAPED_AT_WARNING.to_string()];
                 w.extend(validated.warnings);

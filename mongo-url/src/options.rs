@@ -2,7 +2,6 @@
 //! `lib/connection_string.js`) accepts, with how it reads a value given in a URL. The order is
 //! the driver's: it validates options in this order, which decides which error comes first.
 
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 /// How the driver reads an option's value from a URL.
@@ -240,41 +239,100 @@ pub fn lookup(name: &str) -> Option<&'static UriOption> {
 
 /// The position in [`OPTIONS`] of the option named `name` in any ASCII case.
 pub(crate) fn position(name: &str) -> Option<usize> {
-    let index = by_lowercase_name();
-    index
-        .binary_search_by(|(lower, _)| compare_lowercase(lower, name))
-        .ok()
-        .map(|found| index[found].1)
+    let bytes = name.as_bytes();
+    let index = index();
+    let mut slot = slot_of(bytes)?;
+    // Linear probing: the table is less than half full, so a probe ends within a few slots.
+    loop {
+        let i = usize::from(index.slots[slot].checked_sub(1)?);
+        let lower = index.lower[i].as_bytes();
+        if lower.len() == bytes.len()
+            && lower
+                .iter()
+                .zip(bytes)
+                .all(|(a, b)| *a == b.to_ascii_lowercase())
+        {
+            return Some(i);
+        }
+        slot = (slot + 1) % SLOTS;
+    }
 }
 
-/// The table's names lowercased, each with its position, sorted by length and then bytes: a
-/// lookup is a binary search whose comparisons mostly stop at the length (the driver's 112 names
-/// compared one by one cost a tenth of a parse).
-fn by_lowercase_name() -> &'static [(String, usize)] {
-    static INDEX: OnceLock<Vec<(String, usize)>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: Vec<(String, usize)> = OPTIONS
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.name.to_ascii_lowercase(), i))
-            .collect();
-        index.sort_unstable_by(|(a, _), (b, _)| compare_lowercase(a, b));
-        index
-    })
+/// The option's name lowercased (`replicaset`), the key the driver's option map uses.
+pub(crate) fn lowercase_name(i: usize) -> &'static str {
+    &index().lower[i]
 }
 
-/// `lower` (already lowercase) against `name` lowercased, in the index's order (length first),
-/// without building the lowercase copy.
-fn compare_lowercase(lower: &str, name: &str) -> Ordering {
-    lower.len().cmp(&name.len()).then_with(|| {
-        for (a, b) in lower.bytes().zip(name.bytes()) {
-            let b = b.to_ascii_lowercase();
-            if a != b {
-                return a.cmp(&b);
+/// The position in [`OPTIONS`] of the option spelt exactly `name` (`at!("tls")`), worked out
+/// when compiling: a name not in the table fails the build.
+macro_rules! at {
+    ($name:literal) => {
+        const { $crate::options::index_of_name($name) }
+    };
+}
+pub(crate) use at;
+
+/// The position in [`OPTIONS`] of the option spelt exactly `name`, for [`at!`]; panics for a
+/// name not in the table.
+pub(crate) const fn index_of_name(name: &str) -> usize {
+    let wanted = name.as_bytes();
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let have = OPTIONS[i].name.as_bytes();
+        if have.len() == wanted.len() {
+            let mut j = 0;
+            while j < have.len() && have[j] == wanted[j] {
+                j += 1;
+            }
+            if j == have.len() {
+                return i;
             }
         }
-        Ordering::Equal
+        i += 1;
+    }
+    panic!("not an option of the table")
+}
+
+/// Slots of the hash index: a power of two above twice the table's 112 names.
+const SLOTS: usize = 256;
+
+/// The lowercased names, by position, and a hash index over them: a lookup hashes four bytes of
+/// the name and compares one or two candidates, where a search through the sorted names cost a
+/// dozen comparisons of a tenth of a parse each.
+struct Index {
+    lower: Vec<String>,
+    /// Position + 1 of the name in each slot, 0 for an empty slot.
+    slots: [u8; SLOTS],
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let lower: Vec<String> = OPTIONS
+            .iter()
+            .map(|o| o.name.to_ascii_lowercase())
+            .collect();
+        let mut slots = [0u8; SLOTS];
+        for (i, name) in lower.iter().enumerate() {
+            let mut slot = slot_of(name.as_bytes()).unwrap_or(0);
+            while slots[slot] != 0 {
+                slot = (slot + 1) % SLOTS;
+            }
+            slots[slot] = u8::try_from(i + 1).unwrap_or(u8::MAX);
+        }
+        Index { lower, slots }
     })
+}
+
+/// Where the name, ASCII case ignored, starts its probe: a hash of its length and of its first,
+/// middle and last bytes. `None` for an empty name, which no option has.
+fn slot_of(name: &[u8]) -> Option<usize> {
+    let last = *name.last()?;
+    let key = (name.len() as u32 & 0xff)
+        | u32::from(name[0].to_ascii_lowercase()) << 8
+        | u32::from(name[name.len() / 2].to_ascii_lowercase()) << 16
+        | u32::from(last.to_ascii_lowercase()) << 24;
+    Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOTS)
 }
 
 /// The position of `o` in [`OPTIONS`], the order the driver applies options in.
@@ -289,11 +347,13 @@ pub fn index_of(o: &UriOption) -> usize {
 pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let shared = SharedLetters::of(&lower);
-    // The lowercased names of the index; a tie goes to the later option of the table.
-    by_lowercase_name()
+    // The lowercased names of the table; a tie goes to the later option of the table.
+    index()
+        .lower
         .iter()
-        .filter(|(option, _)| shared.may_reach_suggestion(option))
-        .map(|(option, i)| (*i, jaro_winkler(&lower, option)))
+        .enumerate()
+        .filter(|(_, option)| shared.may_reach_suggestion(option))
+        .map(|(i, option)| (i, jaro_winkler(&lower, option)))
         .filter(|(_, score)| *score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
         .map(|(i, _)| OPTIONS[i].name)
@@ -401,6 +461,14 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), 112);
+    }
+
+    #[test]
+    fn names_find_their_positions() {
+        for (i, o) in OPTIONS.iter().enumerate() {
+            assert_eq!(index_of_name(o.name), i);
+            assert_eq!(lowercase_name(i), o.name.to_ascii_lowercase());
+        }
     }
 
     #[test]
