@@ -102,7 +102,7 @@ impl<'p> Given<'p> {
         warnings: &mut Vec<String>,
     ) -> Result<Given<'p>, MongoUrlError> {
         let mut given = Given {
-            groups: Vec::new(),
+            groups: Vec::with_capacity(parts.query.len()),
             group_of_option: [NOT_GIVEN; OPTIONS.len()],
             implied: 0,
             query: &parts.query,

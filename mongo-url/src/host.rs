@@ -77,6 +77,10 @@ impl fmt::Display for Host {
 }
 
 fn is_ipv4(host: &str) -> bool {
+    // A name with a letter (most names) is no address: no need to cut it at its dots.
+    if !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
     let mut parts = 0;
     host.split('.').all(|p| {
         parts += 1;
@@ -117,14 +121,11 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
 /// without one. `None` for anything else (IPv6, unix sockets, escapes, a port that is not
 /// digits), which [`parse_any_host`] reads; the tests hold both to the same result.
 fn plain_host(entry: &str) -> Option<(&str, Option<u16>)> {
-    let (name, port) = match entry.split_once(':') {
-        Some((name, port)) => (name, Some(port)),
+    let (name, port) = match memchr::memchr(b':', entry.as_bytes()) {
+        Some(colon) => (&entry[..colon], Some(&entry[colon + 1..])),
         None => (entry, None),
     };
-    let name_ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    let name_ok = !name.is_empty() && name.bytes().all(|b| PLAIN_NAME[usize::from(b)]);
     if !name_ok || entry.ends_with(".sock") {
         return None;
     }
@@ -133,6 +134,18 @@ fn plain_host(entry: &str) -> Option<(&str, Option<u16>)> {
         Some(p) => whatwg::parse_port(p).map(|p| (name, Some(p))),
     }
 }
+
+/// The bytes of a name [`plain_host`] reads: ASCII letters, digits, `.`, `-` and `_`.
+static PLAIN_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'-' || byte == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// Reads one host through the URL parser, as the driver does.
 fn parse_any_host(entry: &str) -> Result<Host, MongoUrlError> {
@@ -268,7 +281,7 @@ mod tests {
         .collect();
         for uri in crate::tests::agreement_corpus() {
             if let Ok(parts) = crate::split::split(&uri) {
-                entries.extend(parts.hosts.iter().map(|h| h.to_string()));
+                entries.extend(parts.hosts().map(|h| h.to_string()));
             }
         }
         let mut plain = 0;

@@ -248,20 +248,17 @@ impl MongoUrl {
 /// quoted (it is likely part of the password).
 fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
     if parts.srv {
-        return Ok(parts.hosts.iter().map(|h| host::srv_host(h)).collect());
+        return Ok(parts.hosts().map(host::srv_host).collect());
     }
-    parts
-        .hosts
-        .iter()
-        .map(|h| host::parse_host(h))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            if parts.unescaped_at {
-                host::unreadable_hidden_host()
-            } else {
-                e
-            }
-        })
+    let mut hosts = Vec::with_capacity(parts.host_count());
+    for entry in parts.hosts() {
+        match host::parse_host(entry) {
+            Ok(host) => hosts.push(host),
+            Err(_) if parts.unescaped_at => return Err(host::unreadable_hidden_host()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hosts)
 }
 
 impl fmt::Display for MongoUrl {

@@ -240,27 +240,96 @@ pub fn lookup(name: &str) -> Option<&'static UriOption> {
 /// The position in [`OPTIONS`] of the option named `name` in any ASCII case.
 pub(crate) fn position(name: &str) -> Option<usize> {
     let bytes = name.as_bytes();
-    let index = index();
+    if bytes.len() > LONGEST {
+        return None;
+    }
+    // The name lowercased and padded as `LOWER`'s names are: a candidate is then compared in
+    // two vector instructions rather than byte by byte.
+    let mut probe = [0u8; LONGEST];
+    for (p, b) in probe.iter_mut().zip(bytes) {
+        *p = b.to_ascii_lowercase();
+    }
     let mut slot = slot_of(bytes)?;
     // Linear probing: the table is less than half full, so a probe ends within a few slots.
     loop {
-        let i = usize::from(index.slots[slot].checked_sub(1)?);
-        let lower = index.lower[i].as_bytes();
-        if lower.len() == bytes.len()
-            && lower
-                .iter()
-                .zip(bytes)
-                .all(|(a, b)| *a == b.to_ascii_lowercase())
-        {
+        let i = usize::from(SLOTS[slot].checked_sub(1)?);
+        if LOWER[i] == probe && OPTIONS[i].name.len() == bytes.len() {
             return Some(i);
         }
-        slot = (slot + 1) % SLOTS;
+        slot = (slot + 1) % SLOT_COUNT;
     }
+}
+
+/// Room for the longest name of the table.
+const LONGEST: usize = 32;
+
+/// The names lowercased, built when compiling (each padded with zeros).
+static LOWER: [[u8; LONGEST]; OPTIONS.len()] = {
+    let mut lower = [[0u8; LONGEST]; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let name = OPTIONS[i].name.as_bytes();
+        assert!(name.len() <= LONGEST, "an option name longer than LONGEST");
+        let mut j = 0;
+        while j < name.len() {
+            lower[i][j] = name[j].to_ascii_lowercase();
+            j += 1;
+        }
+        i += 1;
+    }
+    lower
+};
+
+/// Slots of the hash index: a power of two above twice the table's 112 names.
+const SLOT_COUNT: usize = 256;
+
+/// A hash index over the names, ASCII case ignored, built when compiling: the position + 1 of
+/// the name in each slot, 0 for an empty slot. A lookup hashes four bytes of the name and
+/// compares one or two candidates, where a binary search through the sorted names made a dozen
+/// comparisons.
+static SLOTS: [u8; SLOT_COUNT] = {
+    let mut slots = [0u8; SLOT_COUNT];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let Some(mut slot) = slot_of(OPTIONS[i].name.as_bytes()) else {
+            panic!("an option without a name")
+        };
+        while slots[slot] != 0 {
+            slot = (slot + 1) % SLOT_COUNT;
+        }
+        slots[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    slots
+};
+
+/// Where the name, ASCII case ignored, starts its probe: a hash of its length and of its first,
+/// middle and last bytes. `None` for an empty name, which no option has.
+const fn slot_of(name: &[u8]) -> Option<usize> {
+    let Some(last) = name.last() else {
+        return None;
+    };
+    let key = (name.len() as u32 & 0xff)
+        | (name[0].to_ascii_lowercase() as u32) << 8
+        | (name[name.len() / 2].to_ascii_lowercase() as u32) << 16
+        | (last.to_ascii_lowercase() as u32) << 24;
+    Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOT_COUNT)
 }
 
 /// The option's name lowercased (`replicaset`), the key the driver's option map uses.
 pub(crate) fn lowercase_name(i: usize) -> &'static str {
-    &index().lower[i]
+    &lowercase_names()[i]
+}
+
+/// The table's names lowercased, by position.
+fn lowercase_names() -> &'static [String] {
+    static LOWER: OnceLock<Vec<String>> = OnceLock::new();
+    LOWER.get_or_init(|| {
+        OPTIONS
+            .iter()
+            .map(|o| o.name.to_ascii_lowercase())
+            .collect()
+    })
 }
 
 /// The position in [`OPTIONS`] of the option spelt exactly `name` (`at!("tls")`), worked out
@@ -293,48 +362,6 @@ pub(crate) const fn index_of_name(name: &str) -> usize {
     panic!("not an option of the table")
 }
 
-/// Slots of the hash index: a power of two above twice the table's 112 names.
-const SLOTS: usize = 256;
-
-/// The lowercased names, by position, and a hash index over them: a lookup hashes four bytes of
-/// the name and compares one or two candidates, where a search through the sorted names cost a
-/// dozen comparisons of a tenth of a parse each.
-struct Index {
-    lower: Vec<String>,
-    /// Position + 1 of the name in each slot, 0 for an empty slot.
-    slots: [u8; SLOTS],
-}
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let lower: Vec<String> = OPTIONS
-            .iter()
-            .map(|o| o.name.to_ascii_lowercase())
-            .collect();
-        let mut slots = [0u8; SLOTS];
-        for (i, name) in lower.iter().enumerate() {
-            let mut slot = slot_of(name.as_bytes()).unwrap_or(0);
-            while slots[slot] != 0 {
-                slot = (slot + 1) % SLOTS;
-            }
-            slots[slot] = u8::try_from(i + 1).unwrap_or(u8::MAX);
-        }
-        Index { lower, slots }
-    })
-}
-
-/// Where the name, ASCII case ignored, starts its probe: a hash of its length and of its first,
-/// middle and last bytes. `None` for an empty name, which no option has.
-fn slot_of(name: &[u8]) -> Option<usize> {
-    let last = *name.last()?;
-    let key = (name.len() as u32 & 0xff)
-        | u32::from(name[0].to_ascii_lowercase()) << 8
-        | u32::from(name[name.len() / 2].to_ascii_lowercase()) << 16
-        | u32::from(last.to_ascii_lowercase()) << 24;
-    Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOTS)
-}
-
 /// The position of `o` in [`OPTIONS`], the order the driver applies options in.
 /// (`OPTIONS.len()` for an option not in the table.)
 pub fn index_of(o: &UriOption) -> usize {
@@ -348,8 +375,7 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let shared = SharedLetters::of(&lower);
     // The lowercased names of the table; a tie goes to the later option of the table.
-    index()
-        .lower
+    lowercase_names()
         .iter()
         .enumerate()
         .filter(|(_, option)| shared.may_reach_suggestion(option))
@@ -467,7 +493,6 @@ mod tests {
     fn names_find_their_positions() {
         for (i, o) in OPTIONS.iter().enumerate() {
             assert_eq!(index_of_name(o.name), i);
-            assert_eq!(lowercase_name(i), o.name.to_ascii_lowercase());
         }
     }
 

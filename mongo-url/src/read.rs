@@ -11,6 +11,12 @@ use std::collections::BTreeMap;
 pub(super) struct OptionValues(Vec<(usize, Value)>);
 
 impl OptionValues {
+    /// Room for `n` values (the options given, and `tls` which SRV may add), so that the
+    /// vector is allocated once.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        OptionValues(Vec::with_capacity(n))
+    }
+
     /// The value of the option at position `i`.
     pub(super) fn get(&self, i: usize) -> Option<&Value> {
         self.0.iter().find(|(at, _)| *at == i).map(|(_, v)| v)
@@ -43,9 +49,11 @@ impl OptionValues {
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
     pub(super) fn into_map(self) -> BTreeMap<String, Value> {
-        self.0
-            .into_iter()
-            .map(|(i, v)| (options::lowercase_name(i).to_string(), v))
-            .collect()
+        // Inserted one by one: collecting would first gather and sort the entries in a vector.
+        let mut map = BTreeMap::new();
+        for (i, v) in self.0 {
+            map.insert(options::lowercase_name(i).to_string(), v);
+        }
+        map
     }
 }

@@ -758,7 +758,7 @@ fn check_combinations(
     let replica_set = out.str(at!("replicaSet"));
     let direct = out.bool(at!("directConnection"));
     if out.bool(at!("loadBalanced")) {
-        if parts.hosts.len() > 1 {
+        if parts.host_count() > 1 {
             return Err(MongoUrlError::conflict(
                 "loadBalanced is only supported with a single host",
                 "list one host (the load balancer) or remove loadBalanced",
@@ -802,7 +802,7 @@ fn check_combinations(
             "remove them, or use `mongodb+srv://`",
         ));
     }
-    if direct && (parts.srv || parts.hosts.len() != 1) {
+    if direct && (parts.srv || parts.host_count() != 1) {
         return Err(MongoUrlError::conflict(
             "directConnection requires exactly one host",
             "remove directConnection=true to let the driver discover the replica set",
@@ -832,7 +832,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
     let given = Given::collect(parts, &mut warnings)?;
     check_early(&given)?;
     let mut st = State {
-        out: OptionValues::default(),
+        out: OptionValues::with_capacity(given.known().count() + 1),
         credentials: None,
         read_preference: ReadPreferenceState::default(),
         warnings,
