@@ -113,8 +113,9 @@ impl<'p> Given<'p> {
         if parts.username.is_some() {
             given.implied |= 1u128 << AUTH;
         }
-        let mut unknown_index: HashMap<Cow<'p, str>, usize> = HashMap::new();
-        let mut warned: HashSet<(&str, &str)> = HashSet::new();
+        // Made only when needed: a URL with many names, or names repeated in another case.
+        let mut unknown_index: Option<HashMap<Cow<'p, str>, usize>> = None;
+        let mut warned: Option<HashSet<(&str, &str)>> = None;
         let mut secret_seen = false;
         let query = given.query;
         for (key, value) in query {
@@ -137,7 +138,10 @@ impl<'p> Given<'p> {
                     "{} repeats an earlier option with different case; the driver ignores it",
                     option_named(key, true)
                 ));
-            } else if warned.insert((group.first, key)) {
+            } else if warned
+                .get_or_insert_with(HashSet::new)
+                .insert((group.first, key))
+            {
                 let first = group.first;
                 warnings.push(format!(
                     "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
@@ -154,7 +158,7 @@ impl<'p> Given<'p> {
         &mut self,
         key: &'p str,
         known: Option<usize>,
-        unknown_index: &mut HashMap<Cow<'p, str>, usize>,
+        unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
     ) -> usize {
         // JavaScript's lowercasing of other letters can turn a name into a known one (the Kelvin
         // sign into `k`).
@@ -171,15 +175,15 @@ impl<'p> Given<'p> {
             return n;
         }
         let n = self.groups.len();
-        match option {
-            Some(i) => self.group_of_option[i] = u32::try_from(n).unwrap_or(NOT_GIVEN - 1),
-            None if !unknown_index.is_empty() => {
+        match (option, unknown_index) {
+            (Some(i), _) => self.group_of_option[i] = u32::try_from(n).unwrap_or(NOT_GIVEN - 1),
+            (None, Some(index)) => {
                 let name = lower
                     .clone()
                     .map_or_else(|| Cow::Owned(key.to_ascii_lowercase()), Cow::Owned);
-                unknown_index.insert(name, n);
+                index.insert(name, n);
             }
-            None => {}
+            (None, None) => {}
         }
         self.groups.push(Group {
             first: key,
@@ -197,7 +201,7 @@ impl<'p> Given<'p> {
     fn find_unknown(
         &self,
         probe: &str,
-        unknown_index: &mut HashMap<Cow<'p, str>, usize>,
+        unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
     ) -> Option<usize> {
         let unknown = || {
             self.groups
@@ -205,21 +209,22 @@ impl<'p> Given<'p> {
                 .enumerate()
                 .filter(|(_, g)| g.option.is_none())
         };
-        if unknown_index.is_empty() && self.groups.len() <= SCAN_GROUPS {
+        if unknown_index.is_none() && self.groups.len() <= SCAN_GROUPS {
             return unknown()
                 .find(|(_, g)| g.spelling().eq_ignore_ascii_case(probe))
                 .map(|(n, _)| n);
         }
-        if unknown_index.is_empty() {
-            unknown_index
-                .extend(unknown().map(|(n, g)| (Cow::Owned(g.lowercase().into_owned()), n)));
-        }
+        let index = unknown_index.get_or_insert_with(|| {
+            unknown()
+                .map(|(n, g)| (Cow::Owned(g.lowercase().into_owned()), n))
+                .collect()
+        });
         let lower: Cow<'_, str> = if probe.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(probe.to_ascii_lowercase())
         } else {
             Cow::Borrowed(probe)
         };
-        unknown_index.get(lower.as_ref()).copied()
+        index.get(lower.as_ref()).copied()
     }
 
     /// Whether the URL gives the option at position `i` of the table.

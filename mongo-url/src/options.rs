@@ -246,8 +246,9 @@ pub(crate) fn position(name: &str) -> Option<usize> {
     // The name lowercased and padded as `LOWER`'s names are: a candidate is then compared in
     // two vector instructions rather than byte by byte.
     let mut probe = [0u8; LONGEST];
-    for (p, b) in probe.iter_mut().zip(bytes) {
-        *p = b.to_ascii_lowercase();
+    probe[..bytes.len()].copy_from_slice(bytes);
+    for p in &mut probe {
+        *p = p.to_ascii_lowercase();
     }
     let mut slot = slot_of(bytes)?;
     // Linear probing: the table is less than half full, so a probe ends within a few slots.

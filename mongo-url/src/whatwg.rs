@@ -44,7 +44,7 @@ pub fn is_uri_component(s: &str) -> bool {
 /// Names and values borrow from `query` where nothing was decoded: a pair without `%` or `+`
 /// is cut in place, any other is decoded by `form_urlencoded`.
 pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let mut pairs = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
+    let mut pairs = Vec::with_capacity(memchr::memchr_iter(b'&', query.as_bytes()).count() + 1);
     let mut rest = query;
     while !rest.is_empty() {
         let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
