@@ -77,6 +77,10 @@ impl fmt::Display for Host {
 }
 
 fn is_ipv4(host: &str) -> bool {
+    // A name with a letter (most names) is no address: no need to cut it at its dots.
+    if !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
     let mut parts = 0;
     host.split('.').all(|p| {
         parts += 1;
@@ -99,9 +103,9 @@ fn unparsable() -> MongoUrlError {
 /// Reads one host of a `mongodb://` list.
 pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     match plain_host(entry) {
-        Some((name, port)) => {
+        Some((name, port, digits_and_dots)) => {
             let name = name.to_ascii_lowercase();
-            let kind = if is_ipv4(&name) {
+            let kind = if digits_and_dots && is_ipv4(&name) {
                 HostKind::Ipv4
             } else {
                 HostKind::Hostname
@@ -116,23 +120,55 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
 /// address): what the driver's URL parser gives back unchanged but for case, so it is read
 /// without one. `None` for anything else (IPv6, unix sockets, escapes, a port that is not
 /// digits), which [`parse_any_host`] reads; the tests hold both to the same result.
-fn plain_host(entry: &str) -> Option<(&str, Option<u16>)> {
-    let (name, port) = match entry.split_once(':') {
-        Some((name, port)) => (name, Some(port)),
+/// Also says whether the name is only digits and dots (it may then be an IPv4 address).
+fn plain_host(entry: &str) -> Option<(&str, Option<u16>, bool)> {
+    let (name, port) = match memchr::memchr(b':', entry.as_bytes()) {
+        Some(colon) => (&entry[..colon], Some(&entry[colon + 1..])),
         None => (entry, None),
     };
-    let name_ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    if !name_ok || entry.ends_with(".sock") {
+    let mut digits_and_dots = true;
+    for b in name.bytes() {
+        match PLAIN_NAME[usize::from(b)] {
+            Plain::No => return None,
+            Plain::Letter => digits_and_dots = false,
+            Plain::DigitOrDot => {}
+        }
+    }
+    if name.is_empty() || entry.ends_with(".sock") {
         return None;
     }
     match port {
-        None | Some("") => Some((name, None)),
-        Some(p) => whatwg::parse_port(p).map(|p| (name, Some(p))),
+        None | Some("") => Some((name, None, digits_and_dots)),
+        Some(p) => whatwg::parse_port(p).map(|p| (name, Some(p), digits_and_dots)),
     }
 }
+
+/// What a byte is to [`plain_host`].
+#[derive(Clone, Copy)]
+enum Plain {
+    No,
+    /// A letter, `-` or `_`: the name is no IPv4 address.
+    Letter,
+    DigitOrDot,
+}
+
+/// The bytes of a name [`plain_host`] reads: ASCII letters, digits, `.`, `-` and `_`.
+static PLAIN_NAME: [Plain; 256] = {
+    let mut table = [Plain::No; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_digit() || byte == b'.' {
+            Plain::DigitOrDot
+        } else if byte.is_ascii_alphabetic() || byte == b'-' || byte == b'_' {
+            Plain::Letter
+        } else {
+            Plain::No
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Reads one host through the URL parser, as the driver does.
 fn parse_any_host(entry: &str) -> Result<Host, MongoUrlError> {
@@ -268,7 +304,7 @@ mod tests {
         .collect();
         for uri in crate::tests::agreement_corpus() {
             if let Ok(parts) = crate::split::split(&uri) {
-                entries.extend(parts.hosts.iter().map(|h| h.to_string()));
+                entries.extend(parts.hosts().map(|h| h.to_string()));
             }
         }
         let mut plain = 0;

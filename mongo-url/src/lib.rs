@@ -17,8 +17,10 @@
 #![warn(missing_docs)]
 
 mod error;
+mod given;
 mod host;
 pub mod options;
+mod read;
 mod secret;
 mod split;
 mod validate;
@@ -84,11 +86,13 @@ impl MongoUrl {
         let hosts = read_hosts(&parts)?;
         let mut validated = validate::validate(&parts)?;
         if parts.srv
-            && !validated.options.contains_key("tls")
-            && !validated.options.contains_key("ssl")
+            && !validated.options.contains(options::at!("tls"))
+            && !validated.options.contains(options::at!("ssl"))
         {
             // A mongodb+srv URL turns TLS on unless it says otherwise.
-            validated.options.insert("tls".into(), Value::Bool(true));
+            validated
+                .options
+                .set(options::at!("tls"), Value::Bool(true));
         }
         let (hosts, database) = if parts.unescaped_at {
             (
@@ -108,7 +112,7 @@ impl MongoUrl {
             username: parts.username,
             password: parts.password.map(Secret::new),
             database: database.or(validated.db_name_option),
-            options: validated.options,
+            options: validated.options.into_map(),
             warnings: if parts.unescaped_at {
                 let mut w = vec![split::UNESCAPED_AT_WARNING.to_string()];
                 w.extend(validated.warnings);
@@ -244,20 +248,17 @@ impl MongoUrl {
 /// quoted (it is likely part of the password).
 fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
     if parts.srv {
-        return Ok(parts.hosts.iter().map(|h| host::srv_host(h)).collect());
+        return Ok(parts.hosts().map(host::srv_host).collect());
     }
-    parts
-        .hosts
-        .iter()
-        .map(|h| host::parse_host(h))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            if parts.unescaped_at {
-                host::unreadable_hidden_host()
-            } else {
-                e
-            }
-        })
+    let mut hosts = Vec::with_capacity(parts.host_count());
+    for entry in parts.hosts() {
+        match host::parse_host(entry) {
+            Ok(host) => hosts.push(host),
+            Err(_) if parts.unescaped_at => return Err(host::unreadable_hidden_host()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hosts)
 }
 
 impl fmt::Display for MongoUrl {

@@ -2,7 +2,6 @@
 //! `lib/connection_string.js`) accepts, with how it reads a value given in a URL. The order is
 //! the driver's: it validates options in this order, which decides which error comes first.
 
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 /// How the driver reads an option's value from a URL.
@@ -240,41 +239,128 @@ pub fn lookup(name: &str) -> Option<&'static UriOption> {
 
 /// The position in [`OPTIONS`] of the option named `name` in any ASCII case.
 pub(crate) fn position(name: &str) -> Option<usize> {
-    let index = by_lowercase_name();
-    index
-        .binary_search_by(|(lower, _)| compare_lowercase(lower, name))
-        .ok()
-        .map(|found| index[found].1)
+    let bytes = name.as_bytes();
+    if bytes.len() > LONGEST {
+        return None;
+    }
+    // The name lowercased and padded as `LOWER`'s names are: a candidate is then compared in
+    // two vector instructions rather than byte by byte.
+    let mut probe = [0u8; LONGEST];
+    probe[..bytes.len()].copy_from_slice(bytes);
+    for p in &mut probe {
+        *p = p.to_ascii_lowercase();
+    }
+    let mut slot = slot_of(bytes)?;
+    // Linear probing: the table is less than half full, so a probe ends within a few slots.
+    loop {
+        let i = usize::from(SLOTS[slot].checked_sub(1)?);
+        if LOWER[i] == probe && OPTIONS[i].name.len() == bytes.len() {
+            return Some(i);
+        }
+        slot = (slot + 1) % SLOT_COUNT;
+    }
 }
 
-/// The table's names lowercased, each with its position, sorted by length and then bytes: a
-/// lookup is a binary search whose comparisons mostly stop at the length (the driver's 112 names
-/// compared one by one cost a tenth of a parse).
-fn by_lowercase_name() -> &'static [(String, usize)] {
-    static INDEX: OnceLock<Vec<(String, usize)>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: Vec<(String, usize)> = OPTIONS
+/// Room for the longest name of the table.
+const LONGEST: usize = 32;
+
+/// The names lowercased, built when compiling (each padded with zeros).
+static LOWER: [[u8; LONGEST]; OPTIONS.len()] = {
+    let mut lower = [[0u8; LONGEST]; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let name = OPTIONS[i].name.as_bytes();
+        assert!(name.len() <= LONGEST, "an option name longer than LONGEST");
+        let mut j = 0;
+        while j < name.len() {
+            lower[i][j] = name[j].to_ascii_lowercase();
+            j += 1;
+        }
+        i += 1;
+    }
+    lower
+};
+
+/// Slots of the hash index: a power of two above twice the table's 112 names.
+const SLOT_COUNT: usize = 256;
+
+/// A hash index over the names, ASCII case ignored, built when compiling: the position + 1 of
+/// the name in each slot, 0 for an empty slot. A lookup hashes four bytes of the name and
+/// compares one or two candidates, where a binary search through the sorted names made a dozen
+/// comparisons.
+static SLOTS: [u8; SLOT_COUNT] = {
+    let mut slots = [0u8; SLOT_COUNT];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let Some(mut slot) = slot_of(OPTIONS[i].name.as_bytes()) else {
+            panic!("an option without a name")
+        };
+        while slots[slot] != 0 {
+            slot = (slot + 1) % SLOT_COUNT;
+        }
+        slots[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    slots
+};
+
+/// Where the name, ASCII case ignored, starts its probe: a hash of its length and of its first,
+/// middle and last bytes. `None` for an empty name, which no option has.
+const fn slot_of(name: &[u8]) -> Option<usize> {
+    let Some(last) = name.last() else {
+        return None;
+    };
+    let key = (name.len() as u32 & 0xff)
+        | (name[0].to_ascii_lowercase() as u32) << 8
+        | (name[name.len() / 2].to_ascii_lowercase() as u32) << 16
+        | (last.to_ascii_lowercase() as u32) << 24;
+    Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOT_COUNT)
+}
+
+/// The option's name lowercased (`replicaset`), the key the driver's option map uses.
+pub(crate) fn lowercase_name(i: usize) -> &'static str {
+    &lowercase_names()[i]
+}
+
+/// The table's names lowercased, by position.
+fn lowercase_names() -> &'static [String] {
+    static LOWER: OnceLock<Vec<String>> = OnceLock::new();
+    LOWER.get_or_init(|| {
+        OPTIONS
             .iter()
-            .enumerate()
-            .map(|(i, o)| (o.name.to_ascii_lowercase(), i))
-            .collect();
-        index.sort_unstable_by(|(a, _), (b, _)| compare_lowercase(a, b));
-        index
+            .map(|o| o.name.to_ascii_lowercase())
+            .collect()
     })
 }
 
-/// `lower` (already lowercase) against `name` lowercased, in the index's order (length first),
-/// without building the lowercase copy.
-fn compare_lowercase(lower: &str, name: &str) -> Ordering {
-    lower.len().cmp(&name.len()).then_with(|| {
-        for (a, b) in lower.bytes().zip(name.bytes()) {
-            let b = b.to_ascii_lowercase();
-            if a != b {
-                return a.cmp(&b);
+/// The position in [`OPTIONS`] of the option spelt exactly `name` (`at!("tls")`), worked out
+/// when compiling: a name not in the table fails the build.
+macro_rules! at {
+    ($name:literal) => {
+        const { $crate::options::index_of_name($name) }
+    };
+}
+pub(crate) use at;
+
+/// The position in [`OPTIONS`] of the option spelt exactly `name`, for [`at!`]; panics for a
+/// name not in the table.
+pub(crate) const fn index_of_name(name: &str) -> usize {
+    let wanted = name.as_bytes();
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let have = OPTIONS[i].name.as_bytes();
+        if have.len() == wanted.len() {
+            let mut j = 0;
+            while j < have.len() && have[j] == wanted[j] {
+                j += 1;
+            }
+            if j == have.len() {
+                return i;
             }
         }
-        Ordering::Equal
-    })
+        i += 1;
+    }
+    panic!("not an option of the table")
 }
 
 /// The position of `o` in [`OPTIONS`], the order the driver applies options in.
@@ -289,11 +375,12 @@ pub fn index_of(o: &UriOption) -> usize {
 pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let shared = SharedLetters::of(&lower);
-    // The lowercased names of the index; a tie goes to the later option of the table.
-    by_lowercase_name()
+    // The lowercased names of the table; a tie goes to the later option of the table.
+    lowercase_names()
         .iter()
-        .filter(|(option, _)| shared.may_reach_suggestion(option))
-        .map(|(option, i)| (*i, jaro_winkler(&lower, option)))
+        .enumerate()
+        .filter(|(_, option)| shared.may_reach_suggestion(option))
+        .map(|(i, option)| (i, jaro_winkler(&lower, option)))
         .filter(|(_, score)| *score >= 0.8)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
         .map(|(i, _)| OPTIONS[i].name)
@@ -401,6 +488,13 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), 112);
+    }
+
+    #[test]
+    fn names_find_their_positions() {
+        for (i, o) in OPTIONS.iter().enumerate() {
+            assert_eq!(index_of_name(o.name), i);
+        }
     }
 
     #[test]

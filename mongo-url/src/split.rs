@@ -10,15 +10,15 @@ use std::borrow::Cow;
 const PLACEHOLDER_HOST: &str = "__this_is_a_placeholder__";
 
 /// Characters that must be percent-encoded in a username or password.
-const RESERVED_IN_USERINFO: &[char] = &[':', '/', '?', '#', '[', ']', '@'];
+const RESERVED_IN_USERINFO: &[u8] = b":/?#[]@";
 
 /// A connection string cut into its parts (percent-decoding done where the driver does it).
 /// Host entries and query pairs borrow from the URL where nothing had to be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Parts<'a> {
     pub srv: bool,
-    /// The host list, split on commas, as written.
-    pub hosts: Vec<&'a str>,
+    /// The host list as written (its entries: [`Parts::hosts`]).
+    pub host_list: &'a str,
     /// Decoded username; `None` when there is no userinfo.
     pub username: Option<String>,
     /// Decoded password; `None` when no `:` follows the username (`user:@` gives `Some("")`).
@@ -31,6 +31,31 @@ pub(super) struct Parts<'a> {
     /// database are then most likely the tail of a password with an unescaped `@`, so they are
     /// never shown (the driver still reads them as hosts, and so does the verdict).
     pub unescaped_at: bool,
+}
+
+impl<'a> Parts<'a> {
+    /// The entries of the host list, split on commas.
+    pub fn hosts(&self) -> impl Iterator<Item = &'a str> {
+        let mut rest = Some(self.host_list);
+        std::iter::from_fn(move || {
+            let list = rest?;
+            match memchr::memchr(b',', list.as_bytes()) {
+                Some(comma) => {
+                    rest = Some(&list[comma + 1..]);
+                    Some(&list[..comma])
+                }
+                None => {
+                    rest = None;
+                    Some(list)
+                }
+            }
+        })
+    }
+
+    /// How many entries the host list has.
+    pub fn host_count(&self) -> usize {
+        memchr::memchr_iter(b',', self.host_list.as_bytes()).count() + 1
+    }
 }
 
 /// The warning for [`Parts::unescaped_at`].
@@ -50,15 +75,9 @@ fn hosts_at(after: &str, start: usize) -> Option<(&str, &str)> {
     if tail.starts_with(':') {
         return None;
     }
-    let end = find_byte(tail, |b| matches!(b, b'/' | b'?' | b'@')).unwrap_or(tail.len());
+    let end = memchr::memchr3(b'/', b'?', b'@', tail.as_bytes()).unwrap_or(tail.len());
     let rest = &tail[end..];
     Some((&tail[..end], &rest[..line_end(rest)]))
-}
-
-/// The first ASCII byte of `s` that `is` picks (a scan of bytes is cheaper than `str::find` with
-/// a set of chars on these short strings).
-fn find_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
-    s.bytes().position(is)
 }
 
 /// Where the reader's regular expression stops the rest: at the first line terminator (`\n`,
@@ -66,10 +85,7 @@ fn find_byte(s: &str, is: impl Fn(u8) -> bool) -> Option<usize> {
 fn line_end(rest: &str) -> usize {
     let bytes = rest.as_bytes();
     let mut from = 0;
-    while let Some(i) = bytes[from..]
-        .iter()
-        .position(|b| matches!(b, b'\n' | b'\r' | 0xE2))
-    {
+    while let Some(i) = memchr::memchr3(b'\n', b'\r', 0xE2, &bytes[from..]) {
         let at = from + i;
         // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
         if bytes[at] != 0xE2 || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
@@ -84,11 +100,11 @@ fn line_end(rest: &str) -> usize {
 /// `^(?<protocol>[^/]+)://(?:(?<username>[^:@]*)(?::(?<password>[^@]*))?@)?(?<hosts>(?!:)[^/?@]*)(?<rest>.*)`
 /// with its backtracking spelled out.
 fn match_authority(after: &str) -> Option<Matched<'_>> {
-    let userinfo = find_byte(after, |b| b == b':' || b == b'@').and_then(|i| {
+    let userinfo = memchr::memchr2(b':', b'@', after.as_bytes()).and_then(|i| {
         if after[i..].starts_with('@') {
             Some((&after[..i], None, i + 1))
         } else {
-            let j = after[i + 1..].find('@')? + i + 1;
+            let j = memchr::memchr(b'@', &after.as_bytes()[i + 1..])? + i + 1;
             Some((&after[..i], Some(&after[i + 1..j]), j + 1))
         }
     });
@@ -115,7 +131,7 @@ fn match_authority(after: &str) -> Option<Matched<'_>> {
 pub(super) fn escape_userinfo(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if RESERVED_IN_USERINFO.contains(&c) || c == '%' {
+        if c.is_ascii() && (RESERVED_IN_USERINFO.contains(&(c as u8)) || c == '%') {
             out.push_str(&format!("%{:02X}", c as u32));
         } else {
             out.push(c);
@@ -128,8 +144,9 @@ pub(super) fn escape_userinfo(s: &str) -> String {
 /// that must not repeat a password.
 fn escapes_needed(s: &str) -> String {
     let mut seen: Vec<char> = s
-        .chars()
-        .filter(|c| RESERVED_IN_USERINFO.contains(c))
+        .bytes()
+        .filter(|b| RESERVED_IN_USERINFO.contains(b))
+        .map(char::from)
         .collect();
     seen.sort_unstable();
     seen.dedup();
@@ -141,22 +158,20 @@ fn escapes_needed(s: &str) -> String {
 
 fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
     if let Some(u) = m.username {
-        if whatwg::decode_uri_component(u).is_none() {
+        if !whatwg::is_uri_component(u) {
             return Err(MongoUrlError::userinfo(
                 "the username has a `%` that does not start a valid percent-escape",
                 "write a literal `%` in the username as %25 (percent-encode the username)",
             ));
         }
     }
-    if m.password
-        .is_some_and(|p| whatwg::decode_uri_component(p).is_none())
-    {
+    if m.password.is_some_and(|p| !whatwg::is_uri_component(p)) {
         return Err(MongoUrlError::userinfo(
             "the password has a `%` that does not start a valid percent-escape",
             "write a literal `%` in the password as %25 (percent-encode the password)",
         ));
     }
-    if let Some(u) = m.username.filter(|u| u.contains(RESERVED_IN_USERINFO)) {
+    if let Some(u) = m.username.filter(|u| has_reserved(u)) {
         return Err(MongoUrlError::userinfo(
             "the username contains unescaped reserved characters",
             format!("percent-encode {} in the username", escapes_needed(u)),
@@ -171,7 +186,7 @@ fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
             "remove the stray `@`/`:` or write `user:password@` in full",
         ));
     }
-    if let Some(p) = m.password.filter(|p| p.contains(RESERVED_IN_USERINFO)) {
+    if let Some(p) = m.password.filter(|p| has_reserved(p)) {
         return Err(MongoUrlError::userinfo(
             "the password contains unescaped reserved characters",
             format!(
@@ -241,21 +256,68 @@ fn parse_tail<'a>(m: &Matched<'_>, srv: bool) -> Result<Tail<'a>, MongoUrlError>
     })
 }
 
+/// Whether `b` is one of `set` (a `const` spelling of `contains`, for [`CLASSES`]).
+const fn one_of(set: &[u8], b: u8) -> bool {
+    let mut i = 0;
+    while i < set.len() {
+        if set[i] == b {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Characters a URL parser keeps as they are in userinfo: ASCII letters and digits,
 /// `-._~!$&'()*+,` and `%` (whose escapes it leaves alone).
-fn kept_in_userinfo(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,%".contains(&b)
+const fn kept_in_userinfo(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || one_of(b"-._~!$&'()*+,%", b)
 }
 
 /// Characters a URL parser keeps as they are in a path segment: those of userinfo and `;=:`.
-fn kept_in_segment(b: u8) -> bool {
-    kept_in_userinfo(b) || b";=:".contains(&b)
+const fn kept_in_segment(b: u8) -> bool {
+    kept_in_userinfo(b) || one_of(b";=:", b)
 }
 
 /// Characters a URL parser keeps as they are in the query of a `mongodb://` URL (not a special
 /// scheme): printable ASCII but `"`, `#`, `<` and `>`.
-fn kept_in_query(b: u8) -> bool {
-    b.is_ascii_graphic() && !b"\"#<>".contains(&b)
+const fn kept_in_query(b: u8) -> bool {
+    b.is_ascii_graphic() && !one_of(b"\"#<>", b)
+}
+
+const USERINFO: u8 = 1;
+const SEGMENT: u8 = 2;
+const QUERY: u8 = 4;
+const RESERVED: u8 = 8;
+
+/// Each byte's classes above, worked out when compiling: the tests of every character of a URL
+/// become one table lookup each.
+static CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if kept_in_userinfo(byte) { USERINFO } else { 0 }
+            | if kept_in_segment(byte) { SEGMENT } else { 0 }
+            | if kept_in_query(byte) { QUERY } else { 0 }
+            | if byte.is_ascii() && one_of(RESERVED_IN_USERINFO, byte) {
+                RESERVED
+            } else {
+                0
+            };
+        b += 1;
+    }
+    table
+};
+
+/// Whether every byte of `s` is of `class`.
+fn all_of(s: &str, class: u8) -> bool {
+    s.bytes().all(|b| CLASSES[usize::from(b)] & class != 0)
+}
+
+/// Whether `s` holds a character that must be percent-encoded in userinfo.
+fn has_reserved(s: &str) -> bool {
+    s.bytes().any(|b| CLASSES[usize::from(b)] & RESERVED != 0)
 }
 
 /// The tail read straight from the string when a URL parser would give it back unchanged: the
@@ -265,12 +327,10 @@ fn kept_in_query(b: u8) -> bool {
 /// hold it to `parse_tail`'s result on every corpus and spec-test URL.
 fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
     let username = m.username.unwrap_or("");
-    if !username.bytes().all(kept_in_userinfo)
-        || !m.password.unwrap_or("").bytes().all(kept_in_userinfo)
-    {
+    if !all_of(username, USERINFO) || !all_of(m.password.unwrap_or(""), USERINFO) {
         return None;
     }
-    let (path, query) = match find_byte(m.rest, |b| b == b'?') {
+    let (path, query) = match memchr::memchr(b'?', m.rest.as_bytes()) {
         Some(q) => (&m.rest[..q], Some(&m.rest[q + 1..])),
         None => (m.rest, None),
     };
@@ -280,9 +340,9 @@ fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
         None => return None,
     };
     let maybe_dots = segment.bytes().all(|b| b"%.2eE".contains(&b));
-    if !segment.bytes().all(kept_in_segment)
+    if !all_of(segment, SEGMENT)
         || (maybe_dots && !segment.is_empty())
-        || !query.unwrap_or("").bytes().all(kept_in_query)
+        || !all_of(query.unwrap_or(""), QUERY)
     {
         return None;
     }
@@ -371,17 +431,17 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
     }
     check_userinfo(&m, after)?;
     let before_query =
-        &m.rest[..find_byte(m.rest, |b| b == b'?' || b == b'#').unwrap_or(m.rest.len())];
-    let unescaped_at = m.username.is_some() && before_query.bytes().any(|b| b == b'@');
+        &m.rest[..memchr::memchr2(b'?', b'#', m.rest.as_bytes()).unwrap_or(m.rest.len())];
+    let unescaped_at =
+        m.username.is_some() && memchr::memchr(b'@', before_query.as_bytes()).is_some();
     let tail = read_tail(&m, srv)?;
-    let hosts: Vec<&str> = m.hosts.split(',').collect();
-    if srv && hosts.len() != 1 {
+    if srv && m.hosts.contains(',') {
         return Err(MongoUrlError::syntax(
             "a mongodb+srv URL names exactly one service host",
             "write one DNS name after `mongodb+srv://`, or use `mongodb://` with a host list",
         ));
     }
-    if srv && hosts.iter().any(|h| h.contains(':')) {
+    if srv && m.hosts.contains(':') {
         return Err(MongoUrlError::syntax(
             "a mongodb+srv URL cannot carry a port",
             "remove the port: the SRV record gives the ports",
@@ -399,7 +459,7 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
     };
     Ok(Parts {
         srv,
-        hosts,
+        host_list: m.hosts,
         username,
         password,
         database,

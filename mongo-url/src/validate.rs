@@ -2,12 +2,12 @@
 //! them in `parseOptions` (`lib/connection_string.js`), in the same order.
 
 use super::error::MongoUrlError;
-use super::options::{self, OptionKind, UriOption, OPTIONS};
+use super::given::{option_named, Given, SECRET_TAIL_HELP};
+use super::options::{self, at, OptionKind, UriOption, OPTIONS};
+use super::read::OptionValues;
 use super::split::Parts;
 use crate::secret::REDACTED;
-use serde_json::{json, Map, Value};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use serde_json::{Map, Value};
 
 /// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
 const MECHANISMS: &[&str] = &[
@@ -37,39 +37,14 @@ const OIDC_ENVIRONMENTS: &[&str] = &["test", "azure", "gcp", "k8s"];
 /// What the options say, once validated.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Validated {
-    /// Lowercased option name -> value (secrets as `***`).
-    pub options: BTreeMap<String, Value>,
+    /// The values read, by the option's position in the table (secrets as `***`).
+    pub options: OptionValues,
     pub warnings: Vec<String>,
     /// The authentication mechanism named in the URL, as the driver resolved it.
     pub mechanism: Option<String>,
     /// The database named by the `dbName` option when the path has none.
     pub db_name_option: Option<String>,
 }
-
-/// An option's values as the URL gives them (first spelling wins, as in the driver).
-struct Given<'p> {
-    /// The option's position in the driver's table, found by the lowercased name; `None` for a
-    /// name the driver does not know.
-    option: Option<usize>,
-    values: Vec<&'p str>,
-    /// An unknown name written after a secret option: possibly the tail of a password with an
-    /// unencoded `&` in it, so messages describe it instead of naming it.
-    after_secret: bool,
-}
-
-/// How a message names an option: by name, or, for an unknown name written after a secret
-/// option (which may be a piece of a password cut at an unencoded `&`), by where it stands.
-fn option_named(name: &str, after_secret: bool) -> Cow<'static, str> {
-    if after_secret {
-        "an option written after a password option (name not shown: it may be part of the password)"
-            .into()
-    } else {
-        format!("URI option `{name}`").into()
-    }
-}
-
-/// The fix to suggest for an option named by `option_named` as written after a secret.
-const SECRET_TAIL_HELP: &str = "percent-encode `&`, `=`, `+` and `%` in the password (%26, %3D, %2B, %25): the driver splits the query at every `&`";
 
 /// JavaScript's `parseInt(text, 10)`: leading white space, a sign, then at least one digit;
 /// what follows the digits is ignored. Saturates far beyond any meaningful option value.
@@ -199,17 +174,26 @@ fn js_identity_escapes(pattern: &str) -> String {
 
 /// The driver's lookup `mechanisms.filter(m => m.match(RegExp(String.raw`\b${value}\b`, 'i')))`.
 /// A mechanism's own name (in any ASCII case) finds that mechanism (no name is a word of an
-/// earlier one); a value of word characters and `-` holds no regular-expression syntax, so it is
-/// searched for as text; the regular expression is built only for the other values (compiling
-/// it cost about 30 parses).
+/// earlier one); a value of word characters, `-` and the ASCII punctuation that both regular
+/// expression syntaxes (JavaScript's and the regex crate's) read as itself holds no syntax, so it
+/// is searched for as text; the regular expression is built only for the other values
+/// (compiling it cost about 30 parses, and half of a rejected URL's cost on average).
 fn resolve_mechanism(value: &str) -> Result<&'static str, MongoUrlError> {
     if let Some(m) = MECHANISMS.iter().find(|m| m.eq_ignore_ascii_case(value)) {
         return Ok(m);
     }
-    if !value.is_empty() && value.bytes().all(|b| is_js_word(b) || b == b'-') {
+    if !value.is_empty() && value.bytes().all(is_literal_in_regex) {
         return resolve_mechanism_by_words(value);
     }
     resolve_mechanism_by_regex(value)
+}
+
+/// A byte that stands for itself in a regular expression, for JavaScript (without the `u` flag)
+/// and for the regex crate (without the `x` flag): word characters, `-`, space and the
+/// punctuation neither treats as syntax. Only ASCII: case-insensitive matching of other
+/// letters folds them onto ASCII ones (`ſ` matches `S`), which a text search would miss.
+fn is_literal_in_regex(b: u8) -> bool {
+    is_js_word(b) || b" !\"#%&',-/:;<=>@`~".contains(&b)
 }
 
 /// A character of JavaScript's `\w` (and so of `\b`'s test) in a regular expression without
@@ -218,9 +202,9 @@ fn is_js_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// [`resolve_mechanism`] for a value of word characters and `-`: `\bVALUE\b` with the `i` flag
-/// is then the value, in any ASCII case, with a word boundary (a word character on one side,
-/// none on the other) at each end.
+/// [`resolve_mechanism`] for a value of characters that stand for themselves: `\bVALUE\b` with
+/// the `i` flag is then the value, in any ASCII case, with a word boundary (a word character on
+/// one side, none on the other) at each end.
 fn resolve_mechanism_by_words(value: &str) -> Result<&'static str, MongoUrlError> {
     MECHANISMS
         .iter()
@@ -299,8 +283,8 @@ impl Prop<'_> {
 
     fn to_json(&self) -> Value {
         match self {
-            Prop::Bool(b) => json!(b),
-            Prop::Text(s) => json!(s),
+            Prop::Bool(b) => Value::Bool(*b),
+            Prop::Text(s) => Value::String(s.to_string()),
         }
     }
 }
@@ -341,173 +325,20 @@ struct ReadPreferenceState {
     max_staleness: Option<i64>,
 }
 
-/// The options given, by lowercased name (sorted, as the driver's checks list unknown names).
-type GivenMap<'p> = BTreeMap<Cow<'p, str>, Given<'p>>;
-
-/// The spellings of one option name in the query, in the order they first appear.
-struct Group<'p> {
-    lower: Cow<'p, str>,
-    /// The first spelling: the only one whose values the driver reads.
-    first: &'p str,
-    /// The position in the driver's table of the first spelling.
-    first_option: Option<usize>,
-    values: Vec<&'p str>,
-    after_secret: bool,
-}
-
-/// Above this many names, groups are found through a hash map rather than a scan.
-const SCAN_GROUPS: usize = 16;
-
-/// Collects the query into the driver's case-insensitive option map. One pass over the query:
-/// a URL may repeat an option thousands of times, or give thousands of names.
-fn collect<'p>(
-    parts: &'p Parts<'_>,
-    warnings: &mut Vec<String>,
-) -> Result<GivenMap<'p>, MongoUrlError> {
-    let mut given: GivenMap<'p> = BTreeMap::new();
-    // The path's database and the userinfo count as given `dbName` and `auth` options.
-    let implied = |name: &'static str| {
-        let given = Given {
-            option: options::position(name),
-            values: vec![],
-            after_secret: false,
-        };
-        (Cow::Borrowed(name), given)
-    };
-    if parts.database.is_some() {
-        given.extend([implied("dbname")]);
-    }
-    if parts.username.is_some() {
-        given.extend([implied("auth")]);
-    }
-    // The driver's lookup finds the first spelling of a name and reads only its values.
-    let mut groups: Vec<Group<'p>> = Vec::new();
-    let mut group_of: HashMap<Cow<'p, str>, usize> = HashMap::new();
-    let mut warned: HashSet<(&str, &str)> = HashSet::new();
-    let mut secret_seen = false;
-    for (key, value) in &parts.query {
-        let key: &'p str = key;
-        let known = options::position(key);
-        let after_secret = secret_seen && known.is_none();
-        secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
-        let lower = lowercase(key);
-        let found = if groups.len() <= SCAN_GROUPS {
-            groups.iter().position(|g| g.lower == lower)
-        } else {
-            if group_of.is_empty() {
-                group_of.extend(groups.iter().enumerate().map(|(i, g)| (g.lower.clone(), i)));
-            }
-            group_of.get(&lower).copied()
-        };
-        let n = found.unwrap_or_else(|| {
-            if !group_of.is_empty() {
-                group_of.insert(lower.clone(), groups.len());
-            }
-            groups.push(Group {
-                lower,
-                first: key,
-                first_option: known,
-                values: Vec::new(),
-                after_secret: false,
-            });
-            groups.len() - 1
-        });
-        let group = &mut groups[n];
-        group.after_secret |= after_secret;
-        if key == group.first {
-            group.values.push(value);
-        } else if after_secret {
-            warnings.push(format!(
-                "{} repeats an earlier option with different case; the driver ignores it",
-                option_named(key, true)
-            ));
-        } else if warned.insert((group.first, key)) {
-            let first = group.first;
-            warnings.push(format!(
-                "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
-            ));
-        }
-    }
-    for group in groups {
-        let Group {
-            lower,
-            first,
-            first_option,
-            values,
-            after_secret,
-        } = group;
-        let tags = lower.contains("readpreferencetags");
-        if !tags && values.len() > 1 {
-            return Err(MongoUrlError::option(
-                format!(
-                    "{} appears more than once",
-                    option_named(first, after_secret)
-                ),
-                if after_secret {
-                    SECRET_TAIL_HELP.into()
-                } else {
-                    Cow::Owned(format!(
-                        "keep one `{first}=`: Rocket.Chat's driver rejects repeated options"
-                    ))
-                },
-            ));
-        }
-        let ignored = first_option.is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored);
-        if !tags && values.iter().any(|v| v.is_empty()) && !ignored {
-            return Err(MongoUrlError::option(
-                format!("{} has no value", option_named(first, after_secret)),
-                if after_secret {
-                    SECRET_TAIL_HELP.into()
-                } else {
-                    Cow::Owned(format!("give `{first}` a value or remove it"))
-                },
-            ));
-        }
-        // ASCII case does not matter to the table; JavaScript's lowercasing of other letters
-        // can turn a name into a known one (the Kelvin sign into `k`).
-        let option = if first.is_ascii() {
-            first_option
-        } else {
-            options::position(&lower)
-        };
-        given.entry(lower).or_insert(Given {
-            option,
-            values,
-            after_secret,
-        });
-    }
-    Ok(given)
-}
-
-/// JavaScript's `toLowerCase`, without the Unicode tables (or a copy) for the usual ASCII names.
-fn lowercase(name: &str) -> Cow<'_, str> {
-    if !name.is_ascii() {
-        Cow::Owned(name.to_lowercase())
-    } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
-fn check_unsupported(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
-    let unknown: Vec<(&str, &Given)> = given
-        .iter()
-        .filter(|(_, g)| g.option.is_none())
-        .map(|(k, g)| (k.as_ref(), g))
-        .collect();
-    let Some(&(first, _)) = unknown.first() else {
+fn check_unsupported(given: &Given<'_>) -> Result<(), MongoUrlError> {
+    let unknown = given.unknown();
+    let Some((first, _)) = unknown.first() else {
         return Ok(());
     };
-    if let Some(&(name, g)) = unknown.iter().find(|(_, g)| g.after_secret) {
+    if let Some((name, after_secret)) = unknown.iter().find(|(_, after_secret)| *after_secret) {
         return Err(MongoUrlError::option(
-            format!("{} is not supported", option_named(name, g.after_secret)),
+            format!("{} is not supported", option_named(name, *after_secret)),
             SECRET_TAIL_HELP,
         ));
     }
     let names = unknown
         .iter()
-        .map(|(s, _)| *s)
+        .map(|(s, _)| s.as_ref())
         .collect::<Vec<_>>()
         .join(", ");
     let message = if unknown.len() > 1 {
@@ -519,26 +350,15 @@ fn check_unsupported(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
     Err(MongoUrlError::unknown_option(message, first))
 }
 
-/// The values given for an option, by its lowercase name.
-fn value_of<'g, 'p>(given: &'g GivenMap<'p>, lower: &str) -> Option<&'g [&'p str]> {
-    debug_assert!(!lower.bytes().any(|b| b.is_ascii_uppercase()), "{lower}");
-    given.get(lower).map(|g| g.values.as_slice())
-}
-
-/// Whether an option is given, by its lowercase name.
-fn has(given: &GivenMap<'_>, lower: &str) -> bool {
-    debug_assert!(!lower.bytes().any(|b| b.is_ascii_uppercase()), "{lower}");
-    given.contains_key(lower)
-}
-
-fn check_early(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
-    if has(given, "serverapi") {
+fn check_early(given: &Given<'_>) -> Result<(), MongoUrlError> {
+    if given.has(at!("serverApi")) {
         return Err(MongoUrlError::option(
             "the URL cannot contain `serverApi`; it can only be passed to the client",
             "remove serverApi from the URL",
         ));
     }
-    for v in value_of(given, "authmechanismproperties").unwrap_or_default() {
+    // Only readPreferenceTags may be given twice: the other options have one value at most.
+    if let Some(v) = given.first_value(at!("authMechanismProperties")) {
         if v.starts_with("ALLOWED_HOSTS:") || v.contains(",ALLOWED_HOSTS:") {
             return Err(MongoUrlError::option(
                 "auth mechanism property ALLOWED_HOSTS is not allowed in the connection string",
@@ -546,31 +366,30 @@ fn check_early(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
             ));
         }
     }
-    let tls_values: Vec<&str> = value_of(given, "tls")
-        .unwrap_or_default()
-        .iter()
-        .chain(value_of(given, "ssl").unwrap_or_default())
-        .copied()
-        .collect();
-    if !tls_values.is_empty() {
-        let tls = options::lookup("tls").unwrap_or(&OPTIONS[0]);
-        let parsed = tls_values
-            .iter()
-            .map(|v| get_bool(tls, v))
-            .collect::<Result<Vec<bool>, _>>()?;
-        if parsed.iter().any(|b| *b != parsed[0]) {
-            return Err(MongoUrlError::conflict(
-                "tls and ssl disagree; all values of tls/ssl must be the same",
-                "keep only `tls=true` (ssl is its old name)",
-            ));
+    let tls = &OPTIONS[at!("tls")];
+    let mut tls_values = [at!("tls"), at!("ssl")]
+        .into_iter()
+        .filter_map(|i| given.first_value(i));
+    if let Some(first) = tls_values.next() {
+        let first = get_bool(tls, first)?;
+        for v in tls_values {
+            if get_bool(tls, v)? != first {
+                return Err(MongoUrlError::conflict(
+                    "tls and ssl disagree; all values of tls/ssl must be the same",
+                    "keep only `tls=true` (ssl is its old name)",
+                ));
+            }
         }
     }
-    let insecure = has(given, "tlsinsecure");
-    for (other, lower) in [
-        ("tlsAllowInvalidCertificates", "tlsallowinvalidcertificates"),
-        ("tlsAllowInvalidHostnames", "tlsallowinvalidhostnames"),
+    let insecure = given.has(at!("tlsInsecure"));
+    for (other, i) in [
+        (
+            "tlsAllowInvalidCertificates",
+            at!("tlsAllowInvalidCertificates"),
+        ),
+        ("tlsAllowInvalidHostnames", at!("tlsAllowInvalidHostnames")),
     ] {
-        if insecure && has(given, lower) {
+        if insecure && given.has(i) {
             return Err(MongoUrlError::conflict(
                 format!("the 'tlsInsecure' option cannot be used with the '{other}' option"),
                 format!("tlsInsecure=true already implies {other}=true: keep one of them"),
@@ -582,27 +401,27 @@ fn check_early(given: &GivenMap<'_>) -> Result<(), MongoUrlError> {
 
 /// Everything the option loop builds up.
 struct State<'p> {
-    out: BTreeMap<String, Value>,
+    out: OptionValues,
     credentials: Option<Credentials<'p>>,
     read_preference: ReadPreferenceState,
     warnings: Vec<String>,
 }
 
-/// Reads one option's value as the driver does for its kind, into `st`.
+/// Reads the value of the option at position `i` as the driver does for its kind, into `st`.
 fn apply<'p>(
-    o: &UriOption,
-    values: &[&'p str],
+    i: usize,
+    given: &Given<'p>,
     parts: &'p Parts<'_>,
     st: &mut State<'p>,
 ) -> Result<(), MongoUrlError> {
-    let key = o.name.to_ascii_lowercase();
-    let first = values.first().copied().unwrap_or("");
+    let o = &OPTIONS[i];
+    let first = given.first_value(i).unwrap_or("");
     let value = match o.kind {
-        OptionKind::String if o.name == "w" => Some(w_value(first)),
-        OptionKind::String | OptionKind::Any => Some(json!(shown(o, first))),
-        OptionKind::Boolean => Some(json!(get_bool(o, first)?)),
-        OptionKind::Int => Some(json!(get_int(o, first)?)),
-        OptionKind::UInt => Some(json!(get_uint(o, first)?)),
+        OptionKind::String if i == at!("w") => Some(w_value(first)),
+        OptionKind::String | OptionKind::Any => Some(Value::String(shown(o, first))),
+        OptionKind::Boolean => Some(Value::Bool(get_bool(o, first)?)),
+        OptionKind::Int => Some(Value::from(get_int(o, first)?)),
+        OptionKind::UInt => Some(Value::from(get_uint(o, first)?)),
         OptionKind::Ignored | OptionKind::ServerApi => None,
         OptionKind::ObjectOnly => return Err(object_only(o)),
         OptionKind::Auth => {
@@ -615,7 +434,7 @@ fn apply<'p>(
         }
         OptionKind::AuthSource => {
             st.credentials.get_or_insert_with(Credentials::new).source = first;
-            Some(json!(first))
+            Some(Value::String(first.to_string()))
         }
         OptionKind::Compressors => Some(compressors(first)?),
         OptionKind::Family => Some(family(o, first)?),
@@ -623,16 +442,16 @@ fn apply<'p>(
         OptionKind::MaxStalenessSeconds => {
             let n = max_staleness_seconds(o, first)?;
             st.read_preference.max_staleness = Some(n);
-            Some(json!(n))
+            Some(Value::from(n))
         }
         OptionKind::ReadPreference => Some(read_preference(first, &st.read_preference)?),
-        OptionKind::ReadPreferenceTags => Some(read_preference_tags(o, values)?),
+        OptionKind::ReadPreferenceTags => Some(read_preference_tags(o, &given.all_values(i))?),
         OptionKind::ServerMonitoringMode => Some(server_monitoring_mode(first)?),
         OptionKind::WriteConcern => Some(write_concern(first)?),
         OptionKind::LogPath => Some(log_path(first)?),
     };
     if let Some(value) = value {
-        st.out.insert(key, value);
+        st.out.set(i, value);
     }
     Ok(())
 }
@@ -640,8 +459,8 @@ fn apply<'p>(
 /// `w`: the driver turns a numeric value into a number.
 fn w_value(first: &str) -> Value {
     match first.trim().parse::<i64>() {
-        Ok(n) => json!(n),
-        Err(_) => json!(first),
+        Ok(n) => Value::from(n),
+        Err(_) => Value::String(first.to_string()),
     }
 }
 
@@ -680,7 +499,7 @@ fn auth_mechanism(
         c.source = EXTERNAL_SOURCE;
     }
     c.mechanism = mechanism;
-    Ok(json!(mechanism))
+    Ok(Value::String(mechanism.to_string()))
 }
 
 /// `authMechanismProperties`: `KEY:value` pairs, secret ones shown as `***`.
@@ -702,7 +521,7 @@ fn auth_mechanism_properties<'p>(
         .iter()
         .map(|(k, v)| {
             let shown = if options::is_secret_property(k) {
-                json!(REDACTED)
+                Value::String(REDACTED.to_string())
             } else {
                 v.to_json()
             };
@@ -730,7 +549,11 @@ fn compressors(first: &str) -> Result<Value, MongoUrlError> {
             list.push(c);
         }
     }
-    Ok(json!(list))
+    Ok(Value::Array(
+        list.into_iter()
+            .map(|c| Value::String(c.to_string()))
+            .collect(),
+    ))
 }
 
 fn family(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
@@ -741,7 +564,7 @@ fn family(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
             "write `family=4` or `family=6`",
         ));
     }
-    Ok(json!(n))
+    Ok(Value::from(n))
 }
 
 fn max_connecting(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
@@ -752,7 +575,7 @@ fn max_connecting(o: &UriOption, first: &str) -> Result<Value, MongoUrlError> {
             "write `maxConnecting=2` (the default) or more",
         ));
     }
-    Ok(json!(n))
+    Ok(Value::from(n))
 }
 
 fn max_staleness_seconds(o: &UriOption, first: &str) -> Result<i64, MongoUrlError> {
@@ -783,7 +606,7 @@ fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<Value, Mo
             "remove maxStalenessSeconds, or pick a non-primary read preference",
         ));
     }
-    Ok(json!(first))
+    Ok(Value::String(first.to_string()))
 }
 
 /// `readPreferenceTags`: one tag set per occurrence.
@@ -792,7 +615,7 @@ fn read_preference_tags(o: &UriOption, values: &[&str]) -> Result<Value, MongoUr
     for v in values {
         let set: Map<String, Value> = key_value_pairs(o, v)?
             .into_iter()
-            .map(|(k, v)| (k.to_string(), json!(v)))
+            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
             .collect();
         tags.push(Value::Object(set));
     }
@@ -806,7 +629,7 @@ fn server_monitoring_mode(first: &str) -> Result<Value, MongoUrlError> {
             "write `serverMonitoringMode=auto`",
         ));
     }
-    Ok(json!(first))
+    Ok(Value::String(first.to_string()))
 }
 
 fn write_concern(first: &str) -> Result<Value, MongoUrlError> {
@@ -816,7 +639,7 @@ fn write_concern(first: &str) -> Result<Value, MongoUrlError> {
             "use `w=majority` or `w=1`",
         ));
     }
-    Ok(json!(first))
+    Ok(Value::String(first.to_string()))
 }
 
 fn log_path(first: &str) -> Result<Value, MongoUrlError> {
@@ -826,7 +649,7 @@ fn log_path(first: &str) -> Result<Value, MongoUrlError> {
             "write `mongodbLogPath=stderr`",
         ));
     }
-    Ok(json!(first))
+    Ok(Value::String(first.to_string()))
 }
 
 fn is_external(mechanism: &str) -> bool {
@@ -935,24 +758,16 @@ fn check_oidc(c: &Credentials<'_>) -> Result<(), MongoUrlError> {
     Ok(())
 }
 
-fn truthy_bool(out: &BTreeMap<String, Value>, key: &str) -> bool {
-    out.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn positive(out: &BTreeMap<String, Value>, key: &str) -> bool {
-    out.get(key).and_then(Value::as_i64).is_some_and(|n| n > 0)
-}
-
 /// The checks across options (load balancing, SRV, directConnection, proxy).
 fn check_combinations(
     parts: &Parts,
-    given: &GivenMap<'_>,
-    out: &BTreeMap<String, Value>,
+    given: &Given<'_>,
+    out: &OptionValues,
 ) -> Result<(), MongoUrlError> {
-    let replica_set = out.get("replicaset").and_then(Value::as_str);
-    let direct = truthy_bool(out, "directconnection");
-    if truthy_bool(out, "loadbalanced") {
-        if parts.hosts.len() > 1 {
+    let replica_set = out.str(at!("replicaSet"));
+    let direct = out.bool(at!("directConnection"));
+    if out.bool(at!("loadBalanced")) {
+        if parts.host_count() > 1 {
             return Err(MongoUrlError::conflict(
                 "loadBalanced is only supported with a single host",
                 "list one host (the load balancer) or remove loadBalanced",
@@ -970,7 +785,7 @@ fn check_combinations(
                 "remove directConnection",
             ));
         }
-        if parts.srv && positive(out, "srvmaxhosts") {
+        if parts.srv && out.positive(at!("srvMaxHosts")) {
             return Err(MongoUrlError::conflict(
                 "srvMaxHosts cannot limit hosts with loadBalanced",
                 "remove srvMaxHosts",
@@ -984,28 +799,28 @@ fn check_combinations(
                 "remove directConnection=true",
             ));
         }
-        if positive(out, "srvmaxhosts") && replica_set.is_some() {
+        if out.positive(at!("srvMaxHosts")) && replica_set.is_some() {
             return Err(MongoUrlError::conflict(
                 "srvMaxHosts cannot be combined with replicaSet",
                 "remove srvMaxHosts or replicaSet",
             ));
         }
-    } else if has(given, "srvmaxhosts") || has(given, "srvservicename") {
+    } else if given.has(at!("srvMaxHosts")) || given.has(at!("srvServiceName")) {
         return Err(MongoUrlError::conflict(
             "srvMaxHosts and srvServiceName need a mongodb+srv URL",
             "remove them, or use `mongodb+srv://`",
         ));
     }
-    if direct && (parts.srv || parts.hosts.len() != 1) {
+    if direct && (parts.srv || parts.host_count() != 1) {
         return Err(MongoUrlError::conflict(
             "directConnection requires exactly one host",
             "remove directConnection=true to let the driver discover the replica set",
         ));
     }
-    let proxy_host = out.get("proxyhost").is_some();
-    let proxy_user = out.get("proxyusername").is_some();
-    let proxy_pass = out.get("proxypassword").is_some();
-    if !proxy_host && (positive(out, "proxyport") || proxy_user || proxy_pass) {
+    let proxy_host = out.contains(at!("proxyHost"));
+    let proxy_user = out.contains(at!("proxyUsername"));
+    let proxy_pass = out.contains(at!("proxyPassword"));
+    if !proxy_host && (out.positive(at!("proxyPort")) || proxy_user || proxy_pass) {
         return Err(MongoUrlError::conflict(
             "proxyHost must be given when other proxy options are",
             "add proxyHost or remove the proxy options",
@@ -1023,53 +838,46 @@ fn check_combinations(
 /// Validates the options and credentials of `parts`.
 pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
     let mut warnings = Vec::new();
-    let given = collect(parts, &mut warnings)?;
+    let given = Given::collect(parts, &mut warnings)?;
     check_early(&given)?;
     let mut st = State {
-        out: BTreeMap::new(),
+        out: OptionValues::default(),
         credentials: None,
         read_preference: ReadPreferenceState::default(),
         warnings,
     };
     // The options given, in the table's order (the driver's).
-    let mut present: Vec<(usize, &Given<'_>)> = given
-        .values()
-        .filter_map(|g| g.option.map(|i| (i, g)))
-        .collect();
-    present.sort_unstable_by_key(|&(i, _)| i);
-    for (i, g) in present {
+    for i in given.known() {
         let o = &OPTIONS[i];
-        if o.kind != OptionKind::Auth && o.name != "dbName" && g.values.is_empty() {
+        let is_db_name = i == at!("dbName");
+        if o.kind != OptionKind::Auth && !is_db_name && given.first_value(i).is_none() {
             continue;
         }
         if let Some(note) = o.deprecated {
             st.warnings
                 .push(format!("{} is a deprecated option: {note}", o.name));
         }
-        if o.name == "dbName" && parts.database.is_some() {
+        if is_db_name && parts.database.is_some() {
             continue; // the path's database wins
         }
-        apply(o, &g.values, parts, &mut st)?;
+        apply(i, &given, parts, &mut st)?;
     }
     let db_name_option = if parts.database.is_none() {
-        st.out
-            .get("dbname")
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        st.out.str(at!("dbName")).map(str::to_string)
     } else {
         None
     };
     let db = parts.database.as_deref().or(db_name_option.as_deref());
     let mechanism = st.credentials.as_ref().map(|c| c.mechanism);
     if let Some(c) = st.credentials.as_ref() {
-        check_credentials(c, db, has(&given, "authsource"))?;
+        check_credentials(c, db, given.has(at!("authSource")))?;
     }
     check_combinations(parts, &given, &st.out)?;
     Ok(Validated {
         options: st.out,
         warnings: st.warnings,
         mechanism: mechanism
-            .filter(|m| *m != "DEFAULT" || has(&given, "authmechanism"))
+            .filter(|m| *m != "DEFAULT" || given.has(at!("authMechanism")))
             .map(str::to_string),
         db_name_option,
     })
@@ -1170,6 +978,36 @@ mod tests {
         // `-` is no word character: a boundary follows `SCRAM-SHA` in `SCRAM-SHA-1`.
         assert_eq!(resolve_mechanism("SCRAM-SHA"), Ok("SCRAM-SHA-1"));
         assert!(resolve_mechanism("SCRAM-SH").is_err());
+    }
+
+    /// Values with the punctuation that stands for itself resolve as the regular expression
+    /// does.
+    #[test]
+    fn a_value_of_literal_punctuation_resolves_as_the_regex_does() {
+        let punctuation: Vec<char> = " !\"#%&',-/:;<=>@`~".chars().collect();
+        let mut values: Vec<String> = Vec::new();
+        for p in &punctuation {
+            for q in punctuation.iter().chain(['A', '1', '_', 'x'].iter()) {
+                values.push(format!("{p}{q}"));
+                values.push(format!("{q}{p}"));
+            }
+            for m in MECHANISMS {
+                for cut in 0..=m.len() {
+                    values.push(format!("{}{p}{}", &m[..cut], &m[cut..]));
+                    values.push(format!("{}{p}", &m[..cut]));
+                    values.push(format!("{p}{}", &m[cut..]));
+                }
+            }
+        }
+        for value in &values {
+            assert!(value.bytes().all(super::is_literal_in_regex), "{value}");
+            assert_eq!(
+                resolve_mechanism_by_words(value),
+                resolve_mechanism_by_regex(value),
+                "{value:?}"
+            );
+        }
+        assert!(values.len() > 5_000, "{}", values.len());
     }
 
     #[test]

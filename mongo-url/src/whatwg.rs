@@ -11,7 +11,7 @@ use std::borrow::Cow;
 pub fn decode_uri_component(s: &str) -> Option<String> {
     // The driver decodes userinfo and the database with JavaScript's strict decoder, which throws
     // on a `%` that starts no escape; percent-encoding's decoder keeps such a `%` as it is.
-    if !s.contains('%') {
+    if !s.as_bytes().contains(&b'%') {
         return Some(s.to_string());
     }
     let bytes = s.as_bytes();
@@ -33,40 +33,57 @@ pub fn decode_uri_component(s: &str) -> Option<String> {
         .map(Cow::into_owned)
 }
 
+/// Whether [`decode_uri_component`] decodes `s` (decoding, and so copying, only a text with a
+/// `%` in it).
+pub fn is_uri_component(s: &str) -> bool {
+    !s.as_bytes().contains(&b'%') || decode_uri_component(s).is_some()
+}
+
 /// `URLSearchParams` over a query string: `&`-separated pairs, empty pairs skipped, the name
 /// ends at the first `=`, `+` means a space, lenient percent-decoding.
 /// Names and values borrow from `query` where nothing was decoded: a pair without `%` or `+`
 /// is cut in place, any other is decoded by `form_urlencoded`.
 pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let mut pairs = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
+    let mut pairs = Vec::with_capacity(memchr::memchr_iter(b'&', query.as_bytes()).count() + 1);
     let mut rest = query;
     while !rest.is_empty() {
-        let end = rest.bytes().position(|b| b == b'&').unwrap_or(rest.len());
-        let pair = &rest[..end];
+        let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
+        if end > 0 {
+            pairs.push(pair(&rest[..end]));
+        }
         rest = rest.get(end + 1..).unwrap_or("");
-        if pair.is_empty() {
-            continue;
-        }
-        let mut equals = None;
-        let mut decode = false;
-        for (i, b) in pair.bytes().enumerate() {
-            match b {
-                b'=' if equals.is_none() => equals = Some(i),
-                b'%' | b'+' => decode = true,
-                _ => {}
-            }
-        }
-        if decode {
-            // One pair without `&`: form_urlencoded yields exactly it.
-            pairs.extend(form_urlencoded::parse(pair.as_bytes()).next());
-            continue;
-        }
-        pairs.push(match equals {
-            Some(i) => (Cow::Borrowed(&pair[..i]), Cow::Borrowed(&pair[i + 1..])),
-            None => (Cow::Borrowed(pair), Cow::Borrowed("")),
-        });
     }
     pairs
+}
+
+/// `=`, `%` and `+`: the bytes of a pair [`pair`] acts on.
+static QUERY_SYNTAX: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'=' as usize] = true;
+    table[b'%' as usize] = true;
+    table[b'+' as usize] = true;
+    table
+};
+
+/// One `name=value` pair (not empty, no `&`): cut at its first `=` when nothing needs decoding,
+/// else decoded by `form_urlencoded`, which yields exactly one pair for it.
+fn pair(text: &str) -> (Cow<'_, str>, Cow<'_, str>) {
+    let mut equals = None;
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if !QUERY_SYNTAX[usize::from(b)] {
+            continue;
+        }
+        if b != b'=' {
+            if let Some(decoded) = form_urlencoded::parse(text.as_bytes()).next() {
+                return decoded;
+            }
+        }
+        equals = equals.or(Some(at));
+    }
+    match equals {
+        Some(i) => (Cow::Borrowed(&text[..i]), Cow::Borrowed(&text[i + 1..])),
+        None => (Cow::Borrowed(text), Cow::Borrowed("")),
+    }
 }
 
 /// The host and port of one host of the list, as the driver's `new URL("iLoveJS://" + host)`
@@ -110,17 +127,18 @@ fn split_port(authority: &str) -> (&str, Option<&str>) {
 /// The URL standard's port: ASCII digits (leading zeros allowed) up to 65535. The `url` crate
 /// parses ports only inside a whole URL, so this one rule is spelled out.
 pub(super) fn parse_port(p: &str) -> Option<u16> {
-    if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+    if p.is_empty() {
         return None;
     }
-    let digits = p.trim_start_matches('0');
-    if digits.len() > 5 {
-        return None;
+    // Saturating above any port, so that leading zeros and long numbers need no special case.
+    let mut value: u32 = 0;
+    for b in p.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = (value * 10 + u32::from(b - b'0')).min(1 << 20);
     }
-    if digits.is_empty() {
-        return Some(0);
-    }
-    digits.parse::<u16>().ok()
+    u16::try_from(value).ok()
 }
 
 #[cfg(test)]

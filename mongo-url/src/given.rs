@@ -1,0 +1,331 @@
+//! The query read into the driver's case-insensitive option map: which options the URL gives,
+//! under which first spelling, with which values, before any value is checked.
+//!
+//! Nothing is copied: names and values borrow from the URL's parts. A known option is found by
+//! its position in the driver's table, an unknown name by comparing names ignoring case; only
+//! the rare non-ASCII name is lowercased into a new string.
+
+use super::error::MongoUrlError;
+use super::options::{self, OptionKind, OPTIONS};
+use super::split::Parts;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// The options of the URL, by the driver's case-insensitive names.
+pub(super) struct Given<'p> {
+    groups: Vec<Group<'p>>,
+    /// The group giving each option of the table, by position (`NOT_GIVEN` if none).
+    group_of_option: [u32; OPTIONS.len()],
+    /// Options the URL gives without naming them: `dbName` (the path's database) and `auth` (the
+    /// userinfo). They stand for the option, with no value, even when the query names it too.
+    implied: u128,
+    query: &'p [(Cow<'p, str>, Cow<'p, str>)],
+}
+
+const NOT_GIVEN: u32 = u32::MAX;
+
+/// The spellings of one option name in the query, from the first one's place.
+struct Group<'p> {
+    /// The first spelling: the only one whose values the driver reads.
+    first: &'p str,
+    /// The first spelling lowercased as JavaScript does, for a name that is not ASCII (an
+    /// ASCII name is compared ignoring ASCII case instead, with no copy).
+    lower: Option<String>,
+    /// The position in the driver's table of the lowercased name.
+    option: Option<usize>,
+    /// The first value of the first spelling, and how many values it has.
+    value: &'p str,
+    count: usize,
+    any_empty: bool,
+    /// An unknown name written after a secret option: possibly the tail of a password with an
+    /// unencoded `&` in it, so messages describe it instead of naming it.
+    after_secret: bool,
+}
+
+impl Group<'_> {
+    /// The name to compare other spellings with, ignoring ASCII case.
+    fn spelling(&self) -> &str {
+        self.lower.as_deref().unwrap_or(self.first)
+    }
+
+    /// The lowercased name (`readpreferencetags`), as the driver's map keys it.
+    fn lowercase(&self) -> Cow<'_, str> {
+        match &self.lower {
+            Some(lower) => Cow::Borrowed(lower),
+            None if self.first.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Owned(self.first.to_ascii_lowercase())
+            }
+            None => Cow::Borrowed(self.first),
+        }
+    }
+
+    /// Whether the driver lets the name repeat and be empty: a name containing
+    /// `readpreferencetags` in any case.
+    fn is_tags(&self) -> bool {
+        const TAGS: &[u8] = b"readpreferencetags";
+        self.spelling()
+            .as_bytes()
+            .windows(TAGS.len())
+            .any(|w| w.eq_ignore_ascii_case(TAGS))
+    }
+}
+
+/// Above this many names, unknown names are found through a hash map rather than a scan: a URL
+/// may give thousands of names.
+const SCAN_GROUPS: usize = 16;
+
+/// How a message names an option: by name, or, for an unknown name written after a secret
+/// option (which may be a piece of a password cut at an unencoded `&`), by where it stands.
+pub(super) fn option_named(name: &str, after_secret: bool) -> Cow<'static, str> {
+    if after_secret {
+        "an option written after a password option (name not shown: it may be part of the password)"
+            .into()
+    } else {
+        format!("URI option `{name}`").into()
+    }
+}
+
+/// The fix to suggest for an option named by `option_named` as written after a secret.
+pub(super) const SECRET_TAIL_HELP: &str = "percent-encode `&`, `=`, `+` and `%` in the password (%26, %3D, %2B, %25): the driver splits the query at every `&`";
+
+/// JavaScript's `toLowerCase` of a name that is not ASCII.
+fn js_lowercase(name: &str) -> String {
+    name.to_lowercase()
+}
+
+impl<'p> Given<'p> {
+    /// Collects the query into the driver's case-insensitive option map, in one pass (a URL may
+    /// repeat an option thousands of times), with the driver's refusals of a repeated or empty
+    /// option and its warnings about names repeated in another case.
+    pub(super) fn collect(
+        parts: &'p Parts<'_>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Given<'p>, MongoUrlError> {
+        let mut given = Given {
+            groups: Vec::with_capacity(parts.query.len()),
+            group_of_option: [NOT_GIVEN; OPTIONS.len()],
+            implied: 0,
+            query: &parts.query,
+        };
+        if parts.database.is_some() {
+            given.implied |= 1u128 << DB_NAME;
+        }
+        if parts.username.is_some() {
+            given.implied |= 1u128 << AUTH;
+        }
+        // Made only when needed: a URL with many names, or names repeated in another case.
+        let mut unknown_index: Option<HashMap<Cow<'p, str>, usize>> = None;
+        let mut warned: Option<HashSet<(&str, &str)>> = None;
+        let mut secret_seen = false;
+        let query = given.query;
+        for (key, value) in query {
+            let key: &'p str = key;
+            let value: &'p str = value;
+            let known = options::position(key);
+            let after_secret = secret_seen && known.is_none();
+            secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
+            let n = given.group_for(key, known, &mut unknown_index);
+            let group = &mut given.groups[n];
+            group.after_secret |= after_secret;
+            if key == group.first {
+                if group.count == 0 {
+                    group.value = value;
+                }
+                group.count += 1;
+                group.any_empty |= value.is_empty();
+            } else if after_secret {
+                warnings.push(format!(
+                    "{} repeats an earlier option with different case; the driver ignores it",
+                    option_named(key, true)
+                ));
+            } else if warned
+                .get_or_insert_with(HashSet::new)
+                .insert((group.first, key))
+            {
+                let first = group.first;
+                warnings.push(format!(
+                    "option `{key}` repeats `{first}` with different case; the driver uses `{first}` and ignores `{key}`"
+                ));
+            }
+        }
+        given.groups.iter().try_for_each(check_group)?;
+        Ok(given)
+    }
+
+    /// The group of `key`, made if the name is new. `known` is the key's position in the table
+    /// (ASCII case ignored).
+    fn group_for(
+        &mut self,
+        key: &'p str,
+        known: Option<usize>,
+        unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
+    ) -> usize {
+        // JavaScript's lowercasing of other letters can turn a name into a known one (the Kelvin
+        // sign into `k`).
+        let lower = (!key.is_ascii()).then(|| js_lowercase(key));
+        let option = match &lower {
+            None => known,
+            Some(lower) => options::position(lower),
+        };
+        let found = match option {
+            Some(i) => Some(self.group_of_option[i] as usize).filter(|&n| n < self.groups.len()),
+            None => self.find_unknown(lower.as_deref().unwrap_or(key), unknown_index),
+        };
+        if let Some(n) = found {
+            return n;
+        }
+        let n = self.groups.len();
+        match (option, unknown_index) {
+            (Some(i), _) => self.group_of_option[i] = u32::try_from(n).unwrap_or(NOT_GIVEN - 1),
+            (None, Some(index)) => {
+                let name = lower
+                    .clone()
+                    .map_or_else(|| Cow::Owned(key.to_ascii_lowercase()), Cow::Owned);
+                index.insert(name, n);
+            }
+            (None, None) => {}
+        }
+        self.groups.push(Group {
+            first: key,
+            lower,
+            option,
+            value: "",
+            count: 0,
+            any_empty: false,
+            after_secret: false,
+        });
+        n
+    }
+
+    /// The group of an unknown name (`probe`: ASCII, or lowercased), if it was seen.
+    fn find_unknown(
+        &self,
+        probe: &str,
+        unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
+    ) -> Option<usize> {
+        let unknown = || {
+            self.groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.option.is_none())
+        };
+        if unknown_index.is_none() && self.groups.len() <= SCAN_GROUPS {
+            return unknown()
+                .find(|(_, g)| g.spelling().eq_ignore_ascii_case(probe))
+                .map(|(n, _)| n);
+        }
+        let index = unknown_index.get_or_insert_with(|| {
+            unknown()
+                .map(|(n, g)| (Cow::Owned(g.lowercase().into_owned()), n))
+                .collect()
+        });
+        let lower: Cow<'_, str> = if probe.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(probe.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(probe)
+        };
+        index.get(lower.as_ref()).copied()
+    }
+
+    /// Whether the URL gives the option at position `i` of the table.
+    pub(super) fn has(&self, i: usize) -> bool {
+        self.implied & (1u128 << i) != 0 || self.group_of_option[i] != NOT_GIVEN
+    }
+
+    /// The value the driver reads for the option at position `i`: the first value of its first
+    /// spelling. `None` when not given, or given without a value (`dbName` by the path).
+    pub(super) fn first_value(&self, i: usize) -> Option<&'p str> {
+        if self.implied & (1u128 << i) != 0 {
+            return None;
+        }
+        let group = self.groups.get(self.group_of_option[i] as usize)?;
+        Some(group.value)
+    }
+
+    /// Every value of the option at position `i` (`readPreferenceTags` may repeat): the values
+    /// of its first spelling, in the URL's order.
+    pub(super) fn all_values(&self, i: usize) -> Vec<&'p str> {
+        let first = match self.groups.get(self.group_of_option[i] as usize) {
+            Some(group) if self.implied & (1u128 << i) == 0 => group.first,
+            _ => return Vec::new(),
+        };
+        self.query
+            .iter()
+            .filter(|(k, _)| k.as_ref() == first)
+            .map(|(_, v)| -> &'p str { v })
+            .collect()
+    }
+
+    /// The positions of the options given, in the table's order (the order the driver checks
+    /// them in).
+    pub(super) fn known(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut bits = self.implied;
+        for g in &self.groups {
+            if let Some(i) = g.option {
+                bits |= 1u128 << i;
+            }
+        }
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits.checked_sub(1)?;
+            Some(i)
+        })
+    }
+
+    /// The names the driver does not know, lowercased and sorted as its map lists them, each
+    /// with whether it was written after a secret option.
+    pub(super) fn unknown(&self) -> Vec<(Cow<'_, str>, bool)> {
+        let mut names: Vec<(Cow<'_, str>, bool)> = self
+            .groups
+            .iter()
+            .filter(|g| g.option.is_none())
+            .map(|g| (g.lowercase(), g.after_secret))
+            .collect();
+        names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        names
+    }
+}
+
+/// The driver's refusals of one name: given twice (but `readPreferenceTags`), or empty.
+fn check_group(group: &Group<'_>) -> Result<(), MongoUrlError> {
+    let Group {
+        first,
+        after_secret,
+        ..
+    } = *group;
+    let tags = group.is_tags();
+    if !tags && group.count > 1 {
+        return Err(MongoUrlError::option(
+            format!(
+                "{} appears more than once",
+                option_named(first, after_secret)
+            ),
+            if after_secret {
+                SECRET_TAIL_HELP.into()
+            } else {
+                Cow::Owned(format!(
+                    "keep one `{first}=`: Rocket.Chat's driver rejects repeated options"
+                ))
+            },
+        ));
+    }
+    // A non-ASCII spelling is never the table's name as written, so it is never `Ignored`.
+    let ignored = first.is_ascii()
+        && group
+            .option
+            .is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored);
+    if !tags && group.any_empty && !ignored {
+        return Err(MongoUrlError::option(
+            format!("{} has no value", option_named(first, after_secret)),
+            if after_secret {
+                SECRET_TAIL_HELP.into()
+            } else {
+                Cow::Owned(format!("give `{first}` a value or remove it"))
+            },
+        ));
+    }
+    Ok(())
+}
+
+const DB_NAME: usize = options::at!("dbName");
+const AUTH: usize = options::at!("auth");

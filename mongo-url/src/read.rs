@@ -1,0 +1,53 @@
+//! The option values the driver read, asked for by the option's position in its table, held in
+//! the public map of lowercased names.
+
+use super::options;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Values by table position, kept in the public map as they are read; which options have one
+/// is a bit set, so that asking about an option not set (most of the checks) costs no search.
+#[derive(Debug, Clone, Default)]
+pub(super) struct OptionValues {
+    map: BTreeMap<String, Value>,
+    set: u128,
+}
+
+impl OptionValues {
+    /// The value of the option at position `i`.
+    pub(super) fn get(&self, i: usize) -> Option<&Value> {
+        if !self.contains(i) {
+            return None;
+        }
+        self.map.get(options::lowercase_name(i))
+    }
+
+    /// Sets the value of the option at position `i`.
+    pub(super) fn set(&mut self, i: usize, value: Value) {
+        self.map
+            .insert(options::lowercase_name(i).to_string(), value);
+        self.set |= 1 << i;
+    }
+
+    /// Whether the option at position `i` has a value.
+    pub(super) fn contains(&self, i: usize) -> bool {
+        self.set & (1 << i) != 0
+    }
+
+    pub(super) fn bool(&self, i: usize) -> bool {
+        self.get(i).and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    pub(super) fn positive(&self, i: usize) -> bool {
+        self.get(i).and_then(Value::as_i64).is_some_and(|n| n > 0)
+    }
+
+    pub(super) fn str(&self, i: usize) -> Option<&str> {
+        self.get(i).and_then(Value::as_str)
+    }
+
+    /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
+    pub(super) fn into_map(self) -> BTreeMap<String, Value> {
+        self.map
+    }
+}
