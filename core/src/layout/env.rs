@@ -1,5 +1,6 @@
 //! An instance's environment. The instances of one host differ only in PORT and TCP_PORT, so
-//! the host's variables are built once and shared; each instance keeps just its two values.
+//! the host's variables are built once and shared, and so are the PORT and TCP_PORT values of
+//! hosts that use the same ports; an instance is its host's environment and its position in it.
 //! At 15 instances a host, copying a dozen owned strings into every instance was most of the
 //! cost of resolving (and of dropping) a large layout.
 
@@ -85,8 +86,7 @@ impl fmt::Debug for EnvEntry<'_> {
 #[derive(Clone)]
 pub struct Env {
     host: Arc<HostEnv>,
-    port: EnvValue,
-    tcp_port: EnvValue,
+    ordinal: usize,
 }
 
 /// The variables every instance of a host shares, PORT and TCP_PORT with placeholder values.
@@ -94,27 +94,64 @@ pub(crate) struct HostEnv {
     vars: Vec<EnvVar>,
     port_at: usize,
     tcp_port_at: usize,
+    ports: PortValues,
+}
+
+/// The PORT and TCP_PORT values of a host's instances, by position among them.
+pub(crate) type PortValues = Arc<[(EnvValue, EnvValue)]>;
+
+/// The TCP_PORT of the instance at `ordinal`; 0 (Rocket.Chat picks one) without a base.
+pub(crate) fn tcp_port(tcp_base: Option<u32>, ordinal: usize) -> u32 {
+    tcp_base
+        .map(|base| base.saturating_add(ordinal as u32))
+        .unwrap_or(0)
+}
+
+/// Builds each host's [`PortValues`], reusing the previous host's when its ports and TCP base
+/// are the same (as they are on every host of most topologies): two strings an instance
+/// otherwise.
+#[derive(Default)]
+pub(crate) struct PortTables {
+    last: Option<(Vec<u16>, Option<u32>, PortValues)>,
+}
+
+impl PortTables {
+    pub(crate) fn get(&mut self, ports: &[u16], tcp_base: Option<u32>) -> PortValues {
+        if let Some((p, base, values)) = &self.last {
+            if p == ports && *base == tcp_base {
+                return Arc::clone(values);
+            }
+        }
+        let text = |n: u32| EnvValue::Plain(crate::decimal::decimal(n.into()));
+        let values: PortValues = ports
+            .iter()
+            .enumerate()
+            .map(|(i, port)| (text(u32::from(*port)), text(tcp_port(tcp_base, i))))
+            .collect();
+        self.last = Some((ports.to_vec(), tcp_base, Arc::clone(&values)));
+        values
+    }
 }
 
 impl HostEnv {
-    /// `vars` must hold PORT and TCP_PORT (their values are replaced per instance).
-    pub(crate) fn new(vars: Vec<EnvVar>) -> Arc<Self> {
+    /// `vars` must hold PORT and TCP_PORT (their values come from `ports`, per instance).
+    pub(crate) fn new(vars: Vec<EnvVar>, ports: PortValues) -> Arc<Self> {
         let at = |name: &str| vars.iter().position(|v| v.name == name).unwrap_or(0);
         Arc::new(HostEnv {
             port_at: at("PORT"),
             tcp_port_at: at("TCP_PORT"),
             vars,
+            ports,
         })
     }
 }
 
 impl Env {
-    /// The environment of one instance of the host.
-    pub(crate) fn new(host: &Arc<HostEnv>, port: String, tcp_port: String) -> Self {
+    /// The environment of the host's instance at `ordinal`.
+    pub(crate) fn new(host: &Arc<HostEnv>, ordinal: usize) -> Self {
         Env {
             host: Arc::clone(host),
-            port: EnvValue::Plain(port),
-            tcp_port: EnvValue::Plain(tcp_port),
+            ordinal,
         }
     }
 
@@ -128,9 +165,9 @@ impl Env {
 
     fn value_at<'a>(&'a self, i: usize, var: &'a EnvVar) -> &'a EnvValue {
         if i == self.host.port_at {
-            &self.port
+            &self.host.ports[self.ordinal].0
         } else if i == self.host.tcp_port_at {
-            &self.tcp_port
+            &self.host.ports[self.ordinal].1
         } else {
             &var.value
         }

@@ -6,10 +6,10 @@ mod env;
 
 pub use env::{Env, EnvEntry, EnvIter, EnvValue, EnvVar};
 
-use crate::decimal::{decimal, push_decimal};
+use crate::decimal::push_decimal;
 use crate::model::{Host, Topology};
 use crate::secret::{has_url_secret, is_secret_name, Secret};
-use env::HostEnv;
+use env::{tcp_port, HostEnv, PortTables, PortValues};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -126,6 +126,7 @@ impl Layout {
         let mut hosts = Vec::with_capacity(topology.hosts.len());
         let mut instances = Vec::new();
         let shared = SharedEnv::new(topology);
+        let mut port_tables = PortTables::default();
         for (index, host) in topology.hosts.iter().enumerate() {
             let runs_proxy = proxy_host == Some(host.name.as_str());
             hosts.push(HostLayout {
@@ -141,8 +142,10 @@ impl Layout {
             if !bounded {
                 continue;
             }
-            let template = HostTemplate::new(topology, &shared, host, index, local);
             let ports = host_ports(host);
+            let tcp_base = host.tcp_base_port.or(topology.rocketchat.tcp_base_port);
+            let port_values = port_tables.get(&ports, tcp_base);
+            let template = HostTemplate::new(topology, &shared, host, index, local, port_values);
             instances.reserve(ports.len());
             for (ordinal, port) in ports.into_iter().enumerate() {
                 instances.push(template.instance(ordinal, port));
@@ -300,6 +303,7 @@ impl<'a> HostTemplate<'a> {
         host: &'a Host,
         host_index: usize,
         local: bool,
+        ports: PortValues,
     ) -> Self {
         let bind_ip = t.rocketchat.bind_ip.clone();
         let upstream_host = match (&bind_ip, local) {
@@ -338,17 +342,14 @@ impl<'a> HostTemplate<'a> {
             host_index,
             tcp_base_port: host.tcp_base_port.or(t.rocketchat.tcp_base_port),
             upstream_host,
-            env: HostEnv::new(last_of_each_name(env)),
+            env: HostEnv::new(last_of_each_name(env), ports),
         }
     }
 
     fn instance(&self, ordinal: usize, port: u16) -> Instance {
-        let tcp_port = self
-            .tcp_base_port
-            .map(|base| base.saturating_add(ordinal as u32))
-            .unwrap_or(0);
+        let tcp_port = tcp_port(self.tcp_base_port, ordinal);
         let host = self.host;
-        let env = Env::new(&self.env, decimal(port.into()), decimal(tcp_port.into()));
+        let env = Env::new(&self.env, ordinal);
         let mut id = String::with_capacity(host.name.len() + 6);
         id.push_str(&host.name);
         id.push(':');

@@ -28,10 +28,6 @@ impl SourceMap {
     pub(crate) fn insert(&mut self, path: String, location: Location) {
         self.locations.entry(path).or_insert(location);
     }
-
-    pub(crate) fn has(&self, path: &str) -> bool {
-        self.locations.contains_key(path)
-    }
 }
 
 fn parent_path(path: &str) -> Option<&str> {
