@@ -91,10 +91,10 @@ impl From<&core::Instance> for Instance {
     }
 }
 
-impl From<&core::EnvVar> for EnvVar {
-    fn from(e: &core::EnvVar) -> Self {
+impl From<core::EnvEntry<'_>> for EnvVar {
+    fn from(e: core::EnvEntry<'_>) -> Self {
         EnvVar {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             // Display prints secrets as `***`; only env-file rendering exposes them.
             value: e.value.to_string(),
             secret: e.value.is_secret(),

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub(crate) mod decimal;
 pub mod diagnostic;
 pub mod example;
 pub mod layout;
@@ -40,7 +41,7 @@ pub mod version;
 
 pub use check::check;
 pub use diagnostic::{Diagnostic, Location, Report, Severity};
-pub use layout::{EnvVar, HostLayout, Instance, Layout};
+pub use layout::{Env, EnvEntry, EnvVar, HostLayout, Instance, Layout};
 pub use load::{Format, LoadError, SourceMap};
 pub use model::Topology;
 pub use mongo_url::{check_urls, MongoUrl, MongoUrlError, UrlReport};

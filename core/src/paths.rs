@@ -3,6 +3,7 @@
 //! and the planner installs, edits and removes them: keeping them in one place means the two
 //! never disagree.
 
+use crate::decimal::push_decimal;
 use crate::model::{Member, ProxyKind, Topology};
 
 /// Directory of the per-instance environment files.
@@ -63,12 +64,23 @@ pub(crate) const DOCS_MACHINE: &str = "docs";
 
 /// `/etc/rocketchat/<port>.env`.
 pub(crate) fn env_file(port: u16) -> String {
-    format!("{ENV_DIR}/{port}.env")
+    // Built by hand: every instance has one, and `format!` costs several times this.
+    let mut path = String::with_capacity(ENV_DIR.len() + 10);
+    path.push_str(ENV_DIR);
+    path.push('/');
+    push_decimal(&mut path, port.into());
+    path.push_str(".env");
+    path
 }
 
 /// `rocketchat@<port>.service`.
 pub(crate) fn instance_unit(port: u16) -> String {
-    format!("rocketchat@{port}.service")
+    // Built by hand: every instance of a layout gets one, and `format!` costs several times this.
+    let mut unit = String::with_capacity(24);
+    unit.push_str("rocketchat@");
+    push_decimal(&mut unit, port.into());
+    unit.push_str(".service");
+    unit
 }
 
 /// The configuration file of a proxy kind.
@@ -90,11 +102,22 @@ pub(crate) fn proxy_machine(topology: &Topology) -> Option<String> {
 
 /// `host:port`, with brackets around an IPv6 host: how proxies and URLs name an instance.
 pub(crate) fn host_port(host: &str, port: u16) -> String {
+    let mut out = String::with_capacity(host.len() + 8);
+    push_host_port(&mut out, host, port);
+    out
+}
+
+/// Appends [`host_port`]'s text (the proxies write one per instance).
+pub(crate) fn push_host_port(out: &mut String, host: &str, port: u16) {
     if host.contains(':') {
-        format!("[{host}]:{port}")
+        out.push('[');
+        out.push_str(host);
+        out.push(']');
     } else {
-        format!("{host}:{port}")
+        out.push_str(host);
     }
+    out.push(':');
+    push_decimal(out, port.into());
 }
 
 /// `balancer://rocketchat-<scheme>`, the Apache balancer of one scheme.
@@ -106,17 +129,21 @@ pub(crate) fn apache_balancer(scheme: &str) -> String {
 /// cookie value and the Apache route, `<host>_<port>`. A character HAProxy does not allow in a
 /// name becomes `_` (host names are already restricted by S013 and the planner).
 pub(crate) fn backend_server(host: &str, port: u16) -> String {
-    let host: String = host
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{host}_{port}")
+    let mut out = String::with_capacity(host.len() + 6);
+    push_backend_server(&mut out, host, port);
+    out
+}
+
+/// Appends [`backend_server`]'s text (the proxies write one or two per instance).
+pub(crate) fn push_backend_server(out: &mut String, host: &str, port: u16) {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    if host.chars().all(allowed) {
+        out.push_str(host);
+    } else {
+        out.extend(host.chars().map(|c| if allowed(c) { c } else { '_' }));
+    }
+    out.push('_');
+    push_decimal(out, port.into());
 }
 
 /// Where `rctopo render --target all --out DIR` puts a file: `DIR/<machine>/<path>`; this is

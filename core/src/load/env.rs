@@ -8,7 +8,7 @@
 //! for the variables the operator allows.
 
 use super::error::LoadError;
-use super::source_map::{child_index, child_key};
+use super::source_map::{push_index, push_key};
 use super::EnvLookup;
 use crate::secret::Secret;
 use serde_json::Value;
@@ -122,7 +122,7 @@ pub fn expand_env(
     if *expansion != Expansion::Off {
         walk(
             value,
-            String::new(),
+            &mut String::new(),
             &Reader { env, expansion },
             &mut expanded,
         )?;
@@ -136,27 +136,34 @@ struct Reader<'a> {
     expansion: &'a Expansion,
 }
 
+/// Expands the strings under `value`, whose field path is `path`: one buffer, extended and cut
+/// back on the way down and up, since only a string holding `$` needs its path.
 fn walk(
     value: &mut Value,
-    path: String,
+    path: &mut String,
     reader: &Reader<'_>,
     expanded: &mut Expanded,
 ) -> Result<(), LoadError> {
+    let len = path.len();
     match value {
         Value::String(s) if s.contains('$') => {
-            if let Some(new) = expand_str(s, &path, reader, expanded)? {
+            if let Some(new) = expand_str(s, path, reader, expanded)? {
                 *s = new;
-                expanded.paths.insert(path);
+                expanded.paths.insert(path.clone());
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, child_index(&path, i), reader, expanded)?;
+                push_index(path, i);
+                walk(item, path, reader, expanded)?;
+                path.truncate(len);
             }
         }
         Value::Object(map) => {
             for (k, item) in map.iter_mut() {
-                walk(item, child_key(&path, k), reader, expanded)?;
+                push_key(path, k);
+                walk(item, path, reader, expanded)?;
+                path.truncate(len);
             }
         }
         _ => {}

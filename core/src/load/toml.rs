@@ -2,6 +2,7 @@
 
 use super::error::LoadError;
 use super::source_map::{child_index, child_key, location_of, Locator, SourceMap};
+use crate::diagnostic::Location;
 use serde_json::{Map, Number, Value};
 use toml_edit::{Document, Item, Table};
 
@@ -20,48 +21,69 @@ pub(super) fn parse(text: &str) -> Result<(Value, SourceMap), LoadError> {
 fn table(locator: &mut Locator, t: &Table, path: &str, map: &mut SourceMap) -> Value {
     let mut out = Map::new();
     for (key, item) in t.iter() {
-        let p = child_key(path, key);
+        let (v, unplaced) = item_value(locator, item, child_key(path, key), map);
+        out.insert(key.to_string(), v);
         // The value's position wins; the key's stands in where the value has none.
-        out.insert(key.to_string(), item_value(locator, item, &p, map));
-        if map.has(&p) {
-            continue;
-        }
-        if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
-            map.insert(p, locator.locate(span.start));
+        if let Some(p) = unplaced {
+            if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
+                map.insert(p, locator.locate(span.start));
+            }
         }
     }
     Value::Object(out)
 }
 
-fn item_value(locator: &mut Locator, item: &Item, path: &str, map: &mut SourceMap) -> Value {
-    if let Some(span) = item.span() {
-        map.insert(path.to_string(), locator.locate(span.start));
+/// Records `path` at `location`, or gives the path back when there is none. Paths are moved
+/// into the map rather than copied: a file's every value has one.
+fn place(map: &mut SourceMap, path: String, location: Option<Location>) -> Option<String> {
+    match location {
+        Some(location) => {
+            map.insert(path, location);
+            None
+        }
+        None => Some(path),
     }
-    match item {
+}
+
+/// The item as a value, and its path when it has no position of its own.
+fn item_value(
+    locator: &mut Locator,
+    item: &Item,
+    path: String,
+    map: &mut SourceMap,
+) -> (Value, Option<String>) {
+    // Located before its contents, so the locator reads the file in order.
+    let location = item.span().map(|span| locator.locate(span.start));
+    let v = match item {
         Item::None => Value::Null,
-        Item::Value(v) => value(locator, v, path, map),
-        Item::Table(t) => table(locator, t, path, map),
+        Item::Value(v) => return value(locator, v, path, map),
+        Item::Table(t) => table(locator, t, &path, map),
         Item::ArrayOfTables(a) => Value::Array(
             a.iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let p = child_index(path, i);
-                    if let Some(span) = t.span() {
-                        map.insert(p.clone(), locator.locate(span.start));
-                    }
-                    table(locator, t, &p, map)
+                    let p = child_index(&path, i);
+                    let location = t.span().map(|span| locator.locate(span.start));
+                    let v = table(locator, t, &p, map);
+                    place(map, p, location);
+                    v
                 })
                 .collect(),
         ),
-    }
+    };
+    (v, place(map, path, location))
 }
 
-fn value(locator: &mut Locator, v: &toml_edit::Value, path: &str, map: &mut SourceMap) -> Value {
+/// The value, and its path when it has no position of its own.
+fn value(
+    locator: &mut Locator,
+    v: &toml_edit::Value,
+    path: String,
+    map: &mut SourceMap,
+) -> (Value, Option<String>) {
     use toml_edit::Value as T;
-    if let Some(span) = v.span() {
-        map.insert(path.to_string(), locator.locate(span.start));
-    }
-    match v {
+    let location = v.span().map(|span| locator.locate(span.start));
+    let v = match v {
         T::String(s) => Value::String(s.value().clone()),
         T::Integer(i) => Value::Number((*i.value()).into()),
         T::Float(f) => Number::from_f64(*f.value())
@@ -72,18 +94,17 @@ fn value(locator: &mut Locator, v: &toml_edit::Value, path: &str, map: &mut Sour
         T::Array(a) => Value::Array(
             a.iter()
                 .enumerate()
-                .map(|(i, v)| value(locator, v, &child_index(path, i), map))
+                .map(|(i, v)| value(locator, v, child_index(&path, i), map).0)
                 .collect(),
         ),
         T::InlineTable(t) => {
             let mut out = Map::new();
             for (key, v) in t.iter() {
-                out.insert(
-                    key.to_string(),
-                    value(locator, v, &child_key(path, key), map),
-                );
+                let (v, _) = value(locator, v, child_key(&path, key), map);
+                out.insert(key.to_string(), v);
             }
             Value::Object(out)
         }
-    }
+    };
+    (v, place(map, path, location))
 }

@@ -85,24 +85,24 @@ fn backend(s: &mut String, ctx: &RenderContext, proxy: &Proxy) {
         s,
         "    option httpchk\n    http-check send meth GET uri {health}\n    http-check expect status 200\n    default-server inter 5s fall 3 rise 2\n"
     );
+    // Written piece by piece: one line per instance, and `format!` for each was most of
+    // rendering the proxy at scale.
+    let cookie = proxy.affinity == Affinity::Cookie;
     for instance in &ctx.layout.instances {
-        let name = paths::backend_server(&instance.host, instance.port);
-        let cookie = if proxy.affinity == Affinity::Cookie {
-            format!(" cookie {name}")
-        } else {
-            String::new()
-        };
+        s.push_str("    server ");
+        paths::push_backend_server(s, &instance.host, instance.port);
+        s.push(' ');
+        paths::push_host_port(s, &instance.upstream_host, instance.port);
+        s.push_str(" check");
+        if cookie {
+            s.push_str(" cookie ");
+            paths::push_backend_server(s, &instance.host, instance.port);
+        }
         // `disabled` (maintenance) last on the line: what a plan's `rct_haproxy_down` appends
         // after draining the server on the runtime API, so a reload keeps it out.
-        let drain = if ctx.is_drained(&instance.id) {
-            " disabled"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            s,
-            "    server {name} {} check{cookie}{drain}",
-            instance.upstream()
-        );
+        if ctx.is_drained(&instance.id) {
+            s.push_str(" disabled");
+        }
+        s.push('\n');
     }
 }

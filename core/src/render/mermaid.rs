@@ -2,6 +2,7 @@
 //! documentation and pull requests.
 
 use super::{Comment, RenderContext, RenderedFile};
+use crate::decimal::push_decimal;
 use crate::paths;
 use std::fmt::Write;
 
@@ -39,25 +40,27 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
             label(&host.name),
             label(&address)
         );
+        // Instance lines are written piece by piece: `writeln!` for each was most of this
+        // file's cost at scale.
         for i in layout.instances_of(host.index) {
-            let drained = if ctx.is_drained(&i.id) {
-                " drained"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                s,
-                "        host{}_{}[\"{}{drained}\"]",
-                host.index,
-                i.port,
-                label(&i.id)
-            );
+            s.push_str("        ");
+            push_node(&mut s, i);
+            s.push_str("[\"");
+            push_label(&mut s, &i.id);
+            if ctx.is_drained(&i.id) {
+                s.push_str(" drained");
+            }
+            s.push_str("\"]\n");
         }
         s.push_str("    end\n");
     }
+    let from = entry.unwrap_or("users");
     for i in &layout.instances {
-        let from = entry.unwrap_or("users");
-        let _ = writeln!(s, "    {from} --> host{}_{}", i.host_index, i.port);
+        for part in ["    ", from, " --> "] {
+            s.push_str(part);
+        }
+        push_node(&mut s, i);
+        s.push('\n');
     }
     let members = &t.mongo.members;
     if !t.mongo.runs_mongod() {
@@ -98,4 +101,21 @@ pub(super) fn render(ctx: &RenderContext) -> Vec<RenderedFile> {
 /// Text for a quoted Mermaid label: `"` and `#` would end or escape it, so they become entities.
 fn label(s: &str) -> String {
     s.replace('#', "#35;").replace('"', "#quot;")
+}
+
+/// Appends [`label`]'s text, copying `s` as it is when it needs no entity (the usual case).
+fn push_label(out: &mut String, s: &str) {
+    if s.contains(['#', '"']) {
+        out.push_str(&label(s));
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// An instance's node name, `host<index>_<port>`.
+fn push_node(out: &mut String, i: &crate::Instance) {
+    out.push_str("host");
+    push_decimal(out, i.host_index as u64);
+    out.push('_');
+    push_decimal(out, i.port.into());
 }

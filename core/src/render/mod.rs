@@ -201,7 +201,11 @@ pub fn render_with(
     {
         return Err(RenderError::UnknownInstance { id: id.clone() });
     }
-    let ctx = RenderContext { layout, options };
+    let ctx = RenderContext {
+        layout,
+        options,
+        name: header::topology_name(layout),
+    };
     match target {
         Target::All => render_all(&ctx),
         one => render_one(&ctx, one),
@@ -212,6 +216,8 @@ pub fn render_with(
 pub(crate) struct RenderContext<'a> {
     pub layout: &'a Layout,
     pub options: &'a RenderOptions,
+    /// The topology's name for the headers, worked out once.
+    name: String,
 }
 
 impl RenderContext<'_> {
@@ -221,7 +227,12 @@ impl RenderContext<'_> {
 
     /// The generated-by header for a file, in the file's comment syntax.
     pub fn header(&self, comment: Comment, what: &str) -> String {
-        header::header(self.layout, comment, what)
+        header::header(&self.name, comment, what)
+    }
+
+    /// Appends the generated-by header, `what` given in pieces.
+    pub fn push_header(&self, out: &mut String, comment: Comment, what: &[&str]) {
+        header::push_header(out, &self.name, comment, what);
     }
 
     /// The machine proxy files belong on.

@@ -1,6 +1,6 @@
 use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
-use crate::layout::host_ports;
+use crate::layout::host_port_count;
 use crate::model::Host;
 
 pub const RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub(super) fn count_path(host: &Host, i: usize) -> String {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     for (i, host) in ctx.topology.hosts.iter().enumerate() {
-        let n = host_ports(host).len() as u64;
+        let n = host_port_count(host) as u64;
         if n > u64::from(host.cores) {
             emit.report(
                 count_path(host, i),

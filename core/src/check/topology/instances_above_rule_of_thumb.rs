@@ -1,6 +1,6 @@
 use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
-use crate::layout::host_ports;
+use crate::layout::host_port_count;
 
 pub const RULE: Rule = Rule {
     code: "T003",
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     for (i, host) in ctx.topology.hosts.iter().enumerate() {
-        let n = host_ports(host).len() as u64;
+        let n = host_port_count(host) as u64;
         let cores = u64::from(host.cores);
         if cores > 1 && n > cores - 1 && n <= cores {
             emit.report(

@@ -1,6 +1,6 @@
 use crate::check::{Check, Context, Emit, Rule};
 use crate::diagnostic::Severity;
-use crate::layout::host_ports;
+use crate::layout::host_port_count;
 
 pub const RULE: Rule = Rule {
     code: "T002",
@@ -14,9 +14,9 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, emit: &mut Emit) {
     for (i, host) in ctx.topology.hosts.iter().enumerate() {
-        let (path, written) = match &host.ports {
-            Some(_) => (format!("hosts[{i}].ports"), "its ports list is empty"),
-            None => (format!("hosts[{i}].instances"), "instances is 0"),
+        let (field, written) = match &host.ports {
+            Some(_) => ("ports", "its ports list is empty"),
+            None => ("instances", "instances is 0"),
         };
         let declared = match &host.ports {
             Some(p) => p.len() as u64,
@@ -24,11 +24,11 @@ fn check(ctx: &Context, emit: &mut Emit) {
         };
         if declared == 0 {
             emit.report(
-                path,
+                format!("hosts[{i}].{field}"),
                 format!("host `{}` runs no Rocket.Chat instance: {written}", host.name),
                 "set instances = \"auto\" (cores - 1) or a number of at least 1, or remove the host",
             );
-        } else if host_ports(host).is_empty() {
+        } else if host_port_count(host) == 0 {
             // Every port was out of range: port-out-of-range explains each one.
             emit.report(
                 format!("hosts[{i}]"),

@@ -16,33 +16,44 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &Context, emit: &mut Emit) {
     let t = ctx.topology;
     let single_host = t.hosts.len() == 1;
-    for inst in &ctx.layout.instances {
-        let host = &t.hosts[inst.host_index];
+    let runs_mongod = t.mongo.runs_mongod();
+    // Each member's host and port are split once, not once per instance.
+    let members: Vec<(&str, Option<u32>, &str)> = t
+        .mongo
+        .members
+        .iter()
+        .map(|m| (m.hostname(), m.port(), m.host.as_str()))
+        .collect();
+    for layout_host in &ctx.layout.hosts {
+        let host = &t.hosts[layout_host.index];
         let same_host = |member_host: &str| {
             member_host == host.name
                 || Some(member_host) == host.address.as_deref()
                 || (single_host && is_loopback(member_host))
         };
-        let member = t
-            .mongo
-            .members
+        let on_host: Vec<(Option<u32>, &str)> = members
             .iter()
-            .find(|m| same_host(m.hostname()) && m.port() == Some(u32::from(inst.port)));
-        // mongod's default port matters only where this deployment runs mongod.
-        let default_port = inst.port == 27017 && t.mongo.runs_mongod();
-        if default_port || member.is_some() {
-            let what = match member {
-                Some(m) => format!("replica set member `{}`", m.host),
-                None => "mongod's default port".to_string(),
-            };
-            emit.report(
-                super::port_path(host, inst.host_index, inst.ordinal),
-                format!(
-                    "instance {} uses port {}, which is {what}",
-                    inst.id, inst.port
-                ),
-                "keep Rocket.Chat on 3000 and up, away from MongoDB ports",
-            );
+            .filter(|(hostname, _, _)| same_host(hostname))
+            .map(|(_, port, written)| (*port, *written))
+            .collect();
+        for inst in ctx.layout.instances_of(layout_host.index) {
+            let port = u32::from(inst.port);
+            let member = on_host.iter().find(|(p, _)| *p == Some(port));
+            let default_port = inst.port == 27017 && runs_mongod;
+            if default_port || member.is_some() {
+                let what = match member {
+                    Some((_, written)) => format!("replica set member `{written}`"),
+                    None => "mongod's default port".to_string(),
+                };
+                emit.report(
+                    super::port_path(host, inst.host_index, inst.ordinal),
+                    format!(
+                        "instance {} uses port {}, which is {what}",
+                        inst.id, inst.port
+                    ),
+                    "keep Rocket.Chat on 3000 and up, away from MongoDB ports",
+                );
+            }
         }
     }
 }

@@ -2,11 +2,17 @@
 //! reads (every instance with its host, address, ports, unit and environment). Nothing else
 //! re-derives ports or counts.
 
+mod env;
+
+pub use env::{Env, EnvEntry, EnvIter, EnvValue, EnvVar};
+
+use crate::decimal::push_decimal;
 use crate::model::{Host, Topology};
 use crate::secret::{has_url_secret, is_secret_name, Secret};
+use env::{tcp_port, HostEnv, PortTables, PortValues};
 use serde::Serialize;
 use std::collections::BTreeSet;
-use std::fmt;
+use std::sync::Arc;
 
 /// Highest TCP/UDP port.
 pub const MAX_PORT: u32 = 65_535;
@@ -60,7 +66,7 @@ pub struct Instance {
     /// Where the proxy sends traffic: `127.0.0.1` when on the same host, else the host address.
     pub upstream_host: String,
     /// The full environment, in a stable order.
-    pub env: Vec<EnvVar>,
+    pub env: Env,
 }
 
 impl Instance {
@@ -71,60 +77,7 @@ impl Instance {
 
     /// The value of environment variable `name`, when the instance has it.
     pub fn env_value(&self, name: &str) -> Option<&EnvValue> {
-        self.env.iter().find(|e| e.name == name).map(|e| &e.value)
-    }
-}
-
-/// One environment variable of an instance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EnvVar {
-    /// The variable's name.
-    pub name: String,
-    /// Its value.
-    pub value: EnvValue,
-}
-
-/// An environment value; secrets (URLs with credentials, passwords) print as `***`.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EnvValue {
-    /// A value that may be shown.
-    Plain(String),
-    /// A value that holds a secret.
-    Secret(Secret),
-}
-
-impl EnvValue {
-    /// The real value, for an environment file (mode 0600). Never log it.
-    pub fn expose(&self) -> &str {
-        match self {
-            EnvValue::Plain(s) => s,
-            EnvValue::Secret(s) => s.expose(),
-        }
-    }
-
-    /// Whether the value holds a secret.
-    pub fn is_secret(&self) -> bool {
-        matches!(self, EnvValue::Secret(_))
-    }
-}
-
-impl fmt::Debug for EnvValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EnvValue::Plain(s) => fmt::Debug::fmt(s, f),
-            EnvValue::Secret(s) => fmt::Debug::fmt(s, f),
-        }
-    }
-}
-
-impl fmt::Display for EnvValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EnvValue::Plain(s) => f.write_str(s),
-            EnvValue::Secret(s) => fmt::Display::fmt(s, f),
-        }
+        self.env.get(name)
     }
 }
 
@@ -173,6 +126,7 @@ impl Layout {
         let mut hosts = Vec::with_capacity(topology.hosts.len());
         let mut instances = Vec::new();
         let shared = SharedEnv::new(topology);
+        let mut port_tables = PortTables::default();
         for (index, host) in topology.hosts.iter().enumerate() {
             let runs_proxy = proxy_host == Some(host.name.as_str());
             hosts.push(HostLayout {
@@ -188,8 +142,10 @@ impl Layout {
             if !bounded {
                 continue;
             }
-            let template = HostTemplate::new(topology, &shared, host, index, local);
             let ports = host_ports(host);
+            let tcp_base = host.tcp_base_port.or(topology.rocketchat.tcp_base_port);
+            let port_values = port_tables.get(&ports, tcp_base);
+            let template = HostTemplate::new(topology, &shared, host, index, local, port_values);
             instances.reserve(ports.len());
             for (ordinal, port) in ports.into_iter().enumerate() {
                 instances.push(template.instance(ordinal, port));
@@ -239,19 +195,37 @@ impl Layout {
 /// The distinct, valid HTTP ports of a host, in order. Ports outside 1..=65535 and repeats are
 /// dropped (the checker reports them).
 pub fn host_ports(host: &Host) -> Vec<u16> {
-    let wanted: Box<dyn Iterator<Item = u32>> = match &host.ports {
-        Some(ports) => Box::new(ports.clone().into_iter()),
+    let valid = |p: u32| u16::try_from(p).ok().filter(|p| *p != 0);
+    match &host.ports {
+        Some(ports) => {
+            let mut seen = BTreeSet::new();
+            ports
+                .iter()
+                .filter_map(|p| valid(*p))
+                .filter(|p| seen.insert(*p))
+                .collect()
+        }
+        // A range repeats no port: no set needed (the checker and the resolver each ask for
+        // every host's ports).
         None => {
             let count = host.instances.count(host.cores);
             let end = host.base_port.saturating_add(count).min(MAX_PORT + 1);
-            Box::new(host.base_port..end)
+            (host.base_port..end).filter_map(valid).collect()
         }
-    };
-    let mut seen = BTreeSet::new();
-    wanted
-        .filter_map(|p| u16::try_from(p).ok().filter(|p| *p != 0))
-        .filter(|p| seen.insert(*p))
-        .collect()
+    }
+}
+
+/// How many ports [`host_ports`] gives, without building the list when the host asks for a
+/// range (several checks want every host's count).
+pub(crate) fn host_port_count(host: &Host) -> usize {
+    if host.ports.is_some() {
+        return host_ports(host).len();
+    }
+    let count = host.instances.count(host.cores);
+    let end = host.base_port.saturating_add(count).min(MAX_PORT + 1);
+    // Every port of the range is valid but 0.
+    let zero = u32::from(host.base_port == 0 && end > 0);
+    (end.saturating_sub(host.base_port) - zero) as usize
 }
 
 /// What every instance's environment shares, worked out once per topology (parsing the MongoDB
@@ -318,9 +292,8 @@ struct HostTemplate<'a> {
     host_index: usize,
     tcp_base_port: Option<u32>,
     upstream_host: String,
-    /// The full environment with PORT first and TCP_PORT at `tcp_port_at`, their values unset.
-    env: Vec<EnvVar>,
-    tcp_port_at: usize,
+    /// The host's environment, PORT and TCP_PORT left for each instance to fill in.
+    env: Arc<HostEnv>,
 }
 
 impl<'a> HostTemplate<'a> {
@@ -330,6 +303,7 @@ impl<'a> HostTemplate<'a> {
         host: &'a Host,
         host_index: usize,
         local: bool,
+        ports: PortValues,
     ) -> Self {
         let bind_ip = t.rocketchat.bind_ip.clone();
         let upstream_host = match (&bind_ip, local) {
@@ -363,29 +337,25 @@ impl<'a> HostTemplate<'a> {
         env.push(var("DEPLOY_METHOD", plain("rocketchat-topology")));
         env.extend(shared.extra.iter().cloned());
         env.extend(extra_env(t, &format!("hosts[{host_index}]"), &host.env));
-        let env = last_of_each_name(env);
-        let tcp_port_at = env.iter().position(|v| v.name == "TCP_PORT").unwrap_or(0);
         HostTemplate {
             host,
             host_index,
             tcp_base_port: host.tcp_base_port.or(t.rocketchat.tcp_base_port),
             upstream_host,
-            env,
-            tcp_port_at,
+            env: HostEnv::new(last_of_each_name(env), ports),
         }
     }
 
     fn instance(&self, ordinal: usize, port: u16) -> Instance {
-        let tcp_port = self
-            .tcp_base_port
-            .map(|base| base.saturating_add(ordinal as u32))
-            .unwrap_or(0);
-        let mut env = self.env.clone();
-        env[0].value = EnvValue::Plain(port.to_string());
-        env[self.tcp_port_at].value = EnvValue::Plain(tcp_port.to_string());
+        let tcp_port = tcp_port(self.tcp_base_port, ordinal);
         let host = self.host;
+        let env = Env::new(&self.env, ordinal);
+        let mut id = String::with_capacity(host.name.len() + 6);
+        id.push_str(&host.name);
+        id.push(':');
+        push_decimal(&mut id, port.into());
         Instance {
-            id: format!("{}:{}", host.name, port),
+            id,
             host: host.name.clone(),
             host_index: self.host_index,
             ordinal,
@@ -440,6 +410,25 @@ mod tests {
             .env
             .insert("MAIL_PASS".into(), CANARY.into());
         topology
+    }
+
+    #[test]
+    fn port_count_is_the_length_of_the_port_list() {
+        use crate::model::Instances;
+        let mut host = crate::example::topology().hosts[0].clone();
+        for base in [0, 1, 3000, 65_530, 65_535, 65_536, 70_000, u32::MAX] {
+            for count in [0, 1, 5, 20] {
+                host.base_port = base;
+                host.instances = Instances::Count(count);
+                assert_eq!(
+                    host_port_count(&host),
+                    host_ports(&host).len(),
+                    "{base} {count}"
+                );
+            }
+        }
+        host.ports = Some(vec![0, 3000, 3000, 70_000, 3001]);
+        assert_eq!(host_port_count(&host), 2);
     }
 
     #[test]
