@@ -87,7 +87,7 @@ impl MongoUrl {
 
     /// Lowercased option name -> value, as the driver read it. Secret values are `***`.
     #[napi(getter, catch_unwind, ts_return_type = "Record<string, unknown>")]
-    pub fn options(&self) -> BTreeMap<String, Value> {
+    pub fn options(&self) -> BTreeMap<&'static str, Value> {
         self.url.options.clone()
     }
 
@@ -223,7 +223,11 @@ impl From<core::CheckedUrl> for UrlParts {
             hosts: hosts(&p.hosts),
             auth: p.auth.map(auth),
             database: p.database,
-            options: p.options,
+            options: p
+                .options
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
             warnings: p.warnings,
         }
     }

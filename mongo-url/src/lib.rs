@@ -70,8 +70,9 @@ pub struct MongoUrl {
     pub password: Option<Secret>,
     /// The database in the path (the spec's auth database), or the `dbName` option.
     pub database: Option<String>,
-    /// Lowercased option name -> value, as the driver read it. Secret values are `***`.
-    pub options: BTreeMap<String, Value>,
+    /// Lowercased option name (from the driver's table) -> value, as the driver read it. Secret
+    /// values are `***`.
+    pub options: BTreeMap<&'static str, Value>,
     /// What the driver would warn about (deprecated options, names repeated in another case).
     pub warnings: Vec<String>,
     /// The authentication mechanism named by `authMechanism`.
@@ -168,7 +169,7 @@ impl MongoUrl {
         {
             self.options.get(name)
         } else {
-            self.options.get(&name.to_lowercase())
+            self.options.get(name.to_lowercase().as_str())
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// is a bit set, so that asking about an option not set (most of the checks) costs no search.
 #[derive(Debug, Clone, Default)]
 pub(super) struct OptionValues {
-    map: BTreeMap<String, Value>,
+    map: BTreeMap<&'static str, Value>,
     set: u128,
 }
 
@@ -24,8 +24,7 @@ impl OptionValues {
 
     /// Sets the value of the option at position `i`.
     pub(super) fn set(&mut self, i: usize, value: Value) {
-        self.map
-            .insert(options::lowercase_name(i).to_string(), value);
+        self.map.insert(options::lowercase_name(i), value);
         self.set |= 1 << i;
     }
 
@@ -47,7 +46,7 @@ impl OptionValues {
     }
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
-    pub(super) fn into_map(self) -> BTreeMap<String, Value> {
+    pub(super) fn into_map(self) -> BTreeMap<&'static str, Value> {
         self.map
     }
 }

@@ -45,7 +45,7 @@ pub struct UrlParts {
     /// The database in the path.
     pub database: Option<String>,
     /// The options the driver would set, by their driver names.
-    pub options: BTreeMap<String, Value>,
+    pub options: BTreeMap<&'static str, Value>,
     /// The driver's warnings (deprecated options, ...).
     pub warnings: Vec<String>,
 }
