@@ -66,7 +66,7 @@ fn judge(text: &str, parsed: &MongoUrl, password: &str, shown: &str) {
     let mut others: Vec<String> = parsed.hosts.iter().map(|h| h.host.clone()).collect();
     others.extend(parsed.username.clone());
     others.extend(parsed.database.clone());
-    others.extend(parsed.options.keys().cloned());
+    others.extend(parsed.options.keys().map(|k| k.to_string()));
     others.extend(parsed.options.values().map(|v| match v.as_str() {
         Some(s) => s.to_string(),
         None => v.to_string(),
