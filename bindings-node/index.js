@@ -68,16 +68,16 @@ const NativeMongoUrl = binding.MongoUrl
 
 /**
  * `MongoUrl` as the package exports it: the native class, with a `parse` that throws its
- * `MongoUrlError` from JavaScript. The native `_tryParse` returns the parsed URL or the core's
- * error; the `Error` is made here, where V8 makes it cheaply, and its `help` (a "did you mean"
- * search) is read from the core error only when asked for. The fields are those of an error
- * thrown natively: `code`, `diagnostics`, `kind` and `help`, own and enumerable.
+ * `MongoUrlError` from JavaScript. The native `_tryParse` returns the parsed URL or the refusal
+ * as `kind:message`; the `Error` is made here, where V8 makes it cheaply, and its `help` (a "did
+ * you mean" search) is asked of the core only when read. The fields are those of an error thrown
+ * natively: `code`, `diagnostics`, `kind` and `help`, own and enumerable.
  */
 class MongoUrl extends NativeMongoUrl {
   static parse(url) {
     const parsed = NativeMongoUrl._tryParse(url)
-    if (parsed instanceof NativeMongoUrl) return parsed
-    throw mongoUrlError(parsed)
+    if (typeof parsed !== 'string') return parsed
+    throw mongoUrlError(url, parsed)
   }
 
   // The parsed URLs are instances of the native class.
@@ -86,9 +86,27 @@ class MongoUrl extends NativeMongoUrl {
   }
 }
 
-// The core error behind a MongoUrlError, kept under a symbol: not enumerable, so neither
-// spreading nor JSON shows it (it holds no password anyway).
-const REFUSAL = Symbol('rocketchat-topology refusal')
+// A base class whose constructor returns its argument lets a subclass add a private field to an
+// object made elsewhere: the refused URL rides on its error without a property anyone can list
+// (it may hold a password), and without the cost of a WeakMap entry or a defined property.
+class Stamp {
+  constructor(target) {
+    return target
+  }
+}
+
+class RefusedUrl extends Stamp {
+  #url
+
+  constructor(error, url) {
+    super(error)
+    this.#url = url
+  }
+
+  static of(error) {
+    return error.#url
+  }
+}
 
 function keepHelp(error, help) {
   Object.defineProperty(error, 'help', { value: help, writable: true, enumerable: true, configurable: true })
@@ -97,9 +115,11 @@ function keepHelp(error, help) {
 
 // One getter and setter for all errors: per-error closures would give each error a map of
 // its own (V8 turns the object into a dictionary), which costs more than the rest of the error.
+// The help is worked out from the URL again: parsing is deterministic and costs far less than
+// keeping the core's error alive behind every MongoUrlError.
 const LAZY_HELP = {
   get() {
-    return keepHelp(this, NativeMongoUrl._refusalHelp(this[REFUSAL]))
+    return keepHelp(this, NativeMongoUrl._refusalHelp(RefusedUrl.of(this)))
   },
   set(help) {
     keepHelp(this, help)
@@ -108,12 +128,13 @@ const LAZY_HELP = {
   configurable: true,
 }
 
-function mongoUrlError(refusal) {
-  const error = new Error(NativeMongoUrl._refusalMessage(refusal))
+function mongoUrlError(url, refusal) {
+  const colon = refusal.indexOf(':')
+  const error = new Error(refusal.slice(colon + 1))
   error.code = 'MongoUrlError'
   error.diagnostics = []
-  error.kind = NativeMongoUrl._refusalKind(refusal)
-  Object.defineProperty(error, REFUSAL, { value: refusal })
+  error.kind = refusal.slice(0, colon)
+  new RefusedUrl(error, url)
   Object.defineProperty(error, 'help', LAZY_HELP)
   return error
 }

@@ -251,7 +251,9 @@ fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
     if parts.srv {
         return Ok(parts.hosts().map(host::srv_host).collect());
     }
-    let mut hosts = Vec::with_capacity(parts.host_count());
+    // Not counted first: a vector's first push makes room for four, as many hosts as most lists
+    // have, and a count of the commas cost more than the few bytes left unused.
+    let mut hosts = Vec::new();
     for entry in parts.hosts() {
         match host::parse_host(entry) {
             Ok(host) => hosts.push(host),

@@ -39,12 +39,17 @@ pub fn is_uri_component(s: &str) -> bool {
     !s.as_bytes().contains(&b'%') || decode_uri_component(s).is_some()
 }
 
+/// Room [`parse_query`] reserves: more options than most URLs carry (a longer query grows it).
+const TYPICAL_PAIRS: usize = 16;
+
 /// `URLSearchParams` over a query string: `&`-separated pairs, empty pairs skipped, the name
 /// ends at the first `=`, `+` means a space, lenient percent-decoding.
 /// Names and values borrow from `query` where nothing was decoded: a pair without `%` or `+`
 /// is cut in place, any other is decoded by `form_urlencoded`.
 pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let mut pairs = Vec::with_capacity(memchr::memchr_iter(b'&', query.as_bytes()).count() + 1);
+    // The pairs live only while the URL is read, so room for a typical query is reserved
+    // instead of counting the `&`s first (a count cost more than the allocation).
+    let mut pairs = Vec::with_capacity(TYPICAL_PAIRS);
     let mut rest = query;
     while !rest.is_empty() {
         let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
