@@ -3,7 +3,7 @@
 
 use super::action::{Action, FileSource, Side, Step};
 use super::budget;
-use super::diff::{fingerprint, Diff};
+use super::diff::{fingerprint, Diff, Fingerprints};
 use super::items;
 use super::planner::min_serving;
 use super::policy::Policy;
@@ -351,8 +351,9 @@ impl<'a> World<'a> {
             }
         }
         if let Some(c) = current {
-            for i in &c.instances {
-                let fingerprint = fingerprint(c, i);
+            let prints = Fingerprints::of(c);
+            for (n, i) in c.instances.iter().enumerate() {
+                let fingerprint = prints.get(n);
                 w.env.insert(
                     (i.host.clone(), i.port),
                     EnvFile {
@@ -548,12 +549,11 @@ impl<'a> World<'a> {
     /// The env file a source installs: the instance of that side it was rendered for, with
     /// the overrides applied.
     fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
-        let layout = self.layout(source.side);
         let places = match source.side {
             Side::Current => &self.placed[0],
             Side::Desired => &self.placed[1],
         };
-        let instance = rendered_instance(places, &source.rendered).ok_or((
+        let (instance, fingerprint) = rendered_instance(places, &source.rendered).ok_or((
             ViolationKind::Inconsistent,
             format!("no instance renders {}", source.rendered),
         ))?;
@@ -561,7 +561,7 @@ impl<'a> World<'a> {
             side: source.side,
             port: instance.port,
             tcp: instance.tcp_port,
-            fingerprint: fingerprint(layout, instance),
+            fingerprint,
         };
         for o in &source.overrides {
             match o.name.as_str() {
@@ -831,8 +831,9 @@ impl<'a> World<'a> {
                 wanted.difference(&running).collect::<Vec<_>>()
             ));
         }
-        for i in &self.desired.instances {
-            self.instance_matches(i)?;
+        let prints = Fingerprints::of(self.desired);
+        for (n, i) in self.desired.instances.iter().enumerate() {
+            self.instance_matches(i, prints.get(n))?;
         }
         if self.enabled != wanted {
             return Err(format!(
@@ -912,8 +913,8 @@ impl<'a> World<'a> {
         Ok(())
     }
 
-    fn instance_matches(&self, i: &Instance) -> Result<(), String> {
-        let want = fingerprint(self.desired, i);
+    /// Whether desired instance `i`, whose fingerprint is `want`, runs as the layout has it.
+    fn instance_matches(&self, i: &Instance, want: u64) -> Result<(), String> {
         let release = &self.desired.topology.rocketchat.version;
         match self.running.get(&i.id) {
             Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
@@ -949,22 +950,26 @@ fn env_port(path: &str) -> Option<u16> {
         .ok()
 }
 
-/// Instances by (host, port).
-struct Places<'a>(HashMap<(&'a str, u16), &'a Instance>);
+/// Instances by (host, port), with their fingerprints.
+struct Places<'a>(HashMap<(&'a str, u16), (&'a Instance, u64)>);
 
 impl<'a> Places<'a> {
     /// The first instance at each place, should host names repeat.
     fn of(layout: &'a Layout) -> Places<'a> {
+        let prints = Fingerprints::of(layout);
         let mut places = HashMap::with_capacity(layout.instances.len());
-        for i in &layout.instances {
-            places.entry((i.host.as_str(), i.port)).or_insert(i);
+        for (n, i) in layout.instances.iter().enumerate() {
+            places
+                .entry((i.host.as_str(), i.port))
+                .or_insert((i, prints.get(n)));
         }
         Places(places)
     }
 }
 
-/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`.
-fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<&'l Instance> {
+/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`, and its
+/// fingerprint.
+fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<(&'l Instance, u64)> {
     let (host, path) = rendered.split_once('/')?;
     let port = env_port(&format!("/{path}"))?;
     places.0.get(&(host, port)).copied()
