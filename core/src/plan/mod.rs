@@ -39,6 +39,7 @@ mod sim_release;
 pub mod simulate;
 pub mod summary;
 mod upgrade;
+mod words;
 
 pub use action::{Action, EnvOverride, FileSource, Side, Step};
 pub use commands::CommandSet;
