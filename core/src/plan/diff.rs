@@ -139,24 +139,43 @@ impl<'a> Diff<'a> {
             .iter()
             .filter(|i| !wanted.contains(i.id.as_str()))
             .collect();
-        let before = hosts_with_instances(current);
-        let after = hosts_with_instances(desired);
+        let before = host_names(current);
+        let after = host_names(desired);
+        let owned = |names: Vec<&str>| names.into_iter().map(str::to_string).collect();
         diff.unit_hosts = if diff.unit_changed {
-            after.clone()
+            owned(after.iter().copied().collect())
         } else {
-            after.difference(&before).cloned().collect()
+            owned(after.difference(&before).copied().collect())
         };
-        diff.emptied_hosts = before.difference(&after).cloned().collect();
-        let upstreams =
-            |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.upstream()).collect() };
-        diff.proxy_changed = current.topology.proxy != desired.topology.proxy
-            || upstreams(current) != upstreams(desired);
+        diff.emptied_hosts = owned(before.difference(&after).copied().collect());
+        diff.proxy_changed =
+            current.topology.proxy != desired.topology.proxy || !same_upstreams(current, desired);
         diff
     }
 }
 
 fn hosts_with_instances(layout: &Layout) -> BTreeSet<String> {
-    layout.instances.iter().map(|i| i.host.clone()).collect()
+    host_names(layout).into_iter().map(str::to_string).collect()
+}
+
+/// The hosts with instances, borrowed: a layout names each host once per instance.
+fn host_names(layout: &Layout) -> BTreeSet<&str> {
+    layout.instances.iter().map(|i| i.host.as_str()).collect()
+}
+
+/// Whether the proxy reaches the same set of `host:port` upstreams in both layouts. Equal
+/// (host, port) sets have equal texts, which are only written out when they differ (a host
+/// written with and without IPv6 brackets could give one text).
+fn same_upstreams(current: &Layout, desired: &Layout) -> bool {
+    fn places(l: &Layout) -> BTreeSet<(&str, u16)> {
+        l.instances
+            .iter()
+            .map(|i| (i.upstream_host.as_str(), i.port))
+            .collect()
+    }
+    let texts =
+        |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.upstream()).collect() };
+    places(current) == places(desired) || texts(current) == texts(desired)
 }
 
 /// Refuses changes the planner does not roll: the replica set's shape, and the proxy's kind or

@@ -25,6 +25,7 @@ mod diff;
 mod error;
 pub mod format_shell;
 pub mod format_text;
+mod id_hash;
 mod items;
 mod mongo_auth;
 mod mongo_upgrade;
