@@ -78,11 +78,7 @@ impl<'a> Ctx<'a> {
                 Action::WaitDrained {
                     seconds: self.policy.drain_delay_seconds,
                 },
-                format!(
-                    "wait {} s so requests in flight on {} finish",
-                    self.policy.drain_delay_seconds,
-                    ids(leaving)
-                ),
+                drain_description(self.policy.drain_delay_seconds, leaving),
             ));
         }
         ops
@@ -128,7 +124,7 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyValidate,
-                format!("validate the {} configuration", kind.as_str()),
+                concat(&["validate the ", kind.as_str(), " configuration"]),
             ),
             (
                 machine.clone(),
@@ -148,7 +144,7 @@ impl<'a> Ctx<'a> {
 
     /// Stops members; `retire` also disables them and removes their env files.
     pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool) -> Vec<Op> {
-        let mut ops = Vec::new();
+        let mut ops = Vec::with_capacity(members.len() * if retire { 3 } else { 1 });
         for m in members {
             let instance = Some(m.id.clone());
             ops.push((
@@ -202,7 +198,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn start_together(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        let mut ops = Vec::new();
+        // At most: env file, release, enable, start, wait healthy.
+        let mut ops = Vec::with_capacity(members.len() * 5);
         for m in members {
             let instance = Some(m.id.clone());
             ops.push((
@@ -397,10 +394,22 @@ fn remove(m: &PlannedInstance) -> (Action, String) {
     )
 }
 
-fn ids(members: &[PlannedInstance]) -> String {
-    members
-        .iter()
-        .map(|m| m.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `wait <seconds> s so requests in flight on <id>, <id> finish`, written in one string: every
+/// wave of a rolling restart has one.
+fn drain_description(seconds: u32, leaving: &[PlannedInstance]) -> String {
+    let mut seconds_text = itoa::Buffer::new();
+    let seconds_text = seconds_text.format(seconds);
+    let ids: usize = leaving.iter().map(|m| m.id.len() + 2).sum();
+    let mut out = String::with_capacity(50 + seconds_text.len() + ids);
+    out.push_str("wait ");
+    out.push_str(seconds_text);
+    out.push_str(" s so requests in flight on ");
+    for (n, m) in leaving.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&m.id);
+    }
+    out.push_str(" finish");
+    out
 }
