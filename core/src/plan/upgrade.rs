@@ -210,7 +210,12 @@ pub(crate) fn restore_rollback(
         .map(|i| ctx.planned(Side::Desired, i))
         .chain(surge.iter().cloned())
         .collect();
-    let everyone: Vec<PlannedInstance> = olds.iter().chain(&extra).cloned().collect();
+    // An upgrade that scales nothing has no extra instances: the current ones are everyone.
+    let everyone: std::borrow::Cow<[PlannedInstance]> = if extra.is_empty() {
+        std::borrow::Cow::Borrowed(&olds)
+    } else {
+        olds.iter().chain(&extra).cloned().collect()
+    };
     let mut ops = vec![gate(ctx, &olds, to)];
     ops.extend(ctx.leave(&everyone));
     ops.extend(ctx.stop(&olds, false));
