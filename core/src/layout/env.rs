@@ -7,6 +7,7 @@
 use crate::secret::Secret;
 use serde::{Serialize, Serializer};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// One environment variable of a host's instances.
@@ -186,6 +187,43 @@ impl Env {
     /// The value of the variable `name`, when there is one.
     pub fn get(&self, name: &str) -> Option<&EnvValue> {
         self.iter().find(|e| e.name == name).map(|e| e.value)
+    }
+
+    /// Whether both are environments of the same host's instances, which then share every
+    /// variable but PORT and TCP_PORT (and hash alike in [`Env::hash_shared`]).
+    pub(crate) fn shares_host_with(&self, other: &Env) -> bool {
+        Arc::ptr_eq(&self.host, &other.host)
+    }
+
+    /// Hashes every name, and every value but the instance's own (PORT, TCP_PORT): what all the
+    /// host's instances have in common, so it can be hashed once per host. Followed by
+    /// [`Env::hash_own`], two environments hash alike when they are equal: the places of PORT and
+    /// TCP_PORT follow from the names.
+    pub(crate) fn hash_shared<H: Hasher>(&self, h: &mut H) {
+        for (i, var) in self.host.vars.iter().enumerate() {
+            var.name.hash(h);
+            if !self.is_own(i) {
+                var.value.expose().hash(h);
+            }
+        }
+    }
+
+    /// Hashes the values [`Env::hash_shared`] leaves out, in their order.
+    pub(crate) fn hash_own<H: Hasher>(&self, h: &mut H) {
+        let host = &self.host;
+        let Some(var) = host.vars.get(host.port_at) else {
+            return;
+        };
+        self.value_at(host.port_at, var).expose().hash(h);
+        if host.tcp_port_at != host.port_at {
+            if let Some(var) = host.vars.get(host.tcp_port_at) {
+                self.value_at(host.tcp_port_at, var).expose().hash(h);
+            }
+        }
+    }
+
+    fn is_own(&self, i: usize) -> bool {
+        i == self.host.port_at || i == self.host.tcp_port_at
     }
 }
 

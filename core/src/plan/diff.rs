@@ -36,15 +36,54 @@ pub(crate) struct Diff<'a> {
 
 /// A digest of what an instance runs: version, unit settings and full environment. Two instances
 /// with the same fingerprint need no restart. Secrets enter the hash but never leave it.
+/// [`Fingerprints`] gives the same digests for a whole layout at a fraction of the cost.
 pub(crate) fn fingerprint(layout: &Layout, instance: &Instance) -> u64 {
+    let mut h = layout_hasher(layout);
+    instance.env.hash_shared(&mut h);
+    instance.env.hash_own(&mut h);
+    h.finish()
+}
+
+/// The hasher after what every instance of the layout shares: version and unit settings.
+fn layout_hasher(layout: &Layout) -> DefaultHasher {
     let mut h = DefaultHasher::new();
     layout.topology.rocketchat.version.hash(&mut h);
     unit_settings(&layout.topology).hash(&mut h);
-    for var in &instance.env {
-        var.name.hash(&mut h);
-        var.value.expose().hash(&mut h);
+    h
+}
+
+/// The [`fingerprint`] of every instance of a layout, in its order. A host's instances share
+/// all their variables but PORT and TCP_PORT (the MONGO_URL among them), so those are hashed
+/// once per host and each instance adds its two ports: the plan and its simulation compare
+/// fingerprints several times per instance.
+pub(crate) struct Fingerprints(Vec<u64>);
+
+impl Fingerprints {
+    pub(crate) fn of(layout: &Layout) -> Fingerprints {
+        let base = layout_hasher(layout);
+        let mut host: Option<(&Instance, DefaultHasher)> = None;
+        let mut out = Vec::with_capacity(layout.instances.len());
+        for i in &layout.instances {
+            let shared = match &host {
+                Some((first, h)) if first.env.shares_host_with(&i.env) => h.clone(),
+                _ => {
+                    let mut h = base.clone();
+                    i.env.hash_shared(&mut h);
+                    host = Some((i, h.clone()));
+                    h
+                }
+            };
+            let mut h = shared;
+            i.env.hash_own(&mut h);
+            out.push(h.finish());
+        }
+        Fingerprints(out)
     }
-    h.finish()
+
+    /// The fingerprint of the layout's instance at `index`.
+    pub(crate) fn get(&self, index: usize) -> u64 {
+        self.0[index]
+    }
 }
 
 /// The settings the unit template is rendered from.
@@ -71,19 +110,21 @@ impl<'a> Diff<'a> {
         diff.unit_changed = unit_settings(&current.topology) != unit_settings(&desired.topology);
         diff.version_changed =
             current.topology.rocketchat.version != desired.topology.rocketchat.version;
-        let now: BTreeMap<&str, &Instance> = current
+        let now: BTreeMap<&str, usize> = current
             .instances
             .iter()
-            .map(|i| (i.id.as_str(), i))
+            .enumerate()
+            .map(|(n, i)| (i.id.as_str(), n))
             .collect();
-        for d in &desired.instances {
+        let (old_prints, new_prints) = (Fingerprints::of(current), Fingerprints::of(desired));
+        for (n, d) in desired.instances.iter().enumerate() {
             match now.get(d.id.as_str()) {
-                Some(c) => {
+                Some(&c) => {
                     let kept = Kept {
-                        current: c,
+                        current: &current.instances[c],
                         desired: d,
                     };
-                    if fingerprint(current, c) == fingerprint(desired, d) {
+                    if old_prints.get(c) == new_prints.get(n) {
                         diff.unchanged.push(kept);
                     } else {
                         diff.restart.push(kept);
@@ -98,24 +139,43 @@ impl<'a> Diff<'a> {
             .iter()
             .filter(|i| !wanted.contains(i.id.as_str()))
             .collect();
-        let before = hosts_with_instances(current);
-        let after = hosts_with_instances(desired);
+        let before = host_names(current);
+        let after = host_names(desired);
+        let owned = |names: Vec<&str>| names.into_iter().map(str::to_string).collect();
         diff.unit_hosts = if diff.unit_changed {
-            after.clone()
+            owned(after.iter().copied().collect())
         } else {
-            after.difference(&before).cloned().collect()
+            owned(after.difference(&before).copied().collect())
         };
-        diff.emptied_hosts = before.difference(&after).cloned().collect();
-        let upstreams =
-            |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.upstream()).collect() };
-        diff.proxy_changed = current.topology.proxy != desired.topology.proxy
-            || upstreams(current) != upstreams(desired);
+        diff.emptied_hosts = owned(before.difference(&after).copied().collect());
+        diff.proxy_changed =
+            current.topology.proxy != desired.topology.proxy || !same_upstreams(current, desired);
         diff
     }
 }
 
 fn hosts_with_instances(layout: &Layout) -> BTreeSet<String> {
-    layout.instances.iter().map(|i| i.host.clone()).collect()
+    host_names(layout).into_iter().map(str::to_string).collect()
+}
+
+/// The hosts with instances, borrowed: a layout names each host once per instance.
+fn host_names(layout: &Layout) -> BTreeSet<&str> {
+    layout.instances.iter().map(|i| i.host.as_str()).collect()
+}
+
+/// Whether the proxy reaches the same set of `host:port` upstreams in both layouts. Equal
+/// (host, port) sets have equal texts, which are only written out when they differ (a host
+/// written with and without IPv6 brackets could give one text).
+fn same_upstreams(current: &Layout, desired: &Layout) -> bool {
+    fn places(l: &Layout) -> BTreeSet<(&str, u16)> {
+        l.instances
+            .iter()
+            .map(|i| (i.upstream_host.as_str(), i.port))
+            .collect()
+    }
+    let texts =
+        |l: &Layout| -> BTreeSet<String> { l.instances.iter().map(|i| i.upstream()).collect() };
+    places(current) == places(desired) || texts(current) == texts(desired)
 }
 
 /// Refuses changes the planner does not roll: the replica set's shape, and the proxy's kind or

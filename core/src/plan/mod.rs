@@ -25,6 +25,7 @@ mod diff;
 mod error;
 pub mod format_shell;
 pub mod format_text;
+mod id_hash;
 mod items;
 mod mongo_auth;
 mod mongo_upgrade;
@@ -39,6 +40,7 @@ mod sim_release;
 pub mod simulate;
 pub mod summary;
 mod upgrade;
+mod words;
 
 pub use action::{Action, EnvOverride, FileSource, Side, Step};
 pub use commands::CommandSet;

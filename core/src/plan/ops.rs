@@ -6,6 +6,7 @@ use super::action::{Action, FileSource, Side};
 use super::builder::Op;
 use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
+use super::words::concat;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use crate::paths;
@@ -23,6 +24,8 @@ pub(crate) struct Ctx<'a> {
     /// Whether the next start of a desired instance is the leader's, which starts alone and must
     /// be healthy before any other (it migrates or initialises the database).
     pub leader_pending: std::cell::Cell<bool>,
+    /// The health path of each side's instances (current, desired), worked out once.
+    pub health_paths: [&'a str; 2],
 }
 
 impl<'a> Ctx<'a> {
@@ -31,6 +34,26 @@ impl<'a> Ctx<'a> {
             Side::Current => self.current.unwrap_or(self.desired),
             Side::Desired => self.desired,
         }
+    }
+
+    /// Instance `i` of `side`'s layout, as the planner moves it.
+    pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
+        PlannedInstance::of(self.layout(side), side, i, self.health_path(side))
+    }
+
+    pub(crate) fn health_path(&self, side: Side) -> &'a str {
+        match side {
+            Side::Current => self.health_paths[0],
+            Side::Desired => self.health_paths[1],
+        }
+    }
+
+    /// Whether the open wave's rollback, and every later wave's, is the upgrade's restore of
+    /// the backup (or its refusal): once the leader has started the new release, the database
+    /// is migrated and `migration_rollbacks` puts the restore in place of each wave's own undo,
+    /// so building that undo would be wasted.
+    pub(crate) fn restores_from_here(&self) -> bool {
+        self.stages && !self.leader_pending.get()
     }
 
     /// The members leave the proxy (one reload), then requests in flight get `drain_delay` to
@@ -55,11 +78,7 @@ impl<'a> Ctx<'a> {
                 Action::WaitDrained {
                     seconds: self.policy.drain_delay_seconds,
                 },
-                format!(
-                    "wait {} s so requests in flight on {} finish",
-                    self.policy.drain_delay_seconds,
-                    ids(leaving)
-                ),
+                drain_description(self.policy.drain_delay_seconds, leaving),
             ));
         }
         ops
@@ -105,7 +124,7 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyValidate,
-                format!("validate the {} configuration", kind.as_str()),
+                concat(&["validate the ", kind.as_str(), " configuration"]),
             ),
             (
                 machine.clone(),
@@ -125,7 +144,7 @@ impl<'a> Ctx<'a> {
 
     /// Stops members; `retire` also disables them and removes their env files.
     pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool) -> Vec<Op> {
-        let mut ops = Vec::new();
+        let mut ops = Vec::with_capacity(members.len() * if retire { 3 } else { 1 });
         for m in members {
             let instance = Some(m.id.clone());
             ops.push((
@@ -134,7 +153,7 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance: instance.clone(),
                 },
-                format!("stop {}", m.id),
+                concat(&["stop ", &m.id]),
             ));
             if retire {
                 if m.enabled {
@@ -144,7 +163,7 @@ impl<'a> Ctx<'a> {
                             unit: m.unit.clone(),
                             instance: instance.clone(),
                         },
-                        format!("disable {} at boot", m.id),
+                        concat(&["disable ", &m.id, " at boot"]),
                     ));
                 }
                 ops.push((
@@ -153,7 +172,7 @@ impl<'a> Ctx<'a> {
                         path: m.env_path(),
                         instance,
                     },
-                    format!("remove the environment file of {}", m.id),
+                    concat(&["remove the environment file of ", &m.id]),
                 ));
             }
         }
@@ -179,7 +198,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn start_together(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        let mut ops = Vec::new();
+        // At most: env file, release, enable, start, wait healthy.
+        let mut ops = Vec::with_capacity(members.len() * 5);
         for m in members {
             let instance = Some(m.id.clone());
             ops.push((
@@ -190,7 +210,7 @@ impl<'a> Ctx<'a> {
                     source: m.env.clone(),
                     instance: instance.clone(),
                 },
-                format!("install the environment file of {}", m.id),
+                concat(&["install the environment file of ", &m.id]),
             ));
             if self.stages {
                 ops.push(super::upgrade::use_release(self.layout(m.env.side), m));
@@ -202,7 +222,7 @@ impl<'a> Ctx<'a> {
                         unit: m.unit.clone(),
                         instance: instance.clone(),
                     },
-                    format!("enable {} at boot", m.id),
+                    concat(&["enable ", &m.id, " at boot"]),
                 ));
             }
             ops.push((
@@ -211,10 +231,12 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance,
                 },
-                format!("start {}", m.id),
+                concat(&["start ", &m.id]),
             ));
         }
         let h = &self.policy.health;
+        let mut deadline = itoa::Buffer::new();
+        let deadline = deadline.format(h.deadline_seconds);
         for m in members {
             ops.push((
                 m.host.clone(),
@@ -227,14 +249,26 @@ impl<'a> Ctx<'a> {
                     expect_version: self.stages.then(|| m.version.clone()),
                 },
                 match self.stages {
-                    true => format!(
-                        "wait until {} reports {} on /api/info and answers {} (deadline {} s)",
-                        m.id, m.version, m.health_url, h.deadline_seconds
-                    ),
-                    false => format!(
-                        "wait until {} answers {} (deadline {} s)",
-                        m.id, m.health_url, h.deadline_seconds
-                    ),
+                    true => concat(&[
+                        "wait until ",
+                        &m.id,
+                        " reports ",
+                        &m.version,
+                        " on /api/info and answers ",
+                        &m.health_url,
+                        " (deadline ",
+                        deadline,
+                        " s)",
+                    ]),
+                    false => concat(&[
+                        "wait until ",
+                        &m.id,
+                        " answers ",
+                        &m.health_url,
+                        " (deadline ",
+                        deadline,
+                        " s)",
+                    ]),
                 },
             ));
         }
@@ -345,7 +379,7 @@ fn add(m: &PlannedInstance) -> (Action, String) {
             upstream: m.upstream.clone(),
             server: m.server.clone(),
         },
-        format!("put {} into the proxy", m.id),
+        concat(&["put ", &m.id, " into the proxy"]),
     )
 }
 
@@ -356,14 +390,26 @@ fn remove(m: &PlannedInstance) -> (Action, String) {
             upstream: m.upstream.clone(),
             server: m.server.clone(),
         },
-        format!("take {} out of the proxy", m.id),
+        concat(&["take ", &m.id, " out of the proxy"]),
     )
 }
 
-fn ids(members: &[PlannedInstance]) -> String {
-    members
-        .iter()
-        .map(|m| m.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `wait <seconds> s so requests in flight on <id>, <id> finish`, written in one string: every
+/// wave of a rolling restart has one.
+fn drain_description(seconds: u32, leaving: &[PlannedInstance]) -> String {
+    let mut seconds_text = itoa::Buffer::new();
+    let seconds_text = seconds_text.format(seconds);
+    let ids: usize = leaving.iter().map(|m| m.id.len() + 2).sum();
+    let mut out = String::with_capacity(50 + seconds_text.len() + ids);
+    out.push_str("wait ");
+    out.push_str(seconds_text);
+    out.push_str(" s so requests in flight on ");
+    for (n, m) in leaving.iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&m.id);
+    }
+    out.push_str(" finish");
+    out
 }

@@ -9,7 +9,8 @@ use crate::layout::{Instance, Layout};
 use crate::paths;
 
 /// A Rocket.Chat instance the planner starts, stops and routes (a replica set member is
-/// something else: see `mongo_upgrade`).
+/// something else: see `mongo_upgrade`). A plan builds one or two per instance and side, so its
+/// strings are written by hand rather than through `format!`.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedInstance {
     pub id: String,
@@ -20,8 +21,6 @@ pub(crate) struct PlannedInstance {
     pub server: String,
     pub env: FileSource,
     pub health_url: String,
-    /// `GET /api/info` of the instance: the release it reports.
-    pub info_url: String,
     /// The Rocket.Chat release of its side's layout.
     pub version: String,
     /// Whether the unit is enabled at boot (surge instances are not).
@@ -31,41 +30,42 @@ pub(crate) struct PlannedInstance {
 }
 
 impl PlannedInstance {
+    /// Instance `i` of `layout` (the layout of `side`); `health_path` is [`health_path`]'s
+    /// answer for that layout, worked out once per plan.
     pub(crate) fn of(
         layout: &Layout,
         side: Side,
         i: &Instance,
-        policy: &Policy,
+        health_path: &str,
     ) -> PlannedInstance {
+        let upstream = paths::host_port(&i.upstream_host, i.port);
         PlannedInstance {
             id: i.id.clone(),
             host: i.host.clone(),
             port: i.port,
             unit: paths::instance_unit(i.port),
-            upstream: i.upstream(),
             server: paths::backend_server(&i.host, i.port),
             env: FileSource {
                 side,
-                rendered: paths::rendered_relative(&i.host, &paths::env_file(i.port)),
+                rendered: rendered_env_file(&i.host, i.port),
                 overrides: Vec::new(),
             },
-            health_url: format!("http://{}{}", i.upstream(), health_path(layout, policy)),
-            info_url: format!("http://{}/api/info", i.upstream()),
+            health_url: health_url(&upstream, health_path),
+            upstream,
             version: layout.topology.rocketchat.version.clone(),
             enabled: true,
             enable_on_start: false,
         }
     }
 
-    pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, policy: &Policy) -> PlannedInstance {
-        let mut m = PlannedInstance::of(layout, Side::Desired, slot.template, policy);
+    pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, health_path: &str) -> PlannedInstance {
+        let mut m = PlannedInstance::of(layout, Side::Desired, slot.template, health_path);
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id();
         m.port = slot.port;
         m.unit = paths::instance_unit(slot.port);
         m.server = paths::backend_server(&slot.host, slot.port);
-        m.health_url = format!("http://{upstream}{}", health_path(layout, policy));
-        m.info_url = format!("http://{upstream}/api/info");
+        m.health_url = health_url(&upstream, health_path);
         m.upstream = upstream;
         m.env.overrides = vec![
             EnvOverride {
@@ -92,14 +92,35 @@ impl PlannedInstance {
     }
 }
 
+/// `http://<upstream><health path>`.
+fn health_url(upstream: &str, health_path: &str) -> String {
+    let mut url = String::with_capacity(7 + upstream.len() + health_path.len());
+    url.push_str("http://");
+    url.push_str(upstream);
+    url.push_str(health_path);
+    url
+}
+
+/// [`paths::rendered_relative`] of the env file of `port` on `host`.
+fn rendered_env_file(host: &str, port: u16) -> String {
+    let dir = paths::ENV_DIR.trim_start_matches('/');
+    let mut rendered = String::with_capacity(host.len() + dir.len() + 12);
+    rendered.push_str(host);
+    rendered.push('/');
+    rendered.push_str(dir);
+    rendered.push('/');
+    crate::decimal::push_decimal(&mut rendered, port.into());
+    rendered.push_str(".env");
+    rendered
+}
+
 /// The policy's health path, or the one the layout's Rocket.Chat version offers.
-pub(crate) fn health_path(layout: &Layout, policy: &Policy) -> String {
+pub(crate) fn health_path<'p>(layout: &Layout, policy: &'p Policy) -> &'p str {
     match &policy.health.path {
-        Some(p) => p.clone(),
+        Some(p) => p,
         None => layout
             .rocketchat_version()
             .map(crate::version::health_path)
-            .unwrap_or("/api/info")
-            .to_string(),
+            .unwrap_or("/api/info"),
     }
 }

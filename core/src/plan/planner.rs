@@ -9,7 +9,7 @@ use super::diff::{self, Diff};
 use super::error::PlanError;
 use super::items::{self, Item, Work};
 use super::ops::Ctx;
-use super::planned_instance::PlannedInstance;
+use super::planned_instance::{health_path, PlannedInstance};
 use super::policy::Policy;
 use super::schedule::{self, Capacity, Schedule};
 use super::summary::{plan_seconds, RollbackKind, Summary, WaveKind};
@@ -47,6 +47,10 @@ pub fn plan(
         proxy,
         stages: release.stages(),
         leader_pending: std::cell::Cell::new(current.is_none() || release.stages()),
+        health_paths: [
+            health_path(current.unwrap_or(desired), policy),
+            health_path(desired, policy),
+        ],
     };
     let mut b = Builder::default();
     match current {
@@ -66,7 +70,7 @@ pub fn plan(
     let surge: Vec<PlannedInstance> = budget
         .surge
         .iter()
-        .map(|slot| PlannedInstance::surge(desired, slot, policy))
+        .map(|slot| PlannedInstance::surge(desired, slot, ctx.health_path(Side::Desired)))
         .collect();
     surge_wave(&ctx, &surge, &mut b);
     let schedule = schedule::schedule(
@@ -97,7 +101,7 @@ pub fn plan(
     });
     proxy_wave(&ctx, install || diff.proxy_changed || edited_proxy, &mut b);
     let leader = migration_rollbacks(&ctx, &release, &surge, &mut b);
-    let mut summary = summarize(&ctx, &diff, &work, &budget, restart_waves, &b);
+    let mut summary = summarize(&ctx, &diff, &work, &budget, restart_waves, &mut b);
     describe_upgrade(&ctx, &release, leader, &mut summary)?;
     let plan = Plan {
         steps: b.steps,
@@ -400,7 +404,7 @@ fn scale_out_wave(
     b.open(WaveKind::ScaleOut);
     let members: Vec<PlannedInstance> = added
         .iter()
-        .map(|i| PlannedInstance::of(ctx.desired, Side::Desired, i, ctx.policy).fresh())
+        .map(|i| ctx.planned(Side::Desired, i).fresh())
         .collect();
     for m in &members {
         b.note_instance(&m.id);
@@ -412,6 +416,10 @@ fn scale_out_wave(
             .chain(members.iter().cloned())
             .collect();
         b.push(ctx.join(&joining));
+    }
+    if ctx.restores_from_here() {
+        b.close();
+        return Vec::new();
     }
     // A fresh install writes the proxy configuration only in its last wave: before that there
     // is no proxy configuration to take the instances out of.
@@ -437,6 +445,10 @@ fn surge_wave(ctx: &Ctx, surge: &[PlannedInstance], b: &mut Builder) {
     }
     b.push(ctx.start(surge));
     b.push(ctx.join(surge));
+    if ctx.restores_from_here() {
+        b.close();
+        return;
+    }
     let mut undo = ctx.leave(surge);
     undo.extend(ctx.stop(surge, true));
     b.rollback(undo);
@@ -523,10 +535,8 @@ fn rolling_wave(
     b: &mut Builder,
 ) -> Vec<PlannedInstance> {
     b.open(kind);
-    let current = ctx.layout(Side::Current);
-    let of_old =
-        |i: &Item| PlannedInstance::of(current, Side::Current, i.predecessor(), ctx.policy);
-    let of_new = |n| PlannedInstance::of(ctx.desired, Side::Desired, n, ctx.policy);
+    let of_old = |i: &Item| ctx.planned(Side::Current, i.predecessor());
+    let of_new = |n| ctx.planned(Side::Desired, n);
     let restarted: Vec<PlannedInstance> = chunk
         .iter()
         .filter(|i| matches!(i, Item::Restart(_)))
@@ -551,7 +561,12 @@ fn rolling_wave(
     for item in chunk {
         b.note_instance(&item.predecessor().id);
     }
-    let olds: Vec<PlannedInstance> = restarted.iter().chain(&retired).cloned().collect();
+    // Most waves retire nothing: their restarted instances are all that leave the proxy.
+    let olds: std::borrow::Cow<[PlannedInstance]> = if retired.is_empty() {
+        std::borrow::Cow::Borrowed(&restarted)
+    } else {
+        restarted.iter().chain(&retired).cloned().collect()
+    };
     let mut forward = ctx.swap(&unjoined, &olds);
     forward.extend(ctx.stop(&restarted, false));
     forward.extend(ctx.stop(&retired, true));
@@ -560,6 +575,10 @@ fn rolling_wave(
         forward.extend(ctx.join(&news));
     }
     b.push(forward);
+    if ctx.restores_from_here() {
+        b.close();
+        return if defer { news } else { Vec::new() };
+    }
 
     let replaced: BTreeSet<&str> = chunk
         .iter()
@@ -606,11 +625,10 @@ fn scale_in_wave(
     unjoined: Vec<PlannedInstance>,
     b: &mut Builder,
 ) {
-    let current = ctx.layout(Side::Current);
     let removed: Vec<PlannedInstance> = work
         .removed
         .iter()
-        .map(|i| PlannedInstance::of(current, Side::Current, i, ctx.policy))
+        .map(|i| ctx.planned(Side::Current, i))
         .collect();
     let leaving: Vec<PlannedInstance> = removed.iter().chain(surge).cloned().collect();
     if leaving.is_empty() {
@@ -623,6 +641,10 @@ fn scale_in_wave(
     let mut forward = ctx.swap(&unjoined, &leaving);
     forward.extend(ctx.stop(&leaving, true));
     b.push(forward);
+    if ctx.restores_from_here() {
+        b.close();
+        return;
+    }
     let back: Vec<PlannedInstance> = removed.into_iter().map(PlannedInstance::fresh).collect();
     let mut undo = ctx.start(&back);
     undo.extend(ctx.join(&back));
@@ -650,7 +672,7 @@ fn proxy_wave(ctx: &Ctx, needed: bool, b: &mut Builder) {
     }
     b.open(WaveKind::Proxy);
     b.push(ctx.install_proxy(Side::Desired));
-    if let Some(current) = ctx.current {
+    if let Some(current) = ctx.current.filter(|_| !ctx.restores_from_here()) {
         b.rollback(proxy_rollback(ctx, current));
     }
     b.close();
@@ -670,7 +692,7 @@ fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
         l.instances
             .iter()
             .filter(|i| keep(&i.id))
-            .map(|i| PlannedInstance::of(l, side, i, ctx.policy))
+            .map(|i| ctx.planned(side, i))
             .collect()
     };
     let gone = members(current, Side::Current, &|id| !after.contains(id));
@@ -801,7 +823,7 @@ fn summarize(
     work: &Work,
     budget: &Resolved,
     restart_waves: usize,
-    b: &Builder,
+    b: &mut Builder,
 ) -> Summary {
     let before = ctx.current.map_or(0, |c| c.instances.len());
     let after = ctx.desired.instances.len();
@@ -818,7 +840,7 @@ fn summarize(
         parallelism: budget.parallelism(),
         restart_waves,
         min_serving: min_serving(before, after, budget.max_unavailable),
-        waves: b.waves.clone(),
+        waves: std::mem::take(&mut b.waves),
         estimated_seconds: estimated,
         worst_case_seconds: worst,
         leader: None,

@@ -13,24 +13,30 @@ fn fail(kind: ViolationKind, message: String) -> Check {
     Err((kind, message))
 }
 
-/// Staged releases and per-instance release selections.
+/// Staged releases and per-instance release selections, by host: looked up with the step's
+/// borrowed host name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Releases {
-    staged: HashSet<(String, String)>,
-    selected: HashMap<(String, u16), String>,
+    staged: HashMap<String, HashSet<String>>,
+    selected: HashMap<String, HashMap<u16, String>>,
 }
 
 impl Releases {
     pub(crate) fn stage(&mut self, host: &str, version: &str) {
-        self.staged.insert((host.to_string(), version.to_string()));
+        match self.staged.get_mut(host) {
+            Some(versions) => {
+                versions.insert(version.to_string());
+            }
+            None => {
+                self.staged
+                    .insert(host.to_string(), HashSet::from([version.to_string()]));
+            }
+        }
     }
 
     /// An instance's unit selects a release, which must be staged on its host.
     pub(crate) fn select(&mut self, host: &str, port: u16, version: &str) -> Check {
-        if !self
-            .staged
-            .contains(&(host.to_string(), version.to_string()))
-        {
+        if !self.staged.get(host).is_some_and(|v| v.contains(version)) {
             return fail(
                 ViolationKind::ReleaseNotStaged,
                 format!(
@@ -38,8 +44,17 @@ impl Releases {
                 ),
             );
         }
-        self.selected
-            .insert((host.to_string(), port), version.to_string());
+        match self.selected.get_mut(host) {
+            Some(ports) => {
+                ports.insert(port, version.to_string());
+            }
+            None => {
+                self.selected.insert(
+                    host.to_string(),
+                    HashMap::from([(port, version.to_string())]),
+                );
+            }
+        }
         Ok(())
     }
 
@@ -47,7 +62,8 @@ impl Releases {
     /// (`fallback`: the running deployment's release, or the desired one on a fresh install).
     pub(crate) fn code(&self, host: &str, port: u16, fallback: &str) -> String {
         self.selected
-            .get(&(host.to_string(), port))
+            .get(host)
+            .and_then(|ports| ports.get(&port))
             .cloned()
             .unwrap_or_else(|| fallback.to_string())
     }
@@ -60,8 +76,9 @@ impl Releases {
                 format!("pruning releases on {host} would remove {v}, which an instance runs"),
             );
         }
-        self.staged
-            .retain(|(h, v)| h != host || protect.contains(v));
+        if let Some(versions) = self.staged.get_mut(host) {
+            versions.retain(|v| protect.contains(v));
+        }
         Ok(())
     }
 }

@@ -3,13 +3,15 @@
 
 use super::action::{Action, FileSource, Side, Step};
 use super::budget;
-use super::diff::{fingerprint, Diff};
+use super::diff::{fingerprint, Diff, Fingerprints};
+use super::id_hash::IdHash;
 use super::items;
 use super::planner::min_serving;
 use super::policy::Policy;
 use super::sim_mongo::ReplicaSet;
 use super::sim_release::{Database, Releases};
 use super::summary::RollbackKind;
+use super::words;
 use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
@@ -131,7 +133,7 @@ struct World<'a> {
     mongo_ready: bool,
     unit_differs: bool,
     version_changed: bool,
-    env: HashMap<(String, u16), EnvFile>,
+    env: EnvFiles,
     written_units: HashMap<String, Side>,
     loaded_units: HashMap<String, Side>,
     /// (machine, mongod configuration path) written.
@@ -140,11 +142,13 @@ struct World<'a> {
     mongod_running: HashSet<(String, String)>,
     running: BTreeMap<String, Running>,
     enabled: BTreeSet<String>,
-    pending: BTreeSet<String>,
-    live: BTreeSet<String>,
+    /// Hashed rather than ordered, like `live` and `touched`: every proxy edit, stop and reload
+    /// looks ids up in them, and nothing walks them in order but the messages, which sort.
+    pending: HashSet<String, IdHash>,
+    live: HashSet<String, IdHash>,
     /// Instances whose routing (`pending`) or state (`running`) changed since the last reload:
     /// the only ones a reload has to look at, so a reload costs what changed, not every instance.
-    touched: BTreeSet<String>,
+    touched: HashSet<String, IdHash>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
@@ -324,16 +328,16 @@ impl<'a> World<'a> {
             version_changed: current.is_some_and(|c| {
                 c.topology.rocketchat.version != desired.topology.rocketchat.version
             }),
-            env: HashMap::new(),
+            env: EnvFiles::default(),
             written_units: HashMap::new(),
             loaded_units: HashMap::new(),
             mongod_conf: HashSet::new(),
             mongod_running: HashSet::new(),
             running: BTreeMap::new(),
             enabled: BTreeSet::new(),
-            pending: BTreeSet::new(),
-            live: BTreeSet::new(),
-            touched: BTreeSet::new(),
+            pending: HashSet::default(),
+            live: HashSet::default(),
+            touched: HashSet::default(),
             serving: 0,
             versions: BTreeMap::new(),
             releases: Releases::default(),
@@ -351,33 +355,44 @@ impl<'a> World<'a> {
             }
         }
         if let Some(c) = current {
-            for i in &c.instances {
-                let fingerprint = fingerprint(c, i);
+            let prints = Fingerprints::of(c);
+            for (n, i) in c.instances.iter().enumerate() {
                 w.env.insert(
-                    (i.host.clone(), i.port),
+                    &i.host,
+                    i.port,
                     EnvFile {
                         side: Side::Current,
                         port: i.port,
                         tcp: i.tcp_port,
-                        fingerprint,
+                        fingerprint: prints.get(n),
                     },
                 );
-                w.written_units.insert(i.host.clone(), Side::Current);
-                w.loaded_units.insert(i.host.clone(), Side::Current);
-                w.running.insert(
-                    i.id.clone(),
-                    Running {
+                // A host's instances are listed together: its units are recorded once.
+                if !w.written_units.contains_key(&i.host) {
+                    w.written_units.insert(i.host.clone(), Side::Current);
+                    w.loaded_units.insert(i.host.clone(), Side::Current);
+                }
+            }
+            // Collected, not inserted one by one: the maps are built sorted in one pass.
+            let version = &c.topology.rocketchat.version;
+            w.running = c
+                .instances
+                .iter()
+                .enumerate()
+                .map(|(n, i)| {
+                    let running = Running {
                         healthy: true,
                         tcp: i.tcp_port,
-                        fingerprint,
-                        version: c.topology.rocketchat.version.clone(),
-                    },
-                );
-                w.enabled.insert(i.id.clone());
-                if w.has_proxy {
-                    w.pending.insert(i.id.clone());
-                    w.live.insert(i.id.clone());
-                }
+                        fingerprint: prints.get(n),
+                        version: version.clone(),
+                    };
+                    (i.id.clone(), running)
+                })
+                .collect();
+            w.enabled = c.instances.iter().map(|i| i.id.clone()).collect();
+            if w.has_proxy {
+                w.pending = c.instances.iter().map(|i| i.id.clone()).collect();
+                w.live = w.pending.clone();
             }
             w.serving = c.instances.len();
             w.versions
@@ -410,13 +425,13 @@ impl<'a> World<'a> {
             }
             Action::EnableUnit { unit, .. } => {
                 if let Some(port) = instance_port(unit) {
-                    self.enabled.insert(format!("{host}:{port}"));
+                    self.enabled.insert(instance_id(host, port));
                 }
                 Ok(())
             }
             Action::DisableUnit { unit, .. } => {
                 if let Some(port) = instance_port(unit) {
-                    self.enabled.remove(&format!("{host}:{port}"));
+                    self.enabled.remove(&instance_id(host, port));
                 }
                 Ok(())
             }
@@ -442,7 +457,7 @@ impl<'a> World<'a> {
                         self.serving += 1;
                     }
                     r.healthy = true;
-                    self.touched.insert(instance.clone());
+                    touch(&mut self.touched, instance);
                     Ok(())
                 }
                 None => fail(
@@ -452,12 +467,12 @@ impl<'a> World<'a> {
             },
             Action::ProxyAdd { instance, .. } => {
                 self.pending.insert(instance.clone());
-                self.touched.insert(instance.clone());
+                touch(&mut self.touched, instance);
                 Ok(())
             }
             Action::ProxyRemove { instance, .. } => {
                 self.pending.remove(instance);
-                self.touched.insert(instance.clone());
+                touch(&mut self.touched, instance);
                 Ok(())
             }
             Action::ProxyReload => self.reload(),
@@ -522,9 +537,9 @@ impl<'a> World<'a> {
                 .insert((host.to_string(), path.to_string()));
         } else if let Some(port) = env_port(path) {
             let file = self.env_file(source)?;
-            self.env.insert((host.to_string(), port), file);
+            self.env.insert(host, port, file);
         } else if self.is_proxy_config(path) {
-            let pending: BTreeSet<String> = self
+            let pending: HashSet<String, IdHash> = self
                 .layout(source.side)
                 .instances
                 .iter()
@@ -548,12 +563,11 @@ impl<'a> World<'a> {
     /// The env file a source installs: the instance of that side it was rendered for, with
     /// the overrides applied.
     fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
-        let layout = self.layout(source.side);
         let places = match source.side {
             Side::Current => &self.placed[0],
             Side::Desired => &self.placed[1],
         };
-        let instance = rendered_instance(places, &source.rendered).ok_or((
+        let (instance, fingerprint) = rendered_instance(places, &source.rendered).ok_or((
             ViolationKind::Inconsistent,
             format!("no instance renders {}", source.rendered),
         ))?;
@@ -561,7 +575,7 @@ impl<'a> World<'a> {
             side: source.side,
             port: instance.port,
             tcp: instance.tcp_port,
-            fingerprint: fingerprint(layout, instance),
+            fingerprint,
         };
         for o in &source.overrides {
             match o.name.as_str() {
@@ -577,7 +591,7 @@ impl<'a> World<'a> {
         if path == paths::UNIT_TEMPLATE {
             self.written_units.remove(host);
         } else if let Some(port) = env_port(path) {
-            self.env.remove(&(host.to_string(), port));
+            self.env.remove(host, port);
         }
     }
 
@@ -588,13 +602,18 @@ impl<'a> World<'a> {
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = format!("{host}:{port}");
+        let id = instance_id(host, port);
         let env = self.env_to_start(host, port, &id)?;
         self.can_start(host, &id, &env)?;
         let version = self.release_to_start(host, port, &id, &env)?;
         self.database.start(&id, &version, self.backup_required)?;
-        *self.versions.entry(version.clone()).or_default() += 1;
-        self.touched.insert(id.clone());
+        match self.versions.get_mut(&version) {
+            Some(n) => *n += 1,
+            None => {
+                self.versions.insert(version.clone(), 1);
+            }
+        }
+        touch(&mut self.touched, &id);
         self.running.insert(
             id,
             Running {
@@ -610,7 +629,7 @@ impl<'a> World<'a> {
     /// The running instances of `host`: ids sort by host first, so they are one range of the
     /// map, found without looking at the other hosts'.
     fn running_on<'s>(&'s self, host: &str) -> impl Iterator<Item = (&'s String, &'s Running)> {
-        let prefix = format!("{host}:");
+        let prefix = words::concat(&[host, ":"]);
         self.running
             .range(prefix.clone()..)
             .take_while(move |(id, _)| id.starts_with(&prefix))
@@ -647,7 +666,7 @@ impl<'a> World<'a> {
         port: u16,
         id: &str,
     ) -> Result<EnvFile, (ViolationKind, String)> {
-        let Some(env) = self.env.get(&(host.to_string(), port)).cloned() else {
+        let Some(env) = self.env.get(host, port).cloned() else {
             return fail(
                 ViolationKind::MissingEnvFile,
                 format!("{id} starts without {}", paths::env_file(port)),
@@ -735,14 +754,14 @@ impl<'a> World<'a> {
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = format!("{host}:{port}");
+        let id = instance_id(host, port);
         if self.live.contains(&id) {
             return fail(
                 ViolationKind::RoutesToUnready,
                 format!("{id} stops while the proxy still routes to it"),
             );
         }
-        self.touched.insert(id.clone());
+        touch(&mut self.touched, &id);
         if let Some(gone) = self.running.remove(&id) {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
@@ -760,22 +779,21 @@ impl<'a> World<'a> {
     /// The proxy takes the pending set. Every routed instance must be running and healthy; only
     /// those touched since the last reload can have changed, the rest were checked then.
     fn reload(&mut self) -> StepResult {
-        for id in self.touched.iter().filter(|id| self.pending.contains(*id)) {
-            match self.running.get(id) {
-                Some(r) if r.healthy => {}
-                Some(_) => {
-                    return fail(
-                        ViolationKind::RoutesToUnready,
-                        format!("the proxy routes to {id} before it is healthy"),
-                    )
-                }
-                None => {
-                    return fail(
-                        ViolationKind::RoutesToUnready,
-                        format!("the proxy routes to {id}, which is not running"),
-                    )
-                }
-            }
+        // The first unready instance in id order is the one reported.
+        let unready = self
+            .touched
+            .iter()
+            .filter(|id| self.pending.contains(*id))
+            .filter(|id| !self.running.get(*id).is_some_and(|r| r.healthy))
+            .min();
+        if let Some(id) = unready {
+            return fail(
+                ViolationKind::RoutesToUnready,
+                match self.running.contains_key(id) {
+                    true => format!("the proxy routes to {id} before it is healthy"),
+                    false => format!("the proxy routes to {id}, which is not running"),
+                },
+            );
         }
         for id in std::mem::take(&mut self.touched) {
             if self.pending.contains(&id) {
@@ -817,47 +835,60 @@ impl<'a> World<'a> {
         if let (Some(set), Some(v)) = (&self.replica_set, self.desired.mongo_version()) {
             set.finished_at(v.major_minor())?;
         }
-        let wanted: BTreeSet<String> = self
+        // The sets are compared in place; they are copied only to say how they differ.
+        let wanted: BTreeSet<&str> = self
             .desired
             .instances
             .iter()
-            .map(|i| i.id.clone())
+            .map(|i| i.id.as_str())
             .collect();
-        let running: BTreeSet<String> = self.running.keys().cloned().collect();
-        if running != wanted {
+        if !self
+            .running
+            .keys()
+            .map(String::as_str)
+            .eq(wanted.iter().copied())
+        {
+            let running: BTreeSet<&str> = self.running.keys().map(String::as_str).collect();
             return Err(format!(
                 "running {:?}, desired {:?}",
                 running.difference(&wanted).collect::<Vec<_>>(),
                 wanted.difference(&running).collect::<Vec<_>>()
             ));
         }
-        for i in &self.desired.instances {
-            self.instance_matches(i)?;
+        let prints = Fingerprints::of(self.desired);
+        for (n, i) in self.desired.instances.iter().enumerate() {
+            self.instance_matches(i, prints.get(n))?;
         }
-        if self.enabled != wanted {
+        if !self
+            .enabled
+            .iter()
+            .map(String::as_str)
+            .eq(wanted.iter().copied())
+        {
             return Err(format!(
                 "enabled units {:?} differ from the desired instances",
                 self.enabled
             ));
         }
-        let env_files: BTreeSet<(String, u16)> = self.env.keys().cloned().collect();
-        let wanted_env: BTreeSet<(String, u16)> = self
+        let wanted_env: BTreeSet<(&str, u16)> = self
             .desired
             .instances
             .iter()
-            .map(|i| (i.host.clone(), i.port))
+            .map(|i| (i.host.as_str(), i.port))
             .collect();
+        let env_files = self.env.places();
         if env_files != wanted_env {
             return Err(format!(
                 "env files left over: {:?}",
                 env_files.difference(&wanted_env).collect::<Vec<_>>()
             ));
         }
-        if self.has_proxy && (self.live != wanted || self.pending != wanted) {
-            return Err(format!(
-                "the proxy routes to {:?}, desired {:?}",
-                self.live, wanted
-            ));
+        let same = |set: &HashSet<String, IdHash>| {
+            set.len() == wanted.len() && wanted.iter().all(|id| set.contains(*id))
+        };
+        if self.has_proxy && (!same(&self.live) || !same(&self.pending)) {
+            let live: BTreeSet<&String> = self.live.iter().collect();
+            return Err(format!("the proxy routes to {live:?}, desired {wanted:?}"));
         }
         let hosts: BTreeSet<&str> = self
             .desired
@@ -912,8 +943,8 @@ impl<'a> World<'a> {
         Ok(())
     }
 
-    fn instance_matches(&self, i: &Instance) -> Result<(), String> {
-        let want = fingerprint(self.desired, i);
+    /// Whether desired instance `i`, whose fingerprint is `want`, runs as the layout has it.
+    fn instance_matches(&self, i: &Instance, want: u64) -> Result<(), String> {
         let release = &self.desired.topology.rocketchat.version;
         match self.running.get(&i.id) {
             Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
@@ -925,10 +956,27 @@ impl<'a> World<'a> {
                 ))
             }
         }
-        match self.env.get(&(i.host.clone(), i.port)) {
+        match self.env.get(&i.host, i.port) {
             Some(f) if f.fingerprint == want => Ok(()),
             _ => Err(format!("the env file of {} is not the desired one", i.id)),
         }
+    }
+}
+
+/// `<host>:<port>`, an instance's id (host names are not bracketed here, unlike upstreams).
+fn instance_id(host: &str, port: u16) -> String {
+    let mut id = String::with_capacity(host.len() + 6);
+    id.push_str(host);
+    id.push(':');
+    crate::decimal::push_decimal(&mut id, port.into());
+    id
+}
+
+/// Marks `id` touched since the last reload; most steps touch an instance already marked, and
+/// the set copies the id only when it is new.
+fn touch(touched: &mut HashSet<String, IdHash>, id: &str) {
+    if !touched.contains(id) {
+        touched.insert(id.to_string());
     }
 }
 
@@ -949,23 +997,71 @@ fn env_port(path: &str) -> Option<u16> {
         .ok()
 }
 
-/// Instances by (host, port).
-struct Places<'a>(HashMap<(&'a str, u16), &'a Instance>);
+/// The env files written, by host and port: looked up with the step's borrowed host name.
+#[derive(Default)]
+struct EnvFiles(HashMap<String, HashMap<u16, EnvFile, IdHash>, IdHash>);
+
+impl EnvFiles {
+    fn get(&self, host: &str, port: u16) -> Option<&EnvFile> {
+        self.0.get(host)?.get(&port)
+    }
+
+    fn insert(&mut self, host: &str, port: u16, file: EnvFile) {
+        match self.0.get_mut(host) {
+            Some(files) => {
+                files.insert(port, file);
+            }
+            None => {
+                let mut files = HashMap::default();
+                files.insert(port, file);
+                self.0.insert(host.to_string(), files);
+            }
+        }
+    }
+
+    fn remove(&mut self, host: &str, port: u16) {
+        if let Some(files) = self.0.get_mut(host) {
+            files.remove(&port);
+        }
+    }
+
+    /// Every (host, port) with a file.
+    fn places(&self) -> BTreeSet<(&str, u16)> {
+        self.0
+            .iter()
+            .flat_map(|(host, files)| files.keys().map(move |port| (host.as_str(), *port)))
+            .collect()
+    }
+}
+
+/// Instances by (host, port), with their fingerprints.
+struct Places<'a>(HashMap<(&'a str, u16), (&'a Instance, u64), IdHash>);
 
 impl<'a> Places<'a> {
     /// The first instance at each place, should host names repeat.
     fn of(layout: &'a Layout) -> Places<'a> {
-        let mut places = HashMap::with_capacity(layout.instances.len());
-        for i in &layout.instances {
-            places.entry((i.host.as_str(), i.port)).or_insert(i);
+        let prints = Fingerprints::of(layout);
+        let mut places =
+            HashMap::with_capacity_and_hasher(layout.instances.len(), IdHash::default());
+        for (n, i) in layout.instances.iter().enumerate() {
+            places
+                .entry((i.host.as_str(), i.port))
+                .or_insert((i, prints.get(n)));
         }
         Places(places)
     }
 }
 
-/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`.
-fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<&'l Instance> {
+/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`, and its
+/// fingerprint.
+fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<(&'l Instance, u64)> {
     let (host, path) = rendered.split_once('/')?;
-    let port = env_port(&format!("/{path}"))?;
+    // `path` is the install path without its leading `/`.
+    let port = path
+        .strip_prefix(paths::ENV_DIR.strip_prefix('/')?)?
+        .strip_prefix('/')?
+        .strip_suffix(".env")?
+        .parse()
+        .ok()?;
     places.0.get(&(host, port)).copied()
 }

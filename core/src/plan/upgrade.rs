@@ -85,7 +85,13 @@ pub(crate) fn backup_archive(desired: &Layout, from: &str, to: &str) -> String {
 
 /// `<releases_dir>/<version>/bundle`.
 pub(crate) fn bundle_dir(layout: &Layout, version: &str) -> String {
-    format!("{}/bundle", layout.topology.rocketchat.release_dir(version))
+    // What `release_dir` writes, joined by hand: every start onto a staged release names it.
+    let releases = layout
+        .topology
+        .rocketchat
+        .releases_dir
+        .trim_end_matches('/');
+    super::words::concat(&[releases, "/", version, "/bundle"])
 }
 
 /// Stages a release of `layout` on `host`.
@@ -193,7 +199,7 @@ pub(crate) fn restore_rollback(
     let olds: Vec<PlannedInstance> = current
         .instances
         .iter()
-        .map(|i| PlannedInstance::of(current, Side::Current, i, ctx.policy))
+        .map(|i| ctx.planned(Side::Current, i))
         .collect();
     let before: BTreeSet<&str> = current.instances.iter().map(|i| i.id.as_str()).collect();
     let extra: Vec<PlannedInstance> = ctx
@@ -201,10 +207,15 @@ pub(crate) fn restore_rollback(
         .instances
         .iter()
         .filter(|i| !before.contains(i.id.as_str()))
-        .map(|i| PlannedInstance::of(ctx.desired, Side::Desired, i, ctx.policy))
+        .map(|i| ctx.planned(Side::Desired, i))
         .chain(surge.iter().cloned())
         .collect();
-    let everyone: Vec<PlannedInstance> = olds.iter().chain(&extra).cloned().collect();
+    // An upgrade that scales nothing has no extra instances: the current ones are everyone.
+    let everyone: std::borrow::Cow<[PlannedInstance]> = if extra.is_empty() {
+        std::borrow::Cow::Borrowed(&olds)
+    } else {
+        olds.iter().chain(&extra).cloned().collect()
+    };
     let mut ops = vec![gate(ctx, &olds, to)];
     ops.extend(ctx.leave(&everyone));
     ops.extend(ctx.stop(&olds, false));
@@ -274,7 +285,7 @@ pub(crate) fn use_release(layout: &Layout, m: &PlannedInstance) -> Op {
             node: layout.topology.rocketchat.node.clone(),
             version: version.clone(),
         },
-        format!("make {} run Rocket.Chat {version}", m.id),
+        super::words::concat(&["make ", &m.id, " run Rocket.Chat ", &version]),
     )
 }
 
