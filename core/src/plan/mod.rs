@@ -37,6 +37,7 @@ mod schedule;
 mod shell_helpers;
 mod sim_mongo;
 mod sim_release;
+mod sim_running;
 pub mod simulate;
 pub mod summary;
 mod upgrade;

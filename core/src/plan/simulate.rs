@@ -10,8 +10,8 @@ use super::planner::min_serving;
 use super::policy::Policy;
 use super::sim_mongo::ReplicaSet;
 use super::sim_release::{Database, Releases};
+use super::sim_running::{text_order, Running, RunningSet};
 use super::summary::RollbackKind;
-use super::words;
 use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
@@ -115,14 +115,6 @@ struct EnvFile {
     fingerprint: u64,
 }
 
-#[derive(Debug, Clone)]
-struct Running {
-    healthy: bool,
-    tcp: u32,
-    fingerprint: u64,
-    version: String,
-}
-
 struct World<'a> {
     current: Option<&'a Layout>,
     desired: &'a Layout,
@@ -140,7 +132,7 @@ struct World<'a> {
     mongod_conf: HashSet<(String, String)>,
     /// (machine, mongod unit) running.
     mongod_running: HashSet<(String, String)>,
-    running: BTreeMap<String, Running>,
+    running: RunningSet,
     enabled: BTreeSet<String>,
     /// Hashed rather than ordered, like `live` and `touched`: every proxy edit, stop and reload
     /// looks ids up in them, and nothing walks them in order but the messages, which sort.
@@ -333,7 +325,7 @@ impl<'a> World<'a> {
             loaded_units: HashMap::new(),
             mongod_conf: HashSet::new(),
             mongod_running: HashSet::new(),
-            running: BTreeMap::new(),
+            running: RunningSet::default(),
             enabled: BTreeSet::new(),
             pending: HashSet::default(),
             live: HashSet::default(),
@@ -373,22 +365,16 @@ impl<'a> World<'a> {
                     w.loaded_units.insert(i.host.clone(), Side::Current);
                 }
             }
-            // Collected, not inserted one by one: the maps are built sorted in one pass.
             let version = &c.topology.rocketchat.version;
-            w.running = c
-                .instances
-                .iter()
-                .enumerate()
-                .map(|(n, i)| {
-                    let running = Running {
-                        healthy: true,
-                        tcp: i.tcp_port,
-                        fingerprint: prints.get(n),
-                        version: version.clone(),
-                    };
-                    (i.id.clone(), running)
-                })
-                .collect();
+            for (n, i) in c.instances.iter().enumerate() {
+                let running = Running {
+                    healthy: true,
+                    tcp: i.tcp_port,
+                    fingerprint: prints.get(n),
+                    version: version.clone(),
+                };
+                w.running.insert(&i.host, i.port, running);
+            }
             w.enabled = c.instances.iter().map(|i| i.id.clone()).collect();
             if w.has_proxy {
                 w.pending = c.instances.iter().map(|i| i.id.clone()).collect();
@@ -505,8 +491,10 @@ impl<'a> World<'a> {
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
-                let running: Vec<String> = self
-                    .running_on(host)
+                let mut on_host: Vec<_> = self.running.on_host(host).collect();
+                on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
+                let running: Vec<String> = on_host
+                    .into_iter()
                     .map(|(_, r)| r.version.clone())
                     .collect();
                 self.releases.prune(host, protect, &running)
@@ -615,7 +603,8 @@ impl<'a> World<'a> {
         }
         touch(&mut self.touched, &id);
         self.running.insert(
-            id,
+            host,
+            port,
             Running {
                 healthy: false,
                 tcp: env.tcp,
@@ -624,15 +613,6 @@ impl<'a> World<'a> {
             },
         );
         Ok(())
-    }
-
-    /// The running instances of `host`: ids sort by host first, so they are one range of the
-    /// map, found without looking at the other hosts'.
-    fn running_on<'s>(&'s self, host: &str) -> impl Iterator<Item = (&'s String, &'s Running)> {
-        let prefix = words::concat(&[host, ":"]);
-        self.running
-            .range(prefix.clone()..)
-            .take_while(move |(id, _)| id.starts_with(&prefix))
     }
 
     /// A mongod starts once its configuration is written; a replica set member rejoins its set.
@@ -703,17 +683,27 @@ impl<'a> World<'a> {
                 format!("{id} starts before the replica set is initiated"),
             );
         }
-        if self.running.contains_key(id) {
+        if self.running.contains(id) {
             return fail(ViolationKind::PortClash, format!("{id} is already running"));
         }
         if env.tcp == 0 {
             return Ok(());
         }
-        let clash = self.running_on(host).find(|(_, r)| r.tcp == env.tcp);
+        // The holder named is the first in id order, should several hold it.
+        let clash = self
+            .running
+            .on_host(host)
+            .filter(|(_, r)| r.tcp == env.tcp)
+            .map(|(port, _)| port)
+            .min_by_key(|port| text_order(*port));
         match clash {
-            Some((other, _)) => fail(
+            Some(port) => fail(
                 ViolationKind::PortClash,
-                format!("{id} takes TCP_PORT {} while {other} holds it", env.tcp),
+                format!(
+                    "{id} takes TCP_PORT {} while {} holds it",
+                    env.tcp,
+                    instance_id(host, port)
+                ),
             ),
             None => Ok(()),
         }
@@ -762,7 +752,7 @@ impl<'a> World<'a> {
             );
         }
         touch(&mut self.touched, &id);
-        if let Some(gone) = self.running.remove(&id) {
+        if let Some(gone) = self.running.remove(host, port) {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
             }
@@ -784,12 +774,12 @@ impl<'a> World<'a> {
             .touched
             .iter()
             .filter(|id| self.pending.contains(*id))
-            .filter(|id| !self.running.get(*id).is_some_and(|r| r.healthy))
+            .filter(|id| !self.running.get(id).is_some_and(|r| r.healthy))
             .min();
         if let Some(id) = unready {
             return fail(
                 ViolationKind::RoutesToUnready,
-                match self.running.contains_key(id) {
+                match self.running.contains(id) {
                     true => format!("the proxy routes to {id} before it is healthy"),
                     false => format!("the proxy routes to {id}, which is not running"),
                 },
@@ -842,13 +832,11 @@ impl<'a> World<'a> {
             .iter()
             .map(|i| i.id.as_str())
             .collect();
-        if !self
-            .running
-            .keys()
-            .map(String::as_str)
-            .eq(wanted.iter().copied())
+        // Running ids are distinct: as many as wanted, all wanted, is the same set.
+        if self.running.len() != wanted.len() || !wanted.iter().all(|id| self.running.contains(id))
         {
-            let running: BTreeSet<&str> = self.running.keys().map(String::as_str).collect();
+            let ids = self.running.ids();
+            let running: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
             return Err(format!(
                 "running {:?}, desired {:?}",
                 running.difference(&wanted).collect::<Vec<_>>(),
@@ -927,7 +915,7 @@ impl<'a> World<'a> {
                         return Err(format!("{id} is not back in the proxy"));
                     }
                 }
-                None if self.running.contains_key(id) => {
+                None if self.running.contains(id) => {
                     return Err(format!("{id} still runs after the rollback"))
                 }
                 None => {}
@@ -964,7 +952,7 @@ impl<'a> World<'a> {
 }
 
 /// `<host>:<port>`, an instance's id (host names are not bracketed here, unlike upstreams).
-fn instance_id(host: &str, port: u16) -> String {
+pub(crate) fn instance_id(host: &str, port: u16) -> String {
     let mut id = String::with_capacity(host.len() + 6);
     id.push_str(host);
     id.push(':');
