@@ -107,7 +107,10 @@ pub fn plan(
         steps: b.steps,
         summary,
     };
-    plan.simulate(current, desired, policy)
+    // The floor the simulator holds the plan to, as `Plan::simulate` resolves it.
+    let before = current.map_or(0, |c| c.instances.len());
+    let floor = min_serving(before, desired.instances.len(), budget.max_unavailable);
+    plan.simulate_above(current, desired, policy, floor)
         .map_err(PlanError::Unsafe)?;
     Ok(plan)
 }

@@ -162,6 +162,18 @@ impl Plan {
         policy: &Policy,
     ) -> Result<Timeline, Violation> {
         let floor = floor(current, desired, policy)?;
+        self.simulate_above(current, desired, policy, floor)
+    }
+
+    /// [`Plan::simulate`] with the serving floor given: the planner resolved it from the same
+    /// diff, work and budget, and working those out a second time was a fifth of the simulation.
+    pub(crate) fn simulate_above(
+        &self,
+        current: Option<&Layout>,
+        desired: &Layout,
+        policy: &Policy,
+        floor: usize,
+    ) -> Result<Timeline, Violation> {
         let mut world = World::new(current, desired, policy);
         let mut timeline = Timeline::new(floor, world.serving);
         run(&self.steps, &mut world, &mut timeline)?;
