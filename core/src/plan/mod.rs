@@ -41,7 +41,6 @@ mod sim_running;
 pub mod simulate;
 pub mod summary;
 mod upgrade;
-mod words;
 
 pub use action::{Action, EnvOverride, FileSource, Side, Step};
 pub use commands::CommandSet;

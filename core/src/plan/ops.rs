@@ -6,7 +6,6 @@ use super::action::{Action, FileSource, Side};
 use super::builder::Op;
 use super::planned_instance::PlannedInstance;
 use super::policy::Policy;
-use super::words::concat;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use crate::paths;
@@ -124,7 +123,7 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyValidate,
-                concat(&["validate the ", kind.as_str(), " configuration"]),
+                <[&str]>::concat(&["validate the ", kind.as_str(), " configuration"]),
             ),
             (
                 machine.clone(),
@@ -153,7 +152,7 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance: instance.clone(),
                 },
-                concat(&["stop ", &m.id]),
+                <[&str]>::concat(&["stop ", &m.id]),
             ));
             if retire {
                 if m.enabled {
@@ -163,7 +162,7 @@ impl<'a> Ctx<'a> {
                             unit: m.unit.clone(),
                             instance: instance.clone(),
                         },
-                        concat(&["disable ", &m.id, " at boot"]),
+                        <[&str]>::concat(&["disable ", &m.id, " at boot"]),
                     ));
                 }
                 ops.push((
@@ -172,7 +171,7 @@ impl<'a> Ctx<'a> {
                         path: m.env_path(),
                         instance,
                     },
-                    concat(&["remove the environment file of ", &m.id]),
+                    <[&str]>::concat(&["remove the environment file of ", &m.id]),
                 ));
             }
         }
@@ -210,7 +209,7 @@ impl<'a> Ctx<'a> {
                     source: m.env.clone(),
                     instance: instance.clone(),
                 },
-                concat(&["install the environment file of ", &m.id]),
+                <[&str]>::concat(&["install the environment file of ", &m.id]),
             ));
             if self.stages {
                 ops.push(super::upgrade::use_release(self.layout(m.env.side), m));
@@ -222,7 +221,7 @@ impl<'a> Ctx<'a> {
                         unit: m.unit.clone(),
                         instance: instance.clone(),
                     },
-                    concat(&["enable ", &m.id, " at boot"]),
+                    <[&str]>::concat(&["enable ", &m.id, " at boot"]),
                 ));
             }
             ops.push((
@@ -231,7 +230,7 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance,
                 },
-                concat(&["start ", &m.id]),
+                <[&str]>::concat(&["start ", &m.id]),
             ));
         }
         let h = &self.policy.health;
@@ -249,7 +248,7 @@ impl<'a> Ctx<'a> {
                     expect_version: self.stages.then(|| m.version.clone()),
                 },
                 match self.stages {
-                    true => concat(&[
+                    true => <[&str]>::concat(&[
                         "wait until ",
                         &m.id,
                         " reports ",
@@ -260,7 +259,7 @@ impl<'a> Ctx<'a> {
                         deadline,
                         " s)",
                     ]),
-                    false => concat(&[
+                    false => <[&str]>::concat(&[
                         "wait until ",
                         &m.id,
                         " answers ",
@@ -379,7 +378,7 @@ fn add(m: &PlannedInstance) -> (Action, String) {
             upstream: m.upstream.clone(),
             server: m.server.clone(),
         },
-        concat(&["put ", &m.id, " into the proxy"]),
+        <[&str]>::concat(&["put ", &m.id, " into the proxy"]),
     )
 }
 
@@ -390,7 +389,7 @@ fn remove(m: &PlannedInstance) -> (Action, String) {
             upstream: m.upstream.clone(),
             server: m.server.clone(),
         },
-        concat(&["take ", &m.id, " out of the proxy"]),
+        <[&str]>::concat(&["take ", &m.id, " out of the proxy"]),
     )
 }
 

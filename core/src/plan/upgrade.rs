@@ -91,7 +91,7 @@ pub(crate) fn bundle_dir(layout: &Layout, version: &str) -> String {
         .rocketchat
         .releases_dir
         .trim_end_matches('/');
-    super::words::concat(&[releases, "/", version, "/bundle"])
+    <[&str]>::concat(&[releases, "/", version, "/bundle"])
 }
 
 /// Stages a release of `layout` on `host`.
@@ -285,7 +285,7 @@ pub(crate) fn use_release(layout: &Layout, m: &PlannedInstance) -> Op {
             node: layout.topology.rocketchat.node.clone(),
             version: version.clone(),
         },
-        super::words::concat(&["make ", &m.id, " run Rocket.Chat ", &version]),
+        <[&str]>::concat(&["make ", &m.id, " run Rocket.Chat ", &version]),
     )
 }
 
