@@ -22,6 +22,7 @@ use plan_support::proxy_edits::{bash, plan_edits};
 use render_support::proxy_validator::{program, validate};
 use render_support::{make_certificate, validator};
 use rocketchat_topology::model::{ProxyKind, Tls, Topology};
+use rocketchat_topology::plan::format_shell::helper;
 use rocketchat_topology::render::{render, render_with, RenderOptions, Target};
 use rocketchat_topology::Layout;
 use std::io::Write as _;
@@ -171,9 +172,19 @@ struct Haproxy {
 impl Haproxy {
     /// Starts haproxy in the foreground on `config` and waits (at most 10 s) for `socket`.
     fn start(bin: &Path, config: &Path, socket: &Path, log: &Path) -> Haproxy {
+        Haproxy::start_with(bin, &["-db"], config, socket, log)
+    }
+
+    /// The same as a master process with one worker, as systemd runs it (`-Ws`): a reload
+    /// (SIGUSR2 to the master) starts a new worker that reads the file again.
+    fn start_master(bin: &Path, config: &Path, socket: &Path, log: &Path) -> Haproxy {
+        Haproxy::start_with(bin, &["-W", "-db"], config, socket, log)
+    }
+
+    fn start_with(bin: &Path, args: &[&str], config: &Path, socket: &Path, log: &Path) -> Haproxy {
         let _ = std::fs::remove_file(socket);
         let child = Command::new(bin)
-            .arg("-db")
+            .args(args)
             .arg("-f")
             .arg(config)
             .stdout(Stdio::null())
@@ -201,14 +212,26 @@ impl Haproxy {
 }
 
 impl Drop for Haproxy {
+    /// SIGTERM first: a master stops its workers then (SIGKILL would leave them running).
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// `show servers state rocketchat` on the admin socket: server name -> srv_admin_state.
-fn admin_states(socat: &Path, socket: &Path) -> Vec<(String, u32)> {
+/// The answer of the admin socket to `command`.
+fn admin(socat: &Path, socket: &Path, command: &str) -> String {
     let mut child = Command::new(socat)
         .arg("stdio")
         .arg(format!("unix-connect:{}", socket.display()))
@@ -220,10 +243,22 @@ fn admin_states(socat: &Path, socket: &Path) -> Vec<(String, u32)> {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(b"show servers state rocketchat\n")
+        .write_all(format!("{command}\n").as_bytes())
         .expect("write");
     let out = child.wait_with_output().expect("socat output");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The pid of the worker that answers on the admin socket (`show info`).
+fn worker_pid(socat: &Path, socket: &Path) -> Option<u32> {
+    admin(socat, socket, "show info")
+        .lines()
+        .find_map(|l| l.strip_prefix("Pid: ")?.trim().parse().ok())
+}
+
+/// `show servers state rocketchat` on the admin socket: server name -> srv_admin_state.
+fn admin_states(socat: &Path, socket: &Path) -> Vec<(String, u32)> {
+    let text = admin(socat, socket, "show servers state rocketchat");
     let header: Vec<&str> = text
         .lines()
         .find(|l| l.starts_with("# be_id"))
@@ -368,4 +403,77 @@ fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
     );
     drop(restarted);
     println!("haproxy: out on the runtime API ({SERVER} state FMAINT), disabled across a restart, back on the runtime API and in the file after undrain");
+}
+
+/// A drain right after a reload reaches the worker the reload started. `systemctl reload
+/// haproxy` returns once the master is signalled; until the new worker has read the file, the
+/// admin socket still answers from the old one, and a `set server ... state maint` sent there
+/// is lost with it while the new worker keeps the server in rotation (the lab saw 503s from the
+/// stopped instance). Here a real haproxy runs as master and worker; `systemctl` is a shell
+/// function that does what Debian's haproxy.service does on reload (`kill -USR2 $MAINPID`),
+/// the one stand-in: no systemd runs in this test.
+#[test]
+fn haproxy_drain_right_after_a_reload_reaches_the_new_worker() {
+    let Some(bin) = program(ProxyKind::Haproxy) else {
+        return;
+    };
+    let Some(socat) = validator("socat") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(tls) = make_certificate(dir.path()) else {
+        return;
+    };
+    let layout = Layout::resolve(&loopback_topology(ProxyKind::Haproxy, &tls));
+    let socket = dir.path().join("admin.sock");
+    let config = dir.path().join("haproxy.cfg");
+    let log = dir.path().join("haproxy.log");
+    let original = runnable(
+        &render(&layout, Target::Haproxy).expect("renders")[0].contents,
+        &socket,
+    );
+    std::fs::write(&config, &original).expect("write");
+    let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket, INSTANCE);
+    let master = Haproxy::start_master(&bin, &config, &socket, &log);
+    let first = worker_pid(&socat, &socket).expect("the worker answers");
+
+    // No copy of the loaded file is kept yet, so rct_haproxy_reload reloads; the drain follows
+    // at once, as the next wave's first step does.
+    let quote =
+        |p: &Path| rocketchat_topology::plan::commands::shell_quote(&p.display().to_string());
+    let reload = format!(
+        "{}\n{}\n{}\nsystemctl() {{ kill -USR2 {}; }}\nrct_haproxy_reload {} {}\n",
+        helper("rct_fail").expect("helper"),
+        helper("rct_haproxy_worker").expect("helper"),
+        helper("rct_haproxy_reload").expect("helper"),
+        master.child.id(),
+        quote(&config),
+        quote(&socket),
+    );
+    bash(
+        &format!("set -euo pipefail\n{reload}{}", edits.drain),
+        dir.path(),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let worker = loop {
+        match worker_pid(&socat, &socket) {
+            Some(pid) if pid != first => break pid,
+            _ => assert!(Instant::now() < deadline, "no new worker after the reload"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let states = admin_states(&socat, &socket);
+    for (server, state) in &states {
+        if server == SERVER {
+            assert!(
+                state & (FMAINT | CMAINT) != 0,
+                "{server} is in rotation in worker {worker} (the reload's): {states:?}"
+            );
+        } else {
+            assert_eq!(*state, 0, "{server} changed: {states:?}");
+        }
+    }
+    drop(master);
+    println!("haproxy: drained right after a reload, {SERVER} is out in the new worker {worker} (was {first})");
 }

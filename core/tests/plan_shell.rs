@@ -533,6 +533,27 @@ fn an_override_that_is_not_a_port_number_stops_the_script() {
     assert!(!out.contains("reached-after-refusal"), "{out}");
 }
 
+/// A stand-in for haproxy's admin socket at `socket`: each connection's `show info` is
+/// answered with `Pid: <n>`, n the number of reloads recorded in `calls`, so the worker seems
+/// to change with each reload, as rct_haproxy_reload waits for. (A real haproxy answers it in
+/// plan_render_proxy.rs.)
+fn answer_as_haproxy_workers(socket: &std::path::Path, calls: std::path::PathBuf) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::os::unix::net::UnixListener::bind(socket).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+            let reloads = std::fs::read_to_string(&calls)
+                .unwrap_or_default()
+                .lines()
+                .count();
+            let _ =
+                (&stream).write_all(format!("Name: HAProxy\nPid: {}\n", 1000 + reloads).as_bytes());
+        }
+    });
+}
+
 /// rct_haproxy_reload reloads (through `systemctl`, a recording stand-in here) only when the
 /// file differs from the loaded one in more than `disabled` marks.
 #[test]
@@ -550,7 +571,7 @@ fn haproxy_reload_is_skipped_when_only_server_states_changed() {
     )
     .unwrap();
     let _ = std::fs::remove_file(&socket);
-    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    answer_as_haproxy_workers(&socket, calls.clone());
     std::process::Command::new("chmod")
         .arg("755")
         .arg(bin.join("systemctl"))
@@ -567,11 +588,17 @@ fn haproxy_reload_is_skipped_when_only_server_states_changed() {
             .count()
     };
     // Nothing loaded yet: reload, and remember what was loaded.
-    helpers_run(&["rct_haproxy_reload"], &reload);
+    helpers_run(
+        &["rct_fail", "rct_haproxy_worker", "rct_haproxy_reload"],
+        &reload,
+    );
     assert_eq!(reloads(), 1);
     // Only a `disabled` mark changed: the runtime API did it, no reload.
     std::fs::write(&conf, body.replace("check\n", "check disabled\n")).unwrap();
-    helpers_run(&["rct_haproxy_reload"], &reload);
+    helpers_run(
+        &["rct_fail", "rct_haproxy_worker", "rct_haproxy_reload"],
+        &reload,
+    );
     assert_eq!(reloads(), 1);
     // Another change (a new server): reload.
     std::fs::write(
@@ -579,7 +606,10 @@ fn haproxy_reload_is_skipped_when_only_server_states_changed() {
         format!("{body}    server app1_3001 10.0.0.1:3001 check\n"),
     )
     .unwrap();
-    helpers_run(&["rct_haproxy_reload"], &reload);
+    helpers_run(
+        &["rct_fail", "rct_haproxy_worker", "rct_haproxy_reload"],
+        &reload,
+    );
     assert_eq!(reloads(), 2);
     assert_eq!(read(&calls).lines().next(), Some("reload haproxy"));
 }

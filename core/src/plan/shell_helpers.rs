@@ -37,6 +37,7 @@ const HELPERS: &[(&str, &str)] = helpers![
     "rct_apache_reload",
     "rct_haproxy_down",
     "rct_haproxy_up",
+    "rct_haproxy_worker",
     "rct_haproxy_reload",
     "rct_on",
     "rct_put",
