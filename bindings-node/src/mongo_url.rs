@@ -82,7 +82,12 @@ impl MongoUrl {
     /// Lowercased option name -> value, as the driver read it. Secret values are `***`.
     #[napi(getter, catch_unwind, ts_return_type = "Record<string, unknown>")]
     pub fn options(&self) -> BTreeMap<&'static str, Value> {
-        self.url.options.clone()
+        // napi turns a BTreeMap into a JavaScript object, in name order as the map lists them.
+        self.url
+            .options
+            .iter()
+            .map(|(name, value)| (*name, value.clone()))
+            .collect()
     }
 
     /// What the driver would warn about (deprecated options, repeated names).

@@ -19,6 +19,7 @@
 mod error;
 mod given;
 mod host;
+mod option_map;
 pub mod options;
 mod read;
 mod secret;
@@ -28,10 +29,10 @@ mod whatwg;
 
 pub use error::{ErrorKind, MongoUrlError};
 pub use host::{Host, HostKind, DEFAULT_PORT};
+pub use option_map::OptionMap;
 pub use secret::{Secret, REDACTED};
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// `mongodb://` or `mongodb+srv://`.
@@ -70,9 +71,9 @@ pub struct MongoUrl {
     pub password: Option<Secret>,
     /// The database in the path (the spec's auth database), or the `dbName` option.
     pub database: Option<String>,
-    /// Lowercased option name (from the driver's table) -> value, as the driver read it. Secret
-    /// values are `***`.
-    pub options: BTreeMap<&'static str, Value>,
+    /// Lowercased option name (from the driver's table) -> value, as the driver read it, in name
+    /// order. Secret values are `***`.
+    pub options: OptionMap,
     /// What the driver would warn about (deprecated options, names repeated in another case).
     pub warnings: Vec<String>,
     /// The authentication mechanism named by `authMechanism`.

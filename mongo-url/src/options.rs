@@ -317,6 +317,43 @@ const fn slot_of(name: &[u8]) -> Option<usize> {
     Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOT_COUNT)
 }
 
+/// The place of the option's lowercased name among all of them in string order: options listed
+/// by rank are listed by name (see [`crate::OptionMap`]).
+pub(crate) fn name_rank(i: usize) -> u8 {
+    RANK[i]
+}
+
+/// [`name_rank`] of every option, worked out when compiling: the number of names that sort
+/// before it. `LOWER`'s zero padding sorts a name before any longer name it starts, as strings
+/// sort.
+static RANK: [u8; OPTIONS.len()] = {
+    let mut rank = [0u8; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let mut j = 0;
+        while j < OPTIONS.len() {
+            if padded_less(&LOWER[j], &LOWER[i]) {
+                rank[i] += 1;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    rank
+};
+
+/// Whether `a` sorts before `b`, byte by byte.
+const fn padded_less(a: &[u8; LONGEST], b: &[u8; LONGEST]) -> bool {
+    let mut k = 0;
+    while k < LONGEST {
+        if a[k] != b[k] {
+            return a[k] < b[k];
+        }
+        k += 1;
+    }
+    false
+}
+
 /// The option's name lowercased (`replicaset`), the key the driver's option map uses.
 pub(crate) fn lowercase_name(i: usize) -> &'static str {
     &lowercase_names()[i]

@@ -1,15 +1,14 @@
 //! The option values the driver read, asked for by the option's position in its table, held in
 //! the public map of lowercased names.
 
-use super::options;
+use super::option_map::OptionMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Values by table position, kept in the public map as they are read; which options have one
 /// is a bit set, so that asking about an option not set (most of the checks) costs no search.
 #[derive(Debug, Clone, Default)]
 pub(super) struct OptionValues {
-    map: BTreeMap<&'static str, Value>,
+    map: OptionMap,
     set: u128,
 }
 
@@ -19,12 +18,12 @@ impl OptionValues {
         if !self.contains(i) {
             return None;
         }
-        self.map.get(options::lowercase_name(i))
+        self.map.at(i)
     }
 
     /// Sets the value of the option at position `i`.
     pub(super) fn set(&mut self, i: usize, value: Value) {
-        self.map.insert(options::lowercase_name(i), value);
+        self.map.set(i, value);
         self.set |= 1 << i;
     }
 
@@ -46,7 +45,7 @@ impl OptionValues {
     }
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
-    pub(super) fn into_map(self) -> BTreeMap<&'static str, Value> {
+    pub(super) fn into_map(self) -> OptionMap {
         self.map
     }
 }

@@ -26,7 +26,7 @@ pub(super) struct Parts<'a> {
     /// Database from the path (decoded), `None` when the path is empty or `/`.
     pub database: Option<String>,
     /// Query pairs in order, names as written.
-    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub query: Query<'a>,
     /// Whether an `@` follows the host list before the query (`u:p@ss@db1`): the host list and
     /// database are then most likely the tail of a password with an unescaped `@`, so they are
     /// never shown (the driver still reads them as hosts, and so does the verdict).
@@ -206,13 +206,16 @@ fn invalid_url() -> MongoUrlError {
 }
 
 /// The part of the URL after the host list, as a URL parser reads it: the userinfo (still
-/// percent-encoded), the pathname and the query.
+/// percent-encoded), the pathname and the query's pairs.
 #[derive(Debug, PartialEq, Eq)]
 struct Tail<'a> {
     userinfo: Option<(Cow<'a, str>, Option<Cow<'a, str>>)>,
     pathname: Cow<'a, str>,
-    query: Option<Cow<'a, str>>,
+    query: Query<'a>,
 }
+
+/// Query pairs in order, names as written.
+type Query<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
 
 /// The driver hands `protocol://user:pass@<placeholder><rest>` to a WHATWG URL parser: the host
 /// list is read apart, host by host, but the userinfo, path and query are the parser's. A stray
@@ -249,10 +252,17 @@ fn parse_tail<'a>(m: &Matched<'_>, srv: bool) -> Result<Tail<'a>, MongoUrlError>
         .map(|p| Cow::Owned(p.to_string()));
     let userinfo = (!username.is_empty() || password.is_some())
         .then(|| (Cow::Owned(username.to_string()), password));
+    let query = match url.query() {
+        None => Vec::new(),
+        Some(q) => whatwg::parse_query(q)
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
+            .collect(),
+    };
     Ok(Tail {
         userinfo,
         pathname: Cow::Owned(url.path().to_string()),
-        query: url.query().map(|q| Cow::Owned(q.to_string())),
+        query,
     })
 }
 
@@ -279,16 +289,9 @@ const fn kept_in_segment(b: u8) -> bool {
     kept_in_userinfo(b) || one_of(b";=:", b)
 }
 
-/// Characters a URL parser keeps as they are in the query of a `mongodb://` URL (not a special
-/// scheme): printable ASCII but `"`, `#`, `<` and `>`.
-const fn kept_in_query(b: u8) -> bool {
-    b.is_ascii_graphic() && !one_of(b"\"#<>", b)
-}
-
 const USERINFO: u8 = 1;
 const SEGMENT: u8 = 2;
-const QUERY: u8 = 4;
-const RESERVED: u8 = 8;
+const RESERVED: u8 = 4;
 
 /// Each byte's classes above, worked out when compiling: the tests of every character of a URL
 /// become one table lookup each.
@@ -299,7 +302,6 @@ static CLASSES: [u8; 256] = {
         let byte = b as u8;
         table[b] = if kept_in_userinfo(byte) { USERINFO } else { 0 }
             | if kept_in_segment(byte) { SEGMENT } else { 0 }
-            | if kept_in_query(byte) { QUERY } else { 0 }
             | if byte.is_ascii() && one_of(RESERVED_IN_USERINFO, byte) {
                 RESERVED
             } else {
@@ -340,19 +342,21 @@ fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
         None => return None,
     };
     let maybe_dots = segment.bytes().all(|b| b"%.2eE".contains(&b));
-    if !all_of(segment, SEGMENT)
-        || (maybe_dots && !segment.is_empty())
-        || !all_of(query.unwrap_or(""), QUERY)
-    {
+    if !all_of(segment, SEGMENT) || (maybe_dots && !segment.is_empty()) {
         return None;
     }
+    // The query is checked and cut into pairs in the same pass.
+    let query = match query {
+        Some(q) => whatwg::plain_query(q)?,
+        None => Vec::new(),
+    };
     let password = m.password.map(Cow::Borrowed);
     let userinfo =
         (!username.is_empty() || password.is_some()).then_some((Cow::Borrowed(username), password));
     Some(Tail {
         userinfo,
         pathname: Cow::Borrowed(path),
-        query: query.map(Cow::Borrowed),
+        query,
     })
 }
 
@@ -449,21 +453,13 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
     }
     let (username, password) = decode_userinfo(tail.userinfo)?;
     let database = database(&tail.pathname, !unescaped_at)?;
-    let query = match tail.query {
-        None => Vec::new(),
-        Some(Cow::Borrowed(q)) => whatwg::parse_query(q),
-        Some(Cow::Owned(q)) => whatwg::parse_query(&q)
-            .into_iter()
-            .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
-            .collect(),
-    };
     Ok(Parts {
         srv,
         host_list: m.hosts,
         username,
         password,
         database,
-        query,
+        query: tail.query,
         unescaped_at,
     })
 }

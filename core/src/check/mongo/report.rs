@@ -3,11 +3,10 @@
 
 use super::{url_diagnostics, UrlContext};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::mongo_url::{Host, MongoUrl, MongoUrlError};
+use crate::mongo_url::{Host, MongoUrl, MongoUrlError, OptionMap};
 use crate::version::Version;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The credentials part of a report; never the password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,7 +44,7 @@ pub struct UrlParts {
     /// The database in the path.
     pub database: Option<String>,
     /// The options the driver would set, by their driver names.
-    pub options: BTreeMap<&'static str, Value>,
+    pub options: OptionMap,
     /// The driver's warnings (deprecated options, ...).
     pub warnings: Vec<String>,
 }
@@ -127,7 +126,7 @@ fn checked(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> CheckedUrl {
                 hosts: Vec::new(),
                 auth: None,
                 database: None,
-                options: BTreeMap::new(),
+                options: OptionMap::new(),
                 warnings: Vec::new(),
             },
         },

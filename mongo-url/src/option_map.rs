@@ -1,0 +1,240 @@
+//! [`OptionMap`]: the options a URL sets, by lowercased name, in name order.
+
+use super::options;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+use std::fmt;
+
+/// The options the driver read from a URL: lowercased option name (from the driver's table) ->
+/// value, listed in name order. It reads like a `BTreeMap<&'static str, Value>` (`get`, `iter`,
+/// `keys`, `values`, `len`; `Debug` and serde print it as a map) but is a short sorted list: a URL
+/// sets a handful of options (at most the table's 112), and building and dropping a tree was
+/// about a sixth of a whole parse.
+#[derive(Clone, PartialEq, Default)]
+pub struct OptionMap {
+    /// Sorted by name.
+    entries: Vec<Entry>,
+}
+
+/// Room the first option reserves: more than most URLs set (a URL that sets more grows the map).
+const TYPICAL_OPTIONS: usize = 8;
+
+#[derive(Clone, PartialEq)]
+struct Entry {
+    name: &'static str,
+    value: Value,
+    /// The name's place among the table's lowercased names ([`options::name_rank`]): sorting
+    /// by it is sorting by name, with a byte comparison instead of a string comparison.
+    rank: u8,
+}
+
+impl OptionMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        OptionMap::default()
+    }
+
+    /// The value of the option at position `i` of the table, set or replaced.
+    pub(crate) fn set(&mut self, i: usize, value: Value) {
+        let rank = options::name_rank(i);
+        // Options arrive in the table's order, which is nearly the names' order: the place is
+        // found from the end.
+        let at = self
+            .entries
+            .iter()
+            .rposition(|e| e.rank <= rank)
+            .map_or(0, |p| p + 1);
+        if at > 0 && self.entries[at - 1].rank == rank {
+            self.entries[at - 1].value = value;
+            return;
+        }
+        if self.entries.capacity() == 0 {
+            // Room for more options than most URLs set at once, rather than growing from four.
+            self.entries.reserve_exact(TYPICAL_OPTIONS);
+        }
+        let entry = Entry {
+            name: options::lowercase_name(i),
+            value,
+            rank,
+        };
+        self.entries.insert(at, entry);
+    }
+
+    /// The value of the option at position `i` of the table.
+    pub(crate) fn at(&self, i: usize) -> Option<&Value> {
+        let rank = options::name_rank(i);
+        self.entries
+            .iter()
+            .find(|e| e.rank == rank)
+            .map(|e| &e.value)
+    }
+
+    /// The value of the option named `name`, lowercased (`replicaset`).
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.entries
+            .binary_search_by(|e| e.name.cmp(name))
+            .ok()
+            .map(|at| &self.entries[at].value)
+    }
+
+    /// Whether the option named `name` (lowercased) is set.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// How many options are set.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no option is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The options in name order, as `(name, value)`.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            entries: self.entries.iter(),
+        }
+    }
+
+    /// The names in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &&'static str> + ExactSizeIterator {
+        self.entries.iter().map(|e| &e.name)
+    }
+
+    /// The values in the names' order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.entries.iter().map(|e| &e.value)
+    }
+}
+
+/// The options of an [`OptionMap`] in name order (the items a `BTreeMap`'s `iter` gives).
+#[derive(Clone)]
+pub struct Iter<'a> {
+    entries: std::slice::Iter<'a, Entry>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a &'static str, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.entries.next().map(|e| (&e.name, &e.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.entries.next_back().map(|e| (&e.name, &e.value))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> IntoIterator for &'a OptionMap {
+    type Item = (&'a &'static str, &'a Value);
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for OptionMap {
+    type Item = (&'static str, Value);
+    type IntoIter = IntoIter;
+
+    fn into_iter(self) -> IntoIter {
+        IntoIter {
+            entries: self.entries.into_iter(),
+        }
+    }
+}
+
+/// The options of an [`OptionMap`] in name order, owned (the items a `BTreeMap`'s `into_iter`
+/// gives).
+pub struct IntoIter {
+    entries: std::vec::IntoIter<Entry>,
+}
+
+impl Iterator for IntoIter {
+    type Item = (&'static str, Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.entries.next().map(|e| (e.name, e.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for IntoIter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.entries.next_back().map(|e| (e.name, e.value))
+    }
+}
+
+impl ExactSizeIterator for IntoIter {}
+
+impl fmt::Debug for OptionMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for OptionMap {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (name, value) in self {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::OPTIONS;
+    use std::collections::BTreeMap;
+
+    /// Set in any order, the map lists, finds and prints its options as a `BTreeMap` does.
+    #[test]
+    fn reads_like_a_btree_map() {
+        let mut seed = 7u64;
+        for round in 0..200 {
+            let mut ours = OptionMap::new();
+            let mut tree = BTreeMap::new();
+            for n in 0..(round % 20) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let i = (seed >> 33) as usize % OPTIONS.len();
+                let value = Value::from(n);
+                ours.set(i, value.clone());
+                tree.insert(options::lowercase_name(i), value);
+            }
+            assert_eq!(format!("{ours:?}"), format!("{tree:?}"));
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&tree).unwrap()
+            );
+            assert!(ours.iter().eq(tree.iter()));
+            assert!(ours.keys().eq(tree.keys()));
+            assert!(ours.values().eq(tree.values()));
+            assert!(ours.clone().into_iter().eq(tree.clone().into_iter()));
+            assert_eq!(ours.len(), tree.len());
+            for (i, o) in OPTIONS.iter().enumerate() {
+                let name = options::lowercase_name(i);
+                assert_eq!(ours.get(name), tree.get(name), "{}", o.name);
+                assert_eq!(ours.at(i), tree.get(name), "{}", o.name);
+            }
+        }
+    }
+}
