@@ -7,22 +7,27 @@ use super::budget::SurgeSlot;
 use super::policy::Policy;
 use crate::layout::{Instance, Layout};
 use crate::paths;
+use std::sync::Arc;
 
 /// A Rocket.Chat instance the planner starts, stops and routes (a replica set member is
 /// something else: see `mongo_upgrade`). A plan builds one or two per instance and side, so its
-/// strings are written by hand rather than through `format!`.
+/// strings are written by hand rather than through `format!`. They are `Arc<str>`: every step
+/// about the instance (write its env file, start, wait, join, ...) shares them, and a clone of
+/// the instance only counts references.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedInstance {
-    pub id: String,
-    pub host: String,
+    pub id: Arc<str>,
+    pub host: Arc<str>,
     pub port: u16,
-    pub unit: String,
-    pub upstream: String,
-    pub server: String,
+    pub unit: Arc<str>,
+    pub upstream: Arc<str>,
+    pub server: Arc<str>,
     pub env: FileSource,
-    pub health_url: String,
+    /// Where its env file is installed (`/etc/rocketchat/<port>.env`).
+    pub env_path: Arc<str>,
+    pub health_url: Arc<str>,
     /// The Rocket.Chat release of its side's layout.
-    pub version: String,
+    pub version: Arc<str>,
     /// Whether the unit is enabled at boot (surge instances are not).
     pub enabled: bool,
     /// Whether starting it also enables it (new instances; restarted ones already are).
@@ -30,43 +35,50 @@ pub(crate) struct PlannedInstance {
 }
 
 impl PlannedInstance {
-    /// Instance `i` of `layout` (the layout of `side`); `health_path` is [`health_path`]'s
-    /// answer for that layout, worked out once per plan.
+    /// Instance `i` of the layout of `side`, which runs `version`; `health_path` is
+    /// [`health_path`]'s answer for that layout, worked out once per plan.
     pub(crate) fn of(
-        layout: &Layout,
+        version: &Arc<str>,
         side: Side,
         i: &Instance,
         health_path: &str,
     ) -> PlannedInstance {
         let upstream = paths::host_port(&i.upstream_host, i.port);
         PlannedInstance {
-            id: i.id.clone(),
-            host: i.host.clone(),
+            id: i.id.as_str().into(),
+            host: i.host.as_str().into(),
             port: i.port,
-            unit: paths::instance_unit(i.port),
-            server: paths::backend_server(&i.host, i.port),
+            unit: paths::instance_unit(i.port).into(),
+            server: paths::backend_server(&i.host, i.port).into(),
             env: FileSource {
                 side,
-                rendered: rendered_env_file(&i.host, i.port),
+                rendered: rendered_env_file(&i.host, i.port).into(),
                 overrides: Vec::new(),
             },
-            health_url: health_url(&upstream, health_path),
-            upstream,
-            version: layout.topology.rocketchat.version.clone(),
+            env_path: paths::env_file(i.port).into(),
+            health_url: health_url(&upstream, health_path).into(),
+            upstream: upstream.into(),
+            version: version.clone(),
             enabled: true,
             enable_on_start: false,
         }
     }
 
-    pub(crate) fn surge(layout: &Layout, slot: &SurgeSlot, health_path: &str) -> PlannedInstance {
-        let mut m = PlannedInstance::of(layout, Side::Desired, slot.template, health_path);
+    /// The surge instance of `slot`, running the desired release `version`.
+    pub(crate) fn surge(
+        version: &Arc<str>,
+        slot: &SurgeSlot,
+        health_path: &str,
+    ) -> PlannedInstance {
+        let mut m = PlannedInstance::of(version, Side::Desired, slot.template, health_path);
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
-        m.id = slot.id();
+        m.id = slot.id().into();
         m.port = slot.port;
-        m.unit = paths::instance_unit(slot.port);
-        m.server = paths::backend_server(&slot.host, slot.port);
-        m.health_url = health_url(&upstream, health_path);
-        m.upstream = upstream;
+        m.unit = paths::instance_unit(slot.port).into();
+        m.server = paths::backend_server(&slot.host, slot.port).into();
+        m.env_path = paths::env_file(slot.port).into();
+        m.health_url = health_url(&upstream, health_path).into();
+        m.upstream = upstream.into();
         m.env.overrides = vec![
             EnvOverride {
                 name: "PORT".into(),
@@ -85,10 +97,6 @@ impl PlannedInstance {
     pub(crate) fn fresh(mut self) -> PlannedInstance {
         self.enable_on_start = self.enabled;
         self
-    }
-
-    pub(crate) fn env_path(&self) -> String {
-        paths::env_file(self.port)
     }
 }
 

@@ -407,7 +407,7 @@ impl<'a> World<'a> {
     }
 
     fn apply(&mut self, step: &Step) -> StepResult {
-        let host = step.host.as_str();
+        let host = &*step.host;
         match &step.action {
             Action::WriteFile { path, source, .. } => self.write(host, path, source),
             Action::RemoveFile { path, .. } => {
@@ -440,7 +440,7 @@ impl<'a> World<'a> {
                 expect_version,
                 ..
             } => match self.running.get_mut(instance) {
-                Some(r) if expect_version.as_ref().is_some_and(|v| *v != r.version) => fail(
+                Some(r) if expect_version.as_ref().is_some_and(|v| **v != *r.version) => fail(
                     ViolationKind::WrongRelease,
                     format!(
                         "{instance} reports {} where the gate expects {}",
@@ -464,12 +464,12 @@ impl<'a> World<'a> {
                 ),
             },
             Action::ProxyAdd { instance, .. } => {
-                self.pending.insert(instance.clone());
+                self.pending.insert(instance.to_string());
                 touch(&mut self.touched, instance);
                 Ok(())
             }
             Action::ProxyRemove { instance, .. } => {
-                self.pending.remove(instance);
+                self.pending.remove(&**instance);
                 touch(&mut self.touched, instance);
                 Ok(())
             }
