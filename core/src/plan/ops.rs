@@ -4,11 +4,14 @@
 
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
-use super::planned_instance::PlannedInstance;
+use super::id_hash::IdHash;
+use super::planned_instance::{Names, PlannedInstance};
 use super::policy::Policy;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use crate::paths;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The release every instance of one side runs, made once per plan: the steps of all its
@@ -50,6 +53,10 @@ pub(crate) struct Ctx<'a> {
     pub health_paths: [&'a str; 2],
     /// The release of each side's instances (current, desired).
     pub releases: [SideRelease; 2],
+    /// The [`Names`] of every instance planned so far, by id: a plan moves most instances
+    /// several times (restart, rollback, restore), on both sides, and their steps share one set
+    /// of strings.
+    pub names: RefCell<HashMap<Arc<str>, Names, IdHash>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -62,7 +69,21 @@ impl<'a> Ctx<'a> {
 
     /// Instance `i` of `side`'s layout, as the planner moves it.
     pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
-        PlannedInstance::of(&self.release(side).version, side, i, self.health_path(side))
+        let names = self.names_of(i);
+        let version = &self.release(side).version;
+        PlannedInstance::of(names, version, side, i, self.health_path(side))
+    }
+
+    /// The [`Names`] of `i`, made on its id's first use.
+    fn names_of(&self, i: &crate::layout::Instance) -> Names {
+        if let Some(names) = self.names.borrow().get(i.id.as_str()) {
+            return names.clone();
+        }
+        let names = Names::of(i);
+        self.names
+            .borrow_mut()
+            .insert(names.id.clone(), names.clone());
+        names
     }
 
     pub(crate) fn release(&self, side: Side) -> &SideRelease {

@@ -34,10 +34,38 @@ pub(crate) struct PlannedInstance {
     pub enable_on_start: bool,
 }
 
+/// The strings of an instance that follow from its host and port alone, so from its id
+/// (`host:port`): the same on either side of a plan, made once per id (see `Ctx::planned`).
+#[derive(Debug, Clone)]
+pub(crate) struct Names {
+    pub id: Arc<str>,
+    pub host: Arc<str>,
+    pub unit: Arc<str>,
+    pub server: Arc<str>,
+    pub env_path: Arc<str>,
+    /// Its env file in a render directory.
+    pub rendered: Arc<str>,
+}
+
+impl Names {
+    pub(crate) fn of(i: &Instance) -> Names {
+        Names {
+            id: i.id.as_str().into(),
+            host: i.host.as_str().into(),
+            unit: paths::instance_unit(i.port).into(),
+            server: paths::backend_server(&i.host, i.port).into(),
+            env_path: paths::env_file(i.port).into(),
+            rendered: rendered_env_file(&i.host, i.port).into(),
+        }
+    }
+}
+
 impl PlannedInstance {
-    /// Instance `i` of the layout of `side`, which runs `version`; `health_path` is
-    /// [`health_path`]'s answer for that layout, worked out once per plan.
+    /// Instance `i` of the layout of `side`, which runs `version`, named by `names` (its
+    /// [`Names`]); `health_path` is [`health_path`]'s answer for that layout, worked out once per
+    /// plan. Its upstream and health URL are its side's own: the address may change.
     pub(crate) fn of(
+        names: Names,
         version: &Arc<str>,
         side: Side,
         i: &Instance,
@@ -45,17 +73,17 @@ impl PlannedInstance {
     ) -> PlannedInstance {
         let upstream = paths::host_port(&i.upstream_host, i.port);
         PlannedInstance {
-            id: i.id.as_str().into(),
-            host: i.host.as_str().into(),
+            id: names.id,
+            host: names.host,
             port: i.port,
-            unit: paths::instance_unit(i.port).into(),
-            server: paths::backend_server(&i.host, i.port).into(),
+            unit: names.unit,
+            server: names.server,
             env: FileSource {
                 side,
-                rendered: rendered_env_file(&i.host, i.port).into(),
+                rendered: names.rendered,
                 overrides: Vec::new(),
             },
-            env_path: paths::env_file(i.port).into(),
+            env_path: names.env_path,
             health_url: health_url(&upstream, health_path).into(),
             upstream: upstream.into(),
             version: version.clone(),
@@ -70,7 +98,14 @@ impl PlannedInstance {
         slot: &SurgeSlot,
         health_path: &str,
     ) -> PlannedInstance {
-        let mut m = PlannedInstance::of(version, Side::Desired, slot.template, health_path);
+        let template = slot.template;
+        let mut m = PlannedInstance::of(
+            Names::of(template),
+            version,
+            Side::Desired,
+            template,
+            health_path,
+        );
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id().into();
         m.port = slot.port;

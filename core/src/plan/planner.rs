@@ -55,6 +55,7 @@ pub fn plan(
             SideRelease::of(current.unwrap_or(desired)),
             SideRelease::of(desired),
         ],
+        names: Default::default(),
     };
     let mut b = Builder::default();
     match current {
