@@ -57,6 +57,8 @@ pub(crate) struct Ctx<'a> {
     /// several times (restart, rollback, restore), on both sides, and their steps share one set
     /// of strings.
     pub names: RefCell<HashMap<Arc<str>, Names, IdHash>>,
+    /// The buffer planned instances' strings are written in before they are shared.
+    pub scratch: RefCell<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -69,17 +71,18 @@ impl<'a> Ctx<'a> {
 
     /// Instance `i` of `side`'s layout, as the planner moves it.
     pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
-        let names = self.names_of(i);
+        let scratch = &mut self.scratch.borrow_mut();
+        let names = self.names_of(i, scratch);
         let version = &self.release(side).version;
-        PlannedInstance::of(names, version, side, i, self.health_path(side))
+        PlannedInstance::of(names, version, side, i, self.health_path(side), scratch)
     }
 
     /// The [`Names`] of `i`, made on its id's first use.
-    fn names_of(&self, i: &crate::layout::Instance) -> Names {
+    fn names_of(&self, i: &crate::layout::Instance, scratch: &mut String) -> Names {
         if let Some(names) = self.names.borrow().get(i.id.as_str()) {
             return names.clone();
         }
-        let names = Names::of(i);
+        let names = Names::of(i, scratch);
         self.names
             .borrow_mut()
             .insert(names.id.clone(), names.clone());

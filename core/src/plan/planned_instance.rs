@@ -48,30 +48,45 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    pub(crate) fn of(i: &Instance) -> Names {
+    /// The names of `i`, written in `scratch` (see [`shared`]).
+    pub(crate) fn of(i: &Instance, scratch: &mut String) -> Names {
+        let (host, port) = (i.host.as_str(), i.port);
         Names {
             id: i.id.as_str().into(),
-            host: i.host.as_str().into(),
-            unit: paths::instance_unit(i.port).into(),
-            server: paths::backend_server(&i.host, i.port).into(),
-            env_path: paths::env_file(i.port).into(),
-            rendered: rendered_env_file(&i.host, i.port).into(),
+            host: host.into(),
+            unit: shared(scratch, |s| paths::push_instance_unit(s, port)),
+            server: shared(scratch, |s| paths::push_backend_server(s, host, port)),
+            env_path: shared(scratch, |s| paths::push_env_file(s, port)),
+            rendered: shared(scratch, |s| push_rendered_env_file(s, host, port)),
         }
     }
+}
+
+/// The text `write` appends to an empty `scratch`, as an `Arc<str>`. Written in a buffer the
+/// caller reuses, the `Arc` is its only allocation: a `String` made into an `Arc<str>` is copied
+/// into a second one.
+fn shared(scratch: &mut String, write: impl FnOnce(&mut String)) -> Arc<str> {
+    scratch.clear();
+    write(scratch);
+    Arc::from(scratch.as_str())
 }
 
 impl PlannedInstance {
     /// Instance `i` of the layout of `side`, which runs `version`, named by `names` (its
     /// [`Names`]); `health_path` is [`health_path`]'s answer for that layout, worked out once per
-    /// plan. Its upstream and health URL are its side's own: the address may change.
+    /// plan. Its upstream and health URL are its side's own (the address may change), written
+    /// in `scratch` (see [`shared`]).
     pub(crate) fn of(
         names: Names,
         version: &Arc<str>,
         side: Side,
         i: &Instance,
         health_path: &str,
+        scratch: &mut String,
     ) -> PlannedInstance {
-        let upstream = paths::host_port(&i.upstream_host, i.port);
+        let upstream = shared(scratch, |s| {
+            paths::push_host_port(s, &i.upstream_host, i.port)
+        });
         PlannedInstance {
             id: names.id,
             host: names.host,
@@ -84,8 +99,8 @@ impl PlannedInstance {
                 overrides: Vec::new(),
             },
             env_path: names.env_path,
-            health_url: health_url(&upstream, health_path).into(),
-            upstream: upstream.into(),
+            health_url: shared(scratch, |s| push_health_url(s, &upstream, health_path)),
+            upstream,
             version: version.clone(),
             enabled: true,
             enable_on_start: false,
@@ -98,13 +113,15 @@ impl PlannedInstance {
         slot: &SurgeSlot,
         health_path: &str,
     ) -> PlannedInstance {
-        let template = slot.template;
+        let (template, scratch) = (slot.template, &mut String::new());
+        let names = Names::of(template, scratch);
         let mut m = PlannedInstance::of(
-            Names::of(template),
+            names,
             version,
             Side::Desired,
             template,
             health_path,
+            scratch,
         );
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id().into();
@@ -112,7 +129,7 @@ impl PlannedInstance {
         m.unit = paths::instance_unit(slot.port).into();
         m.server = paths::backend_server(&slot.host, slot.port).into();
         m.env_path = paths::env_file(slot.port).into();
-        m.health_url = health_url(&upstream, health_path).into();
+        m.health_url = shared(scratch, |s| push_health_url(s, &upstream, health_path));
         m.upstream = upstream.into();
         m.env.overrides = vec![
             EnvOverride {
@@ -135,26 +152,22 @@ impl PlannedInstance {
     }
 }
 
-/// `http://<upstream><health path>`.
-fn health_url(upstream: &str, health_path: &str) -> String {
-    let mut url = String::with_capacity(7 + upstream.len() + health_path.len());
+/// Appends `http://<upstream><health path>`.
+fn push_health_url(url: &mut String, upstream: &str, health_path: &str) {
     url.push_str("http://");
     url.push_str(upstream);
     url.push_str(health_path);
-    url
 }
 
-/// [`paths::rendered_relative`] of the env file of `port` on `host`.
-fn rendered_env_file(host: &str, port: u16) -> String {
+/// Appends [`paths::rendered_relative`] of the env file of `port` on `host`.
+fn push_rendered_env_file(rendered: &mut String, host: &str, port: u16) {
     let dir = paths::ENV_DIR.trim_start_matches('/');
-    let mut rendered = String::with_capacity(host.len() + dir.len() + 12);
     rendered.push_str(host);
     rendered.push('/');
     rendered.push_str(dir);
     rendered.push('/');
-    crate::decimal::push_decimal(&mut rendered, port.into());
+    crate::decimal::push_decimal(rendered, port.into());
     rendered.push_str(".env");
-    rendered
 }
 
 /// The policy's health path, or the one the layout's Rocket.Chat version offers.

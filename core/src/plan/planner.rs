@@ -56,6 +56,7 @@ pub fn plan(
             SideRelease::of(desired),
         ],
         names: Default::default(),
+        scratch: Default::default(),
     };
     let mut b = Builder::default();
     match current {
