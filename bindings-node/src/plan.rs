@@ -231,7 +231,7 @@ impl From<&core::Step> for Step {
         Step {
             id: s.id,
             wave: s.wave,
-            host: s.host.clone(),
+            host: s.host.to_string(),
             action: Action::from(&s.action),
             description: s.description.clone(),
         }
@@ -310,20 +310,20 @@ impl From<&core::Action> for Action {
             A::WriteFile {
                 path, mode, source, ..
             } => Action {
-                path: Some(path.clone()),
+                path: Some(path.to_string()),
                 mode: Some(*mode),
                 source: Some(FileSource::from(source)),
                 ..base
             },
             A::RemoveFile { path, .. } => Action {
-                path: Some(path.clone()),
+                path: Some(path.to_string()),
                 ..base
             },
             A::EnableUnit { unit, .. }
             | A::DisableUnit { unit, .. }
             | A::StartUnit { unit, .. }
             | A::StopUnit { unit, .. } => Action {
-                unit: Some(unit.clone()),
+                unit: Some(unit.to_string()),
                 ..base
             },
             A::ProxyRemove {
@@ -332,8 +332,8 @@ impl From<&core::Action> for Action {
             | A::ProxyAdd {
                 upstream, server, ..
             } => Action {
-                upstream: Some(upstream.clone()),
-                server: Some(server.clone()),
+                upstream: Some(upstream.to_string()),
+                server: Some(server.to_string()),
                 ..base
             },
             A::WaitHealthy {
@@ -344,11 +344,11 @@ impl From<&core::Action> for Action {
                 expect_version,
                 ..
             } => Action {
-                url: Some(url.clone()),
+                url: Some(url.to_string()),
                 deadline_seconds: Some(*deadline_seconds),
                 interval_seconds: Some(*interval_seconds),
                 min_healthy_seconds: Some(*min_healthy_seconds),
-                expect_version: expect_version.clone(),
+                expect_version: expect_version.as_deref().map(str::to_string),
                 ..base
             },
             A::StageRelease {
@@ -370,10 +370,10 @@ impl From<&core::Action> for Action {
                 node,
                 ..
             } => Action {
-                unit: Some(unit.clone()),
-                version: Some(version.clone()),
-                dir: Some(dir.clone()),
-                node: Some(node.clone()),
+                unit: Some(unit.to_string()),
+                version: Some(version.to_string()),
+                dir: Some(dir.to_string()),
+                node: Some(node.to_string()),
                 ..base
             },
             A::PruneReleases { dir, keep, protect } => Action {
@@ -468,7 +468,7 @@ impl From<&core::FileSource> for FileSource {
                 core::Side::Desired => "desired",
             }
             .to_string(),
-            rendered: s.rendered.clone(),
+            rendered: s.rendered.to_string(),
             overrides: s
                 .overrides
                 .iter()

@@ -64,23 +64,33 @@ pub(crate) const DOCS_MACHINE: &str = "docs";
 
 /// `/etc/rocketchat/<port>.env`.
 pub(crate) fn env_file(port: u16) -> String {
-    // Built by hand: every instance has one, and `format!` costs several times this.
     let mut path = String::with_capacity(ENV_DIR.len() + 10);
-    path.push_str(ENV_DIR);
-    path.push('/');
-    push_decimal(&mut path, port.into());
-    path.push_str(".env");
+    push_env_file(&mut path, port);
     path
+}
+
+/// Appends [`env_file`]'s text.
+pub(crate) fn push_env_file(out: &mut String, port: u16) {
+    // Built by hand: every instance has one, and `format!` costs several times this.
+    out.push_str(ENV_DIR);
+    out.push('/');
+    push_decimal(out, port.into());
+    out.push_str(".env");
 }
 
 /// `rocketchat@<port>.service`.
 pub(crate) fn instance_unit(port: u16) -> String {
-    // Built by hand: every instance of a layout gets one, and `format!` costs several times this.
     let mut unit = String::with_capacity(24);
-    unit.push_str("rocketchat@");
-    push_decimal(&mut unit, port.into());
-    unit.push_str(".service");
+    push_instance_unit(&mut unit, port);
     unit
+}
+
+/// Appends [`instance_unit`]'s text.
+pub(crate) fn push_instance_unit(out: &mut String, port: u16) {
+    // Built by hand: every instance of a layout gets one, and `format!` costs several times this.
+    out.push_str("rocketchat@");
+    push_decimal(out, port.into());
+    out.push_str(".service");
 }
 
 /// The configuration file of a proxy kind.

@@ -30,12 +30,13 @@ fn every_member_gets_the_keyfile_before_its_mongod_starts() {
             install
                 .steps
                 .iter()
-                .position(|s| s.host == machine && pred(&s.action))
+                .position(|s| &*s.host == machine && pred(&s.action))
                 .unwrap_or_else(|| panic!("no such step on {machine}"))
         };
         let keyfile = position(&|a| matches!(a, Action::MongoKeyfile { .. }));
-        let start =
-            position(&|a| matches!(a, Action::StartUnit { unit, .. } if unit == "mongod.service"));
+        let start = position(
+            &|a| matches!(a, Action::StartUnit { unit, .. } if &**unit == "mongod.service"),
+        );
         assert!(
             keyfile < start,
             "{machine}: keyfile at {keyfile}, mongod starts at {start}"
@@ -46,7 +47,7 @@ fn every_member_gets_the_keyfile_before_its_mongod_starts() {
         .iter()
         .find(|s| matches!(s.action, Action::MongoInitiate { .. }))
         .expect("initiates");
-    assert_eq!(initiate.host, "db1.example.internal");
+    assert_eq!(&*initiate.host, "db1.example.internal");
     let Action::MongoInitiate { port, users, .. } = &initiate.action else {
         unreachable!()
     };

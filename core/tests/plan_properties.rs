@@ -332,7 +332,7 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
     {
         prop_assert!(
             plan.steps.iter().any(|st| matches!(&st.action,
-            Action::RemoveFile { instance: Some(i), .. } if *i == gone.id)),
+            Action::RemoveFile { instance: Some(i), .. } if **i == gone.id)),
             "{} stays",
             gone.id
         );

@@ -171,7 +171,7 @@ fn upgrade() -> (
 fn the_simulator_catches_a_stop_before_the_proxy_lets_go() {
     let (current, desired, mut plan) = upgrade();
     plan.steps.retain(
-        |s| !matches!(&s.action, Action::ProxyRemove { instance, .. } if instance == "app1:3001"),
+        |s| !matches!(&s.action, Action::ProxyRemove { instance, .. } if &**instance == "app1:3001"),
     );
     let v = plan
         .simulate(Some(&current), &desired, &Policy::default())
@@ -184,7 +184,7 @@ fn the_simulator_catches_a_stop_before_the_proxy_lets_go() {
 fn the_simulator_catches_routing_to_an_instance_not_yet_healthy() {
     let (current, desired, mut plan) = upgrade();
     plan.steps.retain(
-        |s| !matches!(&s.action, Action::WaitHealthy { instance, .. } if instance == "app1:3000"),
+        |s| !matches!(&s.action, Action::WaitHealthy { instance, .. } if &**instance == "app1:3000"),
     );
     let v = plan
         .simulate(Some(&current), &desired, &Policy::default())
@@ -220,7 +220,7 @@ fn the_simulator_catches_a_start_without_its_env_file() {
     let desired = layout(&howto());
     let mut plan = plan(None, &desired, &Policy::default()).unwrap();
     plan.steps.retain(
-        |s| !matches!(&s.action, Action::WriteFile { instance: Some(i), .. } if i == "app1:3002"),
+        |s| !matches!(&s.action, Action::WriteFile { instance: Some(i), .. } if &**i == "app1:3002"),
     );
     let v = plan
         .simulate(None, &desired, &Policy::default())

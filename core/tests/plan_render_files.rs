@@ -52,7 +52,7 @@ fn check_writes(
                 )
             }),
         };
-        let file = files.get(&source.rendered).unwrap_or_else(|| {
+        let file = files.get(&*source.rendered).unwrap_or_else(|| {
             panic!(
                 "{name}: step {} installs {} from {:?}/{}, which the renderer does not write; it writes:\n{}",
                 step.id,
@@ -63,7 +63,7 @@ fn check_writes(
             )
         });
         assert_eq!(
-            step.host, file.host,
+            *step.host, file.host,
             "{name}: step {} runs on another machine than {}",
             step.id, source.rendered
         );
@@ -74,7 +74,7 @@ fn check_writes(
         );
         if source.overrides.is_empty() {
             assert_eq!(
-                path, &file.path,
+                **path, file.path,
                 "{name}: step {} installs {} at {path}",
                 step.id, source.rendered
             );
@@ -238,7 +238,7 @@ fn mongod_files_and_units_of_a_shared_machine_agree() {
         .iter()
         .filter_map(|s| match &s.action {
             Action::StartUnit { unit, .. } if unit.starts_with("mongod") => {
-                Some((s.host.clone(), unit.clone()))
+                Some((s.host.to_string(), unit.to_string()))
             }
             _ => None,
         })
@@ -257,9 +257,9 @@ fn mongod_files_and_units_of_a_shared_machine_agree() {
     let conf = howto_install
         .steps
         .iter()
-        .find(|s| matches!(&s.action, Action::WriteFile { path, .. } if path == "/etc/mongod.conf"))
+        .find(|s| matches!(&s.action, Action::WriteFile { path, .. } if &**path == "/etc/mongod.conf"))
         .expect("installs mongod.conf");
-    assert_eq!(conf.host, "app1");
+    assert_eq!(&*conf.host, "app1");
     assert!(rendered(&howto).contains_key("app1/etc/mongod.conf"));
 }
 

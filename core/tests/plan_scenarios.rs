@@ -22,14 +22,14 @@ fn fresh_install_sets_up_the_replica_set_then_instances_then_the_proxy() {
     assert_eq!(plan.summary.restart_waves, 0);
     let mongod = pos(
         &plan,
-        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/mongod.conf"),
+        |a| matches!(a, Action::WriteFile { path, .. } if &**path == "/etc/mongod.conf"),
     );
     let initiate = at(&plan, "mongo_initiate", None);
     let first_start = at(&plan, "start_unit", Some("app1:3000"));
     let env = at(&plan, "write_file", Some("app1:3000"));
     let proxy_conf = pos(
         &plan,
-        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/nginx/conf.d/rocketchat.conf"),
+        |a| matches!(a, Action::WriteFile { path, .. } if &**path == "/etc/nginx/conf.d/rocketchat.conf"),
     );
     let last_healthy = plan
         .steps
@@ -74,7 +74,7 @@ fn upgrade_rolls_one_instance_at_a_time_through_drain_and_health() {
     // Each instance joins in the next wave's edit; the last with the rendered configuration.
     let proxy_conf = pos(
         &plan,
-        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/nginx/conf.d/rocketchat.conf"),
+        |a| matches!(a, Action::WriteFile { path, .. } if &**path == "/etc/nginx/conf.d/rocketchat.conf"),
     );
     for id in ["app1:3000", "app1:3001", "app1:3002"] {
         let remove = at(&plan, "proxy_remove", Some(id));
@@ -278,10 +278,10 @@ fn scale_out_joins_the_proxy_only_once_healthy() {
     // The new host gets its unit template before its first instance starts.
     let unit = pos(
         &plan,
-        |a| matches!(a, Action::WriteFile { path, .. } if path == "/etc/systemd/system/rocketchat@.service"),
+        |a| matches!(a, Action::WriteFile { path, .. } if &**path == "/etc/systemd/system/rocketchat@.service"),
     );
     assert!(unit < at(&plan, "start_unit", Some("app3:3000")));
-    assert_eq!(plan.steps[unit].host, "app3");
+    assert_eq!(&*plan.steps[unit].host, "app3");
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn scale_in_drains_then_stops_disables_and_removes() {
         assert!(stop < at(&plan, "remove_file", Some(id)));
     }
     // app2 runs nothing any more: its unit template goes.
-    assert!(plan.steps.iter().any(|s| s.host == "app2"
+    assert!(plan.steps.iter().any(|s| &*s.host == "app2"
         && matches!(&s.action, Action::RemoveFile { path, .. } if path.ends_with("rocketchat@.service"))));
 }
 
@@ -368,7 +368,7 @@ fn surge_keeps_full_capacity_during_an_upgrade() {
             source,
             instance: Some(i),
             ..
-        } if i == "app1:3002" => Some(source.clone()),
+        } if &**i == "app1:3002" => Some(source.clone()),
         _ => None,
     });
     assert_eq!(surge_env.unwrap().overrides[0].value, "3002");

@@ -42,12 +42,12 @@ fn leader_alone(plan: &Plan) -> (usize, usize) {
         .expect("an upgrade has a leader");
     let start = pos(
         plan,
-        |a| matches!(a, Action::StartUnit { instance: Some(i), .. } if *i == leader),
+        |a| matches!(a, Action::StartUnit { instance: Some(i), .. } if **i == leader),
     );
     let gate = after(
         plan,
         start,
-        |a| matches!(a, Action::WaitHealthy { instance, .. } if *instance == leader),
+        |a| matches!(a, Action::WaitHealthy { instance, .. } if **instance == leader),
     )
     .expect("the leader waits");
     let other = plan.steps[start + 1..gate].iter().any(|s| {
@@ -86,7 +86,7 @@ fn an_upgrade_stages_backs_up_and_starts_a_leader_alone_behind_its_version_gate(
     assert!(last_stage < backup && backup < start, "{}", p.to_text());
     for host in ["app1", "app2"] {
         for version in ["7.11.0", "7.10.0"] {
-            assert!(p.steps.iter().any(|s| s.host == host
+            assert!(p.steps.iter().any(|s| &*s.host == host
                 && matches!(&s.action, Action::StageRelease { version: v, dir, .. }
                     if v == version && *dir == format!("/opt/rocket.chat/releases/{version}"))));
         }
@@ -107,7 +107,7 @@ fn an_upgrade_stages_backs_up_and_starts_a_leader_alone_behind_its_version_gate(
         } = &s.action
         {
             assert!(p.steps[..n].iter().rev().any(|b| matches!(&b.action,
-                Action::UseRelease { instance, version, .. } if instance == id && version == "7.11.0")));
+                Action::UseRelease { instance, version, .. } if instance == id && &**version == "7.11.0")));
         }
         if let Action::WaitHealthy { expect_version, .. } = &s.action {
             assert_eq!(expect_version.as_deref(), Some("7.11.0"));
@@ -221,7 +221,7 @@ fn mongodb_6_to_8_goes_through_7_member_by_member_with_the_fcv_last() {
         .steps
         .iter()
         .filter_map(|s| match &s.action {
-            Action::MongoInstall { version } => Some((s.host.clone(), version.clone())),
+            Action::MongoInstall { version } => Some((s.host.to_string(), version.clone())),
             _ => None,
         })
         .collect();

@@ -1,8 +1,15 @@
 //! What a plan does: typed actions, and steps that place them on a machine in a wave.
 //! No action carries file contents: environment files hold secrets, so a `write_file` names the
 //! rendered file to install (`rctopo render --target all --out DIR`), never its text.
+//!
+//! Text that many steps repeat (a machine's name, an instance's id, unit, proxy names, health
+//! URL, env file and release) is an [`Arc<str>`]: the planner makes it once per instance and
+//! each step holds another reference, where owned strings cost an allocation and a copy per
+//! step. It serializes as a plain string and reads as `&str` through `&*field` or
+//! `field.as_ref()` (`&*step.host == "app1"`). Text written for one step only stays a `String`.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Which layout a file is rendered from: the desired one for the rollout, the current one for
 /// rollbacks.
@@ -31,8 +38,9 @@ pub struct EnvOverride {
 pub struct FileSource {
     /// Which layout's render directory holds the file.
     pub side: Side,
-    /// Path relative to the render directory: `<machine>/<install path>`.
-    pub rendered: String,
+    /// Path relative to the render directory: `<machine>/<install path>`. Shared: an instance's
+    /// env file is installed by every start of that instance.
+    pub rendered: Arc<str>,
     /// Variables rewritten in the installed copy (a surge instance's ports).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<EnvOverride>,
@@ -46,74 +54,74 @@ pub enum Action {
     /// Install a rendered file at `path` with `mode`.
     WriteFile {
         /// Where the file goes on the machine.
-        path: String,
+        path: Arc<str>,
         /// Its permission bits (`0o600` for environment files).
         mode: u32,
         /// The rendered file to install.
         source: FileSource,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// Delete a file (an env file of a removed instance).
     RemoveFile {
         /// The file on the machine.
-        path: String,
+        path: Arc<str>,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// `systemctl daemon-reload` (or the command set's equivalent).
     DaemonReload,
     /// Enable a unit at boot.
     EnableUnit {
         /// The systemd unit (`rocketchat@3000.service`).
-        unit: String,
+        unit: Arc<str>,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// Disable a unit at boot.
     DisableUnit {
         /// The systemd unit.
-        unit: String,
+        unit: Arc<str>,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// Start a unit.
     StartUnit {
         /// The systemd unit.
-        unit: String,
+        unit: Arc<str>,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// Stop a unit.
     StopUnit {
         /// The systemd unit.
-        unit: String,
+        unit: Arc<str>,
         /// The instance (`host:port`) it concerns, when it concerns one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        instance: Option<String>,
+        instance: Option<Arc<str>>,
     },
     /// Take an instance out of the proxy's pending configuration (effective at the next reload).
     ProxyRemove {
         /// The instance (`host:port`).
-        instance: String,
+        instance: Arc<str>,
         /// The address the proxy reaches it at (`10.0.0.5:3000`).
-        upstream: String,
+        upstream: Arc<str>,
         /// Its server name in the proxy's backend.
-        server: String,
+        server: Arc<str>,
     },
     /// Put a healthy instance into the proxy's pending configuration.
     ProxyAdd {
         /// The instance (`host:port`).
-        instance: String,
+        instance: Arc<str>,
         /// The address the proxy reaches it at (`10.0.0.5:3000`).
-        upstream: String,
+        upstream: Arc<str>,
         /// Its server name in the proxy's backend.
-        server: String,
+        server: Arc<str>,
     },
     /// Check the proxy's pending configuration (`nginx -t`, ...) before it is loaded.
     ProxyValidate,
@@ -122,9 +130,9 @@ pub enum Action {
     /// Poll an instance's health URL until it answers, failing the rollout at the deadline.
     WaitHealthy {
         /// The instance (`host:port`).
-        instance: String,
+        instance: Arc<str>,
         /// Its health URL.
-        url: String,
+        url: Arc<str>,
         /// How long to wait before the rollout stops.
         deadline_seconds: u32,
         /// Seconds between two polls.
@@ -135,7 +143,7 @@ pub enum Action {
         /// counts (set after a restart onto another release). Without login Rocket.Chat reports
         /// `major.minor` only, which is what the shell compares.
         #[serde(skip_serializing_if = "Option::is_none")]
-        expect_version: Option<String>,
+        expect_version: Option<Arc<str>>,
     },
     /// Fetch a release tarball (unless `dir` already holds it), verify its checksum when one is
     /// given, unpack it into `<dir>/bundle` and install its dependencies
@@ -156,15 +164,15 @@ pub enum Action {
     /// then systemd reloads. A crash-restart of the instance keeps this release.
     UseRelease {
         /// The instance (`host:port`).
-        instance: String,
+        instance: Arc<str>,
         /// Its systemd unit.
-        unit: String,
+        unit: Arc<str>,
         /// The release it runs from now on.
-        version: String,
+        version: Arc<str>,
         /// The staged release's bundle directory.
-        dir: String,
+        dir: Arc<str>,
         /// The Node.js binary that runs it.
-        node: String,
+        node: Arc<str>,
     },
     /// Remove staged releases beyond the `keep` most recent, never one in `protect`.
     PruneReleases {
@@ -266,7 +274,7 @@ impl Action {
             Action::ProxyRemove { instance, .. }
             | Action::ProxyAdd { instance, .. }
             | Action::WaitHealthy { instance, .. }
-            | Action::UseRelease { instance, .. } => Some(instance),
+            | Action::UseRelease { instance, .. } => Some(instance.as_ref()),
             _ => None,
         }
     }
@@ -310,8 +318,9 @@ pub struct Step {
     pub id: u32,
     /// The wave it belongs to: steps of one wave run together, waves in order.
     pub wave: u32,
-    /// The machine the step runs on.
-    pub host: String,
+    /// The machine the step runs on. Shared with the other steps on that machine (see the
+    /// module documentation); `&*step.host` reads it as `&str`.
+    pub host: Arc<str>,
     /// What it does.
     pub action: Action,
     /// What it does, in words (the text and shell outputs print it).

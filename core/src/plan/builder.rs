@@ -5,7 +5,7 @@ use super::summary::{Rollback, RollbackKind, WaveKind, WaveSummary};
 use std::sync::Arc;
 
 /// A step before it is numbered: machine, action, description.
-pub(crate) type Op = (String, Action, String);
+pub(crate) type Op = (Arc<str>, Action, String);
 
 #[derive(Default)]
 pub(crate) struct Builder {

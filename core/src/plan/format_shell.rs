@@ -134,8 +134,8 @@ impl Writer<'_> {
         let mut runs: Vec<(&str, Vec<Step>)> = Vec::new();
         for step in steps {
             match runs.last_mut() {
-                Some((host, run)) if *host == step.host => run.push(step.clone()),
-                _ => runs.push((step.host.as_str(), vec![step.clone()])),
+                Some((host, run)) if *host == &*step.host => run.push(step.clone()),
+                _ => runs.push((&*step.host, vec![step.clone()])),
             }
         }
         let single = runs.len() == 1;

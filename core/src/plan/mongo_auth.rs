@@ -13,8 +13,7 @@ use crate::layout::Layout;
 use crate::mongo_access;
 use crate::paths::{self, MongodPlace};
 
-/// (machine, action, description) of one step, as the planner's builder takes them.
-pub(super) type Op = (String, Action, String);
+use super::builder::Op;
 
 /// One keyfile step per machine that runs a member, the initiating member's machine first
 /// (it generates the key; the others copy it). Empty without access control.
@@ -46,7 +45,7 @@ pub(super) fn keyfile_ops(desired: &Layout) -> Vec<Op> {
                 Some(f) => format!("copy the replica set keyfile from {f}"),
             };
             (
-                machine.to_string(),
+                (*machine).into(),
                 Action::MongoKeyfile {
                     path: mongo_access::KEYFILE.into(),
                     from,
@@ -78,7 +77,7 @@ pub(super) fn initiate_op(desired: &Layout, set: &str) -> Option<Op> {
         ));
     }
     Some((
-        place.machine.clone(),
+        place.machine.as_str().into(),
         Action::MongoInitiate {
             replica_set: set.to_string(),
             config: serde_json::to_value(config).unwrap_or_default(),
@@ -175,7 +174,7 @@ mod tests {
         let froms: Vec<(&str, Option<&str>)> = ops
             .iter()
             .map(|(m, a, _)| match a {
-                Action::MongoKeyfile { from, .. } => (m.as_str(), from.as_deref()),
+                Action::MongoKeyfile { from, .. } => (&**m, from.as_deref()),
                 other => panic!("unexpected {other:?}"),
             })
             .collect();

@@ -11,6 +11,7 @@ use super::summary::{RollbackKind, WaveKind};
 use crate::model::Topology;
 use crate::paths::{self, MongodPlace};
 use crate::version::Version;
+use std::sync::Arc;
 
 /// The release series a replica set passes through, in order. Upgrades go from one to the next.
 const SERIES: &[(u32, u32)] = &[(4, 0), (4, 2), (4, 4), (5, 0), (6, 0), (7, 0), (8, 0)];
@@ -117,8 +118,7 @@ pub(crate) fn waves(current: &Topology, to: Version, b: &mut Builder) -> Result<
         let name = series_name(step);
         let machine = places
             .first()
-            .map(|p| p.machine.clone())
-            .unwrap_or_default();
+            .map_or_else(|| "".into(), |p| p.machine.as_str().into());
         b.push(vec![(
             machine,
             Action::MongoSetFcv {
@@ -149,7 +149,8 @@ pub(crate) fn waves(current: &Topology, to: Version, b: &mut Builder) -> Result<
 /// Step down if primary, stop, install the series (once per machine), start, wait until caught up.
 fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bool) -> Vec<Op> {
     let name = series_name(series);
-    let machine = place.machine.clone();
+    let machine: Arc<str> = place.machine.as_str().into();
+    let unit: Arc<str> = place.unit.as_str().into();
     let mut ops: Vec<Op> = vec![
         (
             machine.clone(),
@@ -161,7 +162,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
         (
             machine.clone(),
             Action::StopUnit {
-                unit: place.unit.clone(),
+                unit: unit.clone(),
                 instance: None,
             },
             format!("stop {} ({member})", place.unit),
@@ -179,7 +180,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
     ops.push((
         machine.clone(),
         Action::StartUnit {
-            unit: place.unit.clone(),
+            unit,
             instance: None,
         },
         format!("start {} ({member}) on MongoDB {name}", place.unit),

@@ -4,11 +4,37 @@
 
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
-use super::planned_instance::PlannedInstance;
+use super::id_hash::IdHash;
+use super::planned_instance::{Names, PlannedInstance};
 use super::policy::Policy;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
 use crate::paths;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The release every instance of one side runs, made once per plan: the steps of all its
+/// instances share these strings.
+pub(crate) struct SideRelease {
+    /// The Rocket.Chat release.
+    pub version: Arc<str>,
+    /// Its staged bundle directory (`<releases_dir>/<version>/bundle`).
+    pub dir: Arc<str>,
+    /// The Node.js binary that runs it.
+    pub node: Arc<str>,
+}
+
+impl SideRelease {
+    pub(crate) fn of(layout: &Layout) -> SideRelease {
+        let rc = &layout.topology.rocketchat;
+        SideRelease {
+            version: rc.version.as_str().into(),
+            dir: super::upgrade::bundle_dir(layout, &rc.version).into(),
+            node: rc.node.as_str().into(),
+        }
+    }
+}
 
 /// What the sequences need to know about the deployment.
 pub(crate) struct Ctx<'a> {
@@ -16,7 +42,7 @@ pub(crate) struct Ctx<'a> {
     pub desired: &'a Layout,
     pub policy: &'a Policy,
     /// Proxy kind and the machine it runs on.
-    pub proxy: Option<(ProxyKind, String)>,
+    pub proxy: Option<(ProxyKind, Arc<str>)>,
     /// Whether instances run staged releases (the release changes): each start selects its
     /// side's release and waits until the instance reports it.
     pub stages: bool,
@@ -25,6 +51,14 @@ pub(crate) struct Ctx<'a> {
     pub leader_pending: std::cell::Cell<bool>,
     /// The health path of each side's instances (current, desired), worked out once.
     pub health_paths: [&'a str; 2],
+    /// The release of each side's instances (current, desired).
+    pub releases: [SideRelease; 2],
+    /// The [`Names`] of every instance planned so far, by id: a plan moves most instances
+    /// several times (restart, rollback, restore), on both sides, and their steps share one set
+    /// of strings.
+    pub names: RefCell<HashMap<Arc<str>, Names, IdHash>>,
+    /// The buffer planned instances' strings are written in before they are shared.
+    pub scratch: RefCell<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -37,7 +71,29 @@ impl<'a> Ctx<'a> {
 
     /// Instance `i` of `side`'s layout, as the planner moves it.
     pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
-        PlannedInstance::of(self.layout(side), side, i, self.health_path(side))
+        let scratch = &mut self.scratch.borrow_mut();
+        let names = self.names_of(i, scratch);
+        let version = &self.release(side).version;
+        PlannedInstance::of(names, version, side, i, self.health_path(side), scratch)
+    }
+
+    /// The [`Names`] of `i`, made on its id's first use.
+    fn names_of(&self, i: &crate::layout::Instance, scratch: &mut String) -> Names {
+        if let Some(names) = self.names.borrow().get(i.id.as_str()) {
+            return names.clone();
+        }
+        let names = Names::of(i, scratch);
+        self.names
+            .borrow_mut()
+            .insert(names.id.clone(), names.clone());
+        names
+    }
+
+    pub(crate) fn release(&self, side: Side) -> &SideRelease {
+        match side {
+            Side::Current => &self.releases[0],
+            Side::Desired => &self.releases[1],
+        }
     }
 
     pub(crate) fn health_path(&self, side: Side) -> &'a str {
@@ -101,7 +157,7 @@ impl<'a> Ctx<'a> {
 
     /// The edits of the proxy configuration, then one validated reload, with the proxy's
     /// machine. `None` when there is no proxy or no edit: nothing to reload then.
-    fn edit_proxy(&self, edits: Vec<(Action, String)>) -> Option<(String, Vec<Op>)> {
+    fn edit_proxy(&self, edits: Vec<(Action, String)>) -> Option<(Arc<str>, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
         if edits.is_empty() {
             return None;
@@ -168,7 +224,7 @@ impl<'a> Ctx<'a> {
                 ops.push((
                     m.host.clone(),
                     Action::RemoveFile {
-                        path: m.env_path(),
+                        path: m.env_path.clone(),
                         instance,
                     },
                     <[&str]>::concat(&["remove the environment file of ", &m.id]),
@@ -204,7 +260,7 @@ impl<'a> Ctx<'a> {
             ops.push((
                 m.host.clone(),
                 Action::WriteFile {
-                    path: m.env_path(),
+                    path: m.env_path.clone(),
                     mode: paths::ENV_MODE,
                     source: m.env.clone(),
                     instance: instance.clone(),
@@ -212,7 +268,7 @@ impl<'a> Ctx<'a> {
                 <[&str]>::concat(&["install the environment file of ", &m.id]),
             ));
             if self.stages {
-                ops.push(super::upgrade::use_release(self.layout(m.env.side), m));
+                ops.push(super::upgrade::use_release(self.release(m.env.side), m));
             }
             if m.enable_on_start {
                 ops.push((
@@ -276,18 +332,18 @@ impl<'a> Ctx<'a> {
 
     /// Writes the unit files of `host` from `side` (user, directories, units), reloads systemd
     /// and enables `rocketchat.target`, so its instances come back after a reboot.
-    pub(crate) fn install_units(&self, host: &str, side: Side) -> Vec<Op> {
+    pub(crate) fn install_units(&self, host: &Arc<str>, side: Side) -> Vec<Op> {
         let mut ops: Vec<Op> = paths::HOST_UNIT_FILES
             .into_iter()
             .map(|path| {
                 (
-                    host.to_string(),
+                    host.clone(),
                     Action::WriteFile {
-                        path: path.to_string(),
+                        path: path.into(),
                         mode: paths::CONFIG_MODE,
                         source: FileSource {
                             side,
-                            rendered: paths::rendered_relative(host, path),
+                            rendered: paths::rendered_relative(host, path).into(),
                             overrides: Vec::new(),
                         },
                         instance: None,
@@ -298,9 +354,9 @@ impl<'a> Ctx<'a> {
             .collect();
         ops.push(daemon_reload(host));
         ops.push((
-            host.to_string(),
+            host.clone(),
             Action::EnableUnit {
-                unit: paths::TARGET_NAME.to_string(),
+                unit: paths::TARGET_NAME.into(),
                 instance: None,
             },
             format!(
@@ -312,11 +368,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Removes the unit files of a host left without instances.
-    pub(crate) fn remove_units(&self, host: &str) -> Vec<Op> {
+    pub(crate) fn remove_units(&self, host: &Arc<str>) -> Vec<Op> {
         let mut ops: Vec<Op> = vec![(
-            host.to_string(),
+            host.clone(),
             Action::DisableUnit {
-                unit: paths::TARGET_NAME.to_string(),
+                unit: paths::TARGET_NAME.into(),
                 instance: None,
             },
             format!(
@@ -326,9 +382,9 @@ impl<'a> Ctx<'a> {
         )];
         ops.extend(paths::HOST_UNIT_FILES.into_iter().rev().map(|path| {
             (
-                host.to_string(),
+                host.clone(),
                 Action::RemoveFile {
-                    path: path.to_string(),
+                    path: path.into(),
                     instance: None,
                 },
                 format!("remove {path}: no instance runs here any more"),
@@ -347,11 +403,11 @@ impl<'a> Ctx<'a> {
         let mut ops = vec![(
             machine.clone(),
             Action::WriteFile {
-                path: path.to_string(),
+                path: path.into(),
                 mode: paths::CONFIG_MODE,
                 source: FileSource {
                     side,
-                    rendered: paths::rendered_relative(machine, path),
+                    rendered: paths::rendered_relative(machine, path).into(),
                     overrides: Vec::new(),
                 },
                 instance: None,
@@ -363,9 +419,9 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn daemon_reload(host: &str) -> Op {
+fn daemon_reload(host: &Arc<str>) -> Op {
     (
-        host.to_string(),
+        host.clone(),
         Action::DaemonReload,
         "reload systemd so it reads the new unit files".to_string(),
     )

@@ -8,7 +8,7 @@ use super::builder::{numbered, Builder};
 use super::diff::{self, Diff};
 use super::error::PlanError;
 use super::items::{self, Item, Work};
-use super::ops::Ctx;
+use super::ops::{Ctx, SideRelease};
 use super::planned_instance::{health_path, PlannedInstance};
 use super::policy::Policy;
 use super::schedule::{self, Capacity, Schedule};
@@ -38,7 +38,7 @@ pub fn plan(
         .proxy
         .as_ref()
         .zip(paths::proxy_machine(&desired.topology))
-        .map(|(p, machine)| (p.kind, machine));
+        .map(|(p, machine)| (p.kind, Arc::from(machine)));
     let release = ReleaseChange::of(current, desired);
     let ctx = Ctx {
         current,
@@ -51,6 +51,12 @@ pub fn plan(
             health_path(current.unwrap_or(desired), policy),
             health_path(desired, policy),
         ],
+        releases: [
+            SideRelease::of(current.unwrap_or(desired)),
+            SideRelease::of(desired),
+        ],
+        names: Default::default(),
+        scratch: Default::default(),
     };
     let mut b = Builder::default();
     match current {
@@ -70,7 +76,10 @@ pub fn plan(
     let surge: Vec<PlannedInstance> = budget
         .surge
         .iter()
-        .map(|slot| PlannedInstance::surge(desired, slot, ctx.health_path(Side::Desired)))
+        .map(|slot| {
+            let version = &ctx.release(Side::Desired).version;
+            PlannedInstance::surge(version, slot, ctx.health_path(Side::Desired))
+        })
         .collect();
     surge_wave(&ctx, &surge, &mut b);
     let schedule = schedule::schedule(
@@ -311,15 +320,15 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     b.open(WaveKind::ReplicaSet);
     // Every member needs the keyfile before its mongod starts.
     b.push(super::mongo_auth::keyfile_ops(ctx.desired));
-    let write = |machine: &str, path: &str| {
+    let write = |machine: &Arc<str>, path: &str| {
         (
-            machine.to_string(),
+            machine.clone(),
             Action::WriteFile {
                 path: path.into(),
                 mode: paths::CONFIG_MODE,
                 source: super::action::FileSource {
                     side: Side::Desired,
-                    rendered: paths::rendered_relative(machine, path),
+                    rendered: paths::rendered_relative(machine, path).into(),
                     overrides: Vec::new(),
                 },
                 instance: None,
@@ -329,30 +338,31 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
     };
     let mut templates: Vec<&str> = Vec::new();
     for place in &places {
-        let machine = place.machine.as_str();
+        let machine: Arc<str> = place.machine.as_str().into();
+        let unit: Arc<str> = place.unit.as_str().into();
         let mut ops = Vec::new();
-        if place.shared && !templates.contains(&machine) {
-            templates.push(machine);
-            ops.push(write(machine, paths::MONGOD_UNIT_TEMPLATE));
+        if place.shared && !templates.contains(&place.machine.as_str()) {
+            templates.push(&place.machine);
+            ops.push(write(&machine, paths::MONGOD_UNIT_TEMPLATE));
             ops.push((
-                machine.to_string(),
+                machine.clone(),
                 Action::DaemonReload,
                 "reload systemd so it reads the mongod template".into(),
             ));
         }
-        ops.push(write(machine, &place.conf));
+        ops.push(write(&machine, &place.conf));
         ops.push((
-            machine.to_string(),
+            machine.clone(),
             Action::EnableUnit {
-                unit: place.unit.clone(),
+                unit: unit.clone(),
                 instance: None,
             },
             format!("enable {} at boot", place.unit),
         ));
         ops.push((
-            machine.to_string(),
+            machine,
             Action::StartUnit {
-                unit: place.unit.clone(),
+                unit,
                 instance: None,
             },
             format!("start {}", place.unit),
@@ -382,8 +392,10 @@ fn prepare_wave(ctx: &Ctx, diff: &Diff, release: &ReleaseChange, b: &mut Builder
         .map(|c| c.instances.iter().map(|i| i.host.as_str()).collect())
         .unwrap_or_default();
     for host in &diff.unit_hosts {
+        let host: Arc<str> = host.as_str().into();
+        let host = &host;
         b.push(ctx.install_units(host, Side::Desired));
-        if existed.contains(host.as_str()) {
+        if existed.contains(&**host) {
             b.rollback(ctx.install_units(host, Side::Current));
         } else {
             b.rollback(ctx.remove_units(host));
@@ -508,7 +520,7 @@ fn canary_gate(ctx: &Ctx, canaries: &[Item], b: &mut Builder) {
         .proxy
         .as_ref()
         .map(|(_, m)| m.clone())
-        .unwrap_or_else(|| canaries[0].predecessor().host.clone());
+        .unwrap_or_else(|| canaries[0].predecessor().host.as_str().into());
     let ids: Vec<&str> = canaries
         .iter()
         .map(|i| i.predecessor().id.as_str())
@@ -591,7 +603,7 @@ fn rolling_wave(
     let (news_retired, news_restarted): (Vec<PlannedInstance>, Vec<PlannedInstance>) = news
         .iter()
         .cloned()
-        .partition(|m| replaced.contains(m.id.as_str()));
+        .partition(|m| replaced.contains(&*m.id));
     let mut undo = ctx.leave(&news);
     undo.extend(ctx.stop(&news_restarted, false));
     undo.extend(ctx.stop(&news_retired, true));
@@ -601,7 +613,7 @@ fn rolling_wave(
             .map(|i| i.predecessor().host.as_str())
             .collect();
         for host in hosts {
-            undo.extend(ctx.install_units(host, Side::Current));
+            undo.extend(ctx.install_units(&host.into(), Side::Current));
         }
     }
     let olds_back: Vec<PlannedInstance> = restarted
@@ -662,8 +674,9 @@ fn cleanup_wave(ctx: &Ctx, diff: &Diff, release: &ReleaseChange, b: &mut Builder
         b.push(upgrade::prune_ops(ctx, from, to));
     }
     for host in &diff.emptied_hosts {
-        b.push(ctx.remove_units(host));
-        b.rollback(ctx.install_units(host, Side::Current));
+        let host: Arc<str> = host.as_str().into();
+        b.push(ctx.remove_units(&host));
+        b.rollback(ctx.install_units(&host, Side::Current));
     }
     b.close();
 }
@@ -743,7 +756,7 @@ fn migration_rollbacks(
     release: &ReleaseChange,
     surge: &[PlannedInstance],
     b: &mut Builder,
-) -> Option<(String, u32)> {
+) -> Option<(Arc<str>, u32)> {
     let leader = b.steps.iter().find_map(|s| match &s.action {
         Action::StartUnit {
             instance: Some(id), ..
@@ -792,10 +805,10 @@ fn migration_rollbacks(
 fn describe_upgrade(
     ctx: &Ctx,
     release: &ReleaseChange,
-    leader: Option<(String, u32)>,
+    leader: Option<(Arc<str>, u32)>,
     summary: &mut Summary,
 ) -> Result<(), PlanError> {
-    summary.leader = leader.map(|(id, _)| id);
+    summary.leader = leader.map(|(id, _)| id.to_string());
     if let (Some(c), Some(to)) = (ctx.current, ctx.desired.mongo_version()) {
         if let Some(from) = c.mongo_version() {
             let steps = super::mongo_upgrade::path(from, to)?;

@@ -6,6 +6,7 @@
 use super::simulate::ViolationKind;
 use crate::version::Version;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 type Check = Result<(), (ViolationKind, String)>;
 
@@ -18,7 +19,7 @@ fn fail(kind: ViolationKind, message: String) -> Check {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Releases {
     staged: HashMap<String, HashSet<String>>,
-    selected: HashMap<String, HashMap<u16, String>>,
+    selected: HashMap<String, HashMap<u16, Arc<str>>>,
 }
 
 impl Releases {
@@ -35,8 +36,12 @@ impl Releases {
     }
 
     /// An instance's unit selects a release, which must be staged on its host.
-    pub(crate) fn select(&mut self, host: &str, port: u16, version: &str) -> Check {
-        if !self.staged.get(host).is_some_and(|v| v.contains(version)) {
+    pub(crate) fn select(&mut self, host: &str, port: u16, version: &Arc<str>) -> Check {
+        if !self
+            .staged
+            .get(host)
+            .is_some_and(|v| v.contains(&**version))
+        {
             return fail(
                 ViolationKind::ReleaseNotStaged,
                 format!(
@@ -46,13 +51,11 @@ impl Releases {
         }
         match self.selected.get_mut(host) {
             Some(ports) => {
-                ports.insert(port, version.to_string());
+                ports.insert(port, version.clone());
             }
             None => {
-                self.selected.insert(
-                    host.to_string(),
-                    HashMap::from([(port, version.to_string())]),
-                );
+                self.selected
+                    .insert(host.to_string(), HashMap::from([(port, version.clone())]));
             }
         }
         Ok(())
@@ -60,12 +63,12 @@ impl Releases {
 
     /// The release an instance's unit runs: its selection, or without one what `bundle` holds
     /// (`fallback`: the running deployment's release, or the desired one on a fresh install).
-    pub(crate) fn code(&self, host: &str, port: u16, fallback: &str) -> String {
+    pub(crate) fn code(&self, host: &str, port: u16, fallback: &Arc<str>) -> Arc<str> {
         self.selected
             .get(host)
             .and_then(|ports| ports.get(&port))
-            .cloned()
-            .unwrap_or_else(|| fallback.to_string())
+            .unwrap_or(fallback)
+            .clone()
     }
 
     /// Prunes keep every release a running instance of the host selects.

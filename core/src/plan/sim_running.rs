@@ -5,6 +5,7 @@
 use super::id_hash::IdHash;
 use super::simulate::instance_id;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A running instance as the simulator sees it.
 #[derive(Debug, Clone)]
@@ -12,7 +13,9 @@ pub(crate) struct Running {
     pub healthy: bool,
     pub tcp: u32,
     pub fingerprint: u64,
-    pub version: String,
+    /// Its Rocket.Chat release: shared with every instance that runs it and with the step that
+    /// selected it, so a start copies no text.
+    pub version: Arc<str>,
 }
 
 /// The running instances of every host; `len` is kept so every frame can report it.

@@ -18,6 +18,7 @@ use crate::paths;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// Which promise a step broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -145,6 +146,9 @@ struct World<'a> {
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
     releases: Releases,
+    /// The release an instance runs without a selection of its own: what `bundle` holds, the
+    /// running deployment's release (or the desired one on a fresh install).
+    bundle: Arc<str>,
     database: Database,
     backup_required: bool,
     /// The replica set of a running deployment (MongoDB upgrades).
@@ -345,6 +349,13 @@ impl<'a> World<'a> {
             serving: 0,
             versions: BTreeMap::new(),
             releases: Releases::default(),
+            bundle: current
+                .unwrap_or(desired)
+                .topology
+                .rocketchat
+                .version
+                .as_str()
+                .into(),
             database: Database {
                 version: current.and_then(Layout::rocketchat_version),
                 ..Database::default()
@@ -377,13 +388,12 @@ impl<'a> World<'a> {
                     w.loaded_units.insert(i.host.clone(), Side::Current);
                 }
             }
-            let version = &c.topology.rocketchat.version;
             for (n, i) in c.instances.iter().enumerate() {
                 let running = Running {
                     healthy: true,
                     tcp: i.tcp_port,
                     fingerprint: prints.get(n),
-                    version: version.clone(),
+                    version: w.bundle.clone(),
                 };
                 w.running.insert(&i.host, i.port, running);
             }
@@ -407,7 +417,7 @@ impl<'a> World<'a> {
     }
 
     fn apply(&mut self, step: &Step) -> StepResult {
-        let host = step.host.as_str();
+        let host = &*step.host;
         match &step.action {
             Action::WriteFile { path, source, .. } => self.write(host, path, source),
             Action::RemoveFile { path, .. } => {
@@ -440,7 +450,7 @@ impl<'a> World<'a> {
                 expect_version,
                 ..
             } => match self.running.get_mut(instance) {
-                Some(r) if expect_version.as_ref().is_some_and(|v| *v != r.version) => fail(
+                Some(r) if expect_version.as_ref().is_some_and(|v| **v != *r.version) => fail(
                     ViolationKind::WrongRelease,
                     format!(
                         "{instance} reports {} where the gate expects {}",
@@ -464,12 +474,12 @@ impl<'a> World<'a> {
                 ),
             },
             Action::ProxyAdd { instance, .. } => {
-                self.pending.insert(instance.clone());
+                self.pending.insert(instance.to_string());
                 touch(&mut self.touched, instance);
                 Ok(())
             }
             Action::ProxyRemove { instance, .. } => {
-                self.pending.remove(instance);
+                self.pending.remove(&**instance);
                 touch(&mut self.touched, instance);
                 Ok(())
             }
@@ -507,7 +517,7 @@ impl<'a> World<'a> {
                 on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
                 let running: Vec<String> = on_host
                     .into_iter()
-                    .map(|(_, r)| r.version.clone())
+                    .map(|(_, r)| r.version.to_string())
                     .collect();
                 self.releases.prune(host, protect, &running)
             }
@@ -607,10 +617,10 @@ impl<'a> World<'a> {
         self.can_start(host, &id, &env)?;
         let version = self.release_to_start(host, port, &id, &env)?;
         self.database.start(&id, &version, self.backup_required)?;
-        match self.versions.get_mut(&version) {
+        match self.versions.get_mut(&*version) {
             Some(n) => *n += 1,
             None => {
-                self.versions.insert(version.clone(), 1);
+                self.versions.insert(version.to_string(), 1);
             }
         }
         touch(&mut self.touched, &id);
@@ -729,11 +739,10 @@ impl<'a> World<'a> {
         port: u16,
         id: &str,
         env: &EnvFile,
-    ) -> Result<String, (ViolationKind, String)> {
+    ) -> Result<Arc<str>, (ViolationKind, String)> {
         let rendered_for = &self.layout(env.side).topology.rocketchat.version;
-        let bundle = &self.layout(Side::Current).topology.rocketchat.version;
-        let version = self.releases.code(host, port, bundle);
-        if &version != rendered_for {
+        let version = self.releases.code(host, port, &self.bundle);
+        if *version != **rendered_for {
             return fail(
                 ViolationKind::WrongRelease,
                 format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
@@ -768,10 +777,10 @@ impl<'a> World<'a> {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
             }
-            if let Some(n) = self.versions.get_mut(&gone.version) {
+            if let Some(n) = self.versions.get_mut(&*gone.version) {
                 *n -= 1;
                 if *n == 0 {
-                    self.versions.remove(&gone.version);
+                    self.versions.remove(&*gone.version);
                 }
             }
         }
@@ -916,7 +925,8 @@ impl<'a> World<'a> {
                     let want = fingerprint(current, i);
                     let release = &current.topology.rocketchat.version;
                     match self.running.get(id) {
-                        Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
+                        Some(r)
+                            if r.healthy && r.fingerprint == want && *r.version == **release => {}
                         _ => {
                             return Err(format!(
                                 "{id} is not back on its previous version and environment"
@@ -947,7 +957,7 @@ impl<'a> World<'a> {
     fn instance_matches(&self, i: &Instance, want: u64) -> Result<(), String> {
         let release = &self.desired.topology.rocketchat.version;
         match self.running.get(&i.id) {
-            Some(r) if r.healthy && r.fingerprint == want && &r.version == release => {}
+            Some(r) if r.healthy && r.fingerprint == want && *r.version == **release => {}
             Some(r) if !r.healthy => return Err(format!("{} is not healthy", i.id)),
             _ => {
                 return Err(format!(

@@ -251,7 +251,7 @@ pub(crate) fn plan_seconds<'a>(
     for action in steps {
         if let Action::WaitHealthy { instance, .. } = action {
             let since_start = started
-                .remove(instance.as_str())
+                .remove(&**instance)
                 .map(|at| typical_ms.saturating_sub(at));
             typical_ms =
                 typical_ms.saturating_add(wait_healthy_millis(action, estimate, since_start));

@@ -8,7 +8,7 @@
 use super::action::{Action, Side};
 use super::builder::Op;
 use super::error::PlanError;
-use super::ops::Ctx;
+use super::ops::{Ctx, SideRelease};
 use super::planned_instance::PlannedInstance;
 use crate::layout::Layout;
 use crate::paths;
@@ -98,7 +98,7 @@ pub(crate) fn bundle_dir(layout: &Layout, version: &str) -> String {
 fn stage(layout: &Layout, host: &str, version: &str, checksum: Option<&String>) -> Op {
     let rc = &layout.topology.rocketchat;
     (
-        host.to_string(),
+        host.into(),
         Action::StageRelease {
             version: version.to_string(),
             url: rc.release_url_of(version),
@@ -146,7 +146,7 @@ pub(crate) fn backup_op(ctx: &Ctx, from: &str, to: &str) -> Option<Op> {
     let first = ctx.current?.instances.first()?;
     let archive = backup_archive(ctx.desired, from, to);
     Some((
-        first.host.clone(),
+        first.host.as_str().into(),
         Action::Backup {
             env_file: paths::env_file(first.port),
             archive: archive.clone(),
@@ -168,7 +168,7 @@ pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
         .into_iter()
         .map(|host| {
             (
-                host.to_string(),
+                host.into(),
                 Action::PruneReleases {
                     dir: rc.releases_dir.clone(),
                     keep: rc.releases_kept.max(2),
@@ -222,13 +222,13 @@ pub(crate) fn restore_rollback(
     ops.extend(ctx.stop(&extra, true));
     let hosts: BTreeSet<&str> = current.instances.iter().map(|i| i.host.as_str()).collect();
     for host in hosts {
-        ops.extend(ctx.install_units(host, Side::Current));
+        ops.extend(ctx.install_units(&host.into(), Side::Current));
     }
     if let Some(first) = olds.first() {
         ops.push((
             first.host.clone(),
             Action::WriteFile {
-                path: first.env_path(),
+                path: first.env_path.clone(),
                 mode: paths::ENV_MODE,
                 source: first.env.clone(),
                 instance: Some(first.id.clone()),
@@ -242,7 +242,7 @@ pub(crate) fn restore_rollback(
         ops.push((
             first.host.clone(),
             Action::Restore {
-                env_file: first.env_path(),
+                env_file: first.env_path.to_string(),
                 archive: archive.clone(),
             },
             format!(
@@ -273,19 +273,18 @@ fn gate(ctx: &Ctx, olds: &[PlannedInstance], to: &str) -> Op {
     )
 }
 
-/// The UseRelease step that makes `m` run its layout's staged release.
-pub(crate) fn use_release(layout: &Layout, m: &PlannedInstance) -> Op {
-    let version = layout.topology.rocketchat.version.clone();
+/// The UseRelease step that makes `m` run its side's staged `release`.
+pub(crate) fn use_release(release: &SideRelease, m: &PlannedInstance) -> Op {
     (
         m.host.clone(),
         Action::UseRelease {
             instance: m.id.clone(),
             unit: m.unit.clone(),
-            dir: bundle_dir(layout, &version),
-            node: layout.topology.rocketchat.node.clone(),
-            version: version.clone(),
+            dir: release.dir.clone(),
+            node: release.node.clone(),
+            version: release.version.clone(),
         },
-        <[&str]>::concat(&["make ", &m.id, " run Rocket.Chat ", &version]),
+        <[&str]>::concat(&["make ", &m.id, " run Rocket.Chat ", &release.version]),
     )
 }
 
