@@ -18,7 +18,7 @@
 mod plan_support;
 mod render_support;
 
-use plan_support::proxy_edits::{bash, plan_edits};
+use plan_support::proxy_edits::{bash, plan_edits, Edits};
 use render_support::proxy_validator::{program, validate};
 use render_support::{make_certificate, validator};
 use rocketchat_topology::model::{ProxyKind, Tls, Topology};
@@ -26,7 +26,7 @@ use rocketchat_topology::plan::format_shell::helper;
 use rocketchat_topology::render::{render, render_with, RenderOptions, Target};
 use rocketchat_topology::Layout;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -328,18 +328,26 @@ const CMAINT: u32 = 0x04;
 /// HAProxy's SRV_ADMF_MAINT: forced, inherited or resolution maintenance (FMAINT | IMAINT | RMAINT).
 const MAINT: u32 = 0x23;
 
-#[test]
-fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
-    let Some(bin) = program(ProxyKind::Haproxy) else {
-        return;
-    };
-    let Some(socat) = validator("socat") else {
-        return;
-    };
+/// What the haproxy tests run on: the loopback topology's haproxy.cfg made runnable in a temp
+/// dir with a temp admin socket, and the plan's drain and undrain of [`INSTANCE`] on it.
+struct HaproxyCase {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    socat: PathBuf,
+    socket: PathBuf,
+    config: PathBuf,
+    log: PathBuf,
+    /// The runnable file as rendered.
+    original: String,
+    edits: Edits,
+}
+
+/// The [`HaproxyCase`], or `None` when haproxy, socat or openssl is missing (and allowed to be).
+fn haproxy_case() -> Option<HaproxyCase> {
+    let bin = program(ProxyKind::Haproxy)?;
+    let socat = validator("socat")?;
     let dir = tempfile::tempdir().expect("temp dir");
-    let Some(tls) = make_certificate(dir.path()) else {
-        return;
-    };
+    let tls = make_certificate(dir.path())?;
     let layout = Layout::resolve(&loopback_topology(ProxyKind::Haproxy, &tls));
     let socket = dir.path().join("admin.sock");
     let config = dir.path().join("haproxy.cfg");
@@ -350,6 +358,33 @@ fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
     );
     std::fs::write(&config, &original).expect("write");
     let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket, INSTANCE);
+    Some(HaproxyCase {
+        dir,
+        bin,
+        socat,
+        socket,
+        config,
+        log,
+        original,
+        edits,
+    })
+}
+
+#[test]
+fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
+    let Some(HaproxyCase {
+        dir,
+        bin,
+        socat,
+        socket,
+        config,
+        log,
+        original,
+        edits,
+    }) = haproxy_case()
+    else {
+        return;
+    };
 
     let running = Haproxy::start(&bin, &config, &socket, &log);
     let before = admin_states(&socat, &socket);
@@ -414,26 +449,19 @@ fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
 /// the one stand-in: no systemd runs in this test.
 #[test]
 fn haproxy_drain_right_after_a_reload_reaches_the_new_worker() {
-    let Some(bin) = program(ProxyKind::Haproxy) else {
+    let Some(HaproxyCase {
+        dir,
+        bin,
+        socat,
+        socket,
+        config,
+        log,
+        edits,
+        ..
+    }) = haproxy_case()
+    else {
         return;
     };
-    let Some(socat) = validator("socat") else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let Some(tls) = make_certificate(dir.path()) else {
-        return;
-    };
-    let layout = Layout::resolve(&loopback_topology(ProxyKind::Haproxy, &tls));
-    let socket = dir.path().join("admin.sock");
-    let config = dir.path().join("haproxy.cfg");
-    let log = dir.path().join("haproxy.log");
-    let original = runnable(
-        &render(&layout, Target::Haproxy).expect("renders")[0].contents,
-        &socket,
-    );
-    std::fs::write(&config, &original).expect("write");
-    let edits = plan_edits(&layout, ProxyKind::Haproxy, &config, &socket, INSTANCE);
     let master = Haproxy::start_master(&bin, &config, &socket, &log);
     let first = worker_pid(&socat, &socket).expect("the worker answers");
 
