@@ -321,6 +321,18 @@ fn runnable(rendered: &str, socket: &Path) -> String {
     text
 }
 
+/// Asserts that [`SERVER`] has one of the admin-state `bits` set and every other server none:
+/// `failure` says what it means when it has not.
+fn only_server_out(states: &[(String, u32)], bits: u32, failure: &str) {
+    for (server, state) in states {
+        if server == SERVER {
+            assert!(state & bits != 0, "{server} is {failure}: {states:?}");
+        } else {
+            assert_eq!(*state, 0, "{server} changed: {states:?}");
+        }
+    }
+}
+
 /// srv_admin_state bits (HAProxy's SRV_ADMF_*): forced maintenance, maintenance from the
 /// configuration (`disabled`), forced drain (src/server.h).
 const FMAINT: u32 = 0x01;
@@ -391,32 +403,20 @@ fn haproxy_drain_reaches_a_running_haproxy_and_survives_a_restart() {
     assert_eq!(before.len(), 4, "{before:?}");
     assert!(before.iter().all(|(_, s)| *s == 0), "{before:?}");
     bash(&edits.drain, dir.path());
-    let after = admin_states(&socat, &socket);
-    for (server, state) in &after {
-        if server == SERVER {
-            assert!(
-                state & FMAINT != 0,
-                "{server} is not in maintenance: {after:?}"
-            );
-        } else {
-            assert_eq!(*state, 0, "{server} changed: {after:?}");
-        }
-    }
+    only_server_out(
+        &admin_states(&socat, &socket),
+        FMAINT,
+        "not in maintenance after the drain",
+    );
     drop(running);
 
     // What a reload reads: the edited file keeps the server out (maintenance from the config).
     let restarted = Haproxy::start(&bin, &config, &socket, &log);
-    let states = admin_states(&socat, &socket);
-    for (server, state) in &states {
-        if server == SERVER {
-            assert!(
-                state & (CMAINT | FMAINT) != 0,
-                "{server} came back on restart: {states:?}"
-            );
-        } else {
-            assert_eq!(*state, 0, "{server}: {states:?}");
-        }
-    }
+    only_server_out(
+        &admin_states(&socat, &socket),
+        CMAINT | FMAINT,
+        "back on restart",
+    );
     drop(restarted);
 
     // Undrain on the running process: the runtime API puts the server back, no reload needed.
@@ -491,17 +491,11 @@ fn haproxy_drain_right_after_a_reload_reaches_the_new_worker() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let states = admin_states(&socat, &socket);
-    for (server, state) in &states {
-        if server == SERVER {
-            assert!(
-                state & (FMAINT | CMAINT) != 0,
-                "{server} is in rotation in worker {worker} (the reload's): {states:?}"
-            );
-        } else {
-            assert_eq!(*state, 0, "{server} changed: {states:?}");
-        }
-    }
+    only_server_out(
+        &admin_states(&socat, &socket),
+        FMAINT | CMAINT,
+        &format!("in rotation in worker {worker}, the reload's"),
+    );
     drop(master);
     println!("haproxy: drained right after a reload, {SERVER} is out in the new worker {worker} (was {first})");
 }
