@@ -6,19 +6,26 @@
 //! the rare non-ASCII name is lowercased into a new string.
 
 use super::error::MongoUrlError;
+use super::option_set::OptionSet;
 use super::options::{self, OptionKind, OPTIONS};
 use super::split::Parts;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-/// The options of the URL, by the driver's case-insensitive names.
+/// How many names the groups hold in place: more than most URLs give. More names move them to
+/// the heap.
+const TYPICAL_GROUPS: usize = 8;
+
+/// The options of the URL, by the driver's case-insensitive names. It lives only while the URL
+/// is read, on the stack of the validation, which fills it in place ([`Given::collect`]).
 pub(super) struct Given<'p> {
-    groups: Vec<Group<'p>>,
+    groups: SmallVec<[Group<'p>; TYPICAL_GROUPS]>,
     /// The group giving each option of the table, by position (`NOT_GIVEN` if none).
     group_of_option: [u32; OPTIONS.len()],
     /// Options the URL gives without naming them: `dbName` (the path's database) and `auth` (the
     /// userinfo). They stand for the option, with no value, even when the query names it too.
-    implied: u128,
+    implied: OptionSet,
     query: &'p [(Cow<'p, str>, Cow<'p, str>)],
 }
 
@@ -94,38 +101,46 @@ fn js_lowercase(name: &str) -> String {
 }
 
 impl<'p> Given<'p> {
+    /// The options the URL gives without naming them; [`Given::collect`] adds the query's.
+    /// Inlined so that the groups are made in the caller's frame rather than copied there.
+    #[inline(always)]
+    pub(super) fn new(parts: &'p Parts<'_>) -> Given<'p> {
+        let mut implied = OptionSet::default();
+        if parts.database.is_some() {
+            implied.insert(DB_NAME);
+        }
+        if parts.username.is_some() {
+            implied.insert(AUTH);
+        }
+        Given {
+            groups: SmallVec::new(),
+            group_of_option: [NOT_GIVEN; OPTIONS.len()],
+            implied,
+            query: parts.query,
+        }
+    }
+
     /// Collects the query into the driver's case-insensitive option map, in one pass (a URL may
     /// repeat an option thousands of times), with the driver's refusals of a repeated or empty
     /// option and its warnings about names repeated in another case.
-    pub(super) fn collect(
-        parts: &'p Parts<'_>,
-        warnings: &mut Vec<String>,
-    ) -> Result<Given<'p>, MongoUrlError> {
-        let mut given = Given {
-            groups: Vec::with_capacity(parts.query.len()),
-            group_of_option: [NOT_GIVEN; OPTIONS.len()],
-            implied: 0,
-            query: &parts.query,
-        };
-        if parts.database.is_some() {
-            given.implied |= 1u128 << DB_NAME;
-        }
-        if parts.username.is_some() {
-            given.implied |= 1u128 << AUTH;
-        }
+    pub(super) fn collect(&mut self, warnings: &mut Vec<String>) -> Result<(), MongoUrlError> {
         // Made only when needed: a URL with many names, or names repeated in another case.
         let mut unknown_index: Option<HashMap<Cow<'p, str>, usize>> = None;
         let mut warned: Option<HashSet<(&str, &str)>> = None;
         let mut secret_seen = false;
-        let query = given.query;
+        let query = self.query;
+        // A query with more names than the groups hold in place makes room for all at once.
+        if query.len() > TYPICAL_GROUPS {
+            self.groups.reserve_exact(query.len());
+        }
         for (key, value) in query {
             let key: &'p str = key;
             let value: &'p str = value;
             let known = options::position(key);
             let after_secret = secret_seen && known.is_none();
             secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
-            let n = given.group_for(key, known, &mut unknown_index);
-            let group = &mut given.groups[n];
+            let n = self.group_for(key, known, &mut unknown_index);
+            let group = &mut self.groups[n];
             group.after_secret |= after_secret;
             if key == group.first {
                 if group.count == 0 {
@@ -148,8 +163,7 @@ impl<'p> Given<'p> {
                 ));
             }
         }
-        given.groups.iter().try_for_each(check_group)?;
-        Ok(given)
+        self.groups.iter().try_for_each(check_group)
     }
 
     /// The group of `key`, made if the name is new. `known` is the key's position in the table
@@ -229,13 +243,13 @@ impl<'p> Given<'p> {
 
     /// Whether the URL gives the option at position `i` of the table.
     pub(super) fn has(&self, i: usize) -> bool {
-        self.implied & (1u128 << i) != 0 || self.group_of_option[i] != NOT_GIVEN
+        self.implied.contains(i) || self.group_of_option[i] != NOT_GIVEN
     }
 
     /// The value the driver reads for the option at position `i`: the first value of its first
     /// spelling. `None` when not given, or given without a value (`dbName` by the path).
     pub(super) fn first_value(&self, i: usize) -> Option<&'p str> {
-        if self.implied & (1u128 << i) != 0 {
+        if self.implied.contains(i) {
             return None;
         }
         let group = self.groups.get(self.group_of_option[i] as usize)?;
@@ -246,7 +260,7 @@ impl<'p> Given<'p> {
     /// of its first spelling, in the URL's order.
     pub(super) fn all_values(&self, i: usize) -> Vec<&'p str> {
         let first = match self.groups.get(self.group_of_option[i] as usize) {
-            Some(group) if self.implied & (1u128 << i) == 0 => group.first,
+            Some(group) if !self.implied.contains(i) => group.first,
             _ => return Vec::new(),
         };
         self.query
@@ -258,18 +272,14 @@ impl<'p> Given<'p> {
 
     /// The positions of the options given, in the table's order (the order the driver checks
     /// them in).
-    pub(super) fn known(&self) -> impl Iterator<Item = usize> + '_ {
-        let mut bits = self.implied;
+    pub(super) fn known(&self) -> impl Iterator<Item = usize> {
+        let mut known = self.implied;
         for g in &self.groups {
             if let Some(i) = g.option {
-                bits |= 1u128 << i;
+                known.insert(i);
             }
         }
-        std::iter::from_fn(move || {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits.checked_sub(1)?;
-            Some(i)
-        })
+        known.iter()
     }
 
     /// The names the driver does not know, lowercased and sorted as its map lists them, each

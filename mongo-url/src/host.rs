@@ -103,8 +103,18 @@ fn unparsable() -> MongoUrlError {
 /// Reads one host of a `mongodb://` list.
 pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     match plain_host(entry) {
-        Some((name, port, digits_and_dots)) => {
-            let name = name.to_ascii_lowercase();
+        Some(PlainHost {
+            name,
+            port,
+            digits_and_dots,
+            has_upper,
+        }) => {
+            // Most names are written in lowercase: they are copied without a lowercasing pass.
+            let name = if has_upper {
+                name.to_ascii_lowercase()
+            } else {
+                name.to_string()
+            };
             let kind = if digits_and_dots && is_ipv4(&name) {
                 HostKind::Ipv4
             } else {
@@ -116,43 +126,73 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
     }
 }
 
+/// A host entry [`plain_host`] reads directly.
+struct PlainHost<'a> {
+    /// The name as written.
+    name: &'a str,
+    port: Option<u16>,
+    /// Whether the name is only digits and dots (it may then be an IPv4 address).
+    digits_and_dots: bool,
+    /// Whether the name has an uppercase letter (it must then be lowercased).
+    has_upper: bool,
+}
+
 /// `name[:port]` with a name of ASCII letters, digits, `.`, `-` and `_` (every DNS name and IPv4
 /// address): what the driver's URL parser gives back unchanged but for case, so it is read
 /// without one. `None` for anything else (IPv6, unix sockets, escapes, a port that is not
 /// digits), which [`parse_any_host`] reads; the tests hold both to the same result.
-/// Also says whether the name is only digits and dots (it may then be an IPv4 address).
-fn plain_host(entry: &str) -> Option<(&str, Option<u16>, bool)> {
-    let (name, port) = match memchr::memchr(b':', entry.as_bytes()) {
-        Some(colon) => (&entry[..colon], Some(&entry[colon + 1..])),
-        None => (entry, None),
-    };
+/// The name's bytes are classified and its `:` found in the same pass.
+fn plain_host(entry: &str) -> Option<PlainHost<'_>> {
+    let mut name = entry;
+    let mut port = None;
     let mut digits_and_dots = true;
-    for b in name.bytes() {
+    let mut has_upper = false;
+    for (at, b) in entry.bytes().enumerate() {
         match PLAIN_NAME[usize::from(b)] {
             Plain::No => return None,
+            Plain::Upper => {
+                has_upper = true;
+                digits_and_dots = false;
+            }
             Plain::Letter => digits_and_dots = false,
             Plain::DigitOrDot => {}
+            Plain::Colon => {
+                name = &entry[..at];
+                port = Some(&entry[at + 1..]);
+                break;
+            }
         }
     }
     if name.is_empty() || entry.ends_with(".sock") {
         return None;
     }
-    match port {
-        None | Some("") => Some((name, None, digits_and_dots)),
-        Some(p) => whatwg::parse_port(p).map(|p| (name, Some(p), digits_and_dots)),
-    }
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(whatwg::parse_port(p)?),
+    };
+    Some(PlainHost {
+        name,
+        port,
+        digits_and_dots,
+        has_upper,
+    })
 }
 
 /// What a byte is to [`plain_host`].
 #[derive(Clone, Copy)]
 enum Plain {
     No,
-    /// A letter, `-` or `_`: the name is no IPv4 address.
+    /// An uppercase ASCII letter.
+    Upper,
+    /// A lowercase letter, `-` or `_`: the name is no IPv4 address.
     Letter,
     DigitOrDot,
+    /// `:`: the name ends, the port follows.
+    Colon,
 }
 
-/// The bytes of a name [`plain_host`] reads: ASCII letters, digits, `.`, `-` and `_`.
+/// The bytes of an entry [`plain_host`] reads: ASCII letters, digits, `.`, `-` and `_` in the
+/// name, which a `:` ends.
 static PLAIN_NAME: [Plain; 256] = {
     let mut table = [Plain::No; 256];
     let mut b = 0;
@@ -160,8 +200,12 @@ static PLAIN_NAME: [Plain; 256] = {
         let byte = b as u8;
         table[b] = if byte.is_ascii_digit() || byte == b'.' {
             Plain::DigitOrDot
-        } else if byte.is_ascii_alphabetic() || byte == b'-' || byte == b'_' {
+        } else if byte.is_ascii_uppercase() {
+            Plain::Upper
+        } else if byte.is_ascii_lowercase() || byte == b'-' || byte == b'_' {
             Plain::Letter
+        } else if byte == b':' {
+            Plain::Colon
         } else {
             Plain::No
         };
@@ -303,7 +347,8 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         for uri in crate::tests::agreement_corpus() {
-            if let Ok(parts) = crate::split::split(&uri) {
+            let mut query = crate::split::Query::new();
+            if let Ok(parts) = crate::split::split(&uri, &mut query) {
                 entries.extend(parts.hosts().map(|h| h.to_string()));
             }
         }

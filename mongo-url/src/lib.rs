@@ -20,6 +20,7 @@ mod error;
 mod given;
 mod host;
 mod option_map;
+mod option_set;
 pub mod options;
 mod read;
 mod secret;
@@ -84,7 +85,9 @@ pub struct MongoUrl {
 impl MongoUrl {
     /// Parses `uri`, failing exactly where `new MongoClient(uri)` in Rocket.Chat's driver throws.
     pub fn parse(uri: &str) -> Result<MongoUrl, MongoUrlError> {
-        let parts = split::split(uri)?;
+        // The query's pairs, held on this stack frame while the URL is read.
+        let mut query = split::Query::new();
+        let parts = split::split(uri, &mut query)?;
         let hosts = read_hosts(&parts)?;
         let mut validated = validate::validate(&parts)?;
         if parts.srv

@@ -2,6 +2,7 @@
 //! the public map of lowercased names.
 
 use super::option_map::OptionMap;
+use super::option_set::OptionSet;
 use serde_json::Value;
 
 /// Values by table position, kept in the public map as they are read; which options have one
@@ -9,7 +10,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default)]
 pub(super) struct OptionValues {
     map: OptionMap,
-    set: u128,
+    set: OptionSet,
 }
 
 impl OptionValues {
@@ -24,12 +25,12 @@ impl OptionValues {
     /// Sets the value of the option at position `i`.
     pub(super) fn set(&mut self, i: usize, value: Value) {
         self.map.set(i, value);
-        self.set |= 1 << i;
+        self.set.insert(i);
     }
 
     /// Whether the option at position `i` has a value.
     pub(super) fn contains(&self, i: usize) -> bool {
-        self.set & (1 << i) != 0
+        self.set.contains(i)
     }
 
     pub(super) fn bool(&self, i: usize) -> bool {

@@ -13,7 +13,8 @@ const PLACEHOLDER_HOST: &str = "__this_is_a_placeholder__";
 const RESERVED_IN_USERINFO: &[u8] = b":/?#[]@";
 
 /// A connection string cut into its parts (percent-decoding done where the driver does it).
-/// Host entries and query pairs borrow from the URL where nothing had to be decoded.
+/// Host entries and query pairs borrow from the URL where nothing had to be decoded; the pairs
+/// are held by the caller of [`split`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Parts<'a> {
     pub srv: bool,
@@ -26,7 +27,7 @@ pub(super) struct Parts<'a> {
     /// Database from the path (decoded), `None` when the path is empty or `/`.
     pub database: Option<String>,
     /// Query pairs in order, names as written.
-    pub query: Query<'a>,
+    pub query: &'a [(Cow<'a, str>, Cow<'a, str>)],
     /// Whether an `@` follows the host list before the query (`u:p@ss@db1`): the host list and
     /// database are then most likely the tail of a password with an unescaped `@`, so they are
     /// never shown (the driver still reads them as hosts, and so does the verdict).
@@ -206,29 +207,37 @@ fn invalid_url() -> MongoUrlError {
 }
 
 /// The part of the URL after the host list, as a URL parser reads it: the userinfo (still
-/// percent-encoded), the pathname and the query's pairs.
+/// percent-encoded) and the pathname; the query's pairs go to the caller's [`Query`].
 #[derive(Debug, PartialEq, Eq)]
 struct Tail<'a> {
     userinfo: Option<(Cow<'a, str>, Option<Cow<'a, str>>)>,
     pathname: Cow<'a, str>,
-    query: Query<'a>,
 }
 
 /// Query pairs in order, names as written.
-type Query<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+pub(super) type Query<'a> = whatwg::QueryPairs<'a>;
 
 /// The driver hands `protocol://user:pass@<placeholder><rest>` to a WHATWG URL parser: the host
 /// list is read apart, host by host, but the userinfo, path and query are the parser's. A stray
 /// `@` in `rest` makes the parser's userinfo swallow the placeholder, as it does in the driver.
-fn read_tail<'a>(m: &Matched<'a>, srv: bool) -> Result<Tail<'a>, MongoUrlError> {
-    match plain_tail(m) {
+/// The query's pairs are added to `query`.
+fn read_tail<'a>(
+    m: &Matched<'a>,
+    srv: bool,
+    query: &mut Query<'a>,
+) -> Result<Tail<'a>, MongoUrlError> {
+    match plain_tail(m, query) {
         Some(tail) => Ok(tail),
-        None => parse_tail(m, srv),
+        None => parse_tail(m, srv, query),
     }
 }
 
 /// The tail through the `url` crate's full WHATWG parse, for whatever [`plain_tail`] leaves.
-fn parse_tail<'a>(m: &Matched<'_>, srv: bool) -> Result<Tail<'a>, MongoUrlError> {
+fn parse_tail<'a>(
+    m: &Matched<'_>,
+    srv: bool,
+    query: &mut Query<'a>,
+) -> Result<Tail<'a>, MongoUrlError> {
     let scheme = if srv { "mongodb+srv" } else { "mongodb" };
     let mut auth = String::new();
     if let Some(u) = m.username {
@@ -252,17 +261,18 @@ fn parse_tail<'a>(m: &Matched<'_>, srv: bool) -> Result<Tail<'a>, MongoUrlError>
         .map(|p| Cow::Owned(p.to_string()));
     let userinfo = (!username.is_empty() || password.is_some())
         .then(|| (Cow::Owned(username.to_string()), password));
-    let query = match url.query() {
-        None => Vec::new(),
-        Some(q) => whatwg::parse_query(q)
-            .into_iter()
-            .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
-            .collect(),
-    };
+    if let Some(q) = url.query() {
+        let mut pairs = Query::new();
+        whatwg::parse_query(q, &mut pairs);
+        query.extend(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned()))),
+        );
+    }
     Ok(Tail {
         userinfo,
         pathname: Cow::Owned(url.path().to_string()),
-        query,
     })
 }
 
@@ -325,14 +335,14 @@ fn has_reserved(s: &str) -> bool {
 /// The tail read straight from the string when a URL parser would give it back unchanged: the
 /// userinfo, the path and the query made only of characters the parser keeps (no tab, newline,
 /// space, fragment or non-ASCII), the path one segment that is not `.` or `..` (in any
-/// spelling). `None` sends the URL to [`parse_tail`]. Most real URLs take this way; the tests
-/// hold it to `parse_tail`'s result on every corpus and spec-test URL.
-fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
+/// spelling). `None` sends the URL to [`parse_tail`], with `query` left empty. Most real URLs
+/// take this way; the tests hold it to `parse_tail`'s result on every corpus and spec-test URL.
+fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
     let username = m.username.unwrap_or("");
     if !all_of(username, USERINFO) || !all_of(m.password.unwrap_or(""), USERINFO) {
         return None;
     }
-    let (path, query) = match memchr::memchr(b'?', m.rest.as_bytes()) {
+    let (path, query_text) = match memchr::memchr(b'?', m.rest.as_bytes()) {
         Some(q) => (&m.rest[..q], Some(&m.rest[q + 1..])),
         None => (m.rest, None),
     };
@@ -346,17 +356,15 @@ fn plain_tail<'a>(m: &Matched<'a>) -> Option<Tail<'a>> {
         return None;
     }
     // The query is checked and cut into pairs in the same pass.
-    let query = match query {
-        Some(q) => whatwg::plain_query(q)?,
-        None => Vec::new(),
-    };
+    if query_text.is_some_and(|q| !whatwg::plain_query(q, query)) {
+        return None;
+    }
     let password = m.password.map(Cow::Borrowed);
     let userinfo =
         (!username.is_empty() || password.is_some()).then_some((Cow::Borrowed(username), password));
     Some(Tail {
         userinfo,
         pathname: Cow::Borrowed(path),
-        query,
     })
 }
 
@@ -409,8 +417,12 @@ fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError
     Ok((!name.is_empty()).then_some(name))
 }
 
-/// Cuts `uri` into [`Parts`], failing where the driver's reader fails.
-pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
+/// Cuts `uri` into [`Parts`], failing where the driver's reader fails. The query's pairs are
+/// put in `query` (empty), which the parts then borrow.
+pub(super) fn split<'a, 'q>(
+    uri: &'a str,
+    query: &'q mut Query<'a>,
+) -> Result<Parts<'q>, MongoUrlError> {
     let (srv, after) = if let Some(after) = uri.strip_prefix("mongodb://") {
         (false, after)
     } else if let Some(after) = uri.strip_prefix("mongodb+srv://") {
@@ -438,7 +450,7 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
         &m.rest[..memchr::memchr2(b'?', b'#', m.rest.as_bytes()).unwrap_or(m.rest.len())];
     let unescaped_at =
         m.username.is_some() && memchr::memchr(b'@', before_query.as_bytes()).is_some();
-    let tail = read_tail(&m, srv)?;
+    let tail = read_tail(&m, srv, query)?;
     if srv && m.hosts.contains(',') {
         return Err(MongoUrlError::syntax(
             "a mongodb+srv URL names exactly one service host",
@@ -453,13 +465,14 @@ pub(super) fn split(uri: &str) -> Result<Parts<'_>, MongoUrlError> {
     }
     let (username, password) = decode_userinfo(tail.userinfo)?;
     let database = database(&tail.pathname, !unescaped_at)?;
+    let query: &'q Query<'a> = query;
     Ok(Parts {
         srv,
         host_list: m.hosts,
         username,
         password,
         database,
-        query: tail.query,
+        query: query.as_slice(),
         unescaped_at,
     })
 }
@@ -487,9 +500,14 @@ mod tests {
             if m.hosts.is_empty() || check_userinfo(&m, after).is_err() {
                 continue;
             }
-            if let Some(direct) = plain_tail(&m) {
+            let mut direct_query = Query::new();
+            if let Some(direct) = plain_tail(&m, &mut direct_query) {
                 plain += 1;
-                assert_eq!(Ok(direct), parse_tail(&m, srv), "{uri}");
+                let mut parsed_query = Query::new();
+                assert_eq!(Ok(direct), parse_tail(&m, srv, &mut parsed_query), "{uri}");
+                assert_eq!(direct_query, parsed_query, "{uri}");
+            } else {
+                assert!(direct_query.is_empty(), "{uri}");
             }
         }
         assert!(plain > 5000, "only {plain} URLs were read directly");
@@ -520,7 +538,7 @@ mod tests {
                 hosts: "h",
                 rest,
             };
-            assert_eq!(plain_tail(&m), None, "{rest}");
+            assert_eq!(plain_tail(&m, &mut Query::new()), None, "{rest}");
         }
     }
 }

@@ -838,7 +838,8 @@ fn check_combinations(
 /// Validates the options and credentials of `parts`.
 pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
     let mut warnings = Vec::new();
-    let given = Given::collect(parts, &mut warnings)?;
+    let mut given = Given::new(parts);
+    given.collect(&mut warnings)?;
     check_early(&given)?;
     let mut st = State {
         out: OptionValues::default(),

@@ -4,6 +4,7 @@
 //! `form_urlencoded` crates implement the same standard. What is left here is where the driver
 //! does something a URL parser does not, each with the reason.
 
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// JavaScript's `decodeURIComponent`: every `%` must start a `%XX` escape and the escapes must
@@ -45,17 +46,20 @@ fn has_percent(s: &str) -> bool {
     s.bytes().any(|b| b == b'%')
 }
 
-/// Room [`parse_query`] reserves: more options than most URLs carry (a longer query grows it).
-const TYPICAL_PAIRS: usize = 16;
+/// How many pairs a query holds in place: more options than most URLs carry. A longer query
+/// moves them to the heap.
+const TYPICAL_PAIRS: usize = 8;
+
+/// A query's `(name, value)` pairs in order. They live only while the URL is read: the parse
+/// keeps them on its stack and the query's readers fill them in place (a returned vector held
+/// in place would be copied at each return).
+pub(super) type QueryPairs<'a> = SmallVec<[(Cow<'a, str>, Cow<'a, str>); TYPICAL_PAIRS]>;
 
 /// `URLSearchParams` over a query string: `&`-separated pairs, empty pairs skipped, the name
-/// ends at the first `=`, `+` means a space, lenient percent-decoding.
+/// ends at the first `=`, `+` means a space, lenient percent-decoding; added to `pairs`.
 /// Names and values borrow from `query` where nothing was decoded: a pair without `%` or `+`
 /// is cut in place, any other is decoded by `form_urlencoded`.
-pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    // The pairs live only while the URL is read, so room for a typical query is reserved
-    // instead of counting the `&`s first (a count cost more than the allocation).
-    let mut pairs = Vec::with_capacity(TYPICAL_PAIRS);
+pub(super) fn parse_query<'a>(query: &'a str, pairs: &mut QueryPairs<'a>) {
     let mut rest = query;
     while !rest.is_empty() {
         let end = memchr::memchr(b'&', rest.as_bytes()).unwrap_or(rest.len());
@@ -64,7 +68,6 @@ pub(super) fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
         }
         rest = rest.get(end + 1..).unwrap_or("");
     }
-    pairs
 }
 
 /// What a byte of a query is to [`pair`] and [`plain_query`].
@@ -131,10 +134,10 @@ fn cut_pair(text: &str, equals: Option<usize>, decoded: bool) -> (Cow<'_, str>, 
 }
 
 /// [`parse_query`] of a query a URL parser gives back unchanged (every byte printable ASCII but
-/// `"`, `#`, `<`, `>`), in one pass over its bytes that both checks them and cuts the pairs;
-/// `None` for any other query, which must go through the URL parser first.
-pub(super) fn plain_query(query: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
-    let mut pairs = Vec::with_capacity(TYPICAL_PAIRS);
+/// `"`, `#`, `<`, `>`), in one pass over its bytes that both checks them and cuts the pairs.
+/// `false` for any other query, which must go through the URL parser first (`pairs` is then
+/// left empty).
+pub(super) fn plain_query<'a>(query: &'a str, pairs: &mut QueryPairs<'a>) -> bool {
     let mut start = 0;
     let mut equals = None;
     let mut decoded = false;
@@ -151,13 +154,16 @@ pub(super) fn plain_query(query: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>
                 equals = None;
                 decoded = false;
             }
-            QueryByte::Encoded => return None,
+            QueryByte::Encoded => {
+                pairs.clear();
+                return false;
+            }
         }
     }
     if query.len() > start {
         pairs.push(cut_pair(&query[start..], equals, decoded));
     }
-    Some(pairs)
+    true
 }
 
 /// The host and port of one host of the list, as the driver's `new URL("iLoveJS://" + host)`
@@ -230,10 +236,16 @@ mod tests {
         assert_eq!(decode_uri_component("%%41"), None);
     }
 
+    fn parsed(query: &str) -> QueryPairs<'_> {
+        let mut pairs = QueryPairs::new();
+        parse_query(query, &mut pairs);
+        pairs
+    }
+
     #[test]
     fn form_decoding_is_lenient() {
         assert_eq!(
-            parse_query("a=b+c&&d=%zz&e"),
+            parsed("a=b+c&&d=%zz&e").as_slice(),
             [
                 (Cow::from("a"), Cow::from("b c")),
                 ("d".into(), "%zz".into()),
@@ -255,7 +267,7 @@ mod tests {
             .map(String::from),
         );
         for q in &queries {
-            let ours: Vec<(String, String)> = parse_query(q)
+            let ours: Vec<(String, String)> = parsed(q)
                 .into_iter()
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
@@ -263,8 +275,11 @@ mod tests {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
             assert_eq!(ours, theirs, "{q}");
-            if let Some(plain) = plain_query(q) {
-                assert_eq!(plain, parse_query(q), "{q}");
+            let mut plain = QueryPairs::new();
+            if plain_query(q, &mut plain) {
+                assert_eq!(plain, parsed(q), "{q}");
+            } else {
+                assert!(plain.is_empty(), "{q}");
             }
         }
     }
