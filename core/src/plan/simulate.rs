@@ -137,11 +137,13 @@ struct World<'a> {
     enabled: BTreeSet<String>,
     /// Hashed rather than ordered, like `live` and `touched`: every proxy edit, stop and reload
     /// looks ids up in them, and nothing walks them in order but the messages, which sort.
-    pending: HashSet<String, IdHash>,
-    live: HashSet<String, IdHash>,
+    /// Ids are the steps' own shared strings (see `id_of`): adding one to a set counts a
+    /// reference instead of copying the text.
+    pending: HashSet<Arc<str>, IdHash>,
+    live: HashSet<Arc<str>, IdHash>,
     /// Instances whose routing (`pending`) or state (`running`) changed since the last reload:
     /// the only ones a reload has to look at, so a reload costs what changed, not every instance.
-    touched: HashSet<String, IdHash>,
+    touched: HashSet<Arc<str>, IdHash>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
@@ -399,7 +401,7 @@ impl<'a> World<'a> {
             }
             w.enabled = c.instances.iter().map(|i| i.id.clone()).collect();
             if w.has_proxy {
-                w.pending = c.instances.iter().map(|i| i.id.clone()).collect();
+                w.pending = c.instances.iter().map(|i| i.id.as_str().into()).collect();
                 w.live = w.pending.clone();
             }
             w.serving = c.instances.len();
@@ -443,8 +445,8 @@ impl<'a> World<'a> {
                 }
                 Ok(())
             }
-            Action::StartUnit { unit, .. } => self.start(host, unit),
-            Action::StopUnit { unit, .. } => self.stop(host, unit),
+            Action::StartUnit { unit, instance } => self.start(host, unit, instance.as_ref()),
+            Action::StopUnit { unit, instance } => self.stop(host, unit, instance.as_ref()),
             Action::WaitHealthy {
                 instance,
                 expect_version,
@@ -474,7 +476,7 @@ impl<'a> World<'a> {
                 ),
             },
             Action::ProxyAdd { instance, .. } => {
-                self.pending.insert(instance.to_string());
+                self.pending.insert(instance.clone());
                 touch(&mut self.touched, instance);
                 Ok(())
             }
@@ -513,12 +515,13 @@ impl<'a> World<'a> {
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
+                // Sorted only to name the first unprotected release, should there be one.
+                let unprotected = |v: &str| !protect.iter().any(|p| p == v);
                 let mut on_host: Vec<_> = self.running.on_host(host).collect();
-                on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
-                let running: Vec<String> = on_host
-                    .into_iter()
-                    .map(|(_, r)| r.version.to_string())
-                    .collect();
+                if on_host.iter().any(|(_, r)| unprotected(&r.version)) {
+                    on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
+                }
+                let running: Vec<&str> = on_host.iter().map(|(_, r)| &*r.version).collect();
                 self.releases.prune(host, protect, &running)
             }
             Action::Backup { .. } => self.database.back_up(),
@@ -549,11 +552,11 @@ impl<'a> World<'a> {
             let file = self.env_file(source)?;
             self.env.insert(host, port, file);
         } else if self.is_proxy_config(path) {
-            let pending: HashSet<String, IdHash> = self
+            let pending: HashSet<Arc<str>, IdHash> = self
                 .layout(source.side)
                 .instances
                 .iter()
-                .map(|i| i.id.clone())
+                .map(|i| i.id.as_str().into())
                 .collect();
             let changed = pending.symmetric_difference(&self.pending).cloned();
             self.touched.extend(changed.collect::<Vec<_>>());
@@ -605,16 +608,17 @@ impl<'a> World<'a> {
         }
     }
 
-    fn start(&mut self, host: &str, unit: &str) -> StepResult {
+    /// `instance`: the id the step names, shared when it is this unit's (see [`id_of`]).
+    fn start(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             return self.start_mongod(host, unit);
         }
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = instance_id(host, port);
+        let id = id_of(host, port, instance);
         let env = self.env_to_start(host, port, &id)?;
-        self.can_start(host, &id, &env)?;
+        self.can_start(host, port, &id, &env)?;
         let version = self.release_to_start(host, port, &id, &env)?;
         self.database.start(&id, &version, self.backup_required)?;
         match self.versions.get_mut(&*version) {
@@ -698,14 +702,14 @@ impl<'a> World<'a> {
 
     /// Whether instance `id` may start now: the replica set is initiated, and neither its id
     /// nor its TCP_PORT is taken on its host.
-    fn can_start(&self, host: &str, id: &str, env: &EnvFile) -> StepResult {
+    fn can_start(&self, host: &str, port: u16, id: &str, env: &EnvFile) -> StepResult {
         if !self.mongo_ready {
             return fail(
                 ViolationKind::MongoNotReady,
                 format!("{id} starts before the replica set is initiated"),
             );
         }
-        if self.running.contains(id) {
+        if self.running.contains_at(host, port) {
             return fail(ViolationKind::PortClash, format!("{id} is already running"));
         }
         if env.tcp == 0 {
@@ -751,7 +755,7 @@ impl<'a> World<'a> {
         Ok(version)
     }
 
-    fn stop(&mut self, host: &str, unit: &str) -> StepResult {
+    fn stop(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             self.mongod_running
                 .remove(&(host.to_string(), unit.to_string()));
@@ -765,7 +769,7 @@ impl<'a> World<'a> {
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = instance_id(host, port);
+        let id = id_of(host, port, instance);
         if self.live.contains(&id) {
             return fail(
                 ViolationKind::RoutesToUnready,
@@ -892,11 +896,11 @@ impl<'a> World<'a> {
                 env_files.difference(&wanted_env).collect::<Vec<_>>()
             ));
         }
-        let same = |set: &HashSet<String, IdHash>| {
+        let same = |set: &HashSet<Arc<str>, IdHash>| {
             set.len() == wanted.len() && wanted.iter().all(|id| set.contains(*id))
         };
         if self.has_proxy && (!same(&self.live) || !same(&self.pending)) {
-            let live: BTreeSet<&String> = self.live.iter().collect();
+            let live: BTreeSet<&str> = self.live.iter().map(|id| &**id).collect();
             return Err(format!("the proxy routes to {live:?}, desired {wanted:?}"));
         }
         let hosts: BTreeSet<&str> = self
@@ -933,7 +937,7 @@ impl<'a> World<'a> {
                             ))
                         }
                     }
-                    if self.has_proxy && !self.live.contains(id) {
+                    if self.has_proxy && !self.live.contains(id.as_str()) {
                         return Err(format!("{id} is not back in the proxy"));
                     }
                 }
@@ -982,11 +986,27 @@ pub(crate) fn instance_id(host: &str, port: u16) -> String {
     id
 }
 
+/// The id of the instance at `host` and `port`: the one the step names when it is that (the
+/// planner's steps share their instance's id), else written out.
+fn id_of(host: &str, port: u16, named: Option<&Arc<str>>) -> Arc<str> {
+    match named {
+        Some(id) if is_id_of(id, host, port) => id.clone(),
+        _ => instance_id(host, port).into(),
+    }
+}
+
+/// Whether `id` is `<host>:<port>` as [`instance_id`] writes it.
+fn is_id_of(id: &str, host: &str, port: u16) -> bool {
+    id.strip_prefix(host)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .is_some_and(|digits| digits == itoa::Buffer::new().format(port))
+}
+
 /// Marks `id` touched since the last reload; most steps touch an instance already marked, and
-/// the set copies the id only when it is new.
-fn touch(touched: &mut HashSet<String, IdHash>, id: &str) {
+/// the set takes a reference only when it is new.
+fn touch(touched: &mut HashSet<Arc<str>, IdHash>, id: &Arc<str>) {
     if !touched.contains(id) {
-        touched.insert(id.to_string());
+        touched.insert(id.clone());
     }
 }
 
