@@ -337,7 +337,15 @@ mod tests {
     /// memory the planner writes and the simulator and the outputs read again.
     #[test]
     fn steps_stay_small() {
-        assert!(std::mem::size_of::<Action>() <= 96, "{}", std::mem::size_of::<Action>());
-        assert!(std::mem::size_of::<Step>() <= 144, "{}", std::mem::size_of::<Step>());
+        assert!(
+            std::mem::size_of::<Action>() <= 96,
+            "{}",
+            std::mem::size_of::<Action>()
+        );
+        assert!(
+            std::mem::size_of::<Step>() <= 144,
+            "{}",
+            std::mem::size_of::<Step>()
+        );
     }
 }

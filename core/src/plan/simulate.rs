@@ -16,6 +16,7 @@ use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -122,6 +123,8 @@ struct World<'a> {
     /// The current and desired instances by (host, port), to find the one an env file was
     /// rendered for.
     placed: [Places<'a>; 2],
+    /// The [`Fingerprints`] of the desired layout, for the end state.
+    desired_prints: Cow<'a, Fingerprints>,
     has_proxy: bool,
     mongo_ready: bool,
     unit_differs: bool,
@@ -168,19 +171,21 @@ impl Plan {
         policy: &Policy,
     ) -> Result<Timeline, Violation> {
         let floor = floor(current, desired, policy)?;
-        self.simulate_above(current, desired, policy, floor)
+        self.simulate_above(current, desired, policy, floor, None)
     }
 
     /// [`Plan::simulate`] with the serving floor given: the planner resolved it from the same
     /// diff, work and budget, and working those out a second time was a fifth of the simulation.
+    /// `prints`: the [`Fingerprints`] of `current` and `desired` when the caller has them.
     pub(crate) fn simulate_above(
         &self,
         current: Option<&Layout>,
         desired: &Layout,
         policy: &Policy,
         floor: usize,
+        prints: Option<&[Fingerprints; 2]>,
     ) -> Result<Timeline, Violation> {
-        let mut world = World::new(current, desired, policy);
+        let mut world = World::new(current, desired, policy, prints);
         let mut timeline = Timeline::new(floor, world.serving);
         run(&self.steps, &mut world, &mut timeline)?;
         world
@@ -221,7 +226,7 @@ impl Plan {
         } else {
             floor(Some(current), desired, policy)?
         };
-        let mut world = World::new(Some(current), desired, policy);
+        let mut world = World::new(Some(current), desired, policy, None);
         let mut timeline = Timeline::new(floor, world.serving);
         let forward: Vec<Step> = self
             .steps
@@ -321,7 +326,19 @@ fn fail<T>(kind: ViolationKind, message: String) -> Result<T, (ViolationKind, St
 
 impl<'a> World<'a> {
     /// The deployment as `current` describes it: every instance running, healthy, in the proxy.
-    fn new(current: Option<&'a Layout>, desired: &'a Layout, policy: &Policy) -> World<'a> {
+    /// `prints`: the [`Fingerprints`] of `current` and `desired`, worked out here when not given.
+    fn new(
+        current: Option<&'a Layout>,
+        desired: &'a Layout,
+        policy: &Policy,
+        prints: Option<&'a [Fingerprints; 2]>,
+    ) -> World<'a> {
+        let given = |n: usize| prints.map(|p| Cow::Borrowed(&p[n]));
+        let desired_prints = given(1).unwrap_or_else(|| Cow::Owned(Fingerprints::of(desired)));
+        let current_prints = match current {
+            Some(c) => given(0).unwrap_or_else(|| Cow::Owned(Fingerprints::of(c))),
+            None => desired_prints.clone(),
+        };
         let unit_differs = current.is_some_and(|c| {
             let (a, b) = (&c.topology.rocketchat, &desired.topology.rocketchat);
             (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
@@ -330,7 +347,11 @@ impl<'a> World<'a> {
         let mut w = World {
             current,
             desired,
-            placed: [Places::of(current.unwrap_or(desired)), Places::of(desired)],
+            placed: [
+                Places::of(current.unwrap_or(desired), &current_prints),
+                Places::of(desired, &desired_prints),
+            ],
+            desired_prints,
             has_proxy: desired.topology.proxy.is_some(),
             // An external replica set (no mongod places) is ready before the plan starts.
             mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
@@ -372,7 +393,7 @@ impl<'a> World<'a> {
             }
         }
         if let Some(c) = current {
-            let prints = Fingerprints::of(c);
+            let prints = &current_prints;
             for (n, i) in c.instances.iter().enumerate() {
                 w.env.insert(
                     &i.host,
@@ -580,10 +601,13 @@ impl<'a> World<'a> {
             Side::Current => &self.placed[0],
             Side::Desired => &self.placed[1],
         };
-        let (instance, fingerprint) = rendered_instance(places, &source.rendered).ok_or((
-            ViolationKind::Inconsistent,
-            format!("no instance renders {}", source.rendered),
-        ))?;
+        let (instance, fingerprint) =
+            rendered_instance(places, &source.rendered).ok_or_else(|| {
+                (
+                    ViolationKind::Inconsistent,
+                    format!("no instance renders {}", source.rendered),
+                )
+            })?;
         let mut file = EnvFile {
             side: source.side,
             port: instance.port,
@@ -868,9 +892,8 @@ impl<'a> World<'a> {
                 wanted.difference(&running).collect::<Vec<_>>()
             ));
         }
-        let prints = Fingerprints::of(self.desired);
         for (n, i) in self.desired.instances.iter().enumerate() {
-            self.instance_matches(i, prints.get(n))?;
+            self.instance_matches(i, self.desired_prints.get(n))?;
         }
         if !self
             .enabled
@@ -1068,9 +1091,8 @@ impl EnvFiles {
 struct Places<'a>(HashMap<(&'a str, u16), (&'a Instance, u64), IdHash>);
 
 impl<'a> Places<'a> {
-    /// The first instance at each place, should host names repeat.
-    fn of(layout: &'a Layout) -> Places<'a> {
-        let prints = Fingerprints::of(layout);
+    /// The first instance at each place, should host names repeat; `prints` are the layout's.
+    fn of(layout: &'a Layout, prints: &Fingerprints) -> Places<'a> {
         let mut places =
             HashMap::with_capacity_and_hasher(layout.instances.len(), IdHash::default());
         for (n, i) in layout.instances.iter().enumerate() {
