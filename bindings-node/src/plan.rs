@@ -425,7 +425,7 @@ impl From<&core::Action> for Action {
                 ..
             } => Action {
                 replica_set: Some(replica_set.clone()),
-                config: Some(config.clone()),
+                config: Some((**config).clone()),
                 ..base
             },
             A::MongoKeyfile { path, .. } => Action {

@@ -303,7 +303,7 @@ fn the_plan_initiates_the_replica_set_with_the_rendered_members_document() {
         .steps
         .iter()
         .find_map(|s| match &s.action {
-            Action::MongoInitiate { config, .. } => Some(config.clone()),
+            Action::MongoInitiate { config, .. } => Some((**config).clone()),
             _ => None,
         })
         .expect("a mongo_initiate step");

@@ -238,13 +238,15 @@ pub enum Action {
         /// The replica set's name.
         replica_set: String,
         /// The `rs.initiate` document: `{_id, members: [{_id, host, arbiterOnly?, votes?, priority?, hidden?}]}`.
-        config: serde_json::Value,
+        /// Boxed, like `users`: a plan holds at most one such step, and inline the two documents
+        /// would make every action (and so every step) about twice its size.
+        config: Box<serde_json::Value>,
         /// The initiating member's port (the step connects to it on loopback).
         port: u32,
         /// Users to create after initiating, administrator first:
         /// `[{user, auth_db, roles: [{role, db}], password_env}]`; passwords come from the
         /// named environment variables when the step runs.
-        users: serde_json::Value,
+        users: Box<serde_json::Value>,
     },
     /// Install the replica set keyfile: generate it (`from` absent) or copy it from `from`.
     MongoKeyfile {
@@ -325,4 +327,25 @@ pub struct Step {
     pub action: Action,
     /// What it does, in words (the text and shell outputs print it).
     pub description: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan of 15,000 instances holds hundreds of thousands of steps: every byte of a step is
+    /// memory the planner writes and the simulator and the outputs read again.
+    #[test]
+    fn steps_stay_small() {
+        assert!(
+            std::mem::size_of::<Action>() <= 96,
+            "{}",
+            std::mem::size_of::<Action>()
+        );
+        assert!(
+            std::mem::size_of::<Step>() <= 144,
+            "{}",
+            std::mem::size_of::<Step>()
+        );
+    }
 }

@@ -128,7 +128,7 @@ fn free_port(taken: &BTreeSet<u32>, highest: u32, host: &str) -> Result<u16, Pla
     (highest.saturating_add(1)..=u32::from(u16::MAX))
         .find(|p| !taken.contains(p))
         .and_then(|p| u16::try_from(p).ok())
-        .ok_or(PlanError::NoSurgePort {
+        .ok_or_else(|| PlanError::NoSurgePort {
             host: host.to_string(),
             from: u16::try_from(highest).unwrap_or(u16::MAX),
         })

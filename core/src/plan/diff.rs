@@ -32,6 +32,9 @@ pub(crate) struct Diff<'a> {
     pub unit_changed: bool,
     pub version_changed: bool,
     pub proxy_changed: bool,
+    /// The [`Fingerprints`] of the current and desired layouts, when there is a current one:
+    /// the simulation of the plan reads them again.
+    pub prints: Option<[Fingerprints; 2]>,
 }
 
 /// A digest of what an instance runs: version, unit settings and full environment. Two instances
@@ -56,6 +59,7 @@ fn layout_hasher(layout: &Layout) -> DefaultHasher {
 /// all their variables but PORT and TCP_PORT (the MONGO_URL among them), so those are hashed
 /// once per host and each instance adds its two ports: the plan and its simulation compare
 /// fingerprints several times per instance.
+#[derive(Debug, Clone)]
 pub(crate) struct Fingerprints(Vec<u64>);
 
 impl Fingerprints {
@@ -116,7 +120,8 @@ impl<'a> Diff<'a> {
             .enumerate()
             .map(|(n, i)| (i.id.as_str(), n))
             .collect();
-        let (old_prints, new_prints) = (Fingerprints::of(current), Fingerprints::of(desired));
+        let prints = [Fingerprints::of(current), Fingerprints::of(desired)];
+        let [old_prints, new_prints] = &prints;
         for (n, d) in desired.instances.iter().enumerate() {
             match now.get(d.id.as_str()) {
                 Some(&c) => {
@@ -150,6 +155,7 @@ impl<'a> Diff<'a> {
         diff.emptied_hosts = owned(before.difference(&after).copied().collect());
         diff.proxy_changed =
             current.topology.proxy != desired.topology.proxy || !same_upstreams(current, desired);
+        diff.prints = Some(prints);
         diff
     }
 }

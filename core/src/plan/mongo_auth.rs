@@ -80,9 +80,9 @@ pub(super) fn initiate_op(desired: &Layout, set: &str) -> Option<Op> {
         place.machine.as_str().into(),
         Action::MongoInitiate {
             replica_set: set.to_string(),
-            config: serde_json::to_value(config).unwrap_or_default(),
+            config: Box::new(serde_json::to_value(config).unwrap_or_default()),
             port: place.port,
-            users: serde_json::to_value(users).unwrap_or_default(),
+            users: Box::new(serde_json::to_value(users).unwrap_or_default()),
         },
         description,
     ))

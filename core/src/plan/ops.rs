@@ -5,7 +5,7 @@
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
 use super::id_hash::IdHash;
-use super::planned_instance::{Names, PlannedInstance};
+use super::planned_instance::{Names, PlannedInstance, Reach};
 use super::policy::Policy;
 use crate::layout::Layout;
 use crate::model::ProxyKind;
@@ -57,6 +57,9 @@ pub(crate) struct Ctx<'a> {
     /// several times (restart, rollback, restore), on both sides, and their steps share one set
     /// of strings.
     pub names: RefCell<HashMap<Arc<str>, Names, IdHash>>,
+    /// The [`Reach`] of every instance planned so far, by id, for each side (current,
+    /// desired).
+    pub reaches: RefCell<[HashMap<Arc<str>, Reach, IdHash>; 2]>,
     /// The buffer planned instances' strings are written in before they are shared.
     pub scratch: RefCell<String>,
 }
@@ -73,8 +76,32 @@ impl<'a> Ctx<'a> {
     pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
         let scratch = &mut self.scratch.borrow_mut();
         let names = self.names_of(i, scratch);
+        let reach = self.reach_of(side, &names.id, i, scratch);
         let version = &self.release(side).version;
-        PlannedInstance::of(names, version, side, i, self.health_path(side), scratch)
+        PlannedInstance::of(names, reach, version, side, i)
+    }
+
+    /// The [`Reach`] of `i` on `side`, made on its first use there (and again should an id
+    /// name instances at two addresses).
+    fn reach_of(
+        &self,
+        side: Side,
+        id: &Arc<str>,
+        i: &crate::layout::Instance,
+        scratch: &mut String,
+    ) -> Reach {
+        let n = match side {
+            Side::Current => 0,
+            Side::Desired => 1,
+        };
+        if let Some(reach) = self.reaches.borrow()[n].get(id) {
+            if reach.is_of(i, scratch) {
+                return reach.clone();
+            }
+        }
+        let reach = Reach::of(i, self.health_path(side), scratch);
+        self.reaches.borrow_mut()[n].insert(id.clone(), reach.clone());
+        reach
     }
 
     /// The [`Names`] of `i`, made on its id's first use.

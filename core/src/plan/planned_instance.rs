@@ -71,22 +71,46 @@ fn shared(scratch: &mut String, write: impl FnOnce(&mut String)) -> Arc<str> {
     Arc::from(scratch.as_str())
 }
 
-impl PlannedInstance {
-    /// Instance `i` of the layout of `side`, which runs `version`, named by `names` (its
-    /// [`Names`]); `health_path` is [`health_path`]'s answer for that layout, worked out once per
-    /// plan. Its upstream and health URL are its side's own (the address may change), written
-    /// in `scratch` (see [`shared`]).
-    pub(crate) fn of(
-        names: Names,
-        version: &Arc<str>,
-        side: Side,
-        i: &Instance,
-        health_path: &str,
-        scratch: &mut String,
-    ) -> PlannedInstance {
+/// How the proxy and the health checks reach an instance of one side: its side's own (the
+/// address may change), made once per instance and side (see `Ctx::planned`).
+#[derive(Debug, Clone)]
+pub(crate) struct Reach {
+    /// `<upstream host>:<port>`.
+    pub upstream: Arc<str>,
+    pub health_url: Arc<str>,
+}
+
+impl Reach {
+    /// Instance `i`'s, with its side's `health_path` ([`health_path`]'s answer for that
+    /// layout), written in `scratch` (see [`shared`]).
+    pub(crate) fn of(i: &Instance, health_path: &str, scratch: &mut String) -> Reach {
         let upstream = shared(scratch, |s| {
             paths::push_host_port(s, &i.upstream_host, i.port)
         });
+        Reach {
+            health_url: shared(scratch, |s| push_health_url(s, &upstream, health_path)),
+            upstream,
+        }
+    }
+
+    /// Whether this is `i`'s upstream, written in `scratch` to compare.
+    pub(crate) fn is_of(&self, i: &Instance, scratch: &mut String) -> bool {
+        scratch.clear();
+        paths::push_host_port(scratch, &i.upstream_host, i.port);
+        *self.upstream == **scratch
+    }
+}
+
+impl PlannedInstance {
+    /// Instance `i` of the layout of `side`, which runs `version`, named by `names` (its
+    /// [`Names`]) and reached at `reach` (its [`Reach`] on that side).
+    pub(crate) fn of(
+        names: Names,
+        reach: Reach,
+        version: &Arc<str>,
+        side: Side,
+        i: &Instance,
+    ) -> PlannedInstance {
         PlannedInstance {
             id: names.id,
             host: names.host,
@@ -99,8 +123,8 @@ impl PlannedInstance {
                 overrides: Vec::new(),
             },
             env_path: names.env_path,
-            health_url: shared(scratch, |s| push_health_url(s, &upstream, health_path)),
-            upstream,
+            health_url: reach.health_url,
+            upstream: reach.upstream,
             version: version.clone(),
             enabled: true,
             enable_on_start: false,
@@ -115,14 +139,8 @@ impl PlannedInstance {
     ) -> PlannedInstance {
         let (template, scratch) = (slot.template, &mut String::new());
         let names = Names::of(template, scratch);
-        let mut m = PlannedInstance::of(
-            names,
-            version,
-            Side::Desired,
-            template,
-            health_path,
-            scratch,
-        );
+        let reach = Reach::of(template, health_path, scratch);
+        let mut m = PlannedInstance::of(names, reach, version, Side::Desired, template);
         let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
         m.id = slot.id().into();
         m.port = slot.port;

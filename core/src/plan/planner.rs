@@ -56,6 +56,7 @@ pub fn plan(
             SideRelease::of(desired),
         ],
         names: Default::default(),
+        reaches: Default::default(),
         scratch: Default::default(),
     };
     let mut b = Builder::default();
@@ -119,7 +120,7 @@ pub fn plan(
     // The floor the simulator holds the plan to, as `Plan::simulate` resolves it.
     let before = current.map_or(0, |c| c.instances.len());
     let floor = min_serving(before, desired.instances.len(), budget.max_unavailable);
-    plan.simulate_above(current, desired, policy, floor)
+    plan.simulate_above(current, desired, policy, floor, diff.prints.as_ref())
         .map_err(PlanError::Unsafe)?;
     Ok(plan)
 }
@@ -181,29 +182,35 @@ fn refuse_unsafe_names(layout: &Layout) -> Result<(), PlanError> {
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
     };
-    let mut names: Vec<(String, &str)> = Vec::new();
+    // The field is named only for the name refused: naming every one was a `format!` per
+    // instance of both layouts.
+    let refuse = |field: String, value: &str| PlanError::UnsafeName {
+        field,
+        value: value.to_string(),
+    };
     for h in &layout.hosts {
-        names.push((format!("hosts[{}].name", h.index), &h.name));
-        if let Some(a) = &h.address {
-            names.push((format!("hosts[{}].address", h.index), a));
+        if !plain(&h.name) {
+            return Err(refuse(format!("hosts[{}].name", h.index), &h.name));
+        }
+        if let Some(a) = h.address.as_deref().filter(|a| !plain(a)) {
+            return Err(refuse(format!("hosts[{}].address", h.index), a));
         }
     }
-    for i in &layout.instances {
-        names.push((format!("instance {}: upstream", i.id), &i.upstream_host));
+    if let Some(i) = layout.instances.iter().find(|i| !plain(&i.upstream_host)) {
+        let field = format!("instance {}: upstream", i.id);
+        return Err(refuse(field, &i.upstream_host));
     }
     if let Some(p) = layout.topology.proxy.as_ref().and_then(|p| p.host.as_ref()) {
-        names.push(("proxy.host".into(), p));
+        if !plain(p) {
+            return Err(refuse("proxy.host".into(), p));
+        }
     }
     for (n, m) in layout.topology.mongo.members.iter().enumerate() {
-        names.push((format!("mongo.members[{n}].host"), &m.host));
+        if !plain(&m.host) {
+            return Err(refuse(format!("mongo.members[{n}].host"), &m.host));
+        }
     }
-    match names.into_iter().find(|(_, v)| !plain(v)) {
-        Some((field, value)) => Err(PlanError::UnsafeName {
-            field,
-            value: value.to_string(),
-        }),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// The target release must support the deployed MongoDB, and a downgrade must not cross a

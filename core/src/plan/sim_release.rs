@@ -3,6 +3,7 @@
 //! Rocket.Chat's `migrateDatabase` keeps it (the version migrated to, the lock one instance holds
 //! while it migrates, the backup taken before).
 
+use super::id_hash::IdHash;
 use super::simulate::ViolationKind;
 use crate::version::Version;
 use std::collections::{HashMap, HashSet};
@@ -15,11 +16,11 @@ fn fail(kind: ViolationKind, message: String) -> Check {
 }
 
 /// Staged releases and per-instance release selections, by host: looked up with the step's
-/// borrowed host name.
+/// borrowed host name, at every start (see `IdHash` for the hasher).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Releases {
-    staged: HashMap<String, HashSet<String>>,
-    selected: HashMap<String, HashMap<u16, Arc<str>>>,
+    staged: HashMap<String, HashSet<String, IdHash>, IdHash>,
+    selected: HashMap<String, HashMap<u16, Arc<str>, IdHash>, IdHash>,
 }
 
 impl Releases {
@@ -29,8 +30,8 @@ impl Releases {
                 versions.insert(version.to_string());
             }
             None => {
-                self.staged
-                    .insert(host.to_string(), HashSet::from([version.to_string()]));
+                let versions = HashSet::from_iter([version.to_string()]);
+                self.staged.insert(host.to_string(), versions);
             }
         }
     }
@@ -54,8 +55,8 @@ impl Releases {
                 ports.insert(port, version.clone());
             }
             None => {
-                self.selected
-                    .insert(host.to_string(), HashMap::from([(port, version.clone())]));
+                let ports = HashMap::from_iter([(port, version.clone())]);
+                self.selected.insert(host.to_string(), ports);
             }
         }
         Ok(())
@@ -71,9 +72,10 @@ impl Releases {
             .clone()
     }
 
-    /// Prunes keep every release a running instance of the host selects.
-    pub(crate) fn prune(&mut self, host: &str, protect: &[String], running: &[String]) -> Check {
-        if let Some(v) = running.iter().find(|v| !protect.contains(v)) {
+    /// Prunes keep every release a running instance of the host selects; `running` is in the
+    /// order of the instances' ids, so the first of them is reported.
+    pub(crate) fn prune(&mut self, host: &str, protect: &[String], running: &[&str]) -> Check {
+        if let Some(v) = running.iter().find(|v| !protect.iter().any(|p| p == **v)) {
             return fail(
                 ViolationKind::ReleaseNotStaged,
                 format!("pruning releases on {host} would remove {v}, which an instance runs"),

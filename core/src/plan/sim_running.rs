@@ -44,6 +44,13 @@ impl RunningSet {
         self.get(id).is_some()
     }
 
+    /// Whether an instance runs at `host` and `port`, without an id to split.
+    pub fn contains_at(&self, host: &str, port: u16) -> bool {
+        self.hosts
+            .get(host)
+            .is_some_and(|ports| ports.contains_key(&port))
+    }
+
     /// Adds (or replaces, should host names repeat) the instance at `host` and `port`.
     pub fn insert(&mut self, host: &str, port: u16, running: Running) {
         let ports = match self.hosts.get_mut(host) {

@@ -16,6 +16,7 @@ use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -122,6 +123,8 @@ struct World<'a> {
     /// The current and desired instances by (host, port), to find the one an env file was
     /// rendered for.
     placed: [Places<'a>; 2],
+    /// The [`Fingerprints`] of the desired layout, for the end state.
+    desired_prints: Cow<'a, Fingerprints>,
     has_proxy: bool,
     mongo_ready: bool,
     unit_differs: bool,
@@ -137,11 +140,13 @@ struct World<'a> {
     enabled: BTreeSet<String>,
     /// Hashed rather than ordered, like `live` and `touched`: every proxy edit, stop and reload
     /// looks ids up in them, and nothing walks them in order but the messages, which sort.
-    pending: HashSet<String, IdHash>,
-    live: HashSet<String, IdHash>,
+    /// Ids are the steps' own shared strings (see `id_of`): adding one to a set counts a
+    /// reference instead of copying the text.
+    pending: HashSet<Arc<str>, IdHash>,
+    live: HashSet<Arc<str>, IdHash>,
     /// Instances whose routing (`pending`) or state (`running`) changed since the last reload:
     /// the only ones a reload has to look at, so a reload costs what changed, not every instance.
-    touched: HashSet<String, IdHash>,
+    touched: HashSet<Arc<str>, IdHash>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
@@ -166,19 +171,21 @@ impl Plan {
         policy: &Policy,
     ) -> Result<Timeline, Violation> {
         let floor = floor(current, desired, policy)?;
-        self.simulate_above(current, desired, policy, floor)
+        self.simulate_above(current, desired, policy, floor, None)
     }
 
     /// [`Plan::simulate`] with the serving floor given: the planner resolved it from the same
     /// diff, work and budget, and working those out a second time was a fifth of the simulation.
+    /// `prints`: the [`Fingerprints`] of `current` and `desired` when the caller has them.
     pub(crate) fn simulate_above(
         &self,
         current: Option<&Layout>,
         desired: &Layout,
         policy: &Policy,
         floor: usize,
+        prints: Option<&[Fingerprints; 2]>,
     ) -> Result<Timeline, Violation> {
-        let mut world = World::new(current, desired, policy);
+        let mut world = World::new(current, desired, policy, prints);
         let mut timeline = Timeline::new(floor, world.serving);
         run(&self.steps, &mut world, &mut timeline)?;
         world
@@ -219,7 +226,7 @@ impl Plan {
         } else {
             floor(Some(current), desired, policy)?
         };
-        let mut world = World::new(Some(current), desired, policy);
+        let mut world = World::new(Some(current), desired, policy, None);
         let mut timeline = Timeline::new(floor, world.serving);
         let forward: Vec<Step> = self
             .steps
@@ -319,7 +326,19 @@ fn fail<T>(kind: ViolationKind, message: String) -> Result<T, (ViolationKind, St
 
 impl<'a> World<'a> {
     /// The deployment as `current` describes it: every instance running, healthy, in the proxy.
-    fn new(current: Option<&'a Layout>, desired: &'a Layout, policy: &Policy) -> World<'a> {
+    /// `prints`: the [`Fingerprints`] of `current` and `desired`, worked out here when not given.
+    fn new(
+        current: Option<&'a Layout>,
+        desired: &'a Layout,
+        policy: &Policy,
+        prints: Option<&'a [Fingerprints; 2]>,
+    ) -> World<'a> {
+        let given = |n: usize| prints.map(|p| Cow::Borrowed(&p[n]));
+        let desired_prints = given(1).unwrap_or_else(|| Cow::Owned(Fingerprints::of(desired)));
+        let current_prints = match current {
+            Some(c) => given(0).unwrap_or_else(|| Cow::Owned(Fingerprints::of(c))),
+            None => desired_prints.clone(),
+        };
         let unit_differs = current.is_some_and(|c| {
             let (a, b) = (&c.topology.rocketchat, &desired.topology.rocketchat);
             (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
@@ -328,7 +347,11 @@ impl<'a> World<'a> {
         let mut w = World {
             current,
             desired,
-            placed: [Places::of(current.unwrap_or(desired)), Places::of(desired)],
+            placed: [
+                Places::of(current.unwrap_or(desired), &current_prints),
+                Places::of(desired, &desired_prints),
+            ],
+            desired_prints,
             has_proxy: desired.topology.proxy.is_some(),
             // An external replica set (no mongod places) is ready before the plan starts.
             mongo_ready: current.is_some() || paths::mongod_places(&desired.topology).is_empty(),
@@ -370,7 +393,7 @@ impl<'a> World<'a> {
             }
         }
         if let Some(c) = current {
-            let prints = Fingerprints::of(c);
+            let prints = &current_prints;
             for (n, i) in c.instances.iter().enumerate() {
                 w.env.insert(
                     &i.host,
@@ -399,7 +422,7 @@ impl<'a> World<'a> {
             }
             w.enabled = c.instances.iter().map(|i| i.id.clone()).collect();
             if w.has_proxy {
-                w.pending = c.instances.iter().map(|i| i.id.clone()).collect();
+                w.pending = c.instances.iter().map(|i| i.id.as_str().into()).collect();
                 w.live = w.pending.clone();
             }
             w.serving = c.instances.len();
@@ -443,8 +466,8 @@ impl<'a> World<'a> {
                 }
                 Ok(())
             }
-            Action::StartUnit { unit, .. } => self.start(host, unit),
-            Action::StopUnit { unit, .. } => self.stop(host, unit),
+            Action::StartUnit { unit, instance } => self.start(host, unit, instance.as_ref()),
+            Action::StopUnit { unit, instance } => self.stop(host, unit, instance.as_ref()),
             Action::WaitHealthy {
                 instance,
                 expect_version,
@@ -474,7 +497,7 @@ impl<'a> World<'a> {
                 ),
             },
             Action::ProxyAdd { instance, .. } => {
-                self.pending.insert(instance.to_string());
+                self.pending.insert(instance.clone());
                 touch(&mut self.touched, instance);
                 Ok(())
             }
@@ -513,12 +536,13 @@ impl<'a> World<'a> {
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
+                // Sorted only to name the first unprotected release, should there be one.
+                let unprotected = |v: &str| !protect.iter().any(|p| p == v);
                 let mut on_host: Vec<_> = self.running.on_host(host).collect();
-                on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
-                let running: Vec<String> = on_host
-                    .into_iter()
-                    .map(|(_, r)| r.version.to_string())
-                    .collect();
+                if on_host.iter().any(|(_, r)| unprotected(&r.version)) {
+                    on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
+                }
+                let running: Vec<&str> = on_host.iter().map(|(_, r)| &*r.version).collect();
                 self.releases.prune(host, protect, &running)
             }
             Action::Backup { .. } => self.database.back_up(),
@@ -549,11 +573,11 @@ impl<'a> World<'a> {
             let file = self.env_file(source)?;
             self.env.insert(host, port, file);
         } else if self.is_proxy_config(path) {
-            let pending: HashSet<String, IdHash> = self
+            let pending: HashSet<Arc<str>, IdHash> = self
                 .layout(source.side)
                 .instances
                 .iter()
-                .map(|i| i.id.clone())
+                .map(|i| i.id.as_str().into())
                 .collect();
             let changed = pending.symmetric_difference(&self.pending).cloned();
             self.touched.extend(changed.collect::<Vec<_>>());
@@ -577,10 +601,13 @@ impl<'a> World<'a> {
             Side::Current => &self.placed[0],
             Side::Desired => &self.placed[1],
         };
-        let (instance, fingerprint) = rendered_instance(places, &source.rendered).ok_or((
-            ViolationKind::Inconsistent,
-            format!("no instance renders {}", source.rendered),
-        ))?;
+        let (instance, fingerprint) =
+            rendered_instance(places, &source.rendered).ok_or_else(|| {
+                (
+                    ViolationKind::Inconsistent,
+                    format!("no instance renders {}", source.rendered),
+                )
+            })?;
         let mut file = EnvFile {
             side: source.side,
             port: instance.port,
@@ -605,16 +632,17 @@ impl<'a> World<'a> {
         }
     }
 
-    fn start(&mut self, host: &str, unit: &str) -> StepResult {
+    /// `instance`: the id the step names, shared when it is this unit's (see [`id_of`]).
+    fn start(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             return self.start_mongod(host, unit);
         }
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = instance_id(host, port);
+        let id = id_of(host, port, instance);
         let env = self.env_to_start(host, port, &id)?;
-        self.can_start(host, &id, &env)?;
+        self.can_start(host, port, &id, &env)?;
         let version = self.release_to_start(host, port, &id, &env)?;
         self.database.start(&id, &version, self.backup_required)?;
         match self.versions.get_mut(&*version) {
@@ -698,14 +726,14 @@ impl<'a> World<'a> {
 
     /// Whether instance `id` may start now: the replica set is initiated, and neither its id
     /// nor its TCP_PORT is taken on its host.
-    fn can_start(&self, host: &str, id: &str, env: &EnvFile) -> StepResult {
+    fn can_start(&self, host: &str, port: u16, id: &str, env: &EnvFile) -> StepResult {
         if !self.mongo_ready {
             return fail(
                 ViolationKind::MongoNotReady,
                 format!("{id} starts before the replica set is initiated"),
             );
         }
-        if self.running.contains(id) {
+        if self.running.contains_at(host, port) {
             return fail(ViolationKind::PortClash, format!("{id} is already running"));
         }
         if env.tcp == 0 {
@@ -751,7 +779,7 @@ impl<'a> World<'a> {
         Ok(version)
     }
 
-    fn stop(&mut self, host: &str, unit: &str) -> StepResult {
+    fn stop(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             self.mongod_running
                 .remove(&(host.to_string(), unit.to_string()));
@@ -765,7 +793,7 @@ impl<'a> World<'a> {
         let Some(port) = instance_port(unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = instance_id(host, port);
+        let id = id_of(host, port, instance);
         if self.live.contains(&id) {
             return fail(
                 ViolationKind::RoutesToUnready,
@@ -864,9 +892,8 @@ impl<'a> World<'a> {
                 wanted.difference(&running).collect::<Vec<_>>()
             ));
         }
-        let prints = Fingerprints::of(self.desired);
         for (n, i) in self.desired.instances.iter().enumerate() {
-            self.instance_matches(i, prints.get(n))?;
+            self.instance_matches(i, self.desired_prints.get(n))?;
         }
         if !self
             .enabled
@@ -892,11 +919,11 @@ impl<'a> World<'a> {
                 env_files.difference(&wanted_env).collect::<Vec<_>>()
             ));
         }
-        let same = |set: &HashSet<String, IdHash>| {
+        let same = |set: &HashSet<Arc<str>, IdHash>| {
             set.len() == wanted.len() && wanted.iter().all(|id| set.contains(*id))
         };
         if self.has_proxy && (!same(&self.live) || !same(&self.pending)) {
-            let live: BTreeSet<&String> = self.live.iter().collect();
+            let live: BTreeSet<&str> = self.live.iter().map(|id| &**id).collect();
             return Err(format!("the proxy routes to {live:?}, desired {wanted:?}"));
         }
         let hosts: BTreeSet<&str> = self
@@ -933,7 +960,7 @@ impl<'a> World<'a> {
                             ))
                         }
                     }
-                    if self.has_proxy && !self.live.contains(id) {
+                    if self.has_proxy && !self.live.contains(id.as_str()) {
                         return Err(format!("{id} is not back in the proxy"));
                     }
                 }
@@ -982,11 +1009,27 @@ pub(crate) fn instance_id(host: &str, port: u16) -> String {
     id
 }
 
+/// The id of the instance at `host` and `port`: the one the step names when it is that (the
+/// planner's steps share their instance's id), else written out.
+fn id_of(host: &str, port: u16, named: Option<&Arc<str>>) -> Arc<str> {
+    match named {
+        Some(id) if is_id_of(id, host, port) => id.clone(),
+        _ => instance_id(host, port).into(),
+    }
+}
+
+/// Whether `id` is `<host>:<port>` as [`instance_id`] writes it.
+fn is_id_of(id: &str, host: &str, port: u16) -> bool {
+    id.strip_prefix(host)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .is_some_and(|digits| digits == itoa::Buffer::new().format(port))
+}
+
 /// Marks `id` touched since the last reload; most steps touch an instance already marked, and
-/// the set copies the id only when it is new.
-fn touch(touched: &mut HashSet<String, IdHash>, id: &str) {
+/// the set takes a reference only when it is new.
+fn touch(touched: &mut HashSet<Arc<str>, IdHash>, id: &Arc<str>) {
     if !touched.contains(id) {
-        touched.insert(id.to_string());
+        touched.insert(id.clone());
     }
 }
 
@@ -1048,9 +1091,8 @@ impl EnvFiles {
 struct Places<'a>(HashMap<(&'a str, u16), (&'a Instance, u64), IdHash>);
 
 impl<'a> Places<'a> {
-    /// The first instance at each place, should host names repeat.
-    fn of(layout: &'a Layout) -> Places<'a> {
-        let prints = Fingerprints::of(layout);
+    /// The first instance at each place, should host names repeat; `prints` are the layout's.
+    fn of(layout: &'a Layout, prints: &Fingerprints) -> Places<'a> {
         let mut places =
             HashMap::with_capacity_and_hasher(layout.instances.len(), IdHash::default());
         for (n, i) in layout.instances.iter().enumerate() {
