@@ -104,6 +104,26 @@ describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
     }
   })
 
+  it('holds a stack of MongoUrl.parse and its two callers, and leaves Error.stackTraceLimit as it was', () => {
+    const frames = (e) => e.stack.split('\n').filter((line) => line.startsWith('    at '))
+    const limit = Error.stackTraceLimit
+    const e = thrown('mongodb://')
+    assert.equal(Error.stackTraceLimit, limit)
+    const stack = frames(e)
+    assert.equal(stack.length, 3, e.stack)
+    assert.match(stack[0], /MongoUrl\.parse .*index\.js/)
+    assert.match(stack[1], /thrown .*mongo-url\.test\.mjs/)
+    try {
+      Error.stackTraceLimit = 1
+      assert.equal(frames(thrown('mongodb://')).length, 1)
+      Error.stackTraceLimit = undefined
+      assert.equal(thrown('mongodb://').stack, undefined)
+      assert.equal(Error.stackTraceLimit, undefined)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  })
+
   it('is an Error of its class with the caller in its stack; parsed URLs are MongoUrls', async () => {
     const { MongoUrlError } = await import('rocketchat-topology')
     const e = thrown('mongodb://')
