@@ -67,13 +67,15 @@ const MongoUrlError = errorClass('MongoUrlError')
 const NativeMongoUrl = binding.MongoUrl
 
 /**
- * How many frames the stack of a refused URL's `MongoUrlError` holds at most: `MongoUrl.parse` and
- * the two that called it (fewer when `Error.stackTraceLimit` is lower). V8 walks and decodes the
- * stack when an Error is made, frame by frame, an optimized caller from its deoptimization data:
- * at Node's default of ten frames that walk costs several times the parse and is most of what a
- * refusal costs. The frames nearest the call are the ones that say where the URL came from.
+ * How many frames the stack of a refused URL's `MongoUrlError` holds while `Error.stackTraceLimit`
+ * is Node's default: `MongoUrl.parse` and the two that called it. V8 walks and decodes the stack
+ * when an Error is made, frame by frame, an optimized caller from its deoptimization data: at the
+ * default of ten frames that walk costs several times the parse and is most of what a refusal
+ * costs. The frames nearest the call are the ones that say where the URL came from. A limit the
+ * user set to anything else (more frames to debug, fewer, or none) is taken as it is.
  */
 const REFUSAL_STACK_FRAMES = 3
+const NODE_DEFAULT_STACK_FRAMES = 10
 
 /**
  * `MongoUrl` as the package exports it: the native class, with a `parse` that throws its
@@ -87,10 +89,10 @@ class MongoUrl extends NativeMongoUrl {
     const parsed = NativeMongoUrl._tryParse(url)
     if (typeof parsed !== 'string') return parsed
     const message = parsed.slice(parsed.indexOf(':') + 1)
-    // The Error is made here, not in a helper, so that the stack starts at this frame. A limit
-    // the user set lower, or to a non-number (no stack), is left as it is.
+    // The Error is made here, not in a helper, so that the stack starts at this frame. Only
+    // Node's default limit is lowered; a limit the user chose is left as it is.
     const limit = Error.stackTraceLimit
-    const capped = typeof limit === 'number' && limit > REFUSAL_STACK_FRAMES
+    const capped = limit === NODE_DEFAULT_STACK_FRAMES
     if (capped) Error.stackTraceLimit = REFUSAL_STACK_FRAMES
     let error
     try {

@@ -104,7 +104,7 @@ describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
     }
   })
 
-  it('holds a stack of MongoUrl.parse and its two callers, and leaves Error.stackTraceLimit as it was', () => {
+  it('holds a stack of MongoUrl.parse and its two callers at the default limit, and follows a limit the user set', () => {
     const frames = (e) => e.stack.split('\n').filter((line) => line.startsWith('    at '))
     const limit = Error.stackTraceLimit
     const e = thrown('mongodb://')
@@ -113,7 +113,12 @@ describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
     assert.equal(stack.length, 3, e.stack)
     assert.match(stack[0], /MongoUrl\.parse .*index\.js/)
     assert.match(stack[1], /thrown .*mongo-url\.test\.mjs/)
+    assert.equal(limit, 10, 'the test runs at Node\'s default Error.stackTraceLimit')
     try {
+      Error.stackTraceLimit = 50
+      const deep = frames(thrown('mongodb://'))
+      assert.ok(deep.length > 3, `a raised limit keeps more frames: ${deep.length}`)
+      assert.equal(Error.stackTraceLimit, 50)
       Error.stackTraceLimit = 1
       assert.equal(frames(thrown('mongodb://')).length, 1)
       Error.stackTraceLimit = undefined
