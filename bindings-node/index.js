@@ -67,6 +67,17 @@ const MongoUrlError = errorClass('MongoUrlError')
 const NativeMongoUrl = binding.MongoUrl
 
 /**
+ * How many frames the stack of a refused URL's `MongoUrlError` holds while `Error.stackTraceLimit`
+ * is Node's default: `MongoUrl.parse` and the two that called it. V8 walks and decodes the stack
+ * when an Error is made, frame by frame, an optimized caller from its deoptimization data: at the
+ * default of ten frames that walk costs several times the parse and is most of what a refusal
+ * costs. The frames nearest the call are the ones that say where the URL came from. A limit the
+ * user set to anything else (more frames to debug, fewer, or none) is taken as it is.
+ */
+const REFUSAL_STACK_FRAMES = 3
+const NODE_DEFAULT_STACK_FRAMES = 10
+
+/**
  * `MongoUrl` as the package exports it: the native class, with a `parse` that throws its
  * `MongoUrlError` from JavaScript. The native `_tryParse` returns the parsed URL or the refusal
  * as `kind:message`; the `Error` is made here, where V8 makes it cheaply, and its `help` (a "did
@@ -77,7 +88,19 @@ class MongoUrl extends NativeMongoUrl {
   static parse(url) {
     const parsed = NativeMongoUrl._tryParse(url)
     if (typeof parsed !== 'string') return parsed
-    throw mongoUrlError(url, parsed)
+    const message = parsed.slice(parsed.indexOf(':') + 1)
+    // The Error is made here, not in a helper, so that the stack starts at this frame. Only
+    // Node's default limit is lowered; a limit the user chose is left as it is.
+    const limit = Error.stackTraceLimit
+    const capped = limit === NODE_DEFAULT_STACK_FRAMES
+    if (capped) Error.stackTraceLimit = REFUSAL_STACK_FRAMES
+    let error
+    try {
+      error = new Error(message)
+    } finally {
+      if (capped) Error.stackTraceLimit = limit
+    }
+    throw refused(error, url, parsed)
   }
 
   // The parsed URLs are instances of the native class.
@@ -128,12 +151,11 @@ const LAZY_HELP = {
   configurable: true,
 }
 
-function mongoUrlError(url, refusal) {
-  const colon = refusal.indexOf(':')
-  const error = new Error(refusal.slice(colon + 1))
+/** `error` (made by `MongoUrl.parse`) as the `MongoUrlError` for `url`'s `kind:message` refusal. */
+function refused(error, url, refusal) {
   error.code = 'MongoUrlError'
   error.diagnostics = []
-  error.kind = refusal.slice(0, colon)
+  error.kind = refusal.slice(0, refusal.indexOf(':'))
   new RefusedUrl(error, url)
   Object.defineProperty(error, 'help', LAZY_HELP)
   return error

@@ -3,7 +3,8 @@
 
 use crate::error::{js_error, ErrorCode, ErrorDetails};
 use crate::report::Diagnostic;
-use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::{Either, FromNapiValue, TypeName, ValueType};
+use napi::sys;
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology::mongo_url as core;
@@ -36,18 +37,27 @@ impl MongoUrl {
     /// collector's finalizer list, where an `External` holding the core error went; the help is
     /// worked out by `_refusalHelp` from the URL, only when it is read.
     #[napi(js_name = "_tryParse", skip_typescript, catch_unwind)]
-    pub fn try_parse(url: String) -> Either<MongoUrl, String> {
-        match core::MongoUrl::parse(&url) {
+    pub fn try_parse(url: UrlArgument) -> Either<MongoUrl, String> {
+        match core::MongoUrl::parse(&url.0) {
             Ok(url) => Either::A(MongoUrl { url }),
-            Err(e) => Either::B(format!("{}:{e}", e.kind().as_str())),
+            Err(e) => {
+                // Pushed rather than `format!`ed: the formatting machinery costs more than the
+                // copy on this path, which a rejected URL takes every time.
+                let (kind, message) = (e.kind().as_str(), e.message());
+                let mut refusal = String::with_capacity(kind.len() + 1 + message.len());
+                refusal.push_str(kind);
+                refusal.push(':');
+                refusal.push_str(message);
+                Either::B(refusal)
+            }
         }
     }
 
     /// How to fix `url`, which `_tryParse` refused (parsing is deterministic, so parsing it
     /// again gives the same error); `null` for a URL the driver accepts.
     #[napi(js_name = "_refusalHelp", skip_typescript, catch_unwind)]
-    pub fn refusal_help(url: String) -> Option<String> {
-        core::MongoUrl::parse(&url)
+    pub fn refusal_help(url: UrlArgument) -> Option<String> {
+        core::MongoUrl::parse(&url.0)
             .err()
             .map(|e| e.help().to_string())
     }
@@ -122,6 +132,53 @@ impl MongoUrl {
     #[napi(js_name = "toString", catch_unwind)]
     pub fn to_js_string(&self) -> String {
         self.url.redacted()
+    }
+}
+
+/// A URL handed to `_tryParse`: a JavaScript string read as UTF-8 in one Node-API call when it
+/// fits a stack buffer. napi-rs's `String` asks for the length first and then copies into a
+/// zeroed buffer, two passes over the string that cost as much as a short URL's parse.
+pub struct UrlArgument(String);
+
+/// Longer URLs than this (in UTF-8 bytes) take napi-rs's two-call path; real ones are far shorter.
+const URL_BUFFER_BYTES: usize = 1024;
+
+impl TypeName for UrlArgument {
+    fn type_name() -> &'static str {
+        String::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        String::value_type()
+    }
+}
+
+impl FromNapiValue for UrlArgument {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut buffer = [0u8; URL_BUFFER_BYTES];
+        let mut written = 0;
+        // SAFETY: the buffer is writable for its whole length; Node-API writes at most
+        // `len - 1` bytes of whole UTF-8 characters and a NUL after them.
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                buffer.as_mut_ptr().cast(),
+                buffer.len(),
+                &mut written,
+            )
+        };
+        // A string cut short leaves fewer bytes free than its next character needs (at most 4),
+        // so `written` this far from the end means the whole string was written.
+        if status == sys::Status::napi_ok && written + 4 < buffer.len() {
+            // Node-API writes valid UTF-8 (lone surrogates become U+FFFD), as napi-rs relies on.
+            let text = std::str::from_utf8(&buffer[..written]).map_err(|e| {
+                napi::Error::new(napi::Status::InvalidArg, format!("URL is not UTF-8: {e}"))
+            })?;
+            return Ok(UrlArgument(text.to_owned()));
+        }
+        // Not a string (napi-rs makes the usual TypeError), or a long one.
+        unsafe { String::from_napi_value(env, value) }.map(UrlArgument)
     }
 }
 

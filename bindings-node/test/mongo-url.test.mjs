@@ -104,6 +104,31 @@ describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
     }
   })
 
+  it('holds a stack of MongoUrl.parse and its two callers at the default limit, and follows a limit the user set', () => {
+    const frames = (e) => e.stack.split('\n').filter((line) => line.startsWith('    at '))
+    const limit = Error.stackTraceLimit
+    const e = thrown('mongodb://')
+    assert.equal(Error.stackTraceLimit, limit)
+    const stack = frames(e)
+    assert.equal(stack.length, 3, e.stack)
+    assert.match(stack[0], /MongoUrl\.parse .*index\.js/)
+    assert.match(stack[1], /thrown .*mongo-url\.test\.mjs/)
+    assert.equal(limit, 10, 'the test runs at Node\'s default Error.stackTraceLimit')
+    try {
+      Error.stackTraceLimit = 50
+      const deep = frames(thrown('mongodb://'))
+      assert.ok(deep.length > 3, `a raised limit keeps more frames: ${deep.length}`)
+      assert.equal(Error.stackTraceLimit, 50)
+      Error.stackTraceLimit = 1
+      assert.equal(frames(thrown('mongodb://')).length, 1)
+      Error.stackTraceLimit = undefined
+      assert.equal(thrown('mongodb://').stack, undefined)
+      assert.equal(Error.stackTraceLimit, undefined)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  })
+
   it('is an Error of its class with the caller in its stack; parsed URLs are MongoUrls', async () => {
     const { MongoUrlError } = await import('rocketchat-topology')
     const e = thrown('mongodb://')
