@@ -99,6 +99,17 @@ impl Builder {
     }
 }
 
+/// The sequences of `parts`, in order, in one vector allocated at its full size: extending one
+/// sequence by the next would grow and copy it several times over a wave of hundreds of
+/// instances.
+pub(crate) fn concat(parts: Vec<Vec<Op>>) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        ops.extend(part);
+    }
+    ops
+}
+
 /// `ops` as steps of `wave`, numbered on from `before` steps.
 pub(crate) fn numbered(wave: u32, before: usize, ops: Vec<Op>) -> impl Iterator<Item = Step> {
     ops.into_iter()

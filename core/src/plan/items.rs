@@ -5,6 +5,7 @@
 
 use super::diff::{Diff, Kept};
 use super::error::PlanError;
+use super::id_hash::IdHash;
 use super::policy::Order;
 use crate::layout::{Instance, Layout};
 use std::cmp::Reverse;
@@ -65,12 +66,12 @@ fn tcp_slot(i: &Instance) -> Option<(&str, u32)> {
 struct Removed<'a> {
     all: Vec<&'a Instance>,
     taken: Vec<bool>,
-    by_slot: HashMap<(&'a str, u32), VecDeque<usize>>,
+    by_slot: HashMap<(&'a str, u32), VecDeque<usize>, IdHash>,
 }
 
 impl<'a> Removed<'a> {
     fn new(all: Vec<&'a Instance>) -> Removed<'a> {
-        let mut by_slot: HashMap<(&'a str, u32), VecDeque<usize>> = HashMap::new();
+        let mut by_slot: HashMap<(&'a str, u32), VecDeque<usize>, IdHash> = HashMap::default();
         for (n, i) in all.iter().enumerate() {
             if let Some(slot) = tcp_slot(i) {
                 by_slot.entry(slot).or_default().push_back(n);
@@ -110,9 +111,12 @@ pub(crate) fn work<'a>(
 ) -> Result<Work<'a>, PlanError> {
     let mut items: Vec<Item<'a>> = diff.restart.iter().copied().map(Item::Restart).collect();
     let mut removed = Removed::new(diff.removed.clone());
-    let held: HashSet<(&str, u32)> = current
-        .map(|c| c.instances.iter().filter_map(tcp_slot).collect())
-        .unwrap_or_default();
+    let mut held: HashSet<(&str, u32), IdHash> = HashSet::default();
+    if let Some(c) = current {
+        // Sized at once: grown from empty, the set would hash every slot again at each growth.
+        held.reserve(c.instances.len());
+        held.extend(c.instances.iter().filter_map(tcp_slot));
+    }
     let (mut early, mut late) = (Vec::new(), Vec::new());
     for &new in &diff.added {
         if let Some(old) = removed.take_holder(new) {
@@ -138,8 +142,9 @@ pub(crate) fn work<'a>(
 }
 
 /// The items holding each (host, TCP_PORT) before their wave, by position in `items`.
-pub(crate) fn tcp_holders<'a>(items: &[Item<'a>]) -> HashMap<(&'a str, u32), Vec<usize>> {
-    let mut holders: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+pub(crate) fn tcp_holders<'a>(items: &[Item<'a>]) -> HashMap<(&'a str, u32), Vec<usize>, IdHash> {
+    let mut holders: HashMap<(&str, u32), Vec<usize>, IdHash> =
+        HashMap::with_capacity_and_hasher(items.len(), IdHash::default());
     for (k, item) in items.iter().enumerate() {
         if let Some(slot) = tcp_slot(item.predecessor()) {
             holders.entry(slot).or_default().push(k);

@@ -4,9 +4,10 @@
 
 use super::action::{Action, Side, Step};
 use super::budget::{self, Resolved};
-use super::builder::{numbered, Builder};
+use super::builder::{concat, numbered, Builder};
 use super::diff::{self, Diff};
 use super::error::PlanError;
+use super::id_hash::IdHash;
 use super::items::{self, Item, Work};
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::{health_path, PlannedInstance};
@@ -18,7 +19,8 @@ use super::Plan;
 use crate::layout::Layout;
 use crate::paths;
 use crate::version::{self, MongoSupport, Version};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Plans the change from `current` (`None`: a fresh install) to `desired` under `policy`.
@@ -40,6 +42,7 @@ pub fn plan(
         .zip(paths::proxy_machine(&desired.topology))
         .map(|(p, machine)| (p.kind, Arc::from(machine)));
     let release = ReleaseChange::of(current, desired);
+    let before = current.map_or(0, |c| c.instances.len());
     let ctx = Ctx {
         current,
         desired,
@@ -55,8 +58,8 @@ pub fn plan(
             SideRelease::of(current.unwrap_or(desired)),
             SideRelease::of(desired),
         ],
-        names: Default::default(),
-        reaches: Default::default(),
+        names: RefCell::new(sized(before.max(desired.instances.len()))),
+        reaches: RefCell::new([sized(before), sized(desired.instances.len())]),
         scratch: Default::default(),
     };
     let mut b = Builder::default();
@@ -123,6 +126,12 @@ pub fn plan(
     plan.simulate_above(current, desired, policy, floor, diff.prints.as_ref())
         .map_err(PlanError::Unsafe)?;
     Ok(plan)
+}
+
+/// A table of `n` instances' entries, sized once: grown from empty, it would hash every entry
+/// again at each growth.
+fn sized<V>(n: usize) -> HashMap<Arc<str>, V, IdHash> {
+    HashMap::with_capacity_and_hasher(n, IdHash::default())
 }
 
 /// Requests the planner refuses, with the reason.
@@ -589,14 +598,15 @@ fn rolling_wave(
     } else {
         restarted.iter().chain(&retired).cloned().collect()
     };
-    let mut forward = ctx.swap(&unjoined, &olds);
-    forward.extend(ctx.stop(&restarted, false));
-    forward.extend(ctx.stop(&retired, true));
-    forward.extend(ctx.start(&news));
+    // Each sequence goes into the plan as it comes: gathering them in one vector first would
+    // grow and copy it several times in a wave of hundreds of instances.
+    b.push(ctx.swap(&unjoined, &olds));
+    b.push(ctx.stop(&restarted, false));
+    b.push(ctx.stop(&retired, true));
+    b.push(ctx.start(&news));
     if !defer {
-        forward.extend(ctx.join(&news));
+        b.push(ctx.join(&news));
     }
-    b.push(forward);
     if ctx.restores_from_here() {
         b.close();
         return if defer { news } else { Vec::new() };
@@ -611,16 +621,18 @@ fn rolling_wave(
         .iter()
         .cloned()
         .partition(|m| replaced.contains(&*m.id));
-    let mut undo = ctx.leave(&news);
-    undo.extend(ctx.stop(&news_restarted, false));
-    undo.extend(ctx.stop(&news_retired, true));
+    let mut undo = vec![
+        ctx.leave(&news),
+        ctx.stop(&news_restarted, false),
+        ctx.stop(&news_retired, true),
+    ];
     if diff.unit_changed {
         let hosts: BTreeSet<&str> = chunk
             .iter()
             .map(|i| i.predecessor().host.as_str())
             .collect();
         for host in hosts {
-            undo.extend(ctx.install_units(&host.into(), Side::Current));
+            undo.push(ctx.install_units(&host.into(), Side::Current));
         }
     }
     let olds_back: Vec<PlannedInstance> = restarted
@@ -628,9 +640,9 @@ fn rolling_wave(
         .cloned()
         .chain(retired.iter().cloned().map(PlannedInstance::fresh))
         .collect();
-    undo.extend(ctx.start(&olds_back));
-    undo.extend(ctx.join(&olds_back));
-    b.rollback(undo);
+    undo.push(ctx.start(&olds_back));
+    undo.push(ctx.join(&olds_back));
+    b.rollback(concat(undo));
     b.close();
     if defer {
         news
@@ -660,9 +672,8 @@ fn scale_in_wave(
     for m in &leaving {
         b.note_instance(&m.id);
     }
-    let mut forward = ctx.swap(&unjoined, &leaving);
-    forward.extend(ctx.stop(&leaving, true));
-    b.push(forward);
+    b.push(ctx.swap(&unjoined, &leaving));
+    b.push(ctx.stop(&leaving, true));
     if ctx.restores_from_here() {
         b.close();
         return;

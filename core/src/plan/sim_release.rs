@@ -97,15 +97,26 @@ pub(crate) struct Database {
     pub migrating: Option<String>,
     /// The release the backup was taken at.
     pub backup: Option<Version>,
+    /// The last release code [`Database::start`] read, and its version: every instance of a
+    /// side starts the same release, so comparing the code is enough to read it once.
+    last_read: Option<(String, Option<Version>)>,
 }
 
 impl Database {
+    /// A database migrated to `version` (`None`: empty), with no lock held and no backup.
+    pub(crate) fn at(version: Option<Version>) -> Database {
+        Database {
+            version,
+            ..Database::default()
+        }
+    }
+
     /// An instance of `code` starts. The first instance of a newer release takes the lock and
     /// migrates (after a backup, when one is required); any other instance starting meanwhile
     /// would wait on the lock for about five minutes and exit; an older release cannot start on
     /// a migrated database.
     pub(crate) fn start(&mut self, id: &str, code: &str, backup_required: bool) -> Check {
-        let Ok(v) = code.parse::<Version>() else {
+        let Some(v) = self.read(code) else {
             return Ok(());
         };
         if let Some(other) = &self.migrating {
@@ -134,6 +145,18 @@ impl Database {
             Some(_) => {}
         }
         Ok(())
+    }
+
+    /// The version `code` names, if any; read again only when it differs from the last.
+    fn read(&mut self, code: &str) -> Option<Version> {
+        match &mut self.last_read {
+            Some((last, v)) if last == code => *v,
+            last_read => {
+                let v = code.parse().ok();
+                *last_read = Some((code.to_string(), v));
+                v
+            }
+        }
     }
 
     /// An instance passed its health gate: if it held the lock, the migration is done.

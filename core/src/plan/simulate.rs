@@ -379,10 +379,7 @@ impl<'a> World<'a> {
                 .version
                 .as_str()
                 .into(),
-            database: Database {
-                version: current.and_then(Layout::rocketchat_version),
-                ..Database::default()
-            },
+            database: Database::at(current.and_then(Layout::rocketchat_version)),
             backup_required: policy.backup,
             replica_set: current.and_then(|c| ReplicaSet::running(&c.topology)),
         };

@@ -2,6 +2,7 @@
 //! that undo it) and how long it should take.
 
 use super::action::{Action, Step};
+use super::id_hash::IdHash;
 use super::policy::Estimate;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -247,7 +248,7 @@ pub(crate) fn plan_seconds<'a>(
 ) -> (u64, u64) {
     let (mut typical_ms, mut worst) = (0u64, 0u64);
     // When (in typical milliseconds into the plan) each instance last started.
-    let mut started: HashMap<&str, u64> = HashMap::new();
+    let mut started: HashMap<&str, u64, IdHash> = HashMap::default();
     for action in steps {
         if let Action::WaitHealthy { instance, .. } = action {
             let since_start = started

@@ -6,7 +6,7 @@
 //! and migrate alone, and from then on rolls back only by restoring the dump.
 
 use super::action::{Action, Side};
-use super::builder::Op;
+use super::builder::{concat, Op};
 use super::error::PlanError;
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::PlannedInstance;
@@ -216,15 +216,18 @@ pub(crate) fn restore_rollback(
     } else {
         olds.iter().chain(&extra).cloned().collect()
     };
-    let mut ops = vec![gate(ctx, &olds, to)];
-    ops.extend(ctx.leave(&everyone));
-    ops.extend(ctx.stop(&olds, false));
-    ops.extend(ctx.stop(&extra, true));
+    let mut parts = vec![
+        vec![gate(ctx, &olds, to)],
+        ctx.leave(&everyone),
+        ctx.stop(&olds, false),
+        ctx.stop(&extra, true),
+    ];
     let hosts: BTreeSet<&str> = current.instances.iter().map(|i| i.host.as_str()).collect();
     for host in hosts {
-        ops.extend(ctx.install_units(&host.into(), Side::Current));
+        parts.push(ctx.install_units(&host.into(), Side::Current));
     }
     if let Some(first) = olds.first() {
+        let mut ops = Vec::with_capacity(2);
         ops.push((
             first.host.clone(),
             Action::WriteFile {
@@ -249,10 +252,11 @@ pub(crate) fn restore_rollback(
                 "restore the Rocket.Chat database from {archive} (taken before {to} migrated it)"
             ),
         ));
+        parts.push(ops);
     }
-    ops.extend(ctx.start(&olds));
-    ops.extend(ctx.install_proxy(Side::Current));
-    ops
+    parts.push(ctx.start(&olds));
+    parts.push(ctx.install_proxy(Side::Current));
+    concat(parts)
 }
 
 fn gate(ctx: &Ctx, olds: &[PlannedInstance], to: &str) -> Op {
