@@ -14,6 +14,7 @@ mod plan;
 mod probe;
 mod render;
 mod report;
+mod text;
 mod topology;
 
 pub use error::ErrorCode;

@@ -3,8 +3,8 @@
 
 use crate::error::{js_error, ErrorCode, ErrorDetails};
 use crate::report::Diagnostic;
-use napi::bindgen_prelude::{Either, FromNapiValue, TypeName, ValueType};
-use napi::sys;
+use crate::text::Text;
+use napi::bindgen_prelude::Either;
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology::mongo_url as core;
@@ -23,8 +23,8 @@ impl MongoUrl {
     /// Parses `url`, failing exactly where Rocket.Chat's driver would. Throws a `MongoUrlError`
     /// whose `kind` names the part at fault and whose `help` says how to fix it.
     #[napi(factory, catch_unwind)]
-    pub fn parse(env: Env, url: String) -> Result<MongoUrl> {
-        core::MongoUrl::parse(&url)
+    pub fn parse(env: Env, #[napi(ts_arg_type = "string")] url: Text) -> Result<MongoUrl> {
+        core::MongoUrl::parse(&url.0)
             .map(|url| MongoUrl { url })
             .map_err(|e| mongo_url_error(&env, &e))
     }
@@ -37,7 +37,7 @@ impl MongoUrl {
     /// collector's finalizer list, where an `External` holding the core error went; the help is
     /// worked out by `_refusalHelp` from the URL, only when it is read.
     #[napi(js_name = "_tryParse", skip_typescript, catch_unwind)]
-    pub fn try_parse(url: UrlArgument) -> Either<MongoUrl, String> {
+    pub fn try_parse(url: Text) -> Either<MongoUrl, String> {
         match core::MongoUrl::parse(&url.0) {
             Ok(url) => Either::A(MongoUrl { url }),
             Err(e) => {
@@ -56,7 +56,7 @@ impl MongoUrl {
     /// How to fix `url`, which `_tryParse` refused (parsing is deterministic, so parsing it
     /// again gives the same error); `null` for a URL the driver accepts.
     #[napi(js_name = "_refusalHelp", skip_typescript, catch_unwind)]
-    pub fn refusal_help(url: UrlArgument) -> Option<String> {
+    pub fn refusal_help(url: Text) -> Option<String> {
         core::MongoUrl::parse(&url.0)
             .err()
             .map(|e| e.help().to_string())
@@ -132,53 +132,6 @@ impl MongoUrl {
     #[napi(js_name = "toString", catch_unwind)]
     pub fn to_js_string(&self) -> String {
         self.url.redacted()
-    }
-}
-
-/// A URL handed to `_tryParse`: a JavaScript string read as UTF-8 in one Node-API call when it
-/// fits a stack buffer. napi-rs's `String` asks for the length first and then copies into a
-/// zeroed buffer, two passes over the string that cost as much as a short URL's parse.
-pub struct UrlArgument(String);
-
-/// Longer URLs than this (in UTF-8 bytes) take napi-rs's two-call path; real ones are far shorter.
-const URL_BUFFER_BYTES: usize = 1024;
-
-impl TypeName for UrlArgument {
-    fn type_name() -> &'static str {
-        String::type_name()
-    }
-
-    fn value_type() -> ValueType {
-        String::value_type()
-    }
-}
-
-impl FromNapiValue for UrlArgument {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        let mut buffer = [0u8; URL_BUFFER_BYTES];
-        let mut written = 0;
-        // SAFETY: the buffer is writable for its whole length; Node-API writes at most
-        // `len - 1` bytes of whole UTF-8 characters and a NUL after them.
-        let status = unsafe {
-            sys::napi_get_value_string_utf8(
-                env,
-                value,
-                buffer.as_mut_ptr().cast(),
-                buffer.len(),
-                &mut written,
-            )
-        };
-        // A string cut short leaves fewer bytes free than its next character needs (at most 4),
-        // so `written` this far from the end means the whole string was written.
-        if status == sys::Status::napi_ok && written + 4 < buffer.len() {
-            // Node-API writes valid UTF-8 (lone surrogates become U+FFFD), as napi-rs relies on.
-            let text = std::str::from_utf8(&buffer[..written]).map_err(|e| {
-                napi::Error::new(napi::Status::InvalidArg, format!("URL is not UTF-8: {e}"))
-            })?;
-            return Ok(UrlArgument(text.to_owned()));
-        }
-        // Not a string (napi-rs makes the usual TypeError), or a long one.
-        unsafe { String::from_napi_value(env, value) }.map(UrlArgument)
     }
 }
 
@@ -337,8 +290,8 @@ impl From<core::UrlReport> for UrlReport {
 #[napi(catch_unwind)]
 pub fn check_mongo_urls(
     env: Env,
-    url: String,
-    oplog_url: Option<String>,
+    #[napi(ts_arg_type = "string")] url: Text,
+    #[napi(ts_arg_type = "string | undefined | null")] oplog_url: Option<Text>,
     rocketchat_version: Option<String>,
 ) -> Result<UrlReport> {
     let version = match rocketchat_version {
@@ -351,7 +304,8 @@ pub fn check_mongo_urls(
             js_error(&env, format!("rocketchatVersion: {e}"), details)
         })?),
     };
-    Ok(core::check_urls(&url, oplog_url.as_deref(), version).into())
+    let oplog_url = oplog_url.as_ref().map(|t| t.0.as_str());
+    Ok(core::check_urls(&url.0, oplog_url, version).into())
 }
 
 fn mongo_url_error(env: &Env, e: &core::MongoUrlError) -> napi::Error {

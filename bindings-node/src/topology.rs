@@ -4,6 +4,7 @@ use crate::error::{js_error, load_error, ErrorCode, ErrorDetails};
 use crate::layout::Layout;
 use crate::render::{RenderOptions, RenderedFile, Target};
 use crate::report::{diagnostics, CheckReport, Diagnostic};
+use crate::text::Text;
 use napi::{Env, Result};
 use napi_derive::napi;
 use rocketchat_topology as core;
@@ -70,8 +71,12 @@ impl Topology {
 
     /// Parses topology text in the given format.
     #[napi(factory, catch_unwind)]
-    pub fn from_string(env: Env, text: String, format: Format) -> Result<Topology> {
-        core::Topology::parse(&text, format.into())
+    pub fn from_string(
+        env: Env,
+        #[napi(ts_arg_type = "string")] text: Text,
+        format: Format,
+    ) -> Result<Topology> {
+        core::Topology::parse(&text.0, format.into())
             .map(Topology::new)
             .map_err(|e| load_error(&env, &e))
     }

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { checkMongoUrls, MongoUrl } from 'rocketchat-topology'
 import { CANARY, cliHas, runCli } from './helpers.mjs'
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+
+const packageEntry = createRequire(import.meta.url).resolve('rocketchat-topology')
 
 const good = `mongodb://rc:${CANARY}@db1:27017,db2:27018/rocketchat?replicaSet=rs0&authSource=admin`
 
@@ -129,6 +133,16 @@ describe('MongoUrlError of MongoUrl.parse, built lazily', () => {
     }
   })
 
+  it('is still a MongoUrlError where Error is frozen (a hardened process)', () => {
+    const script = `
+      const { MongoUrl } = require(${JSON.stringify(packageEntry)})
+      Object.freeze(Error)
+      try { MongoUrl.parse('mongodb://') } catch (e) { console.log(e.code, Error.stackTraceLimit) }`
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    assert.equal(run.status, 0, run.stderr)
+    assert.equal(run.stdout.trim(), 'MongoUrlError 10')
+  })
+
   it('is an Error of its class with the caller in its stack; parsed URLs are MongoUrls', async () => {
     const { MongoUrlError } = await import('rocketchat-topology')
     const e = thrown('mongodb://')
@@ -199,4 +213,50 @@ function withoutNulls(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]))
   }
   return value
+}
+
+describe('string arguments', () => {
+  const withPassword = `mongodb://rc:${CANARY}@db1/rocketchat`
+
+  it('refuses a value that is not a string by its type, never its content', async () => {
+    const { Topology } = await import('rocketchat-topology')
+    const refusals = [
+      () => MongoUrl.parse(new URL(withPassword)),
+      () => checkMongoUrls(new URL(withPassword)),
+      () => checkMongoUrls('mongodb://db1/rc', { href: withPassword }),
+      () => Topology.fromString({ mongo: { url: withPassword } }, 'toml'),
+    ]
+    for (const call of refusals) {
+      const e = thrownBy(call)
+      assert.equal(e.code, 'StringExpected')
+      assert.match(e.message, /expected a string, got an object \(for a `URL` object, pass its `href`\)/)
+      assert.ok(!e.message.includes(CANARY), e.message)
+    }
+    assert.match(thrownBy(() => MongoUrl.parse(42)).message, /expected a string, got a number;/)
+  })
+
+  it('reads URLs of every length whole, across the one-call buffer of 1 KiB', () => {
+    const url = (user) => `mongodb://${user}@db1/rocketchat`
+    const frame = Buffer.byteLength(url(''))
+    // UTF-8 lengths from 1,010 to 1,030 bytes, ending in 1- to 4-byte characters.
+    for (const last of ['a', '\u00e9', '\u20ac', '\u{1F600}']) {
+      for (let bytes = 1010; bytes <= 1030; bytes += 1) {
+        const user = 'x'.repeat(bytes - frame - Buffer.byteLength(last)) + last
+        assert.equal(Buffer.byteLength(url(user)), bytes)
+        assert.equal(MongoUrl.parse(url(user)).username, user)
+      }
+    }
+    // A lone surrogate reads as U+FFFD, as Node-API writes it.
+    const lone = 'x'.repeat(1020 - frame - 1) + '\ud800'
+    assert.equal(MongoUrl.parse(url(lone)).username.slice(-1), '\ufffd')
+  })
+})
+
+function thrownBy(call) {
+  try {
+    call()
+  } catch (e) {
+    return e
+  }
+  assert.fail('expected a throw')
 }
