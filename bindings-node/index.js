@@ -90,15 +90,16 @@ class MongoUrl extends NativeMongoUrl {
     if (typeof parsed !== 'string') return parsed
     const message = parsed.slice(parsed.indexOf(':') + 1)
     // The Error is made here, not in a helper, so that the stack starts at this frame. Only
-    // Node's default limit is lowered; a limit the user chose is left as it is.
+    // Node's default limit is lowered; a limit the user chose is left as it is. `Reflect.set`
+    // rather than an assignment: where `Error` is frozen (a hardened process) the assignment
+    // would throw a TypeError in place of the MongoUrlError; the limit then simply stays.
     const limit = Error.stackTraceLimit
-    const capped = limit === NODE_DEFAULT_STACK_FRAMES
-    if (capped) Error.stackTraceLimit = REFUSAL_STACK_FRAMES
+    const capped = limit === NODE_DEFAULT_STACK_FRAMES && Reflect.set(Error, 'stackTraceLimit', REFUSAL_STACK_FRAMES)
     let error
     try {
       error = new Error(message)
     } finally {
-      if (capped) Error.stackTraceLimit = limit
+      if (capped) Reflect.set(Error, 'stackTraceLimit', limit)
     }
     throw refused(error, url, parsed)
   }
