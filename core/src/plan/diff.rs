@@ -59,8 +59,16 @@ fn layout_hasher(layout: &Layout) -> DefaultHasher {
 /// all their variables but PORT and TCP_PORT (the MONGO_URL among them), so those are hashed
 /// once per host and each instance adds its two ports: the plan and its simulation compare
 /// fingerprints several times per instance.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Fingerprints(Vec<u64>);
+
+/// Only the count: a digest of an environment is a digest of its secrets, and `DefaultHasher`'s
+/// keys are fixed, so a weak password could be found from one by trying candidates.
+impl std::fmt::Debug for Fingerprints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprints({} instances)", self.0.len())
+    }
+}
 
 impl Fingerprints {
     pub(crate) fn of(layout: &Layout) -> Fingerprints {

@@ -1,6 +1,7 @@
-//! The hasher of the simulator's sets of instance ids and places. Every simulated step looks one
-//! or two ids up, and SipHash (the standard library's default, built to resist inputs chosen to
-//! collide) was a tenth of a plan's instructions. The ids come from the operator's own topology,
+//! The hasher of the plan's tables of instance ids, places and releases (the planner's, the
+//! simulator's, the rolling work's). Every simulated step looks one or two ids up, and SipHash
+//! (the standard library's default, built to resist inputs chosen to collide) was a tenth of a
+//! plan's instructions. The ids come from the operator's own topology,
 //! so a multiply-and-rotate hash (the one rustc uses for its own tables) is enough; it is also
 //! deterministic, and nothing iterates these tables in an order that reaches the output.
 

@@ -121,7 +121,6 @@ pub fn plan(
         summary,
     };
     // The floor the simulator holds the plan to, as `Plan::simulate` resolves it.
-    let before = current.map_or(0, |c| c.instances.len());
     let floor = min_serving(before, desired.instances.len(), budget.max_unavailable);
     plan.simulate_above(current, desired, policy, floor, diff.prints.as_ref())
         .map_err(PlanError::Unsafe)?;
@@ -191,32 +190,32 @@ fn refuse_unsafe_names(layout: &Layout) -> Result<(), PlanError> {
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
     };
-    // The field is named only for the name refused: naming every one was a `format!` per
-    // instance of both layouts.
-    let refuse = |field: String, value: &str| PlanError::UnsafeName {
+    // The field's name is written only for the name refused: the check runs over every
+    // instance of both layouts, and almost always refuses none.
+    let unsafe_name = |field: String, value: &str| PlanError::UnsafeName {
         field,
         value: value.to_string(),
     };
     for h in &layout.hosts {
         if !plain(&h.name) {
-            return Err(refuse(format!("hosts[{}].name", h.index), &h.name));
+            return Err(unsafe_name(format!("hosts[{}].name", h.index), &h.name));
         }
         if let Some(a) = h.address.as_deref().filter(|a| !plain(a)) {
-            return Err(refuse(format!("hosts[{}].address", h.index), a));
+            return Err(unsafe_name(format!("hosts[{}].address", h.index), a));
         }
     }
     if let Some(i) = layout.instances.iter().find(|i| !plain(&i.upstream_host)) {
         let field = format!("instance {}: upstream", i.id);
-        return Err(refuse(field, &i.upstream_host));
+        return Err(unsafe_name(field, &i.upstream_host));
     }
     if let Some(p) = layout.topology.proxy.as_ref().and_then(|p| p.host.as_ref()) {
         if !plain(p) {
-            return Err(refuse("proxy.host".into(), p));
+            return Err(unsafe_name("proxy.host".into(), p));
         }
     }
     for (n, m) in layout.topology.mongo.members.iter().enumerate() {
         if !plain(&m.host) {
-            return Err(refuse(format!("mongo.members[{n}].host"), &m.host));
+            return Err(unsafe_name(format!("mongo.members[{n}].host"), &m.host));
         }
     }
     Ok(())
