@@ -1,4 +1,5 @@
 // Shared paths and the CLI runner for the parity tests.
+import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -84,4 +85,14 @@ export function howtoObject() {
     },
     hosts: [{ name: 'app1', cores: 4, instances: 'auto', base_port: 3000 }],
   }
+}
+
+/** The error `fn` throws; fails the test when it returns. */
+export function caught(fn) {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  assert.fail('expected a throw')
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { checkMongoUrls, MongoUrl } from 'rocketchat-topology'
-import { CANARY, cliHas, runCli } from './helpers.mjs'
+import { CANARY, caught, cliHas, runCli } from './helpers.mjs'
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 
@@ -227,12 +227,12 @@ describe('string arguments', () => {
       () => Topology.fromString({ mongo: { url: withPassword } }, 'toml'),
     ]
     for (const call of refusals) {
-      const e = thrownBy(call)
+      const e = caught(call)
       assert.equal(e.code, 'StringExpected')
       assert.match(e.message, /expected a string, got an object \(for a `URL` object, pass its `href`\)/)
       assert.ok(!e.message.includes(CANARY), e.message)
     }
-    assert.match(thrownBy(() => MongoUrl.parse(42)).message, /expected a string, got a number;/)
+    assert.match(caught(() => MongoUrl.parse(42)).message, /expected a string, got a number;/)
   })
 
   it('reads URLs of every length whole, across the one-call buffer of 1 KiB', () => {
@@ -251,12 +251,3 @@ describe('string arguments', () => {
     assert.equal(MongoUrl.parse(url(lone)).username.slice(-1), '\ufffd')
   })
 })
-
-function thrownBy(call) {
-  try {
-    call()
-  } catch (e) {
-    return e
-  }
-  assert.fail('expected a throw')
-}

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
 import * as esm from '../index.mjs'
-import { packageDir, repoDir } from './helpers.mjs'
+import { caught, packageDir, repoDir } from './helpers.mjs'
 
 const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
@@ -22,14 +22,6 @@ function platformSuffix() {
   return `${process.platform}-${process.arch}${process.platform === 'linux' ? (glibc ? '-gnu' : '-musl') : ''}`
 }
 
-function caught(fn) {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  assert.fail('expected a throw')
-}
 
 describe('error classes', () => {
   it('errors thrown by the native functions are instances of their class, beside `code`', () => {
