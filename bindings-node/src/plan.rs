@@ -233,7 +233,7 @@ impl From<&core::Step> for Step {
             wave: s.wave,
             host: s.host.to_string(),
             action: Action::from(&s.action),
-            description: s.description.clone(),
+            description: s.description().to_string(),
         }
     }
 }

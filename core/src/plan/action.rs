@@ -8,6 +8,7 @@
 //! step. It serializes as a plain string and reads as `&str` through `&*field` or
 //! `field.as_ref()` (`&*step.host == "app1"`). Text written for one step only stays a `String`.
 
+use super::description::Description;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -313,8 +314,9 @@ impl Action {
     }
 }
 
-/// One ordered step of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One ordered step of a plan. It serializes as `{"id", "wave", "host", "action",
+/// "description"}`, the description as a string.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// 1-based position in the plan (rollback steps number on their own).
     pub id: u32,
@@ -325,8 +327,15 @@ pub struct Step {
     pub host: Arc<str>,
     /// What it does.
     pub action: Action,
-    /// What it does, in words (the text and shell outputs print it).
-    pub description: String,
+    /// Which words describe it (the text and shell outputs print them): most steps' words are
+    /// written from the action when printed. [`Step::description`] writes them.
+    pub description: Description,
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        super::summary::InWave(self.wave, self).serialize(serializer)
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Accumulates steps wave by wave, numbering them, and keeps each wave's rollback steps.
 
 use super::action::{Action, Step};
+use super::description::Description;
 use super::summary::{Rollback, RollbackKind, WaveKind, WaveSummary};
 use std::sync::Arc;
 
 /// A step before it is numbered: machine, action, description.
-pub(crate) type Op = (Arc<str>, Action, String);
+pub(crate) type Op = (Arc<str>, Action, Description);
 
 #[derive(Default)]
 pub(crate) struct Builder {

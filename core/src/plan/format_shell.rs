@@ -174,7 +174,9 @@ impl Writer<'_> {
                 "echo {}",
                 shell_quote(&format!(
                     "[{}] {}: {}",
-                    step.id, step.host, step.description
+                    step.id,
+                    step.host,
+                    step.description()
                 ))
             );
             for line in self.commands(step, local.is_none()) {

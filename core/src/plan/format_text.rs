@@ -110,6 +110,8 @@ impl Plan {
         for step in &self.steps {
             by_wave.entry(step.wave).or_default().push(step);
         }
+        // Each step's words are written here, then escaped, in one buffer for the whole plan.
+        let mut words = String::new();
         for wave in &s.waves {
             let instances = if wave.instances.is_empty() {
                 String::new()
@@ -123,13 +125,17 @@ impl Plan {
                 kind_name(wave.kind)
             )?;
             for step in by_wave.get(&wave.wave).into_iter().flatten() {
+                words.clear();
+                // Writing into a `String` cannot fail.
+                let _ =
+                    std::fmt::Write::write_fmt(&mut words, format_args!("{}", step.description()));
                 writeln!(
                     out,
                     "  {:>4}  {:<width$}  {:<17}  {}",
                     step.id,
                     shown(&step.host),
                     step.action.kind(),
-                    shown(&step.description)
+                    shown(&words)
                 )?;
             }
             writeln!(out, "        rollback: {}", rollback_line(wave))?;
@@ -140,6 +146,7 @@ impl Plan {
 
 #[cfg(test)]
 mod tests {
+    use crate::plan::{Action, Description};
     use crate::{example, plan, Layout, Policy};
 
     #[test]
@@ -152,12 +159,22 @@ mod tests {
         )
         .unwrap();
         let lines = p.to_text().lines().count();
-        p.steps[0].description = "stop\nwave 9 (forged)\u{1b}[2J".into();
+        // Words written from the action carry its values: a forged instance id.
+        p.steps[0].action = Action::StopUnit {
+            unit: "rocketchat@3000.service".into(),
+            instance: Some("app1:3000\nwave 9 (forged)\u{1b}[2J".into()),
+        };
+        p.steps[0].description = Description::OfAction;
+        p.steps[1].description = "stop\nwave 9 (forged)\u{1b}[2J".to_string().into();
         p.steps[0].host = "app1\r".into();
         p.summary.to_version = "7.11.0\u{7}".into();
         let text = p.to_text();
         assert_eq!(text.lines().count(), lines, "{text}");
         assert!(!text.contains(['\u{1b}', '\r', '\u{7}']), "{text}");
         assert!(text.contains(r"stop\nwave 9 (forged)\u{1b}[2J"), "{text}");
+        assert!(
+            text.contains(r"stop app1:3000\nwave 9 (forged)\u{1b}[2J"),
+            "{text}"
+        );
     }
 }

@@ -12,15 +12,17 @@
 //! assert_eq!(plan.summary.restart_waves, 3); // three instances, one at a time
 //! ```
 //!
-//! Modules: [`policy`] (the rules), `diff` (what changes), `items`/`budget` (rolling work and
-//! parallelism), `schedule` (which items each wave takes, when late instances start), `planner`
-//! (waves), [`simulate`] (the proof), [`format_text`], [`format_shell`]
-//! and [`commands`] (outputs; the bash helpers scripts call are the files in `plan/shell/`).
+//! Modules: [`policy`] (the rules), [`action`] (steps), [`description`] (a step's words), `diff`
+//! (what changes), `items`/`budget` (rolling work and parallelism), `schedule` (which items each
+//! wave takes, when late instances start), `planner` (waves), [`simulate`] (the proof),
+//! [`format_text`], [`format_shell`] and [`commands`] (outputs; the bash helpers scripts call are
+//! the files in `plan/shell/`).
 
 pub mod action;
 mod budget;
 mod builder;
 pub mod commands;
+pub mod description;
 mod diff;
 mod error;
 pub mod format_shell;
@@ -44,6 +46,7 @@ mod upgrade;
 
 pub use action::{Action, EnvOverride, FileSource, Side, Step};
 pub use commands::CommandSet;
+pub use description::{Description, Words};
 pub use error::PlanError;
 pub use format_shell::{ShellOptions, ShellScript};
 pub use planner::plan;

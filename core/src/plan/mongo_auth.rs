@@ -50,7 +50,7 @@ pub(super) fn keyfile_ops(desired: &Layout) -> Vec<Op> {
                     path: mongo_access::KEYFILE.into(),
                     from,
                 },
-                description,
+                description.into(),
             )
         })
         .collect()
@@ -84,7 +84,7 @@ pub(super) fn initiate_op(desired: &Layout, set: &str) -> Option<Op> {
             port: place.port,
             users: Box::new(serde_json::to_value(users).unwrap_or_default()),
         },
-        description,
+        description.into(),
     ))
 }
 

@@ -134,7 +134,8 @@ pub(crate) fn waves(current: &Topology, to: Version, b: &mut Builder) -> Result<
                 } else {
                     ""
                 }
-            ),
+            )
+            .into(),
         )]);
         b.refuse_rollback(
             RollbackKind::Refused,
@@ -157,7 +158,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
             Action::MongoStepDown {
                 member: member.to_string(),
             },
-            format!("step {member} down if it is the primary"),
+            format!("step {member} down if it is the primary").into(),
         ),
         (
             machine.clone(),
@@ -165,7 +166,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
                 unit: unit.clone(),
                 instance: None,
             },
-            format!("stop {} ({member})", place.unit),
+            format!("stop {} ({member})", place.unit).into(),
         ),
     ];
     if install {
@@ -174,7 +175,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
             Action::MongoInstall {
                 version: name.clone(),
             },
-            format!("install the MongoDB {name} server package on {machine}"),
+            format!("install the MongoDB {name} server package on {machine}").into(),
         ));
     }
     ops.push((
@@ -183,7 +184,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
             unit,
             instance: None,
         },
-        format!("start {} ({member}) on MongoDB {name}", place.unit),
+        format!("start {} ({member}) on MongoDB {name}", place.unit).into(),
     ));
     ops.push((
         machine,
@@ -191,7 +192,7 @@ fn member_ops(member: &str, place: &MongodPlace, series: (u32, u32), install: bo
             member: member.to_string(),
             deadline_seconds: MEMBER_DEADLINE_SECONDS,
         },
-        format!("wait until {member} is SECONDARY again and caught up"),
+        format!("wait until {member} is SECONDARY again and caught up").into(),
     ));
     ops
 }

@@ -4,6 +4,7 @@
 
 use super::action::{Action, FileSource, Side};
 use super::builder::Op;
+use super::description::Description;
 use super::id_hash::IdHash;
 use super::planned_instance::{Names, PlannedInstance, Reach};
 use super::policy::Policy;
@@ -160,7 +161,7 @@ impl<'a> Ctx<'a> {
                 Action::WaitDrained {
                     seconds: self.policy.drain_delay_seconds,
                 },
-                drain_description(self.policy.drain_delay_seconds, leaving),
+                drain_description(self.policy.drain_delay_seconds, leaving).into(),
             ));
         }
         ops
@@ -184,14 +185,14 @@ impl<'a> Ctx<'a> {
 
     /// The edits of the proxy configuration, then one validated reload, with the proxy's
     /// machine. `None` when there is no proxy or no edit: nothing to reload then.
-    fn edit_proxy(&self, edits: Vec<(Action, String)>) -> Option<(Arc<str>, Vec<Op>)> {
+    fn edit_proxy(&self, edits: Vec<Action>) -> Option<(Arc<str>, Vec<Op>)> {
         let (_, machine) = self.proxy.as_ref()?;
         if edits.is_empty() {
             return None;
         }
         let mut ops: Vec<Op> = edits
             .into_iter()
-            .map(|(action, why)| (machine.clone(), action, why))
+            .map(|action| (machine.clone(), action, Description::OfAction))
             .collect();
         ops.extend(self.reload_proxy());
         Some((machine.clone(), ops))
@@ -206,20 +207,24 @@ impl<'a> Ctx<'a> {
             (
                 machine.clone(),
                 Action::ProxyValidate,
-                <[&str]>::concat(&["validate the ", kind.as_str(), " configuration"]),
+                Description::Fixed(match kind {
+                    ProxyKind::Nginx => "validate the nginx configuration",
+                    ProxyKind::Apache => "validate the apache configuration",
+                    ProxyKind::Haproxy => "validate the haproxy configuration",
+                }),
             ),
             (
                 machine.clone(),
                 Action::ProxyReload,
-                match kind {
+                Description::Fixed(match kind {
                     ProxyKind::Haproxy => {
-                        "apply the haproxy configuration (reloaded only when more than server states changed)".to_string()
+                        "apply the haproxy configuration (reloaded only when more than server states changed)"
                     }
                     ProxyKind::Apache => {
-                        "apply the apache configuration (reloaded only when more than member states changed)".to_string()
+                        "apply the apache configuration (reloaded only when more than member states changed)"
                     }
-                    _ => format!("reload {} without dropping connections", kind.as_str()),
-                },
+                    ProxyKind::Nginx => "reload nginx without dropping connections",
+                }),
             ),
         ]
     }
@@ -235,7 +240,7 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance: instance.clone(),
                 },
-                <[&str]>::concat(&["stop ", &m.id]),
+                Description::OfAction,
             ));
             if retire {
                 if m.enabled {
@@ -245,7 +250,7 @@ impl<'a> Ctx<'a> {
                             unit: m.unit.clone(),
                             instance: instance.clone(),
                         },
-                        <[&str]>::concat(&["disable ", &m.id, " at boot"]),
+                        Description::OfAction,
                     ));
                 }
                 ops.push((
@@ -254,7 +259,7 @@ impl<'a> Ctx<'a> {
                         path: m.env_path.clone(),
                         instance,
                     },
-                    <[&str]>::concat(&["remove the environment file of ", &m.id]),
+                    Description::OfAction,
                 ));
             }
         }
@@ -292,7 +297,7 @@ impl<'a> Ctx<'a> {
                     source: m.env.clone(),
                     instance: instance.clone(),
                 },
-                <[&str]>::concat(&["install the environment file of ", &m.id]),
+                Description::OfAction,
             ));
             if self.stages {
                 ops.push(super::upgrade::use_release(self.release(m.env.side), m));
@@ -304,7 +309,7 @@ impl<'a> Ctx<'a> {
                         unit: m.unit.clone(),
                         instance: instance.clone(),
                     },
-                    <[&str]>::concat(&["enable ", &m.id, " at boot"]),
+                    Description::OfAction,
                 ));
             }
             ops.push((
@@ -313,12 +318,10 @@ impl<'a> Ctx<'a> {
                     unit: m.unit.clone(),
                     instance,
                 },
-                <[&str]>::concat(&["start ", &m.id]),
+                Description::OfAction,
             ));
         }
         let h = &self.policy.health;
-        let mut deadline = itoa::Buffer::new();
-        let deadline = deadline.format(h.deadline_seconds);
         for m in members {
             ops.push((
                 m.host.clone(),
@@ -330,28 +333,7 @@ impl<'a> Ctx<'a> {
                     min_healthy_seconds: h.min_healthy_seconds,
                     expect_version: self.stages.then(|| m.version.clone()),
                 },
-                match self.stages {
-                    true => <[&str]>::concat(&[
-                        "wait until ",
-                        &m.id,
-                        " reports ",
-                        &m.version,
-                        " on /api/info and answers ",
-                        &m.health_url,
-                        " (deadline ",
-                        deadline,
-                        " s)",
-                    ]),
-                    false => <[&str]>::concat(&[
-                        "wait until ",
-                        &m.id,
-                        " answers ",
-                        &m.health_url,
-                        " (deadline ",
-                        deadline,
-                        " s)",
-                    ]),
-                },
+                Description::OfAction,
             ));
         }
         ops
@@ -375,7 +357,7 @@ impl<'a> Ctx<'a> {
                         },
                         instance: None,
                     },
-                    format!("install {path}"),
+                    format!("install {path}").into(),
                 )
             })
             .collect();
@@ -389,7 +371,8 @@ impl<'a> Ctx<'a> {
             format!(
                 "enable {} so the instances start at boot",
                 paths::TARGET_NAME
-            ),
+            )
+            .into(),
         ));
         ops
     }
@@ -405,7 +388,8 @@ impl<'a> Ctx<'a> {
             format!(
                 "disable {}: no instance runs here any more",
                 paths::TARGET_NAME
-            ),
+            )
+            .into(),
         )];
         ops.extend(paths::HOST_UNIT_FILES.into_iter().rev().map(|path| {
             (
@@ -414,7 +398,7 @@ impl<'a> Ctx<'a> {
                     path: path.into(),
                     instance: None,
                 },
-                format!("remove {path}: no instance runs here any more"),
+                format!("remove {path}: no instance runs here any more").into(),
             )
         }));
         ops.push(daemon_reload(host));
@@ -439,7 +423,7 @@ impl<'a> Ctx<'a> {
                 },
                 instance: None,
             },
-            format!("install the {} configuration {path}", kind.as_str()),
+            format!("install the {} configuration {path}", kind.as_str()).into(),
         )];
         ops.extend(self.reload_proxy());
         ops
@@ -450,30 +434,24 @@ fn daemon_reload(host: &Arc<str>) -> Op {
     (
         host.clone(),
         Action::DaemonReload,
-        "reload systemd so it reads the new unit files".to_string(),
+        Description::Fixed("reload systemd so it reads the new unit files"),
     )
 }
 
-fn add(m: &PlannedInstance) -> (Action, String) {
-    (
-        Action::ProxyAdd {
-            instance: m.id.clone(),
-            upstream: m.upstream.clone(),
-            server: m.server.clone(),
-        },
-        <[&str]>::concat(&["put ", &m.id, " into the proxy"]),
-    )
+fn add(m: &PlannedInstance) -> Action {
+    Action::ProxyAdd {
+        instance: m.id.clone(),
+        upstream: m.upstream.clone(),
+        server: m.server.clone(),
+    }
 }
 
-fn remove(m: &PlannedInstance) -> (Action, String) {
-    (
-        Action::ProxyRemove {
-            instance: m.id.clone(),
-            upstream: m.upstream.clone(),
-            server: m.server.clone(),
-        },
-        <[&str]>::concat(&["take ", &m.id, " out of the proxy"]),
-    )
+fn remove(m: &PlannedInstance) -> Action {
+    Action::ProxyRemove {
+        instance: m.id.clone(),
+        upstream: m.upstream.clone(),
+        server: m.server.clone(),
+    }
 }
 
 /// `wait <seconds> s so requests in flight on <id>, <id> finish`, written in one string: every

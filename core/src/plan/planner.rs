@@ -5,6 +5,7 @@
 use super::action::{Action, Side, Step};
 use super::budget::{self, Resolved};
 use super::builder::{concat, numbered, Builder};
+use super::description::Description;
 use super::diff::{self, Diff};
 use super::error::PlanError;
 use super::id_hash::IdHash;
@@ -348,7 +349,7 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
                 },
                 instance: None,
             },
-            format!("install {path} (replica set {set})"),
+            format!("install {path} (replica set {set})").into(),
         )
     };
     let mut templates: Vec<&str> = Vec::new();
@@ -362,7 +363,7 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
             ops.push((
                 machine.clone(),
                 Action::DaemonReload,
-                "reload systemd so it reads the mongod template".into(),
+                Description::Fixed("reload systemd so it reads the mongod template"),
             ));
         }
         ops.push(write(&machine, &place.conf));
@@ -372,7 +373,7 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
                 unit: unit.clone(),
                 instance: None,
             },
-            format!("enable {} at boot", place.unit),
+            format!("enable {} at boot", place.unit).into(),
         ));
         ops.push((
             machine,
@@ -380,7 +381,7 @@ fn replica_set_wave(ctx: &Ctx, b: &mut Builder) {
                 unit,
                 instance: None,
             },
-            format!("start {}", place.unit),
+            format!("start {}", place.unit).into(),
         ));
         b.push(ops);
     }
@@ -548,7 +549,7 @@ fn canary_gate(ctx: &Ctx, canaries: &[Item], b: &mut Builder) {
                 ids.join(", ")
             ),
         },
-        "wait for the operator to confirm the canary".into(),
+        Description::Fixed("wait for the operator to confirm the canary"),
     )]);
 }
 
@@ -756,7 +757,7 @@ fn proxy_rollback(ctx: &Ctx, current: &Layout) -> Vec<super::builder::Op> {
             ops.push((
                 machine,
                 action,
-                format!("{verb} {}: membership stays as it is now", m.id),
+                format!("{verb} {}: membership stays as it is now", m.id).into(),
             ));
         }
     };

@@ -167,8 +167,8 @@ impl Serialize for Rollback {
     }
 }
 
-/// A step serialized as [`Step`] is, in another wave.
-struct InWave<'a>(u32, &'a Step);
+/// A step serialized in wave `.0` (its own, or the wave a rollback undoes).
+pub(crate) struct InWave<'a>(pub u32, pub &'a Step);
 
 impl Serialize for InWave<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -178,7 +178,7 @@ impl Serialize for InWave<'_> {
         s.serialize_field("wave", wave)?;
         s.serialize_field("host", &step.host)?;
         s.serialize_field("action", &step.action)?;
-        s.serialize_field("description", &step.description)?;
+        s.serialize_field("description", &step.description())?;
         s.end()
     }
 }

@@ -7,6 +7,7 @@
 
 use super::action::{Action, Side};
 use super::builder::{concat, Op};
+use super::description::Description;
 use super::error::PlanError;
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::PlannedInstance;
@@ -108,7 +109,8 @@ fn stage(layout: &Layout, host: &str, version: &str, checksum: Option<&String>) 
         format!(
             "stage Rocket.Chat {version} in {} (skipped when already there)",
             rc.release_dir(version)
-        ),
+        )
+        .into(),
     )
 }
 
@@ -151,7 +153,7 @@ pub(crate) fn backup_op(ctx: &Ctx, from: &str, to: &str) -> Option<Op> {
             env_file: paths::env_file(first.port),
             archive: archive.clone(),
         },
-        format!("dump the Rocket.Chat database to {archive} before {to} migrates it"),
+        format!("dump the Rocket.Chat database to {archive} before {to} migrates it").into(),
     ))
 }
 
@@ -178,7 +180,8 @@ pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
                     "keep the {} most recent releases in {} (never {to} or {from})",
                     rc.releases_kept.max(2),
                     rc.releases_dir
-                ),
+                )
+                .into(),
             )
         })
         .collect()
@@ -239,7 +242,8 @@ pub(crate) fn restore_rollback(
             format!(
                 "install the environment file of {} (the restore reads its database URL)",
                 first.id
-            ),
+            )
+            .into(),
         ));
         let archive = backup_archive(ctx.desired, from, to);
         ops.push((
@@ -250,7 +254,8 @@ pub(crate) fn restore_rollback(
             },
             format!(
                 "restore the Rocket.Chat database from {archive} (taken before {to} migrated it)"
-            ),
+            )
+            .into(),
         ));
         parts.push(ops);
     }
@@ -273,7 +278,7 @@ fn gate(ctx: &Ctx, olds: &[PlannedInstance], to: &str) -> Op {
                 "rolling back past the migration to {to} stops every instance and restores the backup: chat is down until it ends"
             ),
         },
-        "confirm the outage a restore needs".into(),
+        Description::Fixed("confirm the outage a restore needs"),
     )
 }
 
@@ -288,7 +293,7 @@ pub(crate) fn use_release(release: &SideRelease, m: &PlannedInstance) -> Op {
             node: release.node.clone(),
             version: release.version.clone(),
         },
-        <[&str]>::concat(&["make ", &m.id, " run Rocket.Chat ", &release.version]),
+        Description::OfAction,
     )
 }
 
