@@ -32,6 +32,10 @@ pub use error::{ErrorKind, MongoUrlError};
 pub use host::{Host, HostKind, DEFAULT_PORT};
 pub use option_map::OptionMap;
 pub use secret::{Secret, REDACTED};
+/// The string type of the parsed parts (host names, user name, database...): a `str` kept in
+/// place when at most 24 bytes long. It reads as `&str` (`Deref`, `as_str`), prints and
+/// serialises as a `String` does, and `to_string` or `String::from` gives a `String`.
+pub use compact_str::CompactString;
 
 use serde_json::Value;
 use std::fmt;
@@ -67,18 +71,18 @@ pub struct MongoUrl {
     /// The host list, in the URL's order.
     pub hosts: Vec<Host>,
     /// The user name, percent-decoded.
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// The password, percent-decoded; never printed.
     pub password: Option<Secret>,
     /// The database in the path (the spec's auth database), or the `dbName` option.
-    pub database: Option<String>,
+    pub database: Option<CompactString>,
     /// Lowercased option name (from the driver's table) -> value, as the driver read it, in name
     /// order. Secret values are `***`.
     pub options: OptionMap,
     /// What the driver would warn about (deprecated options, names repeated in another case).
     pub warnings: Vec<String>,
     /// The authentication mechanism named by `authMechanism`.
-    pub auth_mechanism: Option<String>,
+    pub auth_mechanism: Option<CompactString>,
     written: Secret,
 }
 
@@ -102,7 +106,7 @@ impl MongoUrl {
         let (hosts, database) = if parts.unescaped_at {
             (
                 host::hidden(hosts),
-                parts.database.map(|_| REDACTED.to_string()),
+                parts.database.map(|_| CompactString::const_new(REDACTED)),
             )
         } else {
             (hosts, parts.database)

@@ -7,6 +7,7 @@ use super::options::{self, at, OptionKind, UriOption, OPTIONS};
 use super::read::OptionValues;
 use super::split::Parts;
 use crate::secret::REDACTED;
+use compact_str::CompactString;
 use serde_json::{Map, Value};
 
 /// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
@@ -41,9 +42,9 @@ pub(super) struct Validated {
     pub options: OptionValues,
     pub warnings: Vec<String>,
     /// The authentication mechanism named in the URL, as the driver resolved it.
-    pub mechanism: Option<String>,
+    pub mechanism: Option<CompactString>,
     /// The database named by the `dbName` option when the path has none.
-    pub db_name_option: Option<String>,
+    pub db_name_option: Option<CompactString>,
 }
 
 /// JavaScript's `parseInt(text, 10)`: leading white space, a sign, then at least one digit;
@@ -864,7 +865,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
         apply(i, &given, parts, &mut st)?;
     }
     let db_name_option = if parts.database.is_none() {
-        st.out.str(at!("dbName")).map(str::to_string)
+        st.out.str(at!("dbName")).map(CompactString::from)
     } else {
         None
     };
@@ -879,7 +880,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
         warnings: st.warnings,
         mechanism: mechanism
             .filter(|m| *m != "DEFAULT" || given.has(at!("authMechanism")))
-            .map(str::to_string),
+            .map(CompactString::const_new),
         db_name_option,
     })
 }
