@@ -96,7 +96,7 @@ impl MongoUrl {
         self.url
             .options
             .iter()
-            .map(|(name, value)| (*name, value.clone()))
+            .map(|(name, value)| (*name, value.to_value()))
             .collect()
     }
 
@@ -235,7 +235,7 @@ impl From<core::CheckedUrl> for UrlParts {
             options: p
                 .options
                 .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
+                .map(|(name, value)| (name.to_owned(), value.into()))
                 .collect(),
             warnings: p.warnings,
         }

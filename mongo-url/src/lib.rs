@@ -21,6 +21,7 @@ mod given;
 mod host;
 mod option_map;
 mod option_set;
+mod option_value;
 pub mod options;
 mod read;
 mod secret;
@@ -28,14 +29,15 @@ mod split;
 mod validate;
 mod whatwg;
 
-pub use error::{ErrorKind, MongoUrlError};
-pub use host::{Host, HostKind, DEFAULT_PORT};
-pub use option_map::OptionMap;
-pub use secret::{Secret, REDACTED};
 /// The string type of the parsed parts (host names, user name, database...): a `str` kept in
 /// place when at most 24 bytes long. It reads as `&str` (`Deref`, `as_str`), prints and
 /// serialises as a `String` does, and `to_string` or `String::from` gives a `String`.
 pub use compact_str::CompactString;
+pub use error::{ErrorKind, MongoUrlError};
+pub use host::{Host, HostKind, DEFAULT_PORT};
+pub use option_map::OptionMap;
+pub use option_value::OptionValue;
+pub use secret::{Secret, REDACTED};
 
 use serde_json::Value;
 use std::fmt;
@@ -101,7 +103,7 @@ impl MongoUrl {
             // A mongodb+srv URL turns TLS on unless it says otherwise.
             validated
                 .options
-                .set(options::at!("tls"), Value::Bool(true));
+                .set(options::at!("tls"), Value::Bool(true).into());
         }
         let (hosts, database) = if parts.unescaped_at {
             (
@@ -158,7 +160,10 @@ impl MongoUrl {
             .filter(|o| o.secret && self.option(o.name).is_some())
             .map(|o| o.name.to_string())
             .collect();
-        if let Some(Value::Object(props)) = self.option("authMechanismProperties") {
+        if let Some(props) = self
+            .option("authMechanismProperties")
+            .and_then(OptionValue::as_object)
+        {
             names.extend(
                 props
                     .keys()
@@ -170,7 +175,7 @@ impl MongoUrl {
     }
 
     /// One option's value, by name in any case.
-    pub fn option(&self, name: &str) -> Option<&Value> {
+    pub fn option(&self, name: &str) -> Option<&OptionValue> {
         if name
             .bytes()
             .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
@@ -183,12 +188,12 @@ impl MongoUrl {
 
     /// A string option (`replicaSet`, `authSource`, `readPreference`...).
     pub fn option_str(&self, name: &str) -> Option<&str> {
-        self.option(name).and_then(Value::as_str)
+        self.option(name).and_then(OptionValue::as_str)
     }
 
     /// A boolean option (`directConnection`, `tls`...).
     pub fn option_bool(&self, name: &str) -> Option<bool> {
-        self.option(name).and_then(Value::as_bool)
+        self.option(name).and_then(OptionValue::as_bool)
     }
 
     /// The `replicaSet` option.
@@ -240,9 +245,9 @@ impl MongoUrl {
         let query: Vec<String> = self
             .options
             .iter()
-            .map(|(k, v)| match v {
-                Value::String(t) => format!("{k}={t}"),
-                other => format!("{k}={other}"),
+            .map(|(k, v)| match v.as_str() {
+                Some(t) => format!("{k}={t}"),
+                None => format!("{k}={v}"),
             })
             .collect();
         if !query.is_empty() {
