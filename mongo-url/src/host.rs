@@ -8,6 +8,10 @@ use compact_str::{CompactString, ToCompactString};
 use serde::Serialize;
 use std::fmt;
 
+/// The host list: a vector whose first three hosts (most lists: one host, or a replica set of
+/// three) are kept in place, without an allocation. It reads as a slice of [`Host`]s.
+pub type HostList = smallvec::SmallVec<[Host; 3]>;
+
 /// MongoDB's default port.
 pub const DEFAULT_PORT: u16 = 27017;
 
@@ -267,7 +271,7 @@ fn with_port(
 
 /// The hosts with their names hidden (`***`): they are the tail of a password (see
 /// `Parts::unescaped_at`). Ports and kinds stay, as the driver reads them.
-pub(super) fn hidden(hosts: Vec<Host>) -> Vec<Host> {
+pub(super) fn hidden(hosts: HostList) -> HostList {
     hosts
         .into_iter()
         .map(|h| Host {

@@ -34,7 +34,7 @@ mod whatwg;
 /// serialises as a `String` does, and `to_string` or `String::from` gives a `String`.
 pub use compact_str::CompactString;
 pub use error::{ErrorKind, MongoUrlError};
-pub use host::{Host, HostKind, DEFAULT_PORT};
+pub use host::{Host, HostKind, HostList, DEFAULT_PORT};
 pub use option_map::OptionMap;
 pub use option_value::OptionValue;
 pub use secret::{Secret, REDACTED};
@@ -71,7 +71,7 @@ pub struct MongoUrl {
     /// `mongodb` or `mongodb+srv`.
     pub scheme: Scheme,
     /// The host list, in the URL's order.
-    pub hosts: Vec<Host>,
+    pub hosts: HostList,
     /// The user name, percent-decoded.
     pub username: Option<CompactString>,
     /// The password, percent-decoded; never printed.
@@ -260,13 +260,13 @@ impl MongoUrl {
 
 /// The host list read host by host; a host that cannot be read after an unescaped `@` is not
 /// quoted (it is likely part of the password).
-fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
+fn read_hosts(parts: &split::Parts<'_>) -> Result<HostList, MongoUrlError> {
     if parts.srv {
         return Ok(parts.hosts().map(host::srv_host).collect());
     }
-    // Not counted first: a vector's first push makes room for four, as many hosts as most lists
-    // have, and a count of the commas cost more than the few bytes left unused.
-    let mut hosts = Vec::new();
+    // Not counted first: the list holds three hosts in place, as many as most lists have, and a
+    // longer list grows as a vector does.
+    let mut hosts = HostList::new();
     for entry in parts.hosts() {
         match host::parse_host(entry) {
             Ok(host) => hosts.push(host),

@@ -108,7 +108,7 @@ fn checked(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> CheckedUrl {
             valid: true,
             parts: UrlParts {
                 scheme: Some(url.scheme.as_str()),
-                hosts: url.hosts.clone(),
+                hosts: url.hosts.to_vec(),
                 auth: url.username.as_ref().map(|u| UrlAuth {
                     username: u.to_string(),
                     db: url.effective_auth_db().to_string(),
