@@ -74,7 +74,7 @@ impl MongoUrl {
 
     #[napi(getter, catch_unwind)]
     pub fn username(&self) -> Option<String> {
-        self.url.username.clone()
+        self.url.username.as_deref().map(String::from)
     }
 
     /// Whether the URL carries a non-empty password (the password itself is never exposed).
@@ -86,7 +86,7 @@ impl MongoUrl {
     /// The database in the path, or the `dbName` option.
     #[napi(getter, catch_unwind)]
     pub fn database(&self) -> Option<String> {
-        self.url.database.clone()
+        self.url.database.as_deref().map(String::from)
     }
 
     /// Lowercased option name -> value, as the driver read it. Secret values are `***`.
@@ -96,7 +96,7 @@ impl MongoUrl {
         self.url
             .options
             .iter()
-            .map(|(name, value)| (*name, value.clone()))
+            .map(|(name, value)| (*name, value.to_value()))
             .collect()
     }
 
@@ -108,7 +108,7 @@ impl MongoUrl {
 
     #[napi(getter, catch_unwind)]
     pub fn auth_mechanism(&self) -> Option<String> {
-        self.url.auth_mechanism.clone()
+        self.url.auth_mechanism.as_deref().map(String::from)
     }
 
     #[napi(getter, catch_unwind)]
@@ -151,7 +151,7 @@ pub struct MongoHost {
 impl From<&core::Host> for MongoHost {
     fn from(h: &core::Host) -> Self {
         MongoHost {
-            host: h.host.clone(),
+            host: h.host.to_string(),
             port: h.port.map(u32::from),
             kind: h.kind.as_str().to_string(),
         }
@@ -235,7 +235,7 @@ impl From<core::CheckedUrl> for UrlParts {
             options: p
                 .options
                 .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
+                .map(|(name, value)| (name.to_owned(), value.into()))
                 .collect(),
             warnings: p.warnings,
         }

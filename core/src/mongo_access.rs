@@ -73,16 +73,16 @@ pub(crate) fn users(mongo: &Mongo) -> Vec<DbUser> {
         password_env: ADMIN_PASSWORD_ENV.into(),
     }];
     if let Some(url) = password_user(&mongo.url) {
-        let db = url.database.clone().unwrap_or_else(|| "rocketchat".into());
+        let db = url.database.as_deref().unwrap_or("rocketchat");
         users.push(DbUser {
-            user: url.username.clone().unwrap_or_default(),
+            user: url.username.as_deref().unwrap_or_default().to_string(),
             auth_db: url.effective_auth_db().to_string(),
-            roles: vec![role("readWrite", &db), role("clusterMonitor", "admin")],
+            roles: vec![role("readWrite", db), role("clusterMonitor", "admin")],
             password_env: MONGO_PASSWORD_ENV.into(),
         });
     }
     if let Some(url) = mongo.oplog_url.as_deref().and_then(password_user) {
-        let name = url.username.clone().unwrap_or_default();
+        let name = url.username.as_deref().unwrap_or_default().to_string();
         let auth_db = url.effective_auth_db().to_string();
         match users
             .iter_mut()

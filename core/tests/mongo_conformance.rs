@@ -91,8 +91,8 @@ fn check_options(case: &Value, url: &MongoUrl, problems: &mut Vec<String>) {
         return;
     };
     for (name, want) in options {
-        match url.option(name) {
-            Some(got) if same(want, got) => {}
+        match url.option(name).map(|v| v.to_value()) {
+            Some(got) if same(want, &got) => {}
             got => problems.push(format!("option {name} = {got:?}, expected {want}")),
         }
     }

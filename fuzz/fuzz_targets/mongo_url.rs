@@ -63,9 +63,9 @@ fn judge(text: &str, parsed: &MongoUrl, password: &str, shown: &str) {
     }
     // Only a password that appears nowhere else (hosts, username, database, options, the
     // other URL) can be told apart in the output.
-    let mut others: Vec<String> = parsed.hosts.iter().map(|h| h.host.clone()).collect();
-    others.extend(parsed.username.clone());
-    others.extend(parsed.database.clone());
+    let mut others: Vec<String> = parsed.hosts.iter().map(|h| h.host.to_string()).collect();
+    others.extend(parsed.username.as_deref().map(String::from));
+    others.extend(parsed.database.as_deref().map(String::from));
     others.extend(parsed.options.keys().map(|k| k.to_string()));
     others.extend(parsed.options.values().map(|v| match v.as_str() {
         Some(s) => s.to_string(),

@@ -4,8 +4,13 @@
 
 use super::error::MongoUrlError;
 use super::whatwg;
+use compact_str::{CompactString, ToCompactString};
 use serde::Serialize;
 use std::fmt;
+
+/// The host list: a vector whose first three hosts (most lists: one host, or a replica set of
+/// three) are kept in place, without an allocation. It reads as a slice of [`Host`]s.
+pub type HostList = smallvec::SmallVec<[Host; 3]>;
 
 /// MongoDB's default port.
 pub const DEFAULT_PORT: u16 = 27017;
@@ -40,8 +45,9 @@ impl HostKind {
 /// A host of the list. `port` is `None` for unix sockets and for a `mongodb+srv` service name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Host {
-    /// The host as the driver keeps it (lowercased names, bracketless IPv6).
-    pub host: String,
+    /// The host as the driver keeps it (lowercased names, bracketless IPv6). Kept in place when
+    /// at most 24 bytes long (most names), so reading a host allocates nothing.
+    pub host: CompactString,
     /// The port; `None` for a unix socket or an SRV service name.
     pub port: Option<u16>,
     /// What kind of host it is.
@@ -65,7 +71,7 @@ impl Host {
         match (self.kind, self.port) {
             (HostKind::IpLiteral, Some(p)) => format!("[{}]:{p}", self.host),
             (_, Some(p)) => format!("{}:{p}", self.host),
-            (_, None) => self.host.clone(),
+            (_, None) => self.host.to_string(),
         }
     }
 }
@@ -110,11 +116,10 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
             has_upper,
         }) => {
             // Most names are written in lowercase: they are copied without a lowercasing pass.
-            let name = if has_upper {
-                name.to_ascii_lowercase()
-            } else {
-                name.to_string()
-            };
+            let mut name = CompactString::from(name);
+            if has_upper {
+                name.make_ascii_lowercase();
+            }
             let kind = if digits_and_dots && is_ipv4(&name) {
                 HostKind::Ipv4
             } else {
@@ -228,7 +233,8 @@ fn parse_any_host(entry: &str) -> Result<Host, MongoUrlError> {
     let (url_host, port) = whatwg::parse_host_port(&escaped).ok_or_else(unparsable)?;
     let normalized = whatwg::decode_uri_component(&url_host)
         .ok_or_else(unparsable)?
-        .to_lowercase();
+        .to_lowercase()
+        .to_compact_string();
     let (host, kind) = if normalized.starts_with('[') && normalized.ends_with(']') {
         // The driver strips the brackets by the length of the still-encoded name.
         let chars: Vec<char> = normalized.chars().collect();
@@ -245,7 +251,7 @@ fn parse_any_host(entry: &str) -> Result<Host, MongoUrlError> {
 /// The host with its port (the default when none is written); port 0 is refused.
 fn with_port(
     entry: &str,
-    host: String,
+    host: CompactString,
     kind: HostKind,
     port: Option<u16>,
 ) -> Result<Host, MongoUrlError> {
@@ -265,11 +271,11 @@ fn with_port(
 
 /// The hosts with their names hidden (`***`): they are the tail of a password (see
 /// `Parts::unescaped_at`). Ports and kinds stay, as the driver reads them.
-pub(super) fn hidden(hosts: Vec<Host>) -> Vec<Host> {
+pub(super) fn hidden(hosts: HostList) -> HostList {
     hosts
         .into_iter()
         .map(|h| Host {
-            host: crate::secret::REDACTED.to_string(),
+            host: CompactString::const_new(crate::secret::REDACTED),
             ..h
         })
         .collect()
@@ -286,7 +292,7 @@ pub(super) fn unreadable_hidden_host() -> MongoUrlError {
 /// The service name of a `mongodb+srv` URL (not resolved: the driver resolves it at connect).
 pub(super) fn srv_host(entry: &str) -> Host {
     Host {
-        host: entry.to_lowercase(),
+        host: entry.to_lowercase().into(),
         port: None,
         kind: HostKind::Hostname,
     }
@@ -298,7 +304,7 @@ mod tests {
 
     fn h(s: &str) -> (String, Option<u16>, &'static str) {
         let host = parse_host(s).unwrap_or_else(|e| panic!("{s}: {e}"));
-        (host.host, host.port, host.kind.as_str())
+        (host.host.into(), host.port, host.kind.as_str())
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod given;
 mod host;
 mod option_map;
 mod option_set;
+mod option_value;
 pub mod options;
 mod read;
 mod secret;
@@ -28,9 +29,14 @@ mod split;
 mod validate;
 mod whatwg;
 
+/// The string type of the parsed parts (host names, user name, database...): a `str` kept in
+/// place when at most 24 bytes long. It reads as `&str` (`Deref`, `as_str`), prints and
+/// serialises as a `String` does, and `to_string` or `String::from` gives a `String`.
+pub use compact_str::CompactString;
 pub use error::{ErrorKind, MongoUrlError};
-pub use host::{Host, HostKind, DEFAULT_PORT};
+pub use host::{Host, HostKind, HostList, DEFAULT_PORT};
 pub use option_map::OptionMap;
+pub use option_value::OptionValue;
 pub use secret::{Secret, REDACTED};
 
 use serde_json::Value;
@@ -65,20 +71,20 @@ pub struct MongoUrl {
     /// `mongodb` or `mongodb+srv`.
     pub scheme: Scheme,
     /// The host list, in the URL's order.
-    pub hosts: Vec<Host>,
+    pub hosts: HostList,
     /// The user name, percent-decoded.
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// The password, percent-decoded; never printed.
     pub password: Option<Secret>,
     /// The database in the path (the spec's auth database), or the `dbName` option.
-    pub database: Option<String>,
+    pub database: Option<CompactString>,
     /// Lowercased option name (from the driver's table) -> value, as the driver read it, in name
     /// order. Secret values are `***`.
     pub options: OptionMap,
     /// What the driver would warn about (deprecated options, names repeated in another case).
     pub warnings: Vec<String>,
     /// The authentication mechanism named by `authMechanism`.
-    pub auth_mechanism: Option<String>,
+    pub auth_mechanism: Option<CompactString>,
     written: Secret,
 }
 
@@ -97,12 +103,12 @@ impl MongoUrl {
             // A mongodb+srv URL turns TLS on unless it says otherwise.
             validated
                 .options
-                .set(options::at!("tls"), Value::Bool(true));
+                .set(options::at!("tls"), Value::Bool(true).into());
         }
         let (hosts, database) = if parts.unescaped_at {
             (
                 host::hidden(hosts),
-                parts.database.map(|_| REDACTED.to_string()),
+                parts.database.map(|_| CompactString::const_new(REDACTED)),
             )
         } else {
             (hosts, parts.database)
@@ -154,7 +160,10 @@ impl MongoUrl {
             .filter(|o| o.secret && self.option(o.name).is_some())
             .map(|o| o.name.to_string())
             .collect();
-        if let Some(Value::Object(props)) = self.option("authMechanismProperties") {
+        if let Some(props) = self
+            .option("authMechanismProperties")
+            .and_then(OptionValue::as_object)
+        {
             names.extend(
                 props
                     .keys()
@@ -166,7 +175,7 @@ impl MongoUrl {
     }
 
     /// One option's value, by name in any case.
-    pub fn option(&self, name: &str) -> Option<&Value> {
+    pub fn option(&self, name: &str) -> Option<&OptionValue> {
         if name
             .bytes()
             .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
@@ -179,12 +188,12 @@ impl MongoUrl {
 
     /// A string option (`replicaSet`, `authSource`, `readPreference`...).
     pub fn option_str(&self, name: &str) -> Option<&str> {
-        self.option(name).and_then(Value::as_str)
+        self.option(name).and_then(OptionValue::as_str)
     }
 
     /// A boolean option (`directConnection`, `tls`...).
     pub fn option_bool(&self, name: &str) -> Option<bool> {
-        self.option(name).and_then(Value::as_bool)
+        self.option(name).and_then(OptionValue::as_bool)
     }
 
     /// The `replicaSet` option.
@@ -236,9 +245,9 @@ impl MongoUrl {
         let query: Vec<String> = self
             .options
             .iter()
-            .map(|(k, v)| match v {
-                Value::String(t) => format!("{k}={t}"),
-                other => format!("{k}={other}"),
+            .map(|(k, v)| match v.as_str() {
+                Some(t) => format!("{k}={t}"),
+                None => format!("{k}={v}"),
             })
             .collect();
         if !query.is_empty() {
@@ -251,13 +260,13 @@ impl MongoUrl {
 
 /// The host list read host by host; a host that cannot be read after an unescaped `@` is not
 /// quoted (it is likely part of the password).
-fn read_hosts(parts: &split::Parts<'_>) -> Result<Vec<Host>, MongoUrlError> {
+fn read_hosts(parts: &split::Parts<'_>) -> Result<HostList, MongoUrlError> {
     if parts.srv {
         return Ok(parts.hosts().map(host::srv_host).collect());
     }
-    // Not counted first: a vector's first push makes room for four, as many hosts as most lists
-    // have, and a count of the commas cost more than the few bytes left unused.
-    let mut hosts = Vec::new();
+    // Not counted first: the list holds three hosts in place, as many as most lists have, and a
+    // longer list grows as a vector does.
+    let mut hosts = HostList::new();
     for entry in parts.hosts() {
         match host::parse_host(entry) {
             Ok(host) => hosts.push(host),

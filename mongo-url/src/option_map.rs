@@ -1,12 +1,12 @@
 //! [`OptionMap`]: the options a URL sets, by lowercased name, in name order.
 
+use super::option_value::OptionValue;
 use super::options;
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
 use std::fmt;
 
 /// The options the driver read from a URL: lowercased option name (from the driver's table) ->
-/// value, listed in name order. It reads like a `BTreeMap<&'static str, Value>` (`get`, `iter`,
+/// value, listed in name order. It reads like a `BTreeMap<&'static str, OptionValue>` (`get`, `iter`,
 /// `keys`, `values`, `len`; `Debug` and serde print it as a map) but is a short sorted list: a URL
 /// sets a handful of options (at most the table's 112), and building and dropping a tree was
 /// about a sixth of a whole parse.
@@ -22,7 +22,7 @@ const TYPICAL_OPTIONS: usize = 8;
 #[derive(Clone, PartialEq)]
 struct Entry {
     name: &'static str,
-    value: Value,
+    value: OptionValue,
     /// The name's place among the table's lowercased names ([`options::name_rank`]): sorting
     /// by it is sorting by name, with a byte comparison instead of a string comparison.
     rank: u8,
@@ -35,7 +35,7 @@ impl OptionMap {
     }
 
     /// The value of the option at position `i` of the table, set or replaced.
-    pub(crate) fn set(&mut self, i: usize, value: Value) {
+    pub(crate) fn set(&mut self, i: usize, value: OptionValue) {
         let rank = options::name_rank(i);
         // Options arrive in the table's order, which is nearly the names' order: the place is
         // found from the end.
@@ -61,7 +61,7 @@ impl OptionMap {
     }
 
     /// The value of the option at position `i` of the table.
-    pub(crate) fn at(&self, i: usize) -> Option<&Value> {
+    pub(crate) fn at(&self, i: usize) -> Option<&OptionValue> {
         let rank = options::name_rank(i);
         self.entries
             .iter()
@@ -70,7 +70,7 @@ impl OptionMap {
     }
 
     /// The value of the option named `name`, lowercased (`replicaset`).
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&OptionValue> {
         self.entries
             .binary_search_by(|e| e.name.cmp(name))
             .ok()
@@ -105,7 +105,7 @@ impl OptionMap {
     }
 
     /// The values in the names' order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &OptionValue> + ExactSizeIterator {
         self.entries.iter().map(|e| &e.value)
     }
 }
@@ -117,7 +117,7 @@ pub struct Iter<'a> {
 }
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a &'static str, &'a Value);
+    type Item = (&'a &'static str, &'a OptionValue);
 
     fn next(&mut self) -> Option<Self::Item> {
         self.entries.next().map(|e| (&e.name, &e.value))
@@ -137,7 +137,7 @@ impl DoubleEndedIterator for Iter<'_> {
 impl ExactSizeIterator for Iter<'_> {}
 
 impl<'a> IntoIterator for &'a OptionMap {
-    type Item = (&'a &'static str, &'a Value);
+    type Item = (&'a &'static str, &'a OptionValue);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {
@@ -146,7 +146,7 @@ impl<'a> IntoIterator for &'a OptionMap {
 }
 
 impl IntoIterator for OptionMap {
-    type Item = (&'static str, Value);
+    type Item = (&'static str, OptionValue);
     type IntoIter = IntoIter;
 
     fn into_iter(self) -> IntoIter {
@@ -163,7 +163,7 @@ pub struct IntoIter {
 }
 
 impl Iterator for IntoIter {
-    type Item = (&'static str, Value);
+    type Item = (&'static str, OptionValue);
 
     fn next(&mut self) -> Option<Self::Item> {
         self.entries.next().map(|e| (e.name, e.value))
@@ -202,9 +202,11 @@ impl Serialize for OptionMap {
 mod tests {
     use super::*;
     use crate::options::OPTIONS;
+    use serde_json::Value;
     use std::collections::BTreeMap;
 
-    /// Set in any order, the map lists, finds and prints its options as a `BTreeMap` does.
+    /// Set in any order, the map lists, finds and prints its options as a `BTreeMap` of
+    /// `Value`s does.
     #[test]
     fn reads_like_a_btree_map() {
         let mut seed = 7u64;
@@ -216,8 +218,12 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 let i = (seed >> 33) as usize % OPTIONS.len();
-                let value = Value::from(n);
-                ours.set(i, value.clone());
+                let value = if n % 2 == 0 {
+                    Value::from(n)
+                } else {
+                    Value::from(format!("v{n}"))
+                };
+                ours.set(i, OptionValue::from(value.clone()));
                 tree.insert(options::lowercase_name(i), value);
             }
             assert_eq!(format!("{ours:?}"), format!("{tree:?}"));
@@ -225,15 +231,25 @@ mod tests {
                 serde_json::to_string(&ours).unwrap(),
                 serde_json::to_string(&tree).unwrap()
             );
-            assert!(ours.iter().eq(tree.iter()));
+            let as_json = |(k, v): (&&'static str, &OptionValue)| (*k, v.to_value());
+            assert!(ours.iter().map(as_json).eq(tree.clone().into_iter()));
             assert!(ours.keys().eq(tree.keys()));
-            assert!(ours.values().eq(tree.values()));
-            assert!(ours.clone().into_iter().eq(tree.clone().into_iter()));
+            assert!(ours
+                .values()
+                .map(OptionValue::to_value)
+                .eq(tree.values().cloned()));
+            assert!(ours
+                .clone()
+                .into_iter()
+                .map(|(k, v)| (k, Value::from(v)))
+                .eq(tree.clone().into_iter()));
             assert_eq!(ours.len(), tree.len());
             for (i, o) in OPTIONS.iter().enumerate() {
                 let name = options::lowercase_name(i);
-                assert_eq!(ours.get(name), tree.get(name), "{}", o.name);
-                assert_eq!(ours.at(i), tree.get(name), "{}", o.name);
+                let found = ours.get(name).map(OptionValue::to_value);
+                assert_eq!(found.as_ref(), tree.get(name), "{}", o.name);
+                let found = ours.at(i).map(OptionValue::to_value);
+                assert_eq!(found.as_ref(), tree.get(name), "{}", o.name);
             }
         }
     }

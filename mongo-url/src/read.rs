@@ -3,7 +3,7 @@
 
 use super::option_map::OptionMap;
 use super::option_set::OptionSet;
-use serde_json::Value;
+use super::option_value::OptionValue;
 
 /// Values by table position, kept in the public map as they are read; which options have one
 /// is a bit set, so that asking about an option not set (most of the checks) costs no search.
@@ -15,7 +15,7 @@ pub(super) struct OptionValues {
 
 impl OptionValues {
     /// The value of the option at position `i`.
-    pub(super) fn get(&self, i: usize) -> Option<&Value> {
+    pub(super) fn get(&self, i: usize) -> Option<&OptionValue> {
         if !self.contains(i) {
             return None;
         }
@@ -23,7 +23,7 @@ impl OptionValues {
     }
 
     /// Sets the value of the option at position `i`.
-    pub(super) fn set(&mut self, i: usize, value: Value) {
+    pub(super) fn set(&mut self, i: usize, value: OptionValue) {
         self.map.set(i, value);
         self.set.insert(i);
     }
@@ -34,15 +34,17 @@ impl OptionValues {
     }
 
     pub(super) fn bool(&self, i: usize) -> bool {
-        self.get(i).and_then(Value::as_bool).unwrap_or(false)
+        self.get(i).and_then(OptionValue::as_bool).unwrap_or(false)
     }
 
     pub(super) fn positive(&self, i: usize) -> bool {
-        self.get(i).and_then(Value::as_i64).is_some_and(|n| n > 0)
+        self.get(i)
+            .and_then(OptionValue::as_i64)
+            .is_some_and(|n| n > 0)
     }
 
     pub(super) fn str(&self, i: usize) -> Option<&str> {
-        self.get(i).and_then(Value::as_str)
+        self.get(i).and_then(OptionValue::as_str)
     }
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.

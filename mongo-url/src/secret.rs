@@ -1,6 +1,7 @@
 //! A value that must never be printed: the password of a connection string, and the string
 //! itself, which embeds it.
 
+use compact_str::CompactString;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -9,12 +10,13 @@ pub const REDACTED: &str = "***";
 
 /// A secret string. `Debug`, `Display` and `Serialize` print `***`; the only way to the real value
 /// is [`Secret::expose`], which renderers of mode-0600 environment files call on purpose.
+/// A value of at most 24 bytes (most passwords) is kept in place, without an allocation.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Secret(String);
+pub struct Secret(CompactString);
 
 impl Secret {
     /// Wraps `value`.
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<CompactString>) -> Self {
         Secret(value.into())
     }
 

@@ -3,6 +3,7 @@
 
 use super::error::MongoUrlError;
 use super::whatwg;
+use compact_str::CompactString;
 use std::borrow::Cow;
 
 /// The placeholder host the driver's reader puts in place of the host list before handing the
@@ -21,11 +22,11 @@ pub(super) struct Parts<'a> {
     /// The host list as written (its entries: [`Parts::hosts`]).
     pub host_list: &'a str,
     /// Decoded username; `None` when there is no userinfo.
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Decoded password; `None` when no `:` follows the username (`user:@` gives `Some("")`).
-    pub password: Option<String>,
+    pub password: Option<CompactString>,
     /// Database from the path (decoded), `None` when the path is empty or `/`.
-    pub database: Option<String>,
+    pub database: Option<CompactString>,
     /// Query pairs in order, names as written.
     pub query: &'a [(Cow<'a, str>, Cow<'a, str>)],
     /// Whether an `@` follows the host list before the query (`u:p@ss@db1`): the host list and
@@ -368,7 +369,7 @@ fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
     })
 }
 
-type Userinfo = (Option<String>, Option<String>);
+type Userinfo = (Option<CompactString>, Option<CompactString>);
 
 fn decode_userinfo(
     raw: Option<(Cow<'_, str>, Option<Cow<'_, str>>)>,
@@ -393,7 +394,7 @@ fn decode_userinfo(
 }
 
 /// The database of the path. `quote` says whether an error may repeat the path.
-fn database(pathname: &str, quote: bool) -> Result<Option<String>, MongoUrlError> {
+fn database(pathname: &str, quote: bool) -> Result<Option<CompactString>, MongoUrlError> {
     if pathname == "/" || pathname.is_empty() {
         return Ok(None);
     }

@@ -154,7 +154,7 @@ fn auth_mechanism_properties_secrets_are_never_shown() {
     }
     let props = url.option("authMechanismProperties");
     assert_eq!(
-        props.and_then(|p| p["SERVICE_NAME"].as_str()),
+        props.and_then(|p| p.as_object()?["SERVICE_NAME"].as_str()),
         Some("mongodb")
     );
 }

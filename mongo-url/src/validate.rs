@@ -3,10 +3,12 @@
 
 use super::error::MongoUrlError;
 use super::given::{option_named, Given, SECRET_TAIL_HELP};
+use super::option_value::OptionValue;
 use super::options::{self, at, OptionKind, UriOption, OPTIONS};
 use super::read::OptionValues;
 use super::split::Parts;
 use crate::secret::REDACTED;
+use compact_str::CompactString;
 use serde_json::{Map, Value};
 
 /// Authentication mechanisms, in the driver's order (its regex lookup takes the first match).
@@ -41,9 +43,9 @@ pub(super) struct Validated {
     pub options: OptionValues,
     pub warnings: Vec<String>,
     /// The authentication mechanism named in the URL, as the driver resolved it.
-    pub mechanism: Option<String>,
+    pub mechanism: Option<CompactString>,
     /// The database named by the `dbName` option when the path has none.
-    pub db_name_option: Option<String>,
+    pub db_name_option: Option<CompactString>,
 }
 
 /// JavaScript's `parseInt(text, 10)`: leading white space, a sign, then at least one digit;
@@ -66,11 +68,12 @@ pub(super) fn js_parse_int(text: &str) -> Option<i64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
-fn shown(o: &UriOption, value: &str) -> String {
+/// The value as it may be shown: `***` for a secret option.
+fn shown<'v>(o: &UriOption, value: &'v str) -> &'v str {
     if o.secret {
-        REDACTED.to_string()
+        REDACTED
     } else {
-        value.to_string()
+        value
     }
 }
 
@@ -418,10 +421,10 @@ fn apply<'p>(
     let first = given.first_value(i).unwrap_or("");
     let value = match o.kind {
         OptionKind::String if i == at!("w") => Some(w_value(first)),
-        OptionKind::String | OptionKind::Any => Some(Value::String(shown(o, first))),
-        OptionKind::Boolean => Some(Value::Bool(get_bool(o, first)?)),
-        OptionKind::Int => Some(Value::from(get_int(o, first)?)),
-        OptionKind::UInt => Some(Value::from(get_uint(o, first)?)),
+        OptionKind::String | OptionKind::Any => Some(shown(o, first).into()),
+        OptionKind::Boolean => Some(Value::Bool(get_bool(o, first)?).into()),
+        OptionKind::Int => Some(Value::from(get_int(o, first)?).into()),
+        OptionKind::UInt => Some(Value::from(get_uint(o, first)?).into()),
         OptionKind::Ignored | OptionKind::ServerApi => None,
         OptionKind::ObjectOnly => return Err(object_only(o)),
         OptionKind::Auth => {
@@ -430,22 +433,24 @@ fn apply<'p>(
         }
         OptionKind::AuthMechanism => Some(auth_mechanism(first, &mut st.credentials)?),
         OptionKind::AuthMechanismProperties => {
-            Some(auth_mechanism_properties(o, first, &mut st.credentials)?)
+            Some(auth_mechanism_properties(o, first, &mut st.credentials)?.into())
         }
         OptionKind::AuthSource => {
             st.credentials.get_or_insert_with(Credentials::new).source = first;
-            Some(Value::String(first.to_string()))
+            Some(first.into())
         }
-        OptionKind::Compressors => Some(compressors(first)?),
-        OptionKind::Family => Some(family(o, first)?),
-        OptionKind::MaxConnecting => Some(max_connecting(o, first)?),
+        OptionKind::Compressors => Some(compressors(first)?.into()),
+        OptionKind::Family => Some(family(o, first)?.into()),
+        OptionKind::MaxConnecting => Some(max_connecting(o, first)?.into()),
         OptionKind::MaxStalenessSeconds => {
             let n = max_staleness_seconds(o, first)?;
             st.read_preference.max_staleness = Some(n);
-            Some(Value::from(n))
+            Some(Value::from(n).into())
         }
         OptionKind::ReadPreference => Some(read_preference(first, &st.read_preference)?),
-        OptionKind::ReadPreferenceTags => Some(read_preference_tags(o, &given.all_values(i))?),
+        OptionKind::ReadPreferenceTags => {
+            Some(read_preference_tags(o, &given.all_values(i))?.into())
+        }
         OptionKind::ServerMonitoringMode => Some(server_monitoring_mode(first)?),
         OptionKind::WriteConcern => Some(write_concern(first)?),
         OptionKind::LogPath => Some(log_path(first)?),
@@ -457,10 +462,10 @@ fn apply<'p>(
 }
 
 /// `w`: the driver turns a numeric value into a number.
-fn w_value(first: &str) -> Value {
+fn w_value(first: &str) -> OptionValue {
     match first.trim().parse::<i64>() {
-        Ok(n) => Value::from(n),
-        Err(_) => Value::String(first.to_string()),
+        Ok(n) => Value::from(n).into(),
+        Err(_) => first.into(),
     }
 }
 
@@ -492,14 +497,14 @@ fn userinfo_credentials<'p>(parts: &'p Parts<'_>) -> Result<Credentials<'p>, Mon
 fn auth_mechanism(
     first: &str,
     credentials: &mut Option<Credentials<'_>>,
-) -> Result<Value, MongoUrlError> {
+) -> Result<OptionValue, MongoUrlError> {
     let mechanism = resolve_mechanism(first)?;
     let c = credentials.get_or_insert_with(Credentials::new);
     if mechanism == "PLAIN" || is_external(mechanism) {
         c.source = EXTERNAL_SOURCE;
     }
     c.mechanism = mechanism;
-    Ok(Value::String(mechanism.to_string()))
+    Ok(CompactString::const_new(mechanism).into())
 }
 
 /// `authMechanismProperties`: `KEY:value` pairs, secret ones shown as `***`.
@@ -590,7 +595,7 @@ fn max_staleness_seconds(o: &UriOption, first: &str) -> Result<i64, MongoUrlErro
 }
 
 /// `readPreference`: a mode in exact case, and not `primary` with a staleness bound.
-fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<Value, MongoUrlError> {
+fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<OptionValue, MongoUrlError> {
     if !READ_PREFERENCE_MODES.contains(&first) {
         return Err(MongoUrlError::option(
             format!("invalid read preference mode `{first}`"),
@@ -606,7 +611,7 @@ fn read_preference(first: &str, state: &ReadPreferenceState) -> Result<Value, Mo
             "remove maxStalenessSeconds, or pick a non-primary read preference",
         ));
     }
-    Ok(Value::String(first.to_string()))
+    Ok(first.into())
 }
 
 /// `readPreferenceTags`: one tag set per occurrence.
@@ -622,34 +627,34 @@ fn read_preference_tags(o: &UriOption, values: &[&str]) -> Result<Value, MongoUr
     Ok(Value::Array(tags))
 }
 
-fn server_monitoring_mode(first: &str) -> Result<Value, MongoUrlError> {
+fn server_monitoring_mode(first: &str) -> Result<OptionValue, MongoUrlError> {
     if !["auto", "poll", "stream"].contains(&first) {
         return Err(MongoUrlError::option(
             "serverMonitoringMode must be one of `auto`, `poll`, or `stream`",
             "write `serverMonitoringMode=auto`",
         ));
     }
-    Ok(Value::String(first.to_string()))
+    Ok(first.into())
 }
 
-fn write_concern(first: &str) -> Result<Value, MongoUrlError> {
+fn write_concern(first: &str) -> Result<OptionValue, MongoUrlError> {
     if first != "majority" {
         return Err(MongoUrlError::option(
             format!("invalid writeConcern `{first}`: only `majority` can be written in a URL"),
             "use `w=majority` or `w=1`",
         ));
     }
-    Ok(Value::String(first.to_string()))
+    Ok(first.into())
 }
 
-fn log_path(first: &str) -> Result<Value, MongoUrlError> {
+fn log_path(first: &str) -> Result<OptionValue, MongoUrlError> {
     if first != "stderr" && first != "stdout" {
         return Err(MongoUrlError::option(
             "mongodbLogPath must be `stderr` or `stdout`",
             "write `mongodbLogPath=stderr`",
         ));
     }
-    Ok(Value::String(first.to_string()))
+    Ok(first.into())
 }
 
 fn is_external(mechanism: &str) -> bool {
@@ -864,7 +869,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
         apply(i, &given, parts, &mut st)?;
     }
     let db_name_option = if parts.database.is_none() {
-        st.out.str(at!("dbName")).map(str::to_string)
+        st.out.str(at!("dbName")).map(CompactString::from)
     } else {
         None
     };
@@ -879,7 +884,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
         warnings: st.warnings,
         mechanism: mechanism
             .filter(|m| *m != "DEFAULT" || given.has(at!("authMechanism")))
-            .map(str::to_string),
+            .map(CompactString::const_new),
         db_name_option,
     })
 }

@@ -4,16 +4,17 @@
 //! `form_urlencoded` crates implement the same standard. What is left here is where the driver
 //! does something a URL parser does not, each with the reason.
 
+use compact_str::CompactString;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// JavaScript's `decodeURIComponent`: every `%` must start a `%XX` escape and the escapes must
 /// spell valid UTF-8; `None` where JavaScript throws `URIError: URI malformed`.
-pub fn decode_uri_component(s: &str) -> Option<String> {
+pub fn decode_uri_component(s: &str) -> Option<CompactString> {
     // The driver decodes userinfo and the database with JavaScript's strict decoder, which throws
     // on a `%` that starts no escape; percent-encoding's decoder keeps such a `%` as it is.
     if !has_percent(s) {
-        return Some(s.to_string());
+        return Some(CompactString::from(s));
     }
     let bytes = s.as_bytes();
     let escapes_complete = bytes
@@ -31,7 +32,7 @@ pub fn decode_uri_component(s: &str) -> Option<String> {
     percent_encoding::percent_decode(bytes)
         .decode_utf8()
         .ok()
-        .map(Cow::into_owned)
+        .map(CompactString::from)
 }
 
 /// Whether [`decode_uri_component`] decodes `s` (decoding, and so copying, only a text with a

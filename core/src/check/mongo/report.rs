@@ -108,13 +108,13 @@ fn checked(text: &str, parsed: &Result<MongoUrl, MongoUrlError>) -> CheckedUrl {
             valid: true,
             parts: UrlParts {
                 scheme: Some(url.scheme.as_str()),
-                hosts: url.hosts.clone(),
+                hosts: url.hosts.to_vec(),
                 auth: url.username.as_ref().map(|u| UrlAuth {
-                    username: u.clone(),
+                    username: u.to_string(),
                     db: url.effective_auth_db().to_string(),
-                    mechanism: url.auth_mechanism.clone(),
+                    mechanism: url.auth_mechanism.as_deref().map(String::from),
                 }),
-                database: url.database.clone(),
+                database: url.database.as_deref().map(String::from),
                 options: url.options.clone(),
                 warnings: url.warnings.clone(),
             },
