@@ -71,10 +71,12 @@ impl Index {
                 _ => self.host_named(&i.host),
             };
             last = Some((&i.host, host));
-            let place = self.place(host, i.port);
-            let id = match is_id_of(&i.id, &i.host, i.port) {
-                true => place,
-                false => self.id_named(&i.id),
+            let (place, id) = match is_id_of(&i.id, &i.host, i.port) {
+                true => {
+                    let n = self.place_named(host, i.port, |_| i.id.as_str().into());
+                    (n, n)
+                }
+                false => (self.place(host, i.port), self.id_named(&i.id)),
             };
             numbered.ids.push(id);
             numbered.places.push(place);
@@ -124,6 +126,9 @@ impl Index {
         h
     }
 
+    /// The number of the machine called `name`. An instance's steps share their machine's name
+    /// with that instance's other steps only, so a step naming an instance finds its machine by
+    /// text, once per instance, rather than by an address seen once.
     fn host_named(&mut self, name: &str) -> u32 {
         if let Some(&h) = self.host_numbers.get(name) {
             return h;
@@ -138,12 +143,19 @@ impl Index {
 
     /// The instance at `port` of machine `h`.
     pub fn place(&mut self, h: u32, port: u16) -> u32 {
+        self.place_named(h, port, |index| {
+            instance_id(&index.hosts[h as usize], port).into()
+        })
+    }
+
+    /// [`Index::place`], with the instance's id (`<host>:<port>`) made by `id` if it is new.
+    fn place_named(&mut self, h: u32, port: u16, id: impl FnOnce(&Index) -> Arc<str>) -> u32 {
         if let Some(&n) = self.by_place.get(&(h, port)) {
             return n;
         }
         let n = self.ids.len() as u32;
-        self.ids
-            .push(instance_id(&self.hosts[h as usize], port).into());
+        let id = id(self);
+        self.ids.push(id);
         self.places.push(Some((h, port)));
         self.by_place.insert((h, port), n);
         self.on_host[h as usize].push(n);
@@ -195,7 +207,7 @@ impl Index {
             return n;
         }
         let n = instance_port(unit).map(|port| {
-            let h = self.host(host);
+            let h = self.host_named(host);
             self.place(h, port)
         });
         self.keep(unit);
@@ -210,7 +222,7 @@ impl Index {
             return n;
         }
         let n = env_port(path).map(|port| {
-            let h = self.host(host);
+            let h = self.host_named(host);
             self.place(h, port)
         });
         self.keep(path);
