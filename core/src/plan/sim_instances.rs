@@ -72,7 +72,8 @@ pub(crate) enum Set {
     Live,
 }
 
-fn side_index(side: Side) -> usize {
+/// The index of `side` in pairs kept per layout: current, then desired.
+pub(crate) fn side_index(side: Side) -> usize {
     match side {
         Side::Current => 0,
         Side::Desired => 1,

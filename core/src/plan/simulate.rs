@@ -9,7 +9,7 @@ use super::items;
 use super::planner::min_serving;
 use super::policy::Policy;
 use super::sim_index::{at, Index, Numbered};
-use super::sim_instances::{text_order, EnvFile, Instances, Placed, Running, Set};
+use super::sim_instances::{side_index, text_order, EnvFile, Instances, Placed, Running, Set};
 use super::sim_mongo::ReplicaSet;
 use super::sim_release::{Database, Releases};
 use super::summary::RollbackKind;
@@ -1063,13 +1063,6 @@ fn running_on<'w>(
         let (_, port) = index.place_of(*n)?;
         Some((port, instances.running(*n)?))
     })
-}
-
-fn side_index(side: Side) -> usize {
-    match side {
-        Side::Current => 0,
-        Side::Desired => 1,
-    }
 }
 
 /// `numbers` without repeats.
