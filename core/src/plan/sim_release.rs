@@ -3,10 +3,9 @@
 //! Rocket.Chat's `migrateDatabase` keeps it (the version migrated to, the lock one instance holds
 //! while it migrates, the backup taken before).
 
-use super::id_hash::IdHash;
+use super::sim_index::at;
 use super::simulate::ViolationKind;
 use crate::version::Version;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 type Check = Result<(), (ViolationKind, String)>;
@@ -15,73 +14,69 @@ fn fail(kind: ViolationKind, message: String) -> Check {
     Err((kind, message))
 }
 
-/// Staged releases and per-instance release selections, by host: looked up with the step's
-/// borrowed host name, at every start (see `IdHash` for the hasher).
+/// Staged releases by machine number, and release selections by instance number (see
+/// `sim_index`): every start reads its instance's selection.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Releases {
-    staged: HashMap<String, HashSet<String, IdHash>, IdHash>,
-    selected: HashMap<String, HashMap<u16, Arc<str>, IdHash>, IdHash>,
+    /// A machine stages a few releases: a list is the cheapest set.
+    staged: Vec<Vec<String>>,
+    selected: Vec<Option<Arc<str>>>,
 }
 
 impl Releases {
-    pub(crate) fn stage(&mut self, host: &str, version: &str) {
-        match self.staged.get_mut(host) {
-            Some(versions) => {
-                versions.insert(version.to_string());
-            }
-            None => {
-                let versions = HashSet::from_iter([version.to_string()]);
-                self.staged.insert(host.to_string(), versions);
-            }
+    pub(crate) fn stage(&mut self, host: u32, version: &str) {
+        let versions = at(&mut self.staged, host);
+        if !versions.iter().any(|v| v == version) {
+            versions.push(version.to_string());
         }
     }
 
-    /// An instance's unit selects a release, which must be staged on its host.
-    pub(crate) fn select(&mut self, host: &str, port: u16, version: &Arc<str>) -> Check {
-        if !self
-            .staged
-            .get(host)
-            .is_some_and(|v| v.contains(&**version))
-        {
+    /// Instance `n`, `<host_name>:<port>` on machine `host`, selects a release, which must be
+    /// staged there.
+    pub(crate) fn select(
+        &mut self,
+        (host, host_name): (u32, &str),
+        (n, port): (u32, u16),
+        version: &Arc<str>,
+    ) -> Check {
+        let staged = self.staged.get(host as usize);
+        if !staged.is_some_and(|v| v.iter().any(|v| **v == **version)) {
             return fail(
                 ViolationKind::ReleaseNotStaged,
                 format!(
-                    "{host}:{port} selects Rocket.Chat {version}, which is not staged on {host}"
+                    "{host_name}:{port} selects Rocket.Chat {version}, which is not staged on {host_name}"
                 ),
             );
         }
-        match self.selected.get_mut(host) {
-            Some(ports) => {
-                ports.insert(port, version.clone());
-            }
-            None => {
-                let ports = HashMap::from_iter([(port, version.clone())]);
-                self.selected.insert(host.to_string(), ports);
-            }
-        }
+        *at(&mut self.selected, n) = Some(version.clone());
         Ok(())
     }
 
-    /// The release an instance's unit runs: its selection, or without one what `bundle` holds
+    /// The release instance `n`'s unit runs: its selection, or without one what `bundle` holds
     /// (`fallback`: the running deployment's release, or the desired one on a fresh install).
-    pub(crate) fn code(&self, host: &str, port: u16, fallback: &Arc<str>) -> Arc<str> {
+    pub(crate) fn code(&self, n: u32, fallback: &Arc<str>) -> Arc<str> {
         self.selected
-            .get(host)
-            .and_then(|ports| ports.get(&port))
+            .get(n as usize)
+            .and_then(Option::as_ref)
             .unwrap_or(fallback)
             .clone()
     }
 
-    /// Prunes keep every release a running instance of the host selects; `running` is in the
+    /// Prunes keep every release a running instance of the machine selects; `running` is in the
     /// order of the instances' ids, so the first of them is reported.
-    pub(crate) fn prune(&mut self, host: &str, protect: &[String], running: &[&str]) -> Check {
+    pub(crate) fn prune(
+        &mut self,
+        (host, host_name): (u32, &str),
+        protect: &[String],
+        running: &[&str],
+    ) -> Check {
         if let Some(v) = running.iter().find(|v| !protect.iter().any(|p| p == **v)) {
             return fail(
                 ViolationKind::ReleaseNotStaged,
-                format!("pruning releases on {host} would remove {v}, which an instance runs"),
+                format!("pruning releases on {host_name} would remove {v}, which an instance runs"),
             );
         }
-        if let Some(versions) = self.staged.get_mut(host) {
+        if let Some(versions) = self.staged.get_mut(host as usize) {
             versions.retain(|v| protect.contains(v));
         }
         Ok(())

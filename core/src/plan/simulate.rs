@@ -8,16 +8,17 @@ use super::id_hash::IdHash;
 use super::items;
 use super::planner::min_serving;
 use super::policy::Policy;
+use super::sim_index::{at, Index, Numbered};
+use super::sim_instances::{side_index, text_order, EnvFile, Instances, Placed, Running, Set};
 use super::sim_mongo::ReplicaSet;
 use super::sim_release::{Database, Releases};
-use super::sim_running::{text_order, Running, RunningSet};
 use super::summary::RollbackKind;
 use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -109,44 +110,34 @@ impl fmt::Display for Timeline {
     }
 }
 
-#[derive(Debug, Clone)]
-struct EnvFile {
-    side: Side,
-    port: u16,
-    tcp: u32,
-    fingerprint: u64,
+/// Unit templates on a machine: written, and loaded by systemd.
+#[derive(Debug, Clone, Copy, Default)]
+struct Units {
+    written: Option<Side>,
+    loaded: Option<Side>,
 }
 
 struct World<'a> {
     current: Option<&'a Layout>,
     desired: &'a Layout,
-    /// The current and desired instances by (host, port), to find the one an env file was
-    /// rendered for.
-    placed: [Places<'a>; 2],
     /// The [`Fingerprints`] of the desired layout, for the end state.
     desired_prints: Cow<'a, Fingerprints>,
     has_proxy: bool,
     mongo_ready: bool,
     unit_differs: bool,
     version_changed: bool,
-    env: EnvFiles,
-    written_units: HashMap<String, Side>,
-    loaded_units: HashMap<String, Side>,
+    /// Machine and instance numbers: the state below is indexed by them.
+    index: Index,
+    /// The numbers of the current (the desired on a fresh install) and desired instances.
+    numbered: [Numbered; 2],
+    /// Every instance's env file, unit, enablement and proxy membership.
+    instances: Instances,
+    /// Unit templates by machine number.
+    units: Vec<Units>,
     /// (machine, mongod configuration path) written.
-    mongod_conf: HashSet<(String, String)>,
+    mongod_conf: HashSet<(String, String), IdHash>,
     /// (machine, mongod unit) running.
-    mongod_running: HashSet<(String, String)>,
-    running: RunningSet,
-    enabled: BTreeSet<String>,
-    /// Hashed rather than ordered, like `live` and `touched`: every proxy edit, stop and reload
-    /// looks ids up in them, and nothing walks them in order but the messages, which sort.
-    /// Ids are the steps' own shared strings (see `id_of`): adding one to a set counts a
-    /// reference instead of copying the text.
-    pending: HashSet<Arc<str>, IdHash>,
-    live: HashSet<Arc<str>, IdHash>,
-    /// Instances whose routing (`pending`) or state (`running`) changed since the last reload:
-    /// the only ones a reload has to look at, so a reload costs what changed, not every instance.
-    touched: HashSet<Arc<str>, IdHash>,
+    mongod_running: HashSet<(String, String), IdHash>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
     versions: BTreeMap<String, usize>,
@@ -287,7 +278,7 @@ fn run(steps: &[Step], world: &mut World, timeline: &mut Timeline) -> Result<(),
         timeline.frames.push(Frame {
             step: step.id,
             serving: world.serving,
-            running: world.running.len(),
+            running: world.instances.len(Set::Running),
         });
     }
     Ok(())
@@ -344,13 +335,15 @@ impl<'a> World<'a> {
             (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
                 != (&b.bundle, &b.node, &b.user, &b.group, &b.uploads_path)
         });
+        let mut index = Index::default();
+        let numbered_current = index.number(current.unwrap_or(desired));
+        let numbered_desired = match current {
+            Some(_) => index.number(desired),
+            None => numbered_current.clone(),
+        };
         let mut w = World {
             current,
             desired,
-            placed: [
-                Places::of(current.unwrap_or(desired), &current_prints),
-                Places::of(desired, &desired_prints),
-            ],
             desired_prints,
             has_proxy: desired.topology.proxy.is_some(),
             // An external replica set (no mongod places) is ready before the plan starts.
@@ -359,16 +352,12 @@ impl<'a> World<'a> {
             version_changed: current.is_some_and(|c| {
                 c.topology.rocketchat.version != desired.topology.rocketchat.version
             }),
-            env: EnvFiles::default(),
-            written_units: HashMap::new(),
-            loaded_units: HashMap::new(),
-            mongod_conf: HashSet::new(),
-            mongod_running: HashSet::new(),
-            running: RunningSet::default(),
-            enabled: BTreeSet::new(),
-            pending: HashSet::default(),
-            live: HashSet::default(),
-            touched: HashSet::default(),
+            index,
+            numbered: [numbered_current, numbered_desired],
+            instances: Instances::default(),
+            units: Vec::new(),
+            mongod_conf: HashSet::default(),
+            mongod_running: HashSet::default(),
             serving: 0,
             versions: BTreeMap::new(),
             releases: Releases::default(),
@@ -383,50 +372,69 @@ impl<'a> World<'a> {
             backup_required: policy.backup,
             replica_set: current.and_then(|c| ReplicaSet::running(&c.topology)),
         };
+        w.place(Side::Current, &current_prints);
+        w.place(Side::Desired, &w.desired_prints.clone());
         if let Some(c) = current {
             for p in paths::mongod_places(&c.topology) {
                 w.mongod_conf.insert((p.machine.clone(), p.conf));
                 w.mongod_running.insert((p.machine, p.unit));
             }
-        }
-        if let Some(c) = current {
-            let prints = &current_prints;
-            for (n, i) in c.instances.iter().enumerate() {
-                w.env.insert(
-                    &i.host,
-                    i.port,
-                    EnvFile {
-                        side: Side::Current,
-                        port: i.port,
-                        tcp: i.tcp_port,
-                        fingerprint: prints.get(n),
-                    },
-                );
-                // A host's instances are listed together: its units are recorded once.
-                if !w.written_units.contains_key(&i.host) {
-                    w.written_units.insert(i.host.clone(), Side::Current);
-                    w.loaded_units.insert(i.host.clone(), Side::Current);
-                }
-            }
-            for (n, i) in c.instances.iter().enumerate() {
-                let running = Running {
-                    healthy: true,
-                    tcp: i.tcp_port,
-                    fingerprint: prints.get(n),
-                    version: w.bundle.clone(),
-                };
-                w.running.insert(&i.host, i.port, running);
-            }
-            w.enabled = c.instances.iter().map(|i| i.id.clone()).collect();
-            if w.has_proxy {
-                w.pending = c.instances.iter().map(|i| i.id.as_str().into()).collect();
-                w.live = w.pending.clone();
-            }
-            w.serving = c.instances.len();
-            w.versions
-                .insert(c.topology.rocketchat.version.clone(), c.instances.len());
+            w.run_current(c, &current_prints);
         }
         w
+    }
+
+    /// Records where each layout places its instances, for the env files rendered for them.
+    fn place(&mut self, side: Side, prints: &Fingerprints) {
+        let layout = self.layout(side);
+        let numbered = &self.numbered[side_index(side)];
+        for (n, i) in layout.instances.iter().enumerate() {
+            let placed = Placed {
+                port: i.port,
+                tcp: i.tcp_port,
+                fingerprint: prints.get(n),
+            };
+            self.instances.place(numbered.places[n], side, placed);
+        }
+    }
+
+    /// The running deployment: its env files written, units loaded and enabled, every instance
+    /// healthy and (with a proxy) routed to.
+    fn run_current(&mut self, c: &Layout, prints: &Fingerprints) {
+        let [numbered, _] = &self.numbered;
+        for (n, i) in c.instances.iter().enumerate() {
+            let (place, fingerprint) = (numbered.places[n], prints.get(n));
+            let env = EnvFile {
+                side: Side::Current,
+                port: i.port,
+                tcp: i.tcp_port,
+                fingerprint,
+            };
+            self.instances.write_env(place, env);
+            let units = at(&mut self.units, numbered.hosts[n]);
+            if units.written.is_none() {
+                *units = Units {
+                    written: Some(Side::Current),
+                    loaded: Some(Side::Current),
+                };
+            }
+            let running = Running {
+                healthy: true,
+                tcp: i.tcp_port,
+                fingerprint,
+                version: self.bundle.clone(),
+            };
+            self.instances.start(place, running);
+            let id = numbered.ids[n];
+            self.instances.mark(Set::Enabled, id, true);
+            if self.has_proxy {
+                self.instances.mark(Set::Pending, id, true);
+                self.instances.mark(Set::Live, id, true);
+            }
+        }
+        self.serving = c.instances.len();
+        self.versions
+            .insert(c.topology.rocketchat.version.clone(), c.instances.len());
     }
 
     fn layout(&self, side: Side) -> &'a Layout {
@@ -439,68 +447,48 @@ impl<'a> World<'a> {
     fn apply(&mut self, step: &Step) -> StepResult {
         let host = &*step.host;
         match &step.action {
-            Action::WriteFile { path, source, .. } => self.write(host, path, source),
+            Action::WriteFile { path, source, .. } => self.write(&step.host, path, source),
             Action::RemoveFile { path, .. } => {
-                self.remove(host, path);
+                self.remove(&step.host, path);
                 Ok(())
             }
             Action::DaemonReload => {
-                match self.written_units.get(host) {
-                    Some(side) => self.loaded_units.insert(host.to_string(), *side),
-                    None => self.loaded_units.remove(host),
-                };
+                let units = at(&mut self.units, self.index.host(&step.host));
+                units.loaded = units.written;
                 Ok(())
             }
             Action::EnableUnit { unit, .. } => {
-                if let Some(port) = instance_port(unit) {
-                    self.enabled.insert(instance_id(host, port));
+                if let Some(n) = self.index.unit(&step.host, unit) {
+                    self.instances.mark(Set::Enabled, n, true);
                 }
                 Ok(())
             }
             Action::DisableUnit { unit, .. } => {
-                if let Some(port) = instance_port(unit) {
-                    self.enabled.remove(&instance_id(host, port));
+                if let Some(n) = self.index.unit(&step.host, unit) {
+                    self.instances.mark(Set::Enabled, n, false);
                 }
                 Ok(())
             }
-            Action::StartUnit { unit, instance } => self.start(host, unit, instance.as_ref()),
-            Action::StopUnit { unit, instance } => self.stop(host, unit, instance.as_ref()),
+            Action::StartUnit { unit, .. } => self.start(&step.host, unit),
+            Action::StopUnit { unit, .. } => self.stop(&step.host, unit),
             Action::WaitHealthy {
                 instance,
                 expect_version,
                 ..
-            } => match self.running.get_mut(instance) {
-                Some(r) if expect_version.as_ref().is_some_and(|v| **v != *r.version) => fail(
-                    ViolationKind::WrongRelease,
-                    format!(
-                        "{instance} reports {} where the gate expects {}",
-                        r.version,
-                        expect_version.as_deref().unwrap_or_default()
-                    ),
-                ),
-                Some(r) => {
-                    self.database.healthy(instance, &r.version);
-                    // Without a proxy, a healthy instance serves; with one, only after a reload.
-                    if !r.healthy && !self.has_proxy {
-                        self.serving += 1;
-                    }
-                    r.healthy = true;
-                    touch(&mut self.touched, instance);
-                    Ok(())
-                }
-                None => fail(
-                    ViolationKind::Inconsistent,
-                    format!("waits for {instance}, which is not running"),
-                ),
-            },
+            } => {
+                let n = self.index.instance(instance);
+                self.wait_healthy(n, instance, expect_version.as_deref())
+            }
             Action::ProxyAdd { instance, .. } => {
-                self.pending.insert(instance.clone());
-                touch(&mut self.touched, instance);
+                let n = self.index.instance(instance);
+                self.instances.mark(Set::Pending, n, true);
+                self.instances.touch(n);
                 Ok(())
             }
             Action::ProxyRemove { instance, .. } => {
-                self.pending.remove(&**instance);
-                touch(&mut self.touched, instance);
+                let n = self.index.instance(instance);
+                self.instances.mark(Set::Pending, n, false);
+                self.instances.touch(n);
                 Ok(())
             }
             Action::ProxyReload => self.reload(),
@@ -525,31 +513,63 @@ impl<'a> World<'a> {
             | Action::Gate { .. }
             | Action::MongoKeyfile { .. } => Ok(()),
             Action::StageRelease { version, .. } => {
-                self.releases.stage(host, version);
+                self.releases.stage(self.index.host(&step.host), version);
                 Ok(())
             }
-            Action::UseRelease { unit, version, .. } => match instance_port(unit) {
-                Some(port) => self.releases.select(host, port, version),
+            Action::UseRelease { unit, version, .. } => match self.index.unit(&step.host, unit) {
+                Some(n) => {
+                    let (h, port) = self.index.place_of(n).expect("a unit's instance is placed");
+                    self.releases.select((h, host), (n, port), version)
+                }
                 None => fail(ViolationKind::Inconsistent, format!("unknown unit {unit}")),
             },
             Action::PruneReleases { protect, .. } => {
+                let h = self.index.host(&step.host);
                 // Sorted only to name the first unprotected release, should there be one.
                 let unprotected = |v: &str| !protect.iter().any(|p| p == v);
-                let mut on_host: Vec<_> = self.running.on_host(host).collect();
+                let mut on_host: Vec<_> = running_on(&self.index, &self.instances, h).collect();
                 if on_host.iter().any(|(_, r)| unprotected(&r.version)) {
                     on_host.sort_unstable_by_key(|(port, _)| text_order(*port));
                 }
                 let running: Vec<&str> = on_host.iter().map(|(_, r)| &*r.version).collect();
-                self.releases.prune(host, protect, &running)
+                self.releases.prune((h, host), protect, &running)
             }
             Action::Backup { .. } => self.database.back_up(),
-            Action::Restore { .. } => self.database.restore(self.running.len()),
+            Action::Restore { .. } => self.database.restore(self.instances.len(Set::Running)),
             Action::MongoStepDown { member } => self.replica_set()?.step_down(member),
             Action::MongoInstall { version } => self.replica_set()?.install(host, version),
             Action::MongoWaitMember { member, .. } => self.replica_set()?.wait_member(member),
             Action::MongoSetFcv {
                 version, confirm, ..
             } => self.replica_set()?.set_fcv(version, *confirm),
+        }
+    }
+
+    /// Instance `n` (named `instance`) passes its health gate, which may expect a release.
+    fn wait_healthy(&mut self, n: u32, instance: &str, expect: Option<&str>) -> StepResult {
+        match self.instances.running_mut(n) {
+            Some(r) if expect.is_some_and(|v| *v != *r.version) => fail(
+                ViolationKind::WrongRelease,
+                format!(
+                    "{instance} reports {} where the gate expects {}",
+                    r.version,
+                    expect.unwrap_or_default()
+                ),
+            ),
+            Some(r) => {
+                self.database.healthy(instance, &r.version);
+                // Without a proxy, a healthy instance serves; with one, only after a reload.
+                if !r.healthy && !self.has_proxy {
+                    self.serving += 1;
+                }
+                r.healthy = true;
+                self.instances.touch(n);
+                Ok(())
+            }
+            None => fail(
+                ViolationKind::Inconsistent,
+                format!("waits for {instance}, which is not running"),
+            ),
         }
     }
 
@@ -560,27 +580,34 @@ impl<'a> World<'a> {
         ))
     }
 
-    fn write(&mut self, host: &str, path: &str, source: &FileSource) -> StepResult {
-        if path == paths::UNIT_TEMPLATE {
-            self.written_units.insert(host.to_string(), source.side);
+    fn write(&mut self, host: &Arc<str>, path: &Arc<str>, source: &FileSource) -> StepResult {
+        if **path == *paths::UNIT_TEMPLATE {
+            at(&mut self.units, self.index.host(host)).written = Some(source.side);
         } else if paths::is_mongod_conf(path) {
             self.mongod_conf
                 .insert((host.to_string(), path.to_string()));
-        } else if let Some(port) = env_port(path) {
+        } else if let Some(n) = self.index.env_file(host, path) {
             let file = self.env_file(source)?;
-            self.env.insert(host, port, file);
+            self.instances.write_env(n, file);
         } else if self.is_proxy_config(path) {
-            let pending: HashSet<Arc<str>, IdHash> = self
-                .layout(source.side)
-                .instances
-                .iter()
-                .map(|i| i.id.as_str().into())
-                .collect();
-            let changed = pending.symmetric_difference(&self.pending).cloned();
-            self.touched.extend(changed.collect::<Vec<_>>());
-            self.pending = pending;
+            self.route_to(source.side);
         }
         Ok(())
+    }
+
+    /// A new proxy configuration: the pending set becomes `side`'s instances, and every
+    /// instance that joins or leaves it is touched.
+    fn route_to(&mut self, side: Side) {
+        let mut routed = vec![false; self.index.len()];
+        for n in &self.numbered[side_index(side)].ids {
+            routed[*n as usize] = true;
+        }
+        for (n, routed) in (0..).zip(routed) {
+            if self.instances.has(Set::Pending, n) != routed {
+                self.instances.mark(Set::Pending, n, routed);
+                self.instances.touch(n);
+            }
+        }
     }
 
     fn is_proxy_config(&self, path: &str) -> bool {
@@ -593,23 +620,22 @@ impl<'a> World<'a> {
 
     /// The env file a source installs: the instance of that side it was rendered for, with
     /// the overrides applied.
-    fn env_file(&self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
-        let places = match source.side {
-            Side::Current => &self.placed[0],
-            Side::Desired => &self.placed[1],
+    fn env_file(&mut self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
+        let placed = self
+            .index
+            .rendered(&source.rendered)
+            .and_then(|n| self.instances.placed(n, source.side));
+        let Some(placed) = placed else {
+            return fail(
+                ViolationKind::Inconsistent,
+                format!("no instance renders {}", source.rendered),
+            );
         };
-        let (instance, fingerprint) =
-            rendered_instance(places, &source.rendered).ok_or_else(|| {
-                (
-                    ViolationKind::Inconsistent,
-                    format!("no instance renders {}", source.rendered),
-                )
-            })?;
         let mut file = EnvFile {
             side: source.side,
-            port: instance.port,
-            tcp: instance.tcp_port,
-            fingerprint,
+            port: placed.port,
+            tcp: placed.tcp,
+            fingerprint: placed.fingerprint,
         };
         for o in &source.overrides {
             match o.name.as_str() {
@@ -621,37 +647,36 @@ impl<'a> World<'a> {
         Ok(file)
     }
 
-    fn remove(&mut self, host: &str, path: &str) {
-        if path == paths::UNIT_TEMPLATE {
-            self.written_units.remove(host);
-        } else if let Some(port) = env_port(path) {
-            self.env.remove(host, port);
+    fn remove(&mut self, host: &Arc<str>, path: &Arc<str>) {
+        if **path == *paths::UNIT_TEMPLATE {
+            at(&mut self.units, self.index.host(host)).written = None;
+        } else if let Some(n) = self.index.env_file(host, path) {
+            self.instances.remove_env(n);
         }
     }
 
-    /// `instance`: the id the step names, shared when it is this unit's (see [`id_of`]).
-    fn start(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
+    fn start(&mut self, host: &Arc<str>, unit: &Arc<str>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             return self.start_mongod(host, unit);
         }
-        let Some(port) = instance_port(unit) else {
+        let Some(n) = self.index.unit(host, unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = id_of(host, port, instance);
-        let env = self.env_to_start(host, port, &id)?;
-        self.can_start(host, port, &id, &env)?;
-        let version = self.release_to_start(host, port, &id, &env)?;
-        self.database.start(&id, &version, self.backup_required)?;
+        let (h, port) = self.index.place_of(n).expect("a unit's instance is placed");
+        let env = self.env_to_start(n, h, port)?;
+        self.can_start(n, h, &env)?;
+        let version = self.release_to_start(n, &env)?;
+        let id = self.index.id(n);
+        self.database.start(id, &version, self.backup_required)?;
         match self.versions.get_mut(&*version) {
-            Some(n) => *n += 1,
+            Some(count) => *count += 1,
             None => {
                 self.versions.insert(version.to_string(), 1);
             }
         }
-        touch(&mut self.touched, &id);
-        self.running.insert(
-            host,
-            port,
+        self.instances.touch(n);
+        self.instances.start(
+            n,
             Running {
                 healthy: false,
                 tcp: env.tcp,
@@ -685,15 +710,11 @@ impl<'a> World<'a> {
         Ok(())
     }
 
-    /// The env file instance `id` starts with: present, for its port, and from the same side
-    /// as the unit template systemd loaded.
-    fn env_to_start(
-        &self,
-        host: &str,
-        port: u16,
-        id: &str,
-    ) -> Result<EnvFile, (ViolationKind, String)> {
-        let Some(env) = self.env.get(host, port).cloned() else {
+    /// The env file instance `n` (at `port` of machine `h`) starts with: present, for its
+    /// port, and from the same side as the unit template systemd loaded.
+    fn env_to_start(&self, n: u32, h: u32, port: u16) -> Result<EnvFile, (ViolationKind, String)> {
+        let id = self.index.id(n);
+        let Some(env) = self.instances.env(n).cloned() else {
             return fail(
                 ViolationKind::MissingEnvFile,
                 format!("{id} starts without {}", paths::env_file(port)),
@@ -705,12 +726,12 @@ impl<'a> World<'a> {
                 format!("{id} starts with an env file that sets PORT={}", env.port),
             );
         }
-        match self.loaded_units.get(host) {
+        match self.units.get(h as usize).and_then(|u| u.loaded) {
             None => fail(
                 ViolationKind::UnitNotLoaded,
                 format!("{id} starts before systemd loaded {}", paths::UNIT_TEMPLATE),
             ),
-            Some(side) if self.unit_differs && *side != env.side => fail(
+            Some(side) if self.unit_differs && side != env.side => fail(
                 ViolationKind::UnitNotLoaded,
                 format!(
                     "{id} starts with the {side:?} unit template but the {:?} env file",
@@ -721,25 +742,24 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Whether instance `id` may start now: the replica set is initiated, and neither its id
-    /// nor its TCP_PORT is taken on its host.
-    fn can_start(&self, host: &str, port: u16, id: &str, env: &EnvFile) -> StepResult {
+    /// Whether instance `n` (on machine `h`) may start now: the replica set is initiated, and
+    /// neither its place nor its TCP_PORT is taken on its machine.
+    fn can_start(&self, n: u32, h: u32, env: &EnvFile) -> StepResult {
+        let id = self.index.id(n);
         if !self.mongo_ready {
             return fail(
                 ViolationKind::MongoNotReady,
                 format!("{id} starts before the replica set is initiated"),
             );
         }
-        if self.running.contains_at(host, port) {
+        if self.instances.has(Set::Running, n) {
             return fail(ViolationKind::PortClash, format!("{id} is already running"));
         }
         if env.tcp == 0 {
             return Ok(());
         }
         // The holder named is the first in id order, should several hold it.
-        let clash = self
-            .running
-            .on_host(host)
+        let clash = running_on(&self.index, &self.instances, h)
             .filter(|(_, r)| r.tcp == env.tcp)
             .map(|(port, _)| port)
             .min_by_key(|port| text_order(*port));
@@ -749,34 +769,31 @@ impl<'a> World<'a> {
                 format!(
                     "{id} takes TCP_PORT {} while {} holds it",
                     env.tcp,
-                    instance_id(host, port)
+                    instance_id(self.index.host_name(h), port)
                 ),
             ),
             None => Ok(()),
         }
     }
 
-    /// The release instance `id` would run, which must be the one its env file was rendered
+    /// The release instance `n` would run, which must be the one its env file was rendered
     /// for.
-    fn release_to_start(
-        &self,
-        host: &str,
-        port: u16,
-        id: &str,
-        env: &EnvFile,
-    ) -> Result<Arc<str>, (ViolationKind, String)> {
+    fn release_to_start(&self, n: u32, env: &EnvFile) -> Result<Arc<str>, (ViolationKind, String)> {
         let rendered_for = &self.layout(env.side).topology.rocketchat.version;
-        let version = self.releases.code(host, port, &self.bundle);
+        let version = self.releases.code(n, &self.bundle);
         if *version != **rendered_for {
             return fail(
                 ViolationKind::WrongRelease,
-                format!("{id} would run Rocket.Chat {version} with an environment rendered for {rendered_for}"),
+                format!(
+                    "{} would run Rocket.Chat {version} with an environment rendered for {rendered_for}",
+                    self.index.id(n)
+                ),
             );
         }
         Ok(version)
     }
 
-    fn stop(&mut self, host: &str, unit: &str, instance: Option<&Arc<str>>) -> StepResult {
+    fn stop(&mut self, host: &Arc<str>, unit: &Arc<str>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             self.mongod_running
                 .remove(&(host.to_string(), unit.to_string()));
@@ -787,24 +804,26 @@ impl<'a> World<'a> {
             }
             return Ok(());
         }
-        let Some(port) = instance_port(unit) else {
+        let Some(n) = self.index.unit(host, unit) else {
             return fail(ViolationKind::Inconsistent, format!("unknown unit {unit}"));
         };
-        let id = id_of(host, port, instance);
-        if self.live.contains(&id) {
+        if self.instances.has(Set::Live, n) {
             return fail(
                 ViolationKind::RoutesToUnready,
-                format!("{id} stops while the proxy still routes to it"),
+                format!(
+                    "{} stops while the proxy still routes to it",
+                    self.index.id(n)
+                ),
             );
         }
-        touch(&mut self.touched, &id);
-        if let Some(gone) = self.running.remove(host, port) {
+        self.instances.touch(n);
+        if let Some(gone) = self.instances.stop(n) {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
             }
-            if let Some(n) = self.versions.get_mut(&*gone.version) {
-                *n -= 1;
-                if *n == 0 {
+            if let Some(count) = self.versions.get_mut(&*gone.version) {
+                *count -= 1;
+                if *count == 0 {
                     self.versions.remove(&*gone.version);
                 }
             }
@@ -817,26 +836,25 @@ impl<'a> World<'a> {
     fn reload(&mut self) -> StepResult {
         // The first unready instance in id order is the one reported.
         let unready = self
-            .touched
+            .instances
+            .touched()
             .iter()
-            .filter(|id| self.pending.contains(*id))
-            .filter(|id| !self.running.get(id).is_some_and(|r| r.healthy))
-            .min();
-        if let Some(id) = unready {
+            .filter(|n| self.instances.has(Set::Pending, **n))
+            .filter(|n| !self.instances.running(**n).is_some_and(|r| r.healthy))
+            .min_by_key(|n| self.index.id(**n));
+        if let Some(&n) = unready {
+            let id = self.index.id(n);
             return fail(
                 ViolationKind::RoutesToUnready,
-                match self.running.contains(id) {
+                match self.instances.has(Set::Running, n) {
                     true => format!("the proxy routes to {id} before it is healthy"),
                     false => format!("the proxy routes to {id}, which is not running"),
                 },
             );
         }
-        for id in std::mem::take(&mut self.touched) {
-            if self.pending.contains(&id) {
-                self.live.insert(id);
-            } else {
-                self.live.remove(&id);
-            }
+        for n in self.instances.take_touched() {
+            let routed = self.instances.has(Set::Pending, n);
+            self.instances.mark(Set::Live, n, routed);
         }
         self.recount();
         Ok(())
@@ -845,7 +863,7 @@ impl<'a> World<'a> {
     /// Serving instances behind the proxy: the live set, which a reload only accepts when every
     /// member is healthy and a stop refuses to break.
     fn recount(&mut self) {
-        self.serving = self.live.len();
+        self.serving = self.instances.len(Set::Live);
     }
 
     fn versions_ok(&self) -> Result<(), String> {
@@ -861,6 +879,14 @@ impl<'a> World<'a> {
         Ok(())
     }
 
+    /// The ids of the instances in `set`, sorted (only for messages).
+    fn ids_in(&self, set: Set) -> BTreeSet<&str> {
+        self.instances
+            .members(set)
+            .map(|n| &**self.index.id(n))
+            .collect()
+    }
+
     fn end_state(&self) -> Result<(), String> {
         if self.database.version != self.desired.rocketchat_version() {
             return Err(format!(
@@ -871,18 +897,23 @@ impl<'a> World<'a> {
         if let (Some(set), Some(v)) = (&self.replica_set, self.desired.mongo_version()) {
             set.finished_at(v.major_minor())?;
         }
-        // The sets are compared in place; they are copied only to say how they differ.
-        let wanted: BTreeSet<&str> = self
-            .desired
-            .instances
-            .iter()
-            .map(|i| i.id.as_str())
-            .collect();
-        // Running ids are distinct: as many as wanted, all wanted, is the same set.
-        if self.running.len() != wanted.len() || !wanted.iter().all(|id| self.running.contains(id))
-        {
-            let ids = self.running.ids();
-            let running: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let [_, numbered] = &self.numbered;
+        // The sets are compared by number; ids are written out only to say how they differ.
+        let wanted = distinct(&numbered.ids);
+        // As many members as wanted instances, all of them wanted, is the same set.
+        let holds = |set: Set| {
+            self.instances.len(set) == wanted.len()
+                && wanted.iter().all(|n| self.instances.has(set, *n))
+        };
+        let wanted_ids = || -> BTreeSet<&str> {
+            self.desired
+                .instances
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect()
+        };
+        if !holds(Set::Running) {
+            let (running, wanted) = (self.ids_in(Set::Running), wanted_ids());
             return Err(format!(
                 "running {:?}, desired {:?}",
                 running.difference(&wanted).collect::<Vec<_>>(),
@@ -890,50 +921,65 @@ impl<'a> World<'a> {
             ));
         }
         for (n, i) in self.desired.instances.iter().enumerate() {
-            self.instance_matches(i, self.desired_prints.get(n))?;
+            let want = self.desired_prints.get(n);
+            self.instance_matches(i, (numbered.ids[n], numbered.places[n]), want)?;
         }
-        if !self
-            .enabled
-            .iter()
-            .map(String::as_str)
-            .eq(wanted.iter().copied())
-        {
+        if !holds(Set::Enabled) {
             return Err(format!(
                 "enabled units {:?} differ from the desired instances",
-                self.enabled
+                self.ids_in(Set::Enabled)
             ));
         }
-        let wanted_env: BTreeSet<(&str, u16)> = self
+        let places = distinct(&numbered.places);
+        if self.instances.len(Set::Env) != places.len()
+            || !places.iter().all(|n| self.instances.has(Set::Env, *n))
+        {
+            return Err(self.env_files_left_over());
+        }
+        if self.has_proxy && (!holds(Set::Live) || !holds(Set::Pending)) {
+            return Err(format!(
+                "the proxy routes to {:?}, desired {:?}",
+                self.ids_in(Set::Live),
+                wanted_ids()
+            ));
+        }
+        self.units_end_state()
+    }
+
+    /// The env files written but not desired.
+    fn env_files_left_over(&self) -> String {
+        let wanted: BTreeSet<(&str, u16)> = self
             .desired
             .instances
             .iter()
             .map(|i| (i.host.as_str(), i.port))
             .collect();
-        let env_files = self.env.places();
-        if env_files != wanted_env {
-            return Err(format!(
-                "env files left over: {:?}",
-                env_files.difference(&wanted_env).collect::<Vec<_>>()
-            ));
-        }
-        let same = |set: &HashSet<Arc<str>, IdHash>| {
-            set.len() == wanted.len() && wanted.iter().all(|id| set.contains(*id))
-        };
-        if self.has_proxy && (!same(&self.live) || !same(&self.pending)) {
-            let live: BTreeSet<&str> = self.live.iter().map(|id| &**id).collect();
-            return Err(format!("the proxy routes to {live:?}, desired {wanted:?}"));
-        }
-        let hosts: BTreeSet<&str> = self
-            .desired
+        let written: BTreeSet<(&str, u16)> = self
             .instances
-            .iter()
-            .map(|i| i.host.as_str())
+            .members(Set::Env)
+            .filter_map(|n| self.index.place_of(n))
+            .map(|(h, port)| (self.index.host_name(h), port))
             .collect();
-        for (host, side) in &self.loaded_units {
-            if !hosts.contains(host.as_str()) {
+        format!(
+            "env files left over: {:?}",
+            written.difference(&wanted).collect::<Vec<_>>()
+        )
+    }
+
+    /// Every machine that loads a unit template runs a desired instance, from the desired
+    /// template.
+    fn units_end_state(&self) -> Result<(), String> {
+        let mut hosts = vec![false; self.index.hosts()];
+        for h in &self.numbered[1].hosts {
+            hosts[*h as usize] = true;
+        }
+        for (h, units) in (0..).zip(&self.units) {
+            let Some(side) = units.loaded else { continue };
+            let host = self.index.host_name(h);
+            if !hosts[h as usize] {
                 return Err(format!("{host} keeps a unit template but runs no instance"));
             }
-            if self.unit_differs && *side != Side::Desired {
+            if self.unit_differs && side != Side::Desired {
                 return Err(format!("{host} still loads the old unit template"));
             }
         }
@@ -944,11 +990,13 @@ impl<'a> World<'a> {
     fn restored(&self, ids: &[String]) -> Result<(), String> {
         let current = self.current.unwrap_or(self.desired);
         for id in ids {
+            let n = self.index.find(id);
+            let running = n.and_then(|n| self.instances.running(n));
             match current.instance(id) {
                 Some(i) => {
                     let want = fingerprint(current, i);
                     let release = &current.topology.rocketchat.version;
-                    match self.running.get(id) {
+                    match running {
                         Some(r)
                             if r.healthy && r.fingerprint == want && *r.version == **release => {}
                         _ => {
@@ -957,11 +1005,12 @@ impl<'a> World<'a> {
                             ))
                         }
                     }
-                    if self.has_proxy && !self.live.contains(id.as_str()) {
+                    let live = n.is_some_and(|n| self.instances.has(Set::Live, n));
+                    if self.has_proxy && !live {
                         return Err(format!("{id} is not back in the proxy"));
                     }
                 }
-                None if self.running.contains(id) => {
+                None if running.is_some() => {
                     return Err(format!("{id} still runs after the rollback"))
                 }
                 None => {}
@@ -977,10 +1026,16 @@ impl<'a> World<'a> {
         Ok(())
     }
 
-    /// Whether desired instance `i`, whose fingerprint is `want`, runs as the layout has it.
-    fn instance_matches(&self, i: &Instance, want: u64) -> Result<(), String> {
+    /// Whether desired instance `i`, numbered (by id, by place), whose fingerprint is `want`,
+    /// runs as the layout has it.
+    fn instance_matches(
+        &self,
+        i: &Instance,
+        (id, place): (u32, u32),
+        want: u64,
+    ) -> Result<(), String> {
         let release = &self.desired.topology.rocketchat.version;
-        match self.running.get(&i.id) {
+        match self.instances.running(id) {
             Some(r) if r.healthy && r.fingerprint == want && *r.version == **release => {}
             Some(r) if !r.healthy => return Err(format!("{} is not healthy", i.id)),
             _ => {
@@ -990,11 +1045,32 @@ impl<'a> World<'a> {
                 ))
             }
         }
-        match self.env.get(&i.host, i.port) {
+        match self.instances.env(place) {
             Some(f) if f.fingerprint == want => Ok(()),
             _ => Err(format!("the env file of {} is not the desired one", i.id)),
         }
     }
+}
+
+/// The running instances of machine `h` as (port, instance), in no particular order: callers
+/// that name one pick it by [`text_order`], the order of the `host:port` ids.
+fn running_on<'w>(
+    index: &'w Index,
+    instances: &'w Instances,
+    h: u32,
+) -> impl Iterator<Item = (u16, &'w Running)> {
+    index.on_host(h).iter().filter_map(|n| {
+        let (_, port) = index.place_of(*n)?;
+        Some((port, instances.running(*n)?))
+    })
+}
+
+/// `numbers` without repeats.
+fn distinct(numbers: &[u32]) -> Vec<u32> {
+    let mut distinct = numbers.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
 }
 
 /// `<host>:<port>`, an instance's id (host names are not bracketed here, unlike upstreams).
@@ -1004,113 +1080,4 @@ pub(crate) fn instance_id(host: &str, port: u16) -> String {
     id.push(':');
     crate::decimal::push_decimal(&mut id, port.into());
     id
-}
-
-/// The id of the instance at `host` and `port`: the one the step names when it is that (the
-/// planner's steps share their instance's id), else written out.
-fn id_of(host: &str, port: u16, named: Option<&Arc<str>>) -> Arc<str> {
-    match named {
-        Some(id) if is_id_of(id, host, port) => id.clone(),
-        _ => instance_id(host, port).into(),
-    }
-}
-
-/// Whether `id` is `<host>:<port>` as [`instance_id`] writes it.
-fn is_id_of(id: &str, host: &str, port: u16) -> bool {
-    id.strip_prefix(host)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .is_some_and(|digits| digits == itoa::Buffer::new().format(port))
-}
-
-/// Marks `id` touched since the last reload; most steps touch an instance already marked, and
-/// the set takes a reference only when it is new.
-fn touch(touched: &mut HashSet<Arc<str>, IdHash>, id: &Arc<str>) {
-    if !touched.contains(id) {
-        touched.insert(id.clone());
-    }
-}
-
-/// `rocketchat@3001.service` -> 3001.
-fn instance_port(unit: &str) -> Option<u16> {
-    unit.strip_prefix("rocketchat@")?
-        .strip_suffix(".service")?
-        .parse()
-        .ok()
-}
-
-/// `/etc/rocketchat/3001.env` -> 3001.
-fn env_port(path: &str) -> Option<u16> {
-    path.strip_prefix(paths::ENV_DIR)?
-        .strip_prefix('/')?
-        .strip_suffix(".env")?
-        .parse()
-        .ok()
-}
-
-/// The env files written, by host and port: looked up with the step's borrowed host name.
-#[derive(Default)]
-struct EnvFiles(HashMap<String, HashMap<u16, EnvFile, IdHash>, IdHash>);
-
-impl EnvFiles {
-    fn get(&self, host: &str, port: u16) -> Option<&EnvFile> {
-        self.0.get(host)?.get(&port)
-    }
-
-    fn insert(&mut self, host: &str, port: u16, file: EnvFile) {
-        match self.0.get_mut(host) {
-            Some(files) => {
-                files.insert(port, file);
-            }
-            None => {
-                let mut files = HashMap::default();
-                files.insert(port, file);
-                self.0.insert(host.to_string(), files);
-            }
-        }
-    }
-
-    fn remove(&mut self, host: &str, port: u16) {
-        if let Some(files) = self.0.get_mut(host) {
-            files.remove(&port);
-        }
-    }
-
-    /// Every (host, port) with a file.
-    fn places(&self) -> BTreeSet<(&str, u16)> {
-        self.0
-            .iter()
-            .flat_map(|(host, files)| files.keys().map(move |port| (host.as_str(), *port)))
-            .collect()
-    }
-}
-
-/// Instances by (host, port), with their fingerprints.
-struct Places<'a>(HashMap<(&'a str, u16), (&'a Instance, u64), IdHash>);
-
-impl<'a> Places<'a> {
-    /// The first instance at each place, should host names repeat; `prints` are the layout's.
-    fn of(layout: &'a Layout, prints: &Fingerprints) -> Places<'a> {
-        let mut places =
-            HashMap::with_capacity_and_hasher(layout.instances.len(), IdHash::default());
-        for (n, i) in layout.instances.iter().enumerate() {
-            places
-                .entry((i.host.as_str(), i.port))
-                .or_insert((i, prints.get(n)));
-        }
-        Places(places)
-    }
-}
-
-/// The instance whose env file is rendered at `<host>/etc/rocketchat/<port>.env`, and its
-/// fingerprint.
-fn rendered_instance<'l>(places: &Places<'l>, rendered: &str) -> Option<(&'l Instance, u64)> {
-    let (host, path) = rendered.split_once('/')?;
-    // `path` is the install path without its leading `/`.
-    let port = path
-        .strip_prefix(paths::ENV_DIR.strip_prefix('/')?)?
-        .strip_prefix('/')?
-        .strip_suffix(".env")?
-        .parse()
-        .ok()?;
-    places.0.get(&(host, port)).copied()
 }
