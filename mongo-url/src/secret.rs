@@ -1,7 +1,6 @@
 //! A value that must never be printed: the password of a connection string, and the string
 //! itself, which embeds it.
 
-use compact_str::CompactString;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -10,13 +9,14 @@ pub const REDACTED: &str = "***";
 
 /// A secret string. `Debug`, `Display` and `Serialize` print `***`; the only way to the real value
 /// is [`Secret::expose`], which renderers of mode-0600 environment files call on purpose.
-/// A value of at most 24 bytes (most passwords) is kept in place, without an allocation.
+/// The value lives on the heap, in one place: moving a `Secret` moves a pointer, and a short
+/// value is never copied into each struct or vector slot it passes through.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Secret(CompactString);
+pub struct Secret(String);
 
 impl Secret {
     /// Wraps `value`.
-    pub fn new(value: impl Into<CompactString>) -> Self {
+    pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
 
