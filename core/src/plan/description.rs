@@ -1,9 +1,10 @@
 //! What a step does, in words. A plan of thousands of instances holds hundreds of thousands of
 //! steps, and most of their words only repeat what the action says (`stop <instance>`), so a
 //! step keeps which words it has, not their text: the words of an action are written from the
-//! action when an output prints them, and fixed words are a `&'static str`. Only the rare steps
-//! whose words hold something the action lacks (a backup archive, a replica set) keep a text of
-//! their own.
+//! action when an output prints them, and fixed words are a `&'static str`. Steps whose words
+//! hold something the action lacks keep a text of their own: a drain's instances, a machine's
+//! unit files, a proxy rollback's keep or leave, the staging, backup, restore and MongoDB steps.
+//! Those are written once per wave, machine or release, not once per instance.
 
 use super::action::{Action, Step};
 use serde::{Serialize, Serializer};
@@ -45,16 +46,45 @@ impl Step {
 }
 
 /// The words of a step (see [`Step::description`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Words<'a>(&'a Step);
 
-impl fmt::Display for Words<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Words<'_> {
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.description {
             Description::OfAction => of_action(&self.0.action, f),
             Description::Fixed(words) => f.write_str(words),
             Description::Text(words) => f.write_str(words),
         }
+    }
+
+    /// The words as a `String`, whatever the formatter asked for.
+    fn text(&self) -> String {
+        struct Plain<'a>(Words<'a>);
+        impl fmt::Display for Plain<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f)
+            }
+        }
+        Plain(*self).to_string()
+    }
+}
+
+/// Pads and truncates like a `String` when asked (`{:<40}`, `{:.20}`), which needs the words
+/// written first; without a width or precision they go straight to the output.
+impl fmt::Display for Words<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_none() && f.precision().is_none() {
+            return self.write(f);
+        }
+        f.pad(&self.text())
+    }
+}
+
+/// The words, quoted as a `String`'s `Debug` quotes them.
+impl fmt::Debug for Words<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.text(), f)
     }
 }
 
@@ -156,6 +186,19 @@ mod tests {
         assert_eq!(s.description().to_string(), "reload nginx");
         let s = step(Action::ProxyReload, Description::OfAction);
         assert_eq!(s.description().to_string(), "proxy_reload");
+    }
+
+    #[test]
+    fn words_pad_and_debug_as_a_string_would() {
+        let stop = Action::StopUnit {
+            unit: "rocketchat@3000.service".into(),
+            instance: Some("app1:3000".into()),
+        };
+        let s = step(stop, Description::OfAction);
+        assert_eq!(format!("[{:<16}]", s.description()), "[stop app1:3000  ]");
+        assert_eq!(format!("[{:>16}]", s.description()), "[  stop app1:3000]");
+        assert_eq!(format!("{:.4}", s.description()), "stop");
+        assert_eq!(format!("{:?}", s.description()), r#""stop app1:3000""#);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::Plan;
 use super::Step;
 use crate::text::escape_controls as shown;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 fn duration(seconds: u64) -> String {
     match seconds {
@@ -90,20 +91,21 @@ impl Plan {
             writeln!(
                 out,
                 "MongoDB: {}, one series at a time, member by member, before Rocket.Chat",
-                s.mongo_path.join(" -> ")
+                shown(&s.mongo_path.join(" -> "))
             )?;
         }
         if let Some(leader) = &s.leader {
             writeln!(
                 out,
-                "Leader: {leader} starts the new release alone and must pass its gate before any other"
+                "Leader: {} starts the new release alone and must pass its gate before any other",
+                shown(leader)
             )?;
         }
         if let Some(backup) = &s.backup {
-            writeln!(out, "Backup: {backup} (before the leader starts)")?;
+            writeln!(out, "Backup: {} (before the leader starts)", shown(backup))?;
         }
         for note in &s.notes {
-            writeln!(out, "Note: {note}")?;
+            writeln!(out, "Note: {}", shown(note))?;
         }
         let width = self.steps.iter().map(|st| st.host.len()).max().unwrap_or(4);
         let mut by_wave: BTreeMap<u32, Vec<&Step>> = BTreeMap::new();
@@ -127,8 +129,7 @@ impl Plan {
             for step in by_wave.get(&wave.wave).into_iter().flatten() {
                 words.clear();
                 // Writing into a `String` cannot fail.
-                let _ =
-                    std::fmt::Write::write_fmt(&mut words, format_args!("{}", step.description()));
+                let _ = write!(words, "{}", step.description());
                 writeln!(
                     out,
                     "  {:>4}  {:<width$}  {:<17}  {}",
@@ -138,7 +139,7 @@ impl Plan {
                     shown(&words)
                 )?;
             }
-            writeln!(out, "        rollback: {}", rollback_line(wave))?;
+            writeln!(out, "        rollback: {}", shown(&rollback_line(wave)))?;
         }
         Ok(())
     }
@@ -158,6 +159,10 @@ mod tests {
             &Policy::default(),
         )
         .unwrap();
+        // Every line the header can have is there, with harmless values, before forging.
+        p.summary.notes.push("a note".into());
+        p.summary.mongo_path.push("7.0".into());
+        p.summary.waves[1].rollback_reason = Some("a reason".into());
         let lines = p.to_text().lines().count();
         // Words written from the action carry its values: a forged instance id.
         p.steps[0].action = Action::StopUnit {
@@ -168,6 +173,12 @@ mod tests {
         p.steps[1].description = "stop\nwave 9 (forged)\u{1b}[2J".to_string().into();
         p.steps[0].host = "app1\r".into();
         p.summary.to_version = "7.11.0\u{7}".into();
+        // The header's and the rollback lines' values: instance ids, paths, reasons.
+        p.summary.leader = Some("app1:3000\nwave 9 (forged)".into());
+        p.summary.backup = Some("/var/backups/x\u{1b}[2J".into());
+        p.summary.notes[0] = "note\r\nwave 9 (forged)".into();
+        p.summary.mongo_path[0] = "7.0\n".into();
+        p.summary.waves[1].rollback_reason = Some("reason\nwave 9 (forged)".into());
         let text = p.to_text();
         assert_eq!(text.lines().count(), lines, "{text}");
         assert!(!text.contains(['\u{1b}', '\r', '\u{7}']), "{text}");
