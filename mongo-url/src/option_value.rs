@@ -67,6 +67,38 @@ impl OptionValue {
         self.json().and_then(Value::as_array)
     }
 
+    /// The member `key` of an object value (`authMechanismProperties`), as
+    /// [`Value::get`] reads it: `None` for any other value or a missing key.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.json().and_then(|value| value.get(key))
+    }
+
+    /// Whether the value is `null`, a boolean, a number, an object or an array, as the
+    /// same checks on [`Value`] answer.
+    pub fn is_null(&self) -> bool {
+        self.json().is_some_and(Value::is_null)
+    }
+
+    /// See [`OptionValue::is_null`].
+    pub fn is_boolean(&self) -> bool {
+        self.json().is_some_and(Value::is_boolean)
+    }
+
+    /// See [`OptionValue::is_null`].
+    pub fn is_number(&self) -> bool {
+        self.json().is_some_and(Value::is_number)
+    }
+
+    /// See [`OptionValue::is_null`].
+    pub fn is_object(&self) -> bool {
+        self.json().is_some_and(Value::is_object)
+    }
+
+    /// See [`OptionValue::is_null`].
+    pub fn is_array(&self) -> bool {
+        self.json().is_some_and(Value::is_array)
+    }
+
     /// The value as a `serde_json::Value`.
     pub fn to_value(&self) -> Value {
         match &self.0 {
@@ -180,6 +212,7 @@ mod tests {
             json!(["zstd", "zlib"]),
             json!({"SERVICE_NAME": "mongodb", "CANONICALIZE_HOST_NAME": false}),
             json!([{"dc": "ny"}, {}]),
+            json!(null),
         ];
         for v in values {
             let o = OptionValue::from(v.clone());
@@ -199,6 +232,23 @@ mod tests {
             assert_eq!(o.as_f64(), v.as_f64());
             assert_eq!(o.as_object(), v.as_object());
             assert_eq!(o.as_array(), v.as_array());
+            assert_eq!(o.get("SERVICE_NAME"), v.get("SERVICE_NAME"));
+            assert_eq!(
+                [
+                    o.is_null(),
+                    o.is_boolean(),
+                    o.is_number(),
+                    o.is_object(),
+                    o.is_array()
+                ],
+                [
+                    v.is_null(),
+                    v.is_boolean(),
+                    v.is_number(),
+                    v.is_object(),
+                    v.is_array()
+                ]
+            );
             assert_eq!(o, v);
             assert_eq!(v, o);
             assert_eq!(o.to_value(), v);
