@@ -100,9 +100,29 @@ impl<'a> Ctx<'a> {
                 return reach.clone();
             }
         }
-        let reach = Reach::of(i, self.health_path(side), scratch);
+        let reach = self
+            .other_sides_reach(n, id, i, scratch)
+            .unwrap_or_else(|| Reach::of(i, self.health_path(side), scratch));
         self.reaches.borrow_mut()[n].insert(id.clone(), reach.clone());
         reach
+    }
+
+    /// The other side's [`Reach`] of `i`, when it is the same: an instance the plan restarts in
+    /// place keeps its address, and both sides usually share the health path, so a rolling
+    /// upgrade would otherwise write every instance's upstream and health URL twice.
+    fn other_sides_reach(
+        &self,
+        n: usize,
+        id: &Arc<str>,
+        i: &crate::layout::Instance,
+        scratch: &mut String,
+    ) -> Option<Reach> {
+        if self.health_paths[0] != self.health_paths[1] {
+            return None;
+        }
+        let reaches = self.reaches.borrow();
+        let reach = reaches[1 - n].get(id)?;
+        reach.is_of(i, scratch).then(|| reach.clone())
     }
 
     /// The [`Names`] of `i`, made on its id's first use.

@@ -9,12 +9,13 @@ use super::action::{Action, Side};
 use super::builder::{concat, Op};
 use super::description::Description;
 use super::error::PlanError;
+use super::id_hash::IdHash;
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::PlannedInstance;
 use crate::layout::Layout;
 use crate::paths;
 use crate::version::Version;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// What the planner must do about the Rocket.Chat release.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +205,10 @@ pub(crate) fn restore_rollback(
         .iter()
         .map(|i| ctx.planned(Side::Current, i))
         .collect();
-    let before: BTreeSet<&str> = current.instances.iter().map(|i| i.id.as_str()).collect();
+    // Only asked whether it holds an id: a hashed set, sized once, rather than a sorted one.
+    let mut before: HashSet<&str, IdHash> =
+        HashSet::with_capacity_and_hasher(current.instances.len(), IdHash::default());
+    before.extend(current.instances.iter().map(|i| i.id.as_str()));
     let extra: Vec<PlannedInstance> = ctx
         .desired
         .instances
