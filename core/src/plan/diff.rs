@@ -2,10 +2,11 @@
 //! whether the unit template or the proxy configuration must be rewritten.
 
 use super::error::PlanError;
+use super::id_hash::IdHash;
 use crate::layout::{Instance, Layout};
 use crate::model::Topology;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 /// An instance present on both sides.
@@ -122,17 +123,21 @@ impl<'a> Diff<'a> {
         diff.unit_changed = unit_settings(&current.topology) != unit_settings(&desired.topology);
         diff.version_changed =
             current.topology.rocketchat.version != desired.topology.rocketchat.version;
-        let now: BTreeMap<&str, usize> = current
+        // Each current id's last index (a repeated id keeps its last, as an insert does), and
+        // whether the desired layout has it: the instances without are removed.
+        let mut now: HashMap<&str, (usize, bool), IdHash> = current
             .instances
             .iter()
             .enumerate()
-            .map(|(n, i)| (i.id.as_str(), n))
+            .map(|(n, i)| (i.id.as_str(), (n, false)))
             .collect();
         let prints = [Fingerprints::of(current), Fingerprints::of(desired)];
         let [old_prints, new_prints] = &prints;
         for (n, d) in desired.instances.iter().enumerate() {
-            match now.get(d.id.as_str()) {
-                Some(&c) => {
+            match now.get_mut(d.id.as_str()) {
+                Some((c, wanted)) => {
+                    *wanted = true;
+                    let c = *c;
                     let kept = Kept {
                         current: &current.instances[c],
                         desired: d,
@@ -146,11 +151,10 @@ impl<'a> Diff<'a> {
                 None => diff.added.push(d),
             }
         }
-        let wanted: BTreeSet<&str> = desired.instances.iter().map(|i| i.id.as_str()).collect();
         diff.removed = current
             .instances
             .iter()
-            .filter(|i| !wanted.contains(i.id.as_str()))
+            .filter(|i| !now[i.id.as_str()].1)
             .collect();
         let before = host_names(current);
         let after = host_names(desired);
@@ -172,15 +176,34 @@ fn hosts_with_instances(layout: &Layout) -> BTreeSet<String> {
     host_names(layout).into_iter().map(str::to_string).collect()
 }
 
-/// The hosts with instances, borrowed: a layout names each host once per instance.
+/// The hosts with instances, borrowed: a layout names each host once per instance. A host's
+/// instances are consecutive, so only a change of name is inserted.
 fn host_names(layout: &Layout) -> BTreeSet<&str> {
-    layout.instances.iter().map(|i| i.host.as_str()).collect()
+    let mut names = BTreeSet::new();
+    let mut last = None;
+    for i in &layout.instances {
+        let name = i.host.as_str();
+        if last != Some(name) {
+            names.insert(name);
+            last = Some(name);
+        }
+    }
+    names
 }
 
 /// Whether the proxy reaches the same set of `host:port` upstreams in both layouts. Equal
 /// (host, port) sets have equal texts, which are only written out when they differ (a host
-/// written with and without IPv6 brackets could give one text).
+/// written with and without IPv6 brackets could give one text). Equal sequences, the usual
+/// case, are equal sets without building either.
 fn same_upstreams(current: &Layout, desired: &Layout) -> bool {
+    fn pairs(l: &Layout) -> impl Iterator<Item = (&str, u16)> {
+        l.instances
+            .iter()
+            .map(|i| (i.upstream_host.as_str(), i.port))
+    }
+    if pairs(current).eq(pairs(desired)) {
+        return true;
+    }
     fn places(l: &Layout) -> BTreeSet<(&str, u16)> {
         l.instances
             .iter()
