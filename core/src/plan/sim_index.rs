@@ -39,7 +39,8 @@ pub(crate) struct Index {
     env_at: HashMap<(usize, usize), Option<u32>, IdHash>,
     /// A rendered env file (`<machine>/etc/rocketchat/<port>.env`) -> the instance at its place.
     rendered_at: HashMap<usize, Option<u32>, IdHash>,
-    /// The texts whose addresses are keys, kept alive so no other text can take an address.
+    /// Every text whose address is (part of) a key, kept alive so no other text can take its
+    /// address while the index lives.
     kept: Vec<Arc<str>>,
 }
 
@@ -210,6 +211,7 @@ impl Index {
             let h = self.host_named(host);
             self.place(h, port)
         });
+        self.keep(host);
         self.keep(unit);
         self.unit_at.insert(key, n);
         n
@@ -225,6 +227,7 @@ impl Index {
             let h = self.host_named(host);
             self.place(h, port)
         });
+        self.keep(host);
         self.keep(path);
         self.env_at.insert(key, n);
         n
