@@ -81,6 +81,14 @@ pub(crate) fn side_index(side: Side) -> usize {
 }
 
 impl Instances {
+    /// Room for `count` instances: the numbered ones, before any step.
+    pub fn with_capacity(count: usize) -> Instances {
+        Instances {
+            slots: Vec::with_capacity(count),
+            ..Instances::default()
+        }
+    }
+
     fn slot(&self, n: u32) -> Option<&Slot> {
         self.slots.get(n as usize)
     }

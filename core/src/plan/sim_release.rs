@@ -83,6 +83,57 @@ impl Releases {
     }
 }
 
+/// How many running instances run each Rocket.Chat release, kept up to date so every step can
+/// check that one runs at a time. A deployment runs one or two releases: a list is the cheapest
+/// map, and the instances of a release share its text, so it is found by address first.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunningReleases(Vec<(Arc<str>, usize)>);
+
+impl RunningReleases {
+    fn find(&self, release: &Arc<str>) -> Option<usize> {
+        let same = |(r, _): &(Arc<str>, usize)| Arc::ptr_eq(r, release) || **r == **release;
+        self.0.iter().position(same)
+    }
+
+    /// `count` instances run `release` (recorded even at 0: it was the deployment's).
+    pub(crate) fn set(&mut self, release: Arc<str>, count: usize) {
+        match self.find(&release) {
+            Some(n) => self.0[n].1 = count,
+            None => self.0.push((release, count)),
+        }
+    }
+
+    /// An instance of `release` starts.
+    pub(crate) fn start(&mut self, release: &Arc<str>) {
+        match self.find(release) {
+            Some(n) => self.0[n].1 += 1,
+            None => self.0.push((release.clone(), 1)),
+        }
+    }
+
+    /// An instance of `release` stops; a release nothing runs any more is forgotten.
+    pub(crate) fn stop(&mut self, release: &Arc<str>) {
+        if let Some(n) = self.find(release) {
+            self.0[n].1 -= 1;
+            if self.0[n].1 == 0 {
+                self.0.remove(n);
+            }
+        }
+    }
+
+    /// How many releases are recorded.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The releases recorded, in text order.
+    pub(crate) fn sorted(&self) -> Vec<&str> {
+        let mut releases: Vec<&str> = self.0.iter().map(|(r, _)| &**r).collect();
+        releases.sort_unstable();
+        releases
+    }
+}
+
 /// The Rocket.Chat database.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Database {

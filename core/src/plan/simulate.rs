@@ -11,14 +11,14 @@ use super::policy::Policy;
 use super::sim_index::{at, Index, Numbered};
 use super::sim_instances::{side_index, text_order, EnvFile, Instances, Placed, Running, Set};
 use super::sim_mongo::ReplicaSet;
-use super::sim_release::{Database, Releases};
+use super::sim_release::{Database, Releases, RunningReleases};
 use super::summary::RollbackKind;
 use super::Plan;
 use crate::layout::{Instance, Layout};
 use crate::paths;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -127,7 +127,7 @@ struct World<'a> {
     unit_differs: bool,
     version_changed: bool,
     /// Machine and instance numbers: the state below is indexed by them.
-    index: Index,
+    index: Index<'a>,
     /// The numbers of the current (the desired on a fresh install) and desired instances.
     numbered: [Numbered; 2],
     /// Every instance's env file, unit, enablement and proxy membership.
@@ -140,7 +140,7 @@ struct World<'a> {
     mongod_running: HashSet<(String, String), IdHash>,
     serving: usize,
     /// Running instances per Rocket.Chat version, kept up to date so every step can check it.
-    versions: BTreeMap<String, usize>,
+    versions: RunningReleases,
     releases: Releases,
     /// The release an instance runs without a selection of its own: what `bundle` holds, the
     /// running deployment's release (or the desired one on a fresh install).
@@ -217,16 +217,18 @@ impl Plan {
         } else {
             floor(Some(current), desired, policy)?
         };
-        let mut world = World::new(Some(current), desired, policy, None);
-        let mut timeline = Timeline::new(floor, world.serving);
+        // The steps outlive the world: its index keys them by address.
         let forward: Vec<Step> = self
             .steps
             .iter()
             .filter(|s| s.wave <= wave)
             .cloned()
             .collect();
+        let rollback = summary.rollback.steps();
+        let mut world = World::new(Some(current), desired, policy, None);
+        let mut timeline = Timeline::new(floor, world.serving);
         run(&forward, &mut world, &mut timeline)?;
-        run(&summary.rollback.steps(), &mut world, &mut timeline)?;
+        run(&rollback, &mut world, &mut timeline)?;
         let touched: Vec<String> = if restore {
             current
                 .instances
@@ -255,8 +257,13 @@ impl Timeline {
 }
 
 /// Applies `steps`, checking the floor and versions after each.
-fn run(steps: &[Step], world: &mut World, timeline: &mut Timeline) -> Result<(), Violation> {
+fn run<'a>(
+    steps: &'a [Step],
+    world: &mut World<'a>,
+    timeline: &mut Timeline,
+) -> Result<(), Violation> {
     let floor = timeline.floor;
+    timeline.frames.reserve(steps.len());
     for step in steps {
         world
             .apply(step)
@@ -326,21 +333,21 @@ impl<'a> World<'a> {
     ) -> World<'a> {
         let given = |n: usize| prints.map(|p| Cow::Borrowed(&p[n]));
         let desired_prints = given(1).unwrap_or_else(|| Cow::Owned(Fingerprints::of(desired)));
-        let current_prints = match current {
-            Some(c) => given(0).unwrap_or_else(|| Cow::Owned(Fingerprints::of(c))),
-            None => desired_prints.clone(),
-        };
+        // Without a current layout the desired prints serve both sides: borrowed, not copied.
+        let current_prints =
+            current.map(|c| given(0).unwrap_or_else(|| Cow::Owned(Fingerprints::of(c))));
         let unit_differs = current.is_some_and(|c| {
             let (a, b) = (&c.topology.rocketchat, &desired.topology.rocketchat);
             (&a.bundle, &a.node, &a.user, &a.group, &a.uploads_path)
                 != (&b.bundle, &b.node, &b.user, &b.group, &b.uploads_path)
         });
-        let mut index = Index::default();
+        let mut index = Index::with_capacity(desired.instances.len());
         let numbered_current = index.number(current.unwrap_or(desired));
         let numbered_desired = match current {
             Some(_) => index.number(desired),
             None => numbered_current.clone(),
         };
+        let instances = Instances::with_capacity(index.len());
         let mut w = World {
             current,
             desired,
@@ -354,12 +361,12 @@ impl<'a> World<'a> {
             }),
             index,
             numbered: [numbered_current, numbered_desired],
-            instances: Instances::default(),
+            instances,
             units: Vec::new(),
             mongod_conf: HashSet::default(),
             mongod_running: HashSet::default(),
             serving: 0,
-            versions: BTreeMap::new(),
+            versions: RunningReleases::default(),
             releases: Releases::default(),
             bundle: current
                 .unwrap_or(desired)
@@ -372,9 +379,24 @@ impl<'a> World<'a> {
             backup_required: policy.backup,
             replica_set: current.and_then(|c| ReplicaSet::running(&c.topology)),
         };
-        w.place(Side::Current, &current_prints);
-        w.place(Side::Desired, &w.desired_prints.clone());
-        if let Some(c) = current {
+        let prints = current_prints.as_deref().unwrap_or(&w.desired_prints);
+        let [numbered_current, numbered_desired] = &w.numbered;
+        let first = current.unwrap_or(desired);
+        place(
+            &mut w.instances,
+            first,
+            numbered_current,
+            Side::Current,
+            prints,
+        );
+        place(
+            &mut w.instances,
+            desired,
+            numbered_desired,
+            Side::Desired,
+            &w.desired_prints,
+        );
+        if let (Some(c), Some(current_prints)) = (current, current_prints) {
             for p in paths::mongod_places(&c.topology) {
                 w.mongod_conf.insert((p.machine.clone(), p.conf));
                 w.mongod_running.insert((p.machine, p.unit));
@@ -382,20 +404,6 @@ impl<'a> World<'a> {
             w.run_current(c, &current_prints);
         }
         w
-    }
-
-    /// Records where each layout places its instances, for the env files rendered for them.
-    fn place(&mut self, side: Side, prints: &Fingerprints) {
-        let layout = self.layout(side);
-        let numbered = &self.numbered[side_index(side)];
-        for (n, i) in layout.instances.iter().enumerate() {
-            let placed = Placed {
-                port: i.port,
-                tcp: i.tcp_port,
-                fingerprint: prints.get(n),
-            };
-            self.instances.place(numbered.places[n], side, placed);
-        }
     }
 
     /// The running deployment: its env files written, units loaded and enabled, every instance
@@ -433,8 +441,8 @@ impl<'a> World<'a> {
             }
         }
         self.serving = c.instances.len();
-        self.versions
-            .insert(c.topology.rocketchat.version.clone(), c.instances.len());
+        // `bundle` is the current layout's release.
+        self.versions.set(self.bundle.clone(), c.instances.len());
     }
 
     fn layout(&self, side: Side) -> &'a Layout {
@@ -444,7 +452,7 @@ impl<'a> World<'a> {
         }
     }
 
-    fn apply(&mut self, step: &Step) -> StepResult {
+    fn apply(&mut self, step: &'a Step) -> StepResult {
         let host = &*step.host;
         match &step.action {
             Action::WriteFile { path, source, .. } => self.write(&step.host, path, source),
@@ -580,14 +588,14 @@ impl<'a> World<'a> {
         ))
     }
 
-    fn write(&mut self, host: &Arc<str>, path: &Arc<str>, source: &FileSource) -> StepResult {
+    fn write(&mut self, host: &'a Arc<str>, path: &Arc<str>, source: &FileSource) -> StepResult {
         if **path == *paths::UNIT_TEMPLATE {
             at(&mut self.units, self.index.host(host)).written = Some(source.side);
         } else if paths::is_mongod_conf(path) {
             self.mongod_conf
                 .insert((host.to_string(), path.to_string()));
         } else if let Some(n) = self.index.env_file(host, path) {
-            let file = self.env_file(source)?;
+            let file = self.env_file(source, host, n)?;
             self.instances.write_env(n, file);
         } else if self.is_proxy_config(path) {
             self.route_to(source.side);
@@ -618,12 +626,21 @@ impl<'a> World<'a> {
             .is_some_and(|p| paths::proxy_config(p.kind) == path)
     }
 
-    /// The env file a source installs: the instance of that side it was rendered for, with
-    /// the overrides applied.
-    fn env_file(&mut self, source: &FileSource) -> Result<EnvFile, (ViolationKind, String)> {
+    /// The env file a source installs on `host` for instance `n`: the instance of that side it
+    /// was rendered for, with the overrides applied.
+    fn env_file(
+        &mut self,
+        source: &FileSource,
+        host: &str,
+        n: u32,
+    ) -> Result<EnvFile, (ViolationKind, String)> {
+        let (h, _) = self
+            .index
+            .place_of(n)
+            .expect("an env file's instance is placed");
         let placed = self
             .index
-            .rendered(&source.rendered)
+            .rendered(&source.rendered, (host, h))
             .and_then(|n| self.instances.placed(n, source.side));
         let Some(placed) = placed else {
             return fail(
@@ -647,7 +664,7 @@ impl<'a> World<'a> {
         Ok(file)
     }
 
-    fn remove(&mut self, host: &Arc<str>, path: &Arc<str>) {
+    fn remove(&mut self, host: &'a Arc<str>, path: &Arc<str>) {
         if **path == *paths::UNIT_TEMPLATE {
             at(&mut self.units, self.index.host(host)).written = None;
         } else if let Some(n) = self.index.env_file(host, path) {
@@ -655,7 +672,7 @@ impl<'a> World<'a> {
         }
     }
 
-    fn start(&mut self, host: &Arc<str>, unit: &Arc<str>) -> StepResult {
+    fn start(&mut self, host: &'a Arc<str>, unit: &'a Arc<str>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             return self.start_mongod(host, unit);
         }
@@ -668,12 +685,7 @@ impl<'a> World<'a> {
         let version = self.release_to_start(n, &env)?;
         let id = self.index.id(n);
         self.database.start(id, &version, self.backup_required)?;
-        match self.versions.get_mut(&*version) {
-            Some(count) => *count += 1,
-            None => {
-                self.versions.insert(version.to_string(), 1);
-            }
-        }
+        self.versions.start(&version);
         self.instances.touch(n);
         self.instances.start(
             n,
@@ -793,7 +805,7 @@ impl<'a> World<'a> {
         Ok(version)
     }
 
-    fn stop(&mut self, host: &Arc<str>, unit: &Arc<str>) -> StepResult {
+    fn stop(&mut self, host: &'a Arc<str>, unit: &'a Arc<str>) -> StepResult {
         if paths::is_mongod_unit(unit) {
             self.mongod_running
                 .remove(&(host.to_string(), unit.to_string()));
@@ -821,12 +833,7 @@ impl<'a> World<'a> {
             if gone.healthy && !self.has_proxy {
                 self.serving -= 1;
             }
-            if let Some(count) = self.versions.get_mut(&*gone.version) {
-                *count -= 1;
-                if *count == 0 {
-                    self.versions.remove(&*gone.version);
-                }
-            }
+            self.versions.stop(&gone.version);
         }
         Ok(())
     }
@@ -871,7 +878,7 @@ impl<'a> World<'a> {
             return Ok(());
         }
         if self.versions.len() > 1 {
-            let versions: Vec<&String> = self.versions.keys().collect();
+            let versions = self.versions.sorted();
             return Err(format!(
                 "versions {versions:?} run side by side outside a rolling upgrade"
             ));
@@ -883,7 +890,7 @@ impl<'a> World<'a> {
     fn ids_in(&self, set: Set) -> BTreeSet<&str> {
         self.instances
             .members(set)
-            .map(|n| &**self.index.id(n))
+            .map(|n| self.index.id(n))
             .collect()
     }
 
@@ -1052,17 +1059,36 @@ impl<'a> World<'a> {
     }
 }
 
-/// The running instances of machine `h` as (port, instance), in no particular order: callers
+/// The running instances of machine `h` as (port, instance), in port order: callers
 /// that name one pick it by [`text_order`], the order of the `host:port` ids.
 fn running_on<'w>(
     index: &'w Index,
     instances: &'w Instances,
     h: u32,
 ) -> impl Iterator<Item = (u16, &'w Running)> {
-    index.on_host(h).iter().filter_map(|n| {
-        let (_, port) = index.place_of(*n)?;
-        Some((port, instances.running(*n)?))
-    })
+    index
+        .on_host(h)
+        .iter()
+        .filter_map(|&(port, n)| Some((port, instances.running(n)?)))
+}
+
+/// Records where `side`'s layout places its instances (numbered as `numbered`, with their
+/// `prints`), for the env files rendered for them.
+fn place(
+    instances: &mut Instances,
+    layout: &Layout,
+    numbered: &Numbered,
+    side: Side,
+    prints: &Fingerprints,
+) {
+    for (n, i) in layout.instances.iter().enumerate() {
+        let placed = Placed {
+            port: i.port,
+            tcp: i.tcp_port,
+            fingerprint: prints.get(n),
+        };
+        instances.place(numbered.places[n], side, placed);
+    }
 }
 
 /// `numbers` without repeats.
@@ -1076,8 +1102,13 @@ fn distinct(numbers: &[u32]) -> Vec<u32> {
 /// `<host>:<port>`, an instance's id (host names are not bracketed here, unlike upstreams).
 pub(crate) fn instance_id(host: &str, port: u16) -> String {
     let mut id = String::with_capacity(host.len() + 6);
-    id.push_str(host);
-    id.push(':');
-    crate::decimal::push_decimal(&mut id, port.into());
+    push_instance_id(&mut id, host, port);
     id
+}
+
+/// Appends [`instance_id`]`(host, port)` to `text`.
+pub(crate) fn push_instance_id(text: &mut String, host: &str, port: u16) {
+    text.push_str(host);
+    text.push(':');
+    crate::decimal::push_decimal(text, port.into());
 }
