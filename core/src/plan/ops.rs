@@ -6,13 +6,14 @@ use super::action::{Action, FileSource, Side};
 use super::builder::Op;
 use super::description::Description;
 use super::id_hash::IdHash;
-use super::planned_instance::{Names, PlannedInstance, Reach};
+use super::planned_instance::{is_upstream_of, Names, Parts, PlannedInstance, Reach};
 use super::policy::Policy;
-use crate::layout::Layout;
+use crate::layout::{Instance, Layout};
 use crate::model::ProxyKind;
 use crate::paths;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// The release every instance of one side runs, made once per plan: the steps of all its
@@ -54,13 +55,14 @@ pub(crate) struct Ctx<'a> {
     pub health_paths: [&'a str; 2],
     /// The release of each side's instances (current, desired).
     pub releases: [SideRelease; 2],
-    /// The [`Names`] of every instance planned so far, by id: a plan moves most instances
-    /// several times (restart, rollback, restore), on both sides, and their steps share one set
-    /// of strings.
-    pub names: RefCell<HashMap<Arc<str>, Names, IdHash>>,
-    /// The [`Reach`] of every instance planned so far, by id, for each side (current,
-    /// desired).
-    pub reaches: RefCell<[HashMap<Arc<str>, Reach, IdHash>; 2]>,
+    /// The [`Parts`] of every instance of each side's layout (current, desired) planned so far,
+    /// by its position in the layout's `instances`: a plan moves most instances several times
+    /// (restart, rollback, restore), and finding them again by position costs neither hashing
+    /// nor comparing their ids.
+    pub parts: RefCell<[Vec<Option<Rc<Parts>>>; 2]>,
+    /// The position of each instance of each side's layout, by id, made when an instance's
+    /// counterpart on the other side is not at its own position (see [`Ctx::counterpart`]).
+    pub positions: [OnceCell<HashMap<&'a str, usize, IdHash>>; 2],
     /// The buffer planned instances' strings are written in before they are shared.
     pub scratch: RefCell<String>,
 }
@@ -73,68 +75,64 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The layout of the side at `n` in the tables kept for each (current, desired).
+    fn layout_at(&self, n: usize) -> &'a Layout {
+        match n {
+            0 => self.current.unwrap_or(self.desired),
+            _ => self.desired,
+        }
+    }
+
     /// Instance `i` of `side`'s layout, as the planner moves it.
-    pub(crate) fn planned(&self, side: Side, i: &crate::layout::Instance) -> PlannedInstance {
-        let scratch = &mut self.scratch.borrow_mut();
-        let names = self.names_of(i, scratch);
-        let reach = self.reach_of(side, &names.id, i, scratch);
-        let version = &self.release(side).version;
-        PlannedInstance::of(names, reach, version, side, i)
-    }
-
-    /// The [`Reach`] of `i` on `side`, made on its first use there (and again should an id
-    /// name instances at two addresses).
-    fn reach_of(
-        &self,
-        side: Side,
-        id: &Arc<str>,
-        i: &crate::layout::Instance,
-        scratch: &mut String,
-    ) -> Reach {
-        let n = match side {
-            Side::Current => 0,
-            Side::Desired => 1,
+    pub(crate) fn planned(&self, side: Side, i: &Instance) -> PlannedInstance {
+        let n = side_index(side);
+        let Some(at) = position(self.layout_at(n), i) else {
+            return PlannedInstance::new(Rc::new(self.parts_of(side, i, None)));
         };
-        if let Some(reach) = self.reaches.borrow()[n].get(id) {
-            if reach.is_of(i, scratch) {
-                return reach.clone();
-            }
+        if let Some(parts) = self.parts.borrow()[n][at].clone() {
+            return PlannedInstance::new(parts);
         }
-        let reach = self
-            .other_sides_reach(n, id, i, scratch)
-            .unwrap_or_else(|| Reach::of(i, self.health_path(side), scratch));
-        self.reaches.borrow_mut()[n].insert(id.clone(), reach.clone());
-        reach
+        let other = self
+            .counterpart(n, i, at)
+            .and_then(|k| self.parts.borrow()[1 - n][k].clone());
+        let parts = Rc::new(self.parts_of(side, i, other.as_deref()));
+        self.parts.borrow_mut()[n][at] = Some(parts.clone());
+        PlannedInstance::new(parts)
     }
 
-    /// The other side's [`Reach`] of `i`, when it is the same: an instance the plan restarts in
-    /// place keeps its address, and both sides usually share the health path, so a rolling
-    /// upgrade would otherwise write every instance's upstream and health URL twice.
-    fn other_sides_reach(
-        &self,
-        n: usize,
-        id: &Arc<str>,
-        i: &crate::layout::Instance,
-        scratch: &mut String,
-    ) -> Option<Reach> {
-        if self.health_paths[0] != self.health_paths[1] {
-            return None;
-        }
-        let reaches = self.reaches.borrow();
-        let reach = reaches[1 - n].get(id)?;
-        reach.is_of(i, scratch).then(|| reach.clone())
+    /// The [`Parts`] of `i` on `side`. The strings that follow from its id come from `other`,
+    /// the same instance on the other side when it was planned there, and so do its upstream
+    /// and health URL when they are the same: an instance the plan restarts in place keeps its
+    /// address, and both sides usually share the health path, so a rolling upgrade would
+    /// otherwise write every instance's strings twice.
+    fn parts_of(&self, side: Side, i: &Instance, other: Option<&Parts>) -> Parts {
+        let scratch = &mut self.scratch.borrow_mut();
+        let names = other.map_or_else(|| Names::of(i, scratch), Parts::names);
+        let same_reach = |o: &&Parts| {
+            self.health_paths[0] == self.health_paths[1] && is_upstream_of(&o.upstream, i)
+        };
+        let reach = other.filter(same_reach).map_or_else(
+            || Reach::of(i, self.health_path(side), scratch),
+            Parts::reach,
+        );
+        Parts::of(names, reach, &self.release(side).version, side)
     }
 
-    /// The [`Names`] of `i`, made on its id's first use.
-    fn names_of(&self, i: &crate::layout::Instance, scratch: &mut String) -> Names {
-        if let Some(names) = self.names.borrow().get(i.id.as_str()) {
-            return names.clone();
+    /// The position, in the other side's layout, of the instance with `i`'s id (`i` is at `at`
+    /// on the side at `n`). Both layouts list their hosts and instances in the topology's
+    /// order, so it is usually at the same position; elsewhere, the other side's positions by
+    /// id find it.
+    fn counterpart(&self, n: usize, i: &Instance, at: usize) -> Option<usize> {
+        let others = &self.layout_at(1 - n).instances;
+        if others.get(at).is_some_and(|o| o.id == i.id) {
+            return Some(at);
         }
-        let names = Names::of(i, scratch);
-        self.names
-            .borrow_mut()
-            .insert(names.id.clone(), names.clone());
-        names
+        let positions = self.positions[1 - n].get_or_init(|| {
+            let mut by_id = HashMap::with_capacity_and_hasher(others.len(), IdHash::default());
+            by_id.extend(others.iter().enumerate().map(|(k, o)| (o.id.as_str(), k)));
+            by_id
+        });
+        positions.get(i.id.as_str()).copied()
     }
 
     pub(crate) fn release(&self, side: Side) -> &SideRelease {
@@ -448,6 +446,26 @@ impl<'a> Ctx<'a> {
         ops.extend(self.reload_proxy());
         ops
     }
+}
+
+/// The index of `side` in the tables kept for each (current, desired).
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Current => 0,
+        Side::Desired => 1,
+    }
+}
+
+/// The position of `i` in `layout.instances`, when it is one of them (an instance from
+/// elsewhere is planned without being kept): worked out from its address, then confirmed.
+fn position(layout: &Layout, i: &Instance) -> Option<usize> {
+    let start = layout.instances.as_ptr() as usize;
+    let at = (i as *const Instance as usize).wrapping_sub(start) / std::mem::size_of::<Instance>();
+    layout
+        .instances
+        .get(at)
+        .is_some_and(|found| std::ptr::eq(found, i))
+        .then_some(at)
 }
 
 fn daemon_reload(host: &Arc<str>) -> Op {

@@ -7,18 +7,29 @@ use super::budget::SurgeSlot;
 use super::policy::Policy;
 use crate::layout::{Instance, Layout};
 use crate::paths;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A Rocket.Chat instance the planner starts, stops and routes (a replica set member is
-/// something else: see `mongo_upgrade`). A plan builds one or two per instance and side, so its
-/// strings are written by hand rather than through `format!`. They are `Arc<str>`: every step
-/// about the instance (write its env file, start, wait, join, ...) shares them, and a clone of
-/// the instance only counts references.
+/// something else: see `mongo_upgrade`). A plan moves most instances several times (restart,
+/// rollback, restore) and copies them between its lists of members, so what never changes is
+/// shared behind one counted reference ([`Parts`], read through `Deref`): a copy counts one
+/// reference instead of one per string, and the steps clone only the strings they hold.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedInstance {
+    parts: Rc<Parts>,
+    /// Whether starting it also enables it (new instances; restarted ones already are).
+    pub enable_on_start: bool,
+}
+
+/// What a [`PlannedInstance`] is, on its side of the plan. A plan builds one per instance and
+/// side (see `Ctx::planned`), so its strings are written by hand rather than through `format!`.
+/// They are `Arc<str>`: every step about the instance (write its env file, start, wait, join,
+/// ...) shares them.
+#[derive(Debug)]
+pub(crate) struct Parts {
     pub id: Arc<str>,
     pub host: Arc<str>,
-    pub port: u16,
     pub unit: Arc<str>,
     pub upstream: Arc<str>,
     pub server: Arc<str>,
@@ -30,12 +41,19 @@ pub(crate) struct PlannedInstance {
     pub version: Arc<str>,
     /// Whether the unit is enabled at boot (surge instances are not).
     pub enabled: bool,
-    /// Whether starting it also enables it (new instances; restarted ones already are).
-    pub enable_on_start: bool,
+}
+
+impl std::ops::Deref for PlannedInstance {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.parts
+    }
 }
 
 /// The strings of an instance that follow from its host and port alone, so from its id
-/// (`host:port`): the same on either side of a plan, made once per id (see `Ctx::planned`).
+/// (`host:port`): the same on either side of a plan, made once per instance and shared by its
+/// two sides (see `Ctx::planned`).
 #[derive(Debug, Clone)]
 pub(crate) struct Names {
     pub id: Arc<str>,
@@ -92,41 +110,29 @@ impl Reach {
             upstream,
         }
     }
+}
 
-    /// Whether this is `i`'s upstream, written in `scratch` to compare.
-    pub(crate) fn is_of(&self, i: &Instance, scratch: &mut String) -> bool {
-        scratch.clear();
-        paths::push_host_port(scratch, &i.upstream_host, i.port);
-        *self.upstream == **scratch
-    }
+/// Whether `upstream` is `i`'s ([`paths::push_host_port`]'s text), compared part by part
+/// rather than written out.
+pub(crate) fn is_upstream_of(upstream: &str, i: &Instance) -> bool {
+    let host = i.upstream_host.as_str();
+    let rest = if host.contains(':') {
+        upstream
+            .strip_prefix('[')
+            .and_then(|r| r.strip_prefix(host))
+            .and_then(|r| r.strip_prefix(']'))
+    } else {
+        upstream.strip_prefix(host)
+    };
+    rest.and_then(|r| r.strip_prefix(':'))
+        .is_some_and(|port| is_decimal_of(port, i.port))
 }
 
 impl PlannedInstance {
-    /// Instance `i` of the layout of `side`, which runs `version`, named by `names` (its
-    /// [`Names`]) and reached at `reach` (its [`Reach`] on that side).
-    pub(crate) fn of(
-        names: Names,
-        reach: Reach,
-        version: &Arc<str>,
-        side: Side,
-        i: &Instance,
-    ) -> PlannedInstance {
+    /// The instance `parts` describe, started as it is.
+    pub(crate) fn new(parts: Rc<Parts>) -> PlannedInstance {
         PlannedInstance {
-            id: names.id,
-            host: names.host,
-            port: i.port,
-            unit: names.unit,
-            server: names.server,
-            env: FileSource {
-                side,
-                rendered: names.rendered,
-                overrides: Vec::new(),
-            },
-            env_path: names.env_path,
-            health_url: reach.health_url,
-            upstream: reach.upstream,
-            version: version.clone(),
-            enabled: true,
+            parts,
             enable_on_start: false,
         }
     }
@@ -139,28 +145,33 @@ impl PlannedInstance {
     ) -> PlannedInstance {
         let (template, scratch) = (slot.template, &mut String::new());
         let names = Names::of(template, scratch);
-        let reach = Reach::of(template, health_path, scratch);
-        let mut m = PlannedInstance::of(names, reach, version, Side::Desired, template);
-        let upstream = paths::host_port(&slot.template.upstream_host, slot.port);
-        m.id = slot.id().into();
-        m.port = slot.port;
-        m.unit = paths::instance_unit(slot.port).into();
-        m.server = paths::backend_server(&slot.host, slot.port).into();
-        m.env_path = paths::env_file(slot.port).into();
-        m.health_url = shared(scratch, |s| push_health_url(s, &upstream, health_path));
-        m.upstream = upstream.into();
-        m.env.overrides = vec![
-            EnvOverride {
-                name: "PORT".into(),
-                value: slot.port.to_string(),
+        let upstream = paths::host_port(&template.upstream_host, slot.port);
+        let health_url = shared(scratch, |s| push_health_url(s, &upstream, health_path));
+        PlannedInstance::new(Rc::new(Parts {
+            id: slot.id().into(),
+            host: names.host,
+            unit: paths::instance_unit(slot.port).into(),
+            upstream: upstream.into(),
+            server: paths::backend_server(&slot.host, slot.port).into(),
+            env: FileSource {
+                side: Side::Desired,
+                rendered: names.rendered,
+                overrides: vec![
+                    EnvOverride {
+                        name: "PORT".into(),
+                        value: slot.port.to_string(),
+                    },
+                    EnvOverride {
+                        name: "TCP_PORT".into(),
+                        value: slot.tcp_port.to_string(),
+                    },
+                ],
             },
-            EnvOverride {
-                name: "TCP_PORT".into(),
-                value: slot.tcp_port.to_string(),
-            },
-        ];
-        m.enabled = false;
-        m
+            env_path: paths::env_file(slot.port).into(),
+            health_url,
+            version: version.clone(),
+            enabled: false,
+        }))
     }
 
     /// The same member, enabled when it starts.
@@ -168,6 +179,56 @@ impl PlannedInstance {
         self.enable_on_start = self.enabled;
         self
     }
+}
+
+impl Parts {
+    /// Its [`Names`], shared.
+    pub(crate) fn names(&self) -> Names {
+        Names {
+            id: self.id.clone(),
+            host: self.host.clone(),
+            unit: self.unit.clone(),
+            server: self.server.clone(),
+            env_path: self.env_path.clone(),
+            rendered: self.env.rendered.clone(),
+        }
+    }
+
+    /// Its [`Reach`], shared.
+    pub(crate) fn reach(&self) -> Reach {
+        Reach {
+            upstream: self.upstream.clone(),
+            health_url: self.health_url.clone(),
+        }
+    }
+
+    /// An instance of the layout of `side`, which runs `version`, named by `names` (its
+    /// [`Names`]) and reached at `reach` (its [`Reach`] on that side).
+    pub(crate) fn of(names: Names, reach: Reach, version: &Arc<str>, side: Side) -> Parts {
+        Parts {
+            id: names.id,
+            host: names.host,
+            unit: names.unit,
+            server: names.server,
+            env: FileSource {
+                side,
+                rendered: names.rendered,
+                overrides: Vec::new(),
+            },
+            env_path: names.env_path,
+            health_url: reach.health_url,
+            upstream: reach.upstream,
+            version: version.clone(),
+            enabled: true,
+        }
+    }
+}
+
+/// Whether `text` is `port` in decimal, as [`crate::decimal::push_decimal`] writes it (no
+/// leading zero).
+fn is_decimal_of(text: &str, port: u16) -> bool {
+    let mut digits = itoa::Buffer::new();
+    text == digits.format(port)
 }
 
 /// Appends `http://<upstream><health path>`.

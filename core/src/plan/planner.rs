@@ -8,7 +8,6 @@ use super::builder::{concat, numbered, Builder};
 use super::description::Description;
 use super::diff::{self, Diff};
 use super::error::PlanError;
-use super::id_hash::IdHash;
 use super::items::{self, Item, Work};
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::{health_path, PlannedInstance};
@@ -21,7 +20,7 @@ use crate::layout::Layout;
 use crate::paths;
 use crate::version::{self, MongoSupport, Version};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Plans the change from `current` (`None`: a fresh install) to `desired` under `policy`.
@@ -59,8 +58,11 @@ pub fn plan(
             SideRelease::of(current.unwrap_or(desired)),
             SideRelease::of(desired),
         ],
-        names: RefCell::new(sized(before.max(desired.instances.len()))),
-        reaches: RefCell::new([sized(before), sized(desired.instances.len())]),
+        parts: RefCell::new([
+            vec![None; current.unwrap_or(desired).instances.len()],
+            vec![None; desired.instances.len()],
+        ]),
+        positions: Default::default(),
         scratch: Default::default(),
     };
     let mut b = Builder::default();
@@ -126,12 +128,6 @@ pub fn plan(
     plan.simulate_above(current, desired, policy, floor, diff.prints.as_ref())
         .map_err(PlanError::Unsafe)?;
     Ok(plan)
-}
-
-/// A table of `n` instances' entries, sized once: grown from empty, it would hash every entry
-/// again at each growth.
-fn sized<V>(n: usize) -> HashMap<Arc<str>, V, IdHash> {
-    HashMap::with_capacity_and_hasher(n, IdHash::default())
 }
 
 /// Requests the planner refuses, with the reason.
