@@ -43,11 +43,16 @@ pub fn write_stdout(args: fmt::Arguments<'_>) {
 
 /// Writes a large output (a plan of thousands of waves) to standard output as `write` makes it,
 /// instead of building it whole first; a closed pipe stops it as it stops [`out!`].
+///
+/// Straight to standard output, not through anstream: these outputs carry no colour (the plan's
+/// text and JSON escape control characters themselves), and anstream's stripping reads every
+/// byte looking for escape sequences, a fifth of `rctopo plan --format json` at 15,000
+/// instances. Both write through the same standard output, so the order with [`out!`] holds.
 pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
-    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if let Err(e) = write(&mut out).and_then(|()| out.flush()) {
         stdout_failed(&e);
     }

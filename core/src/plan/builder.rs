@@ -79,7 +79,7 @@ impl Builder {
         wave: u32,
         kind: RollbackKind,
         reason: String,
-        steps: Arc<[Step]>,
+        steps: Arc<Vec<Step>>,
         same_as: Option<u32>,
     ) {
         // Waves are numbered from 1 in order.
@@ -96,7 +96,7 @@ impl Builder {
         let w = self.wave();
         let mut steps = w.rollback.steps().into_owned();
         steps.extend(numbered(w.wave, steps.len(), ops));
-        w.rollback = Rollback::new(w.wave, steps.into());
+        w.rollback = Rollback::new(w.wave, Arc::new(steps));
     }
 }
 
@@ -109,6 +109,17 @@ pub(crate) fn concat(parts: Vec<Vec<Op>>) -> Vec<Op> {
         ops.extend(part);
     }
     ops
+}
+
+/// The sequences of `parts`, in order, as steps of `wave` numbered from 1, in one vector
+/// allocated at its full size (see [`concat`]), without joining the sequences first.
+pub(crate) fn numbered_parts(wave: u32, parts: Vec<Vec<Op>>) -> Vec<Step> {
+    let mut steps = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        let before = steps.len();
+        steps.extend(numbered(wave, before, part));
+    }
+    steps
 }
 
 /// `ops` as steps of `wave`, numbered on from `before` steps.

@@ -2,9 +2,9 @@
 //! scale out, surge, canary and rolling restarts, scale in, cleanup, proxy) and proves the result
 //! with the simulator before handing it out.
 
-use super::action::{Action, Side, Step};
+use super::action::{Action, Side};
 use super::budget::{self, Resolved};
-use super::builder::{concat, numbered, Builder};
+use super::builder::{concat, numbered_parts, Builder};
 use super::description::Description;
 use super::diff::{self, Diff};
 use super::error::PlanError;
@@ -771,11 +771,17 @@ fn migration_rollbacks(
     surge: &[PlannedInstance],
     b: &mut Builder,
 ) -> Option<(Arc<str>, u32)> {
+    // Only an install or a staged release has a leader. Asked first: searching the desired
+    // layout for each started instance of a plan that has none (a port move of 15,000 instances)
+    // compared every id with every other.
+    if ctx.current.is_some() && !ctx.stages {
+        return None;
+    }
     let leader = b.steps.iter().find_map(|s| match &s.action {
         Action::StartUnit {
             instance: Some(id), ..
         } if ctx.desired.instance(id).is_some() || surge.iter().any(|m| &m.id == id) => {
-            (ctx.current.is_none() || ctx.stages).then(|| (id.clone(), s.wave))
+            Some((id.clone(), s.wave))
         }
         _ => None,
     })?;
@@ -805,7 +811,7 @@ fn migration_rollbacks(
             Vec::new(),
         )
     };
-    let steps: Arc<[Step]> = numbered(leader.1, 0, steps).collect();
+    let steps = Arc::new(numbered_parts(leader.1, steps));
     // A refusal has no steps to share.
     let shared = !steps.is_empty();
     for (n, &wave) in waves.iter().enumerate() {
@@ -885,6 +891,18 @@ pub(crate) fn min_serving(before: usize, after: usize, max_unavailable: usize) -
     before.min(after).saturating_sub(max_unavailable)
 }
 
+/// Whether an instance is added on a host that loses one (a port moved without a replacement
+/// in the work list). A set of the hosts losing one: comparing every added instance with every
+/// removed one made 210 million comparisons when 15,000 instances moved port and 1,000 retired.
+fn added_where_removed(diff: &Diff) -> bool {
+    if diff.added.is_empty() || diff.removed.is_empty() {
+        return false;
+    }
+    let losing: std::collections::HashSet<&str, IdHash> =
+        diff.removed.iter().map(|r| r.host.as_str()).collect();
+    diff.added.iter().any(|a| losing.contains(a.host.as_str()))
+}
+
 fn changes(ctx: &Ctx, diff: &Diff, work: &Work) -> Vec<&'static str> {
     let Some(current) = ctx.current else {
         return vec!["install"];
@@ -898,11 +916,8 @@ fn changes(ctx: &Ctx, diff: &Diff, work: &Work) -> Vec<&'static str> {
     if env_changed || diff.unit_changed {
         out.push("config");
     }
-    let moved = work.items.iter().any(|i| matches!(i, Item::Replace { .. }))
-        || diff
-            .added
-            .iter()
-            .any(|a| diff.removed.iter().any(|r| r.host == a.host));
+    let moved =
+        work.items.iter().any(|i| matches!(i, Item::Replace { .. })) || added_where_removed(diff);
     if moved {
         out.push("port_move");
     }

@@ -111,12 +111,14 @@ impl Serialize for WaveSummary {
 #[derive(Debug, Clone, Default)]
 pub struct Rollback {
     wave: u32,
-    steps: Arc<[Step]>,
+    /// A `Vec` behind the `Arc`, not a slice: the planner numbers a restore's steps into a vector
+    /// of its full size, which an `Arc<[Step]>` would copy once more.
+    steps: Arc<Vec<Step>>,
 }
 
 impl Rollback {
     /// The rollback of `wave`. `steps` may have been numbered for another wave (a shared restore).
-    pub(crate) fn new(wave: u32, steps: Arc<[Step]>) -> Rollback {
+    pub(crate) fn new(wave: u32, steps: Arc<Vec<Step>>) -> Rollback {
         Rollback { wave, steps }
     }
 

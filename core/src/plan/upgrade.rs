@@ -6,7 +6,7 @@
 //! and migrate alone, and from then on rolls back only by restoring the dump.
 
 use super::action::{Action, Side};
-use super::builder::{concat, Op};
+use super::builder::Op;
 use super::description::Description;
 use super::error::PlanError;
 use super::id_hash::IdHash;
@@ -190,13 +190,15 @@ pub(crate) fn prune_ops(ctx: &Ctx, from: &str, to: &str) -> Vec<Op> {
 
 /// The only way back once the leader migrated the database: every instance leaves the proxy and
 /// stops (chat is down), the dump is restored, and the current topology starts again on its
-/// release, then the current proxy configuration goes back.
+/// release, then the current proxy configuration goes back. Its sequences, in order: the caller
+/// numbers them straight into the shared rollback (joined first, a restore of 15,000 instances
+/// was one more 13 MB copy).
 pub(crate) fn restore_rollback(
     ctx: &Ctx,
     surge: &[PlannedInstance],
     from: &str,
     to: &str,
-) -> Vec<Op> {
+) -> Vec<Vec<Op>> {
     let Some(current) = ctx.current else {
         return Vec::new();
     };
@@ -265,7 +267,7 @@ pub(crate) fn restore_rollback(
     }
     parts.push(ctx.start(&olds));
     parts.push(ctx.install_proxy(Side::Current));
-    concat(parts)
+    parts
 }
 
 fn gate(ctx: &Ctx, olds: &[PlannedInstance], to: &str) -> Op {
