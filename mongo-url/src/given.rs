@@ -142,7 +142,8 @@ impl<'p> Given<'p> {
             let n = self.group_for(key, known, &mut unknown_index);
             let group = &mut self.groups[n];
             group.after_secret |= after_secret;
-            if key == group.first {
+            // A new group's first spelling is this very key: no need to compare the bytes.
+            if std::ptr::eq(key, group.first) || key == group.first {
                 if group.count == 0 {
                     group.value = value;
                 }
@@ -280,6 +281,11 @@ impl<'p> Given<'p> {
             }
         }
         known.iter()
+    }
+
+    /// Whether the URL gives a name the driver does not know.
+    pub(super) fn has_unknown(&self) -> bool {
+        self.groups.iter().any(|g| g.option.is_none())
     }
 
     /// The names the driver does not know, lowercased and sorted as its map lists them, each

@@ -4,6 +4,7 @@
 
 use super::error::MongoUrlError;
 use super::whatwg;
+use super::words;
 use compact_str::{CompactString, ToCompactString};
 use serde::Serialize;
 use std::fmt;
@@ -112,7 +113,6 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
         Some(PlainHost {
             name,
             port,
-            digits_and_dots,
             has_upper,
         }) => {
             // Most names are written in lowercase: they are copied without a lowercasing pass.
@@ -120,7 +120,8 @@ pub(super) fn parse_host(entry: &str) -> Result<Host, MongoUrlError> {
             if has_upper {
                 name.make_ascii_lowercase();
             }
-            let kind = if digits_and_dots && is_ipv4(&name) {
+            // `is_ipv4` gives up at the first letter, where most names start.
+            let kind = if is_ipv4(&name) {
                 HostKind::Ipv4
             } else {
                 HostKind::Hostname
@@ -136,8 +137,6 @@ struct PlainHost<'a> {
     /// The name as written.
     name: &'a str,
     port: Option<u16>,
-    /// Whether the name is only digits and dots (it may then be an IPv4 address).
-    digits_and_dots: bool,
     /// Whether the name has an uppercase letter (it must then be lowercased).
     has_upper: bool,
 }
@@ -146,21 +145,18 @@ struct PlainHost<'a> {
 /// address): what the driver's URL parser gives back unchanged but for case, so it is read
 /// without one. `None` for anything else (IPv6, unix sockets, escapes, a port that is not
 /// digits), which [`parse_any_host`] reads; the tests hold both to the same result.
-/// The name's bytes are classified and its `:` found in the same pass.
+/// Only the bytes [`words::not_lowercase_name`] flags are looked at (in most names, the `:`
+/// alone); the name's lowercase letters, digits, dots and dashes pass eight at a time.
 fn plain_host(entry: &str) -> Option<PlainHost<'_>> {
+    let bytes = entry.as_bytes();
     let mut name = entry;
     let mut port = None;
-    let mut digits_and_dots = true;
     let mut has_upper = false;
-    for (at, b) in entry.bytes().enumerate() {
-        match PLAIN_NAME[usize::from(b)] {
+    for at in words::Flagged::new(bytes, b'a', words::not_lowercase_name) {
+        match PLAIN_NAME[usize::from(bytes[at])] {
             Plain::No => return None,
-            Plain::Upper => {
-                has_upper = true;
-                digits_and_dots = false;
-            }
-            Plain::Letter => digits_and_dots = false,
-            Plain::DigitOrDot => {}
+            Plain::Upper => has_upper = true,
+            Plain::Kept => {}
             Plain::Colon => {
                 name = &entry[..at];
                 port = Some(&entry[at + 1..]);
@@ -178,7 +174,6 @@ fn plain_host(entry: &str) -> Option<PlainHost<'_>> {
     Some(PlainHost {
         name,
         port,
-        digits_and_dots,
         has_upper,
     })
 }
@@ -189,9 +184,8 @@ enum Plain {
     No,
     /// An uppercase ASCII letter.
     Upper,
-    /// A lowercase letter, `-` or `_`: the name is no IPv4 address.
-    Letter,
-    DigitOrDot,
+    /// A lowercase letter, a digit, `.`, `-` or `_`.
+    Kept,
     /// `:`: the name ends, the port follows.
     Colon,
 }
@@ -203,12 +197,13 @@ static PLAIN_NAME: [Plain; 256] = {
     let mut b = 0;
     while b < 256 {
         let byte = b as u8;
-        table[b] = if byte.is_ascii_digit() || byte == b'.' {
-            Plain::DigitOrDot
-        } else if byte.is_ascii_uppercase() {
+        table[b] = if byte.is_ascii_uppercase() {
             Plain::Upper
-        } else if byte.is_ascii_lowercase() || byte == b'-' || byte == b'_' {
-            Plain::Letter
+        } else if byte.is_ascii_lowercase()
+            || byte.is_ascii_digit()
+            || matches!(byte, b'.' | b'-' | b'_')
+        {
+            Plain::Kept
         } else if byte == b':' {
             Plain::Colon
         } else {

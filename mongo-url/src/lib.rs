@@ -28,6 +28,7 @@ mod secret;
 mod split;
 mod validate;
 mod whatwg;
+mod words;
 
 /// The string type of the parsed parts (host names, user name, database...): a `str` kept in
 /// place when at most 24 bytes long. It reads as `&str` (`Deref`, `as_str`), prints and

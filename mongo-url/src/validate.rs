@@ -329,6 +329,10 @@ struct ReadPreferenceState {
 }
 
 fn check_unsupported(given: &Given<'_>) -> Result<(), MongoUrlError> {
+    // Most URLs name only known options: no list of unknown names is made for them.
+    if !given.has_unknown() {
+        return Ok(());
+    }
     let unknown = given.unknown();
     let Some((first, _)) = unknown.first() else {
         return Ok(());
