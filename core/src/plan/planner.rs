@@ -8,6 +8,7 @@ use super::builder::{concat, numbered_parts, Builder};
 use super::description::Description;
 use super::diff::{self, Diff};
 use super::error::PlanError;
+use super::id_hash::IdHash;
 use super::items::{self, Item, Work};
 use super::ops::{Ctx, SideRelease};
 use super::planned_instance::{health_path, PlannedInstance};
