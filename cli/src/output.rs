@@ -44,10 +44,11 @@ pub fn write_stdout(args: fmt::Arguments<'_>) {
 /// Writes a large output (a plan of thousands of waves) to standard output as `write` makes it,
 /// instead of building it whole first; a closed pipe stops it as it stops [`out!`].
 ///
-/// Straight to standard output, not through anstream: these outputs carry no colour (the plan's
-/// text and JSON escape control characters themselves), and anstream's stripping reads every
-/// byte looking for escape sequences, a fifth of `rctopo plan --format json` at 15,000
-/// instances. Both write through the same standard output, so the order with [`out!`] holds.
+/// Straight to standard output, not through anstream: these outputs carry no colour and no
+/// escape sequence (the plan's text escapes every control character; its JSON escapes ESC and
+/// the other C0 controls, as JSON must), and anstream's stripping reads every byte looking for
+/// them, a fifth of `rctopo plan --format json` at 15,000 instances. Both write through the same
+/// standard output, so the order with [`out!`] holds.
 pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;

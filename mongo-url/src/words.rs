@@ -53,6 +53,12 @@ pub(super) struct Flagged<'b, F> {
 impl<'b, F: Fn(u64) -> u64> Flagged<'b, F> {
     #[inline(always)]
     pub(super) fn new(bytes: &'b [u8], pad: u8, flag: F) -> Self {
+        // A flagged pad would give positions past the end, which the callers index with.
+        debug_assert_eq!(
+            flag(u64::from_le_bytes([pad; 8])),
+            0,
+            "the pad must not be flagged"
+        );
         let mask = flag(word_at(bytes, 0, pad));
         Flagged {
             bytes,

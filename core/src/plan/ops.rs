@@ -89,14 +89,21 @@ impl<'a> Ctx<'a> {
         let Some(at) = position(self.layout_at(n), i) else {
             return PlannedInstance::new(Rc::new(self.parts_of(side, i, None)));
         };
-        if let Some(parts) = self.parts.borrow()[n][at].clone() {
-            return PlannedInstance::new(parts);
+        // The tables are sized to their layouts when the plan begins; read with `get` all the
+        // same, so a table sized otherwise costs the sharing, never a panic.
+        let cached = self.parts.borrow()[n].get(at).cloned();
+        match cached {
+            Some(Some(parts)) => return PlannedInstance::new(parts),
+            None => return PlannedInstance::new(Rc::new(self.parts_of(side, i, None))),
+            Some(None) => {}
         }
         let other = self
             .counterpart(n, i, at)
-            .and_then(|k| self.parts.borrow()[1 - n][k].clone());
+            .and_then(|k| self.parts.borrow()[1 - n].get(k).cloned().flatten());
         let parts = Rc::new(self.parts_of(side, i, other.as_deref()));
-        self.parts.borrow_mut()[n][at] = Some(parts.clone());
+        if let Some(slot) = self.parts.borrow_mut()[n].get_mut(at) {
+            *slot = Some(parts.clone());
+        }
         PlannedInstance::new(parts)
     }
 
