@@ -22,10 +22,16 @@ impl OptionValues {
         self.map.at(i)
     }
 
-    /// Sets the value of the option at position `i`.
+    /// Sets the value of the option at position `i`. The map is put in name order once, by
+    /// [`OptionValues::into_map`].
+    #[inline]
     pub(super) fn set(&mut self, i: usize, value: OptionValue) {
-        self.map.set(i, value);
-        self.set.insert(i);
+        if self.contains(i) {
+            self.map.set(i, value);
+        } else {
+            self.map.push_unsorted(i, value);
+            self.set.insert(i);
+        }
     }
 
     /// Whether the option at position `i` has a value.
@@ -48,7 +54,8 @@ impl OptionValues {
     }
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
-    pub(super) fn into_map(self) -> OptionMap {
+    pub(super) fn into_map(mut self) -> OptionMap {
+        self.map.sort();
         self.map
     }
 }
