@@ -26,6 +26,10 @@ pub(super) struct Given<'p> {
     /// Options the URL gives without naming them: `dbName` (the path's database) and `auth` (the
     /// userinfo). They stand for the option, with no value, even when the query names it too.
     implied: OptionSet,
+    /// The options given: those implied and those the query names.
+    given: OptionSet,
+    /// Whether the query names an option the driver does not know.
+    any_unknown: bool,
     query: &'p [(Cow<'p, str>, Cow<'p, str>)],
 }
 
@@ -139,6 +143,8 @@ impl<'p> Given<'p> {
             groups: SmallVec::new(),
             group_of_option: [NOT_GIVEN; OPTIONS.len()],
             implied,
+            given: implied,
+            any_unknown: false,
             query: parts.query,
         }
     }
@@ -218,8 +224,12 @@ impl<'p> Given<'p> {
         after_secret: bool,
         option: Option<usize>,
     ) {
-        if let Some(i) = option {
-            self.group_of_option[i] = u32::try_from(self.groups.len()).unwrap_or(NOT_GIVEN - 1);
+        match option {
+            Some(i) => {
+                self.group_of_option[i] = u32::try_from(self.groups.len()).unwrap_or(NOT_GIVEN - 1);
+                self.given.insert(i);
+            }
+            None => self.any_unknown = true,
         }
         self.groups.push(Group {
             first: key,
@@ -289,7 +299,7 @@ impl<'p> Given<'p> {
 
     /// Whether the URL gives the option at position `i` of the table.
     pub(super) fn has(&self, i: usize) -> bool {
-        self.implied.contains(i) || self.group_of_option[i] != NOT_GIVEN
+        self.given.contains(i)
     }
 
     /// The value the driver reads for the option at position `i`: the first value of its first
@@ -319,18 +329,12 @@ impl<'p> Given<'p> {
     /// The positions of the options given, in the table's order (the order the driver checks
     /// them in).
     pub(super) fn known(&self) -> impl Iterator<Item = usize> {
-        let mut known = self.implied;
-        for g in &self.groups {
-            if let Some(i) = g.option() {
-                known.insert(i);
-            }
-        }
-        known.iter()
+        self.given.iter()
     }
 
     /// Whether the URL gives a name the driver does not know.
     pub(super) fn has_unknown(&self) -> bool {
-        self.groups.iter().any(|g| g.option == UNKNOWN)
+        self.any_unknown
     }
 
     /// The names the driver does not know, lowercased and sorted as its map lists them, each

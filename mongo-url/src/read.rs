@@ -34,6 +34,15 @@ impl OptionValues {
         }
     }
 
+    /// Sets the value of the option at position `i`, which has none yet: the validation reads
+    /// each option once.
+    #[inline]
+    pub(super) fn add(&mut self, i: usize, value: OptionValue) {
+        debug_assert!(!self.contains(i));
+        self.map.push_unsorted(i, value);
+        self.set.insert(i);
+    }
+
     /// Whether the option at position `i` has a value.
     pub(super) fn contains(&self, i: usize) -> bool {
         self.set.contains(i)

@@ -461,7 +461,8 @@ fn apply<'p>(
         OptionKind::LogPath => Some(log_path(first)?),
     };
     if let Some(value) = value {
-        st.out.set(i, value);
+        // Each option of the table is read once.
+        st.out.add(i, value);
     }
     Ok(())
 }
