@@ -46,6 +46,8 @@ struct Group<'p> {
     /// The position in the driver's table of the lowercased name, or [`UNKNOWN`].
     option: u8,
     any_empty: bool,
+    /// Whether the first spelling is ASCII (as every name of the table is).
+    ascii: bool,
     /// An unknown name written after a secret option: possibly the tail of a password with an
     /// unencoded `&` in it, so messages describe it instead of naming it.
     after_secret: bool,
@@ -67,7 +69,7 @@ impl Group<'_> {
     /// The name to compare other spellings with, ignoring ASCII case: a name that is not ASCII
     /// lowercased as JavaScript does (an ASCII name is compared as it is, with no copy).
     fn spelling(&self) -> Cow<'_, str> {
-        if self.first.is_ascii() {
+        if self.ascii {
             Cow::Borrowed(self.first)
         } else {
             Cow::Owned(js_lowercase(self.first))
@@ -76,7 +78,7 @@ impl Group<'_> {
 
     /// The lowercased name (`readpreferencetags`), as the driver's map keys it.
     fn lowercase(&self) -> Cow<'_, str> {
-        if !self.first.is_ascii() {
+        if !self.ascii {
             Cow::Owned(js_lowercase(self.first))
         } else if self.first.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(self.first.to_ascii_lowercase())
@@ -96,7 +98,7 @@ impl Group<'_> {
                     .any(|w| w.eq_ignore_ascii_case(TAGS))
         };
         // Most names are ASCII and shorter than `TAGS`: no lowercasing, no search.
-        if self.first.is_ascii() {
+        if self.ascii {
             contains(self.first.as_bytes())
         } else {
             contains(js_lowercase(self.first).as_bytes())
@@ -169,14 +171,15 @@ impl<'p> Given<'p> {
             let after_secret = secret_seen && known.is_none();
             secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
             let found = match known {
-                Some(i) => self.known_group(i).ok_or(known),
+                // A name found in the table as written is ASCII.
+                Some(i) => self.known_group(i).ok_or((known, true)),
                 None => self.group_for(key, &mut unknown_index),
             };
             let n = match found {
                 Ok(n) => n,
-                Err(option) => {
+                Err((option, ascii)) => {
                     // A new name: its group starts with this key's value.
-                    self.new_group(key, value, after_secret, option);
+                    self.new_group(key, value, after_secret, option, ascii);
                     continue;
                 }
             };
@@ -215,7 +218,7 @@ impl<'p> Given<'p> {
     }
 
     /// A new group for `key`, first seen here with `value`; `option` is its position in the
-    /// table.
+    /// table, `ascii` whether the key is ASCII.
     #[inline(always)]
     fn new_group(
         &mut self,
@@ -223,6 +226,7 @@ impl<'p> Given<'p> {
         value: &'p str,
         after_secret: bool,
         option: Option<usize>,
+        ascii: bool,
     ) {
         match option {
             Some(i) => {
@@ -238,17 +242,18 @@ impl<'p> Given<'p> {
             // Below `UNKNOWN`, as the table is shorter.
             option: option.map_or(UNKNOWN, |i| i as u8),
             any_empty: value.is_empty(),
+            ascii,
             after_secret,
         });
     }
 
     /// The group of `key`, a name not found in the table as written; for a new name, its
-    /// position in the table (`Err`), the group to be made next.
+    /// position in the table and whether it is ASCII (`Err`), the group to be made next.
     fn group_for(
         &mut self,
         key: &'p str,
         unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
-    ) -> Result<usize, Option<usize>> {
+    ) -> Result<usize, (Option<usize>, bool)> {
         // JavaScript's lowercasing of other letters can turn a name into a known one (the Kelvin
         // sign into `k`).
         let lower = (!key.is_ascii()).then(|| js_lowercase(key));
@@ -260,11 +265,12 @@ impl<'p> Given<'p> {
         if let Some(n) = found {
             return Ok(n);
         }
+        let ascii = lower.is_none();
         if let (None, Some(index)) = (option, unknown_index) {
             let name = lower.map_or_else(|| Cow::Owned(key.to_ascii_lowercase()), Cow::Owned);
             index.insert(name, self.groups.len());
         }
-        Err(option)
+        Err((option, ascii))
     }
 
     /// The group of an unknown name (`probe`: ASCII, or lowercased), if it was seen.
@@ -378,7 +384,7 @@ fn check_group(group: &Group<'_>) -> Result<(), MongoUrlError> {
     let ignored = group
         .option()
         .is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored)
-        && first.is_ascii();
+        && group.ascii;
     if !tags && group.any_empty && !ignored {
         return Err(MongoUrlError::option(
             format!("{} has no value", option_named(first, after_secret)),

@@ -64,6 +64,7 @@ impl OptionMap {
     /// hold, at the end, out of order: the map is then read only with [`OptionMap::at`] until
     /// [`OptionMap::sort`] puts it back in name order. The validation adds its options so, in
     /// the table's order, and sorts once.
+    #[inline]
     pub(crate) fn push_unsorted(&mut self, i: usize, value: OptionValue) {
         if self.entries.capacity() == 0 {
             // Room for more options than most URLs set at once, rather than growing from four.
