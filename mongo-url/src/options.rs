@@ -668,6 +668,33 @@ mod tests {
         assert_eq!(index_of(&renamed), OPTIONS.len());
     }
 
+    /// Every name with any one byte replaced by any other value (near misses in every place of
+    /// every word, bytes a case flip would confuse such as `@` and `` ` ``, non-ASCII bytes)
+    /// is found exactly where a scan of the table finds it.
+    #[test]
+    fn lookup_agrees_with_a_scan_for_every_one_byte_change() {
+        let scan = |name: &[u8]| {
+            OPTIONS
+                .iter()
+                .position(|o| o.name.as_bytes().eq_ignore_ascii_case(name))
+        };
+        for o in OPTIONS {
+            let mut name = o.name.as_bytes().to_vec();
+            for at in 0..name.len() {
+                let kept = name[at];
+                for b in 0..=255u8 {
+                    name[at] = b;
+                    // A byte that is not ASCII is looked up with its neighbours as a `str`.
+                    let Ok(text) = std::str::from_utf8(&name) else {
+                        continue;
+                    };
+                    assert_eq!(position(text), scan(&name), "{text:?}");
+                }
+                name[at] = kept;
+            }
+        }
+    }
+
     #[test]
     fn suggestions_are_the_closest_name_of_the_table_order() {
         let reference = |name: &str| {
