@@ -3,7 +3,7 @@
 //!
 //! Nothing is copied: names and values borrow from the URL's parts. A known option is found by
 //! its position in the driver's table, an unknown name by comparing names ignoring case; only
-//! the rare non-ASCII name is lowercased into a new string.
+//! the rare non-ASCII name is lowercased into a new string, each time it is compared.
 
 use super::error::MongoUrlError;
 use super::option_set::OptionSet;
@@ -26,43 +26,64 @@ pub(super) struct Given<'p> {
     /// Options the URL gives without naming them: `dbName` (the path's database) and `auth` (the
     /// userinfo). They stand for the option, with no value, even when the query names it too.
     implied: OptionSet,
+    /// The options given: those implied and those the query names.
+    given: OptionSet,
+    /// Whether the query names an option the driver does not know.
+    any_unknown: bool,
     query: &'p [(Cow<'p, str>, Cow<'p, str>)],
 }
 
 const NOT_GIVEN: u32 = u32::MAX;
 
-/// The spellings of one option name in the query, from the first one's place.
+/// The spellings of one option name in the query, from the first one's place. Kept small (48
+/// bytes): a group is made for every name of the query.
 struct Group<'p> {
     /// The first spelling: the only one whose values the driver reads.
     first: &'p str,
-    /// The first spelling lowercased as JavaScript does, for a name that is not ASCII (an
-    /// ASCII name is compared ignoring ASCII case instead, with no copy).
-    lower: Option<String>,
-    /// The position in the driver's table of the lowercased name.
-    option: Option<usize>,
     /// The first value of the first spelling, and how many values it has.
     value: &'p str,
     count: usize,
+    /// The position in the driver's table of the lowercased name, or [`UNKNOWN`].
+    option: u8,
     any_empty: bool,
+    /// Whether the first spelling is ASCII (as every name of the table is).
+    ascii: bool,
     /// An unknown name written after a secret option: possibly the tail of a password with an
     /// unencoded `&` in it, so messages describe it instead of naming it.
     after_secret: bool,
 }
 
+/// [`Group::option`] of a name the driver does not know.
+const UNKNOWN: u8 = u8::MAX;
+const _: () = assert!(
+    OPTIONS.len() < UNKNOWN as usize,
+    "the option table outgrew Group::option"
+);
+
 impl Group<'_> {
-    /// The name to compare other spellings with, ignoring ASCII case.
-    fn spelling(&self) -> &str {
-        self.lower.as_deref().unwrap_or(self.first)
+    /// The position in the driver's table of the lowercased name.
+    fn option(&self) -> Option<usize> {
+        (self.option != UNKNOWN).then_some(usize::from(self.option))
+    }
+
+    /// The name to compare other spellings with, ignoring ASCII case: a name that is not ASCII
+    /// lowercased as JavaScript does (an ASCII name is compared as it is, with no copy).
+    fn spelling(&self) -> Cow<'_, str> {
+        if self.ascii {
+            Cow::Borrowed(self.first)
+        } else {
+            Cow::Owned(js_lowercase(self.first))
+        }
     }
 
     /// The lowercased name (`readpreferencetags`), as the driver's map keys it.
     fn lowercase(&self) -> Cow<'_, str> {
-        match &self.lower {
-            Some(lower) => Cow::Borrowed(lower),
-            None if self.first.bytes().any(|b| b.is_ascii_uppercase()) => {
-                Cow::Owned(self.first.to_ascii_lowercase())
-            }
-            None => Cow::Borrowed(self.first),
+        if !self.ascii {
+            Cow::Owned(js_lowercase(self.first))
+        } else if self.first.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(self.first.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(self.first)
         }
     }
 
@@ -70,10 +91,18 @@ impl Group<'_> {
     /// `readpreferencetags` in any case.
     fn is_tags(&self) -> bool {
         const TAGS: &[u8] = b"readpreferencetags";
-        self.spelling()
-            .as_bytes()
-            .windows(TAGS.len())
-            .any(|w| w.eq_ignore_ascii_case(TAGS))
+        let contains = |name: &[u8]| {
+            name.len() >= TAGS.len()
+                && name
+                    .windows(TAGS.len())
+                    .any(|w| w.eq_ignore_ascii_case(TAGS))
+        };
+        // Most names are ASCII and shorter than `TAGS`: no lowercasing, no search.
+        if self.ascii {
+            contains(self.first.as_bytes())
+        } else {
+            contains(js_lowercase(self.first).as_bytes())
+        }
     }
 }
 
@@ -116,6 +145,8 @@ impl<'p> Given<'p> {
             groups: SmallVec::new(),
             group_of_option: [NOT_GIVEN; OPTIONS.len()],
             implied,
+            given: implied,
+            any_unknown: false,
             query: parts.query,
         }
     }
@@ -139,7 +170,19 @@ impl<'p> Given<'p> {
             let known = options::position(key);
             let after_secret = secret_seen && known.is_none();
             secret_seen |= known.is_some_and(|i| OPTIONS[i].secret);
-            let n = self.group_for(key, known, &mut unknown_index);
+            let found = match known {
+                // A name found in the table as written is ASCII.
+                Some(i) => self.known_group(i).ok_or((known, true)),
+                None => self.group_for(key, &mut unknown_index),
+            };
+            let n = match found {
+                Ok(n) => n,
+                Err((option, ascii)) => {
+                    // A new name: its group starts with this key's value.
+                    self.new_group(key, value, after_secret, option, ascii);
+                    continue;
+                }
+            };
             let group = &mut self.groups[n];
             group.after_secret |= after_secret;
             // A new group's first spelling is this very key: no need to compare the bytes.
@@ -167,49 +210,67 @@ impl<'p> Given<'p> {
         self.groups.iter().try_for_each(check_group)
     }
 
-    /// The group of `key`, made if the name is new. `known` is the key's position in the table
-    /// (ASCII case ignored).
+    /// The group of the option at position `i` of the table, if the URL named it before.
+    #[inline(always)]
+    fn known_group(&self, i: usize) -> Option<usize> {
+        let n = self.group_of_option[i] as usize;
+        (n < self.groups.len()).then_some(n)
+    }
+
+    /// A new group for `key`, first seen here with `value`; `option` is its position in the
+    /// table, `ascii` whether the key is ASCII.
+    #[inline(always)]
+    fn new_group(
+        &mut self,
+        key: &'p str,
+        value: &'p str,
+        after_secret: bool,
+        option: Option<usize>,
+        ascii: bool,
+    ) {
+        match option {
+            Some(i) => {
+                self.group_of_option[i] = u32::try_from(self.groups.len()).unwrap_or(NOT_GIVEN - 1);
+                self.given.insert(i);
+            }
+            None => self.any_unknown = true,
+        }
+        self.groups.push(Group {
+            first: key,
+            value,
+            count: 1,
+            // Below `UNKNOWN`, as the table is shorter.
+            option: option.map_or(UNKNOWN, |i| i as u8),
+            any_empty: value.is_empty(),
+            ascii,
+            after_secret,
+        });
+    }
+
+    /// The group of `key`, a name not found in the table as written; for a new name, its
+    /// position in the table and whether it is ASCII (`Err`), the group to be made next.
     fn group_for(
         &mut self,
         key: &'p str,
-        known: Option<usize>,
         unknown_index: &mut Option<HashMap<Cow<'p, str>, usize>>,
-    ) -> usize {
+    ) -> Result<usize, (Option<usize>, bool)> {
         // JavaScript's lowercasing of other letters can turn a name into a known one (the Kelvin
         // sign into `k`).
         let lower = (!key.is_ascii()).then(|| js_lowercase(key));
-        let option = match &lower {
-            None => known,
-            Some(lower) => options::position(lower),
-        };
+        let option = lower.as_deref().and_then(options::position);
         let found = match option {
             Some(i) => Some(self.group_of_option[i] as usize).filter(|&n| n < self.groups.len()),
             None => self.find_unknown(lower.as_deref().unwrap_or(key), unknown_index),
         };
         if let Some(n) = found {
-            return n;
+            return Ok(n);
         }
-        let n = self.groups.len();
-        match (option, unknown_index) {
-            (Some(i), _) => self.group_of_option[i] = u32::try_from(n).unwrap_or(NOT_GIVEN - 1),
-            (None, Some(index)) => {
-                let name = lower
-                    .clone()
-                    .map_or_else(|| Cow::Owned(key.to_ascii_lowercase()), Cow::Owned);
-                index.insert(name, n);
-            }
-            (None, None) => {}
+        let ascii = lower.is_none();
+        if let (None, Some(index)) = (option, unknown_index) {
+            let name = lower.map_or_else(|| Cow::Owned(key.to_ascii_lowercase()), Cow::Owned);
+            index.insert(name, self.groups.len());
         }
-        self.groups.push(Group {
-            first: key,
-            lower,
-            option,
-            value: "",
-            count: 0,
-            any_empty: false,
-            after_secret: false,
-        });
-        n
+        Err((option, ascii))
     }
 
     /// The group of an unknown name (`probe`: ASCII, or lowercased), if it was seen.
@@ -222,7 +283,7 @@ impl<'p> Given<'p> {
             self.groups
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| g.option.is_none())
+                .filter(|(_, g)| g.option == UNKNOWN)
         };
         if unknown_index.is_none() && self.groups.len() <= SCAN_GROUPS {
             return unknown()
@@ -244,7 +305,7 @@ impl<'p> Given<'p> {
 
     /// Whether the URL gives the option at position `i` of the table.
     pub(super) fn has(&self, i: usize) -> bool {
-        self.implied.contains(i) || self.group_of_option[i] != NOT_GIVEN
+        self.given.contains(i)
     }
 
     /// The value the driver reads for the option at position `i`: the first value of its first
@@ -274,18 +335,12 @@ impl<'p> Given<'p> {
     /// The positions of the options given, in the table's order (the order the driver checks
     /// them in).
     pub(super) fn known(&self) -> impl Iterator<Item = usize> {
-        let mut known = self.implied;
-        for g in &self.groups {
-            if let Some(i) = g.option {
-                known.insert(i);
-            }
-        }
-        known.iter()
+        self.given.iter()
     }
 
     /// Whether the URL gives a name the driver does not know.
     pub(super) fn has_unknown(&self) -> bool {
-        self.groups.iter().any(|g| g.option.is_none())
+        self.any_unknown
     }
 
     /// The names the driver does not know, lowercased and sorted as its map lists them, each
@@ -294,7 +349,7 @@ impl<'p> Given<'p> {
         let mut names: Vec<(Cow<'_, str>, bool)> = self
             .groups
             .iter()
-            .filter(|g| g.option.is_none())
+            .filter(|g| g.option == UNKNOWN)
             .map(|g| (g.lowercase(), g.after_secret))
             .collect();
         names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -326,10 +381,10 @@ fn check_group(group: &Group<'_>) -> Result<(), MongoUrlError> {
         ));
     }
     // A non-ASCII spelling is never the table's name as written, so it is never `Ignored`.
-    let ignored = first.is_ascii()
-        && group
-            .option
-            .is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored);
+    let ignored = group
+        .option()
+        .is_some_and(|i| OPTIONS[i].kind == OptionKind::Ignored)
+        && group.ascii;
     if !tags && group.any_empty && !ignored {
         return Err(MongoUrlError::option(
             format!("{} has no value", option_named(first, after_secret)),

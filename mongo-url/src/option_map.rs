@@ -60,6 +60,32 @@ impl OptionMap {
         self.entries.insert(at, entry);
     }
 
+    /// Adds the value of the option at position `i` of the table, which the map must not
+    /// hold, at the end, out of order: the map is then read only with [`OptionMap::at`] until
+    /// [`OptionMap::sort`] puts it back in name order. The validation adds its options so, in
+    /// the table's order, and sorts once.
+    #[inline]
+    pub(crate) fn push_unsorted(&mut self, i: usize, value: OptionValue) {
+        if self.entries.capacity() == 0 {
+            // Room for more options than most URLs set at once, rather than growing from four.
+            self.entries.reserve_exact(TYPICAL_OPTIONS);
+        }
+        self.entries.push(Entry {
+            name: options::lowercase_name(i),
+            value,
+            rank: options::name_rank(i),
+        });
+    }
+
+    /// Puts the options added by [`OptionMap::push_unsorted`] in name order. The table's order
+    /// is nearly the names' order: most maps are found sorted already.
+    pub(crate) fn sort(&mut self) {
+        if !self.entries.is_sorted_by_key(|e| e.rank) {
+            // Ranks are distinct: an unstable sort gives the one order.
+            self.entries.sort_unstable_by_key(|e| e.rank);
+        }
+    }
+
     /// The value of the option at position `i` of the table.
     pub(crate) fn at(&self, i: usize) -> Option<&OptionValue> {
         let rank = options::name_rank(i);
@@ -244,6 +270,17 @@ mod tests {
                 .map(|(k, v)| (k, Value::from(v)))
                 .eq(tree.clone().into_iter()));
             assert_eq!(ours.len(), tree.len());
+            let mut pushed = OptionMap::new();
+            for (name, value) in ours.iter().rev() {
+                let i = (0..OPTIONS.len())
+                    .find(|&i| options::lowercase_name(i) == *name)
+                    .unwrap();
+                pushed.push_unsorted(i, value.clone());
+                assert!(pushed.at(i).is_some());
+            }
+            pushed.sort();
+            assert_eq!(format!("{pushed:?}"), format!("{ours:?}"));
+            assert!(pushed.iter().eq(ours.iter()));
             for (i, o) in OPTIONS.iter().enumerate() {
                 let name = options::lowercase_name(i);
                 let found = ours.get(name).map(OptionValue::to_value);

@@ -2,7 +2,7 @@
 //! `lib/connection_string.js`) accepts, with how it reads a value given in a URL. The order is
 //! the driver's: it validates options in this order, which decides which error comes first.
 
-use std::sync::OnceLock;
+use super::words;
 
 /// How the driver reads an option's value from a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,22 +239,14 @@ pub fn lookup(name: &str) -> Option<&'static UriOption> {
 
 /// The position in [`OPTIONS`] of the option named `name` in any ASCII case.
 pub(crate) fn position(name: &str) -> Option<usize> {
-    let bytes = name.as_bytes();
-    if bytes.len() > LONGEST {
-        return None;
-    }
-    // The name lowercased and padded as `LOWER`'s names are: a candidate is then compared in
-    // two vector instructions rather than byte by byte.
-    let mut probe = [0u8; LONGEST];
-    probe[..bytes.len()].copy_from_slice(bytes);
-    for p in &mut probe {
-        *p = p.to_ascii_lowercase();
-    }
-    let mut slot = slot_of(bytes)?;
+    let name = name.as_bytes();
+    let key = NameKey::of(name)?;
+    let mut slot = key.slot();
     // Linear probing: the table is less than half full, so a probe ends within a few slots.
     loop {
         let i = usize::from(SLOTS[slot].checked_sub(1)?);
-        if LOWER[i] == probe && OPTIONS[i].name.len() == bytes.len() {
+        let candidate = &KEYS[i];
+        if candidate.ends == key.ends && candidate.len == key.len && candidate.middle_is(name) {
             return Some(i);
         }
         slot = (slot + 1) % SLOT_COUNT;
@@ -264,7 +256,107 @@ pub(crate) fn position(name: &str) -> Option<usize> {
 /// Room for the longest name of the table.
 const LONGEST: usize = 32;
 
-/// The names lowercased, built when compiling (each padded with zeros).
+/// A name of at most [`LONGEST`] bytes with its ASCII letters lowercased, read as 64-bit words,
+/// so that two names are compared in a few word comparisons rather than byte by byte: the first
+/// and the last eight bytes (which overlap in a name shorter than 16 bytes, and are the name
+/// itself, packed, in one shorter than 8), and the words between them in a name longer than 16.
+/// Two names of the same length have the same words exactly when they are equal ignoring ASCII
+/// case, as the words cover every byte.
+#[derive(Clone, Copy)]
+struct NameKey {
+    len: usize,
+    ends: [u64; 2],
+    /// The words from bytes 8 and 16 (0 where the name has none); only the table's keys hold
+    /// them, a name looked up is read there only if its ends match.
+    middle: [u64; 2],
+}
+
+impl NameKey {
+    /// The key of `name` without its middle words; `None` for an empty name or one longer than
+    /// any option's.
+    #[inline(always)]
+    const fn of(name: &[u8]) -> Option<NameKey> {
+        let len = name.len();
+        if len == 0 || len > LONGEST {
+            return None;
+        }
+        let ends = if len >= 8 {
+            [word_at(name, 0), word_at(name, len - 8)]
+        } else if len >= 4 {
+            let packed = half_word_at(name, 0) | half_word_at(name, len - 4) << 32;
+            [packed, packed]
+        } else {
+            let packed =
+                name[0] as u64 | (name[len / 2] as u64) << 8 | (name[len - 1] as u64) << 16;
+            [packed, packed]
+        };
+        Some(NameKey {
+            len,
+            ends: [
+                words::ascii_lowercase(ends[0]),
+                words::ascii_lowercase(ends[1]),
+            ],
+            middle: [0; 2],
+        })
+    }
+
+    /// The full key of a name of the table.
+    const fn of_option(name: &[u8]) -> NameKey {
+        let Some(mut key) = NameKey::of(name) else {
+            panic!("an option without a name, or longer than LONGEST")
+        };
+        let mut w = 0;
+        while w < 2 {
+            if name.len() > 8 * (w + 2) {
+                key.middle[w] = words::ascii_lowercase(word_at(name, 8 * (w + 1)));
+            }
+            w += 1;
+        }
+        key
+    }
+
+    /// Whether the words between the ends of `name`, a name of this key's length, are this
+    /// key's.
+    #[inline(always)]
+    fn middle_is(&self, name: &[u8]) -> bool {
+        let mut w = 0;
+        while name.len() > 8 * (w + 2) {
+            if words::ascii_lowercase(word_at(name, 8 * (w + 1))) != self.middle[w] {
+                return false;
+            }
+            w += 1;
+        }
+        true
+    }
+
+    /// Where the name starts its probe in [`SLOTS`]: a hash of its length and its ends.
+    #[inline(always)]
+    const fn slot(&self) -> usize {
+        let mixed = (self.ends[0] ^ self.ends[1].rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 56) as usize % SLOT_COUNT
+    }
+}
+
+/// The eight bytes of `name` from `at`, little-endian (`at + 8` is within `name`).
+#[inline(always)]
+const fn word_at(name: &[u8], at: usize) -> u64 {
+    match name.split_at(at).1.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
+        None => panic!("a word past the end of the name"),
+    }
+}
+
+/// The four bytes of `name` from `at`, little-endian (`at + 4` is within `name`).
+#[inline(always)]
+const fn half_word_at(name: &[u8], at: usize) -> u64 {
+    match name.split_at(at).1.first_chunk::<4>() {
+        Some(four) => u32::from_le_bytes(*four) as u64,
+        None => panic!("a half word past the end of the name"),
+    }
+}
+
+/// The names lowercased, built when compiling (each padded with zeros), for [`RANK`].
 static LOWER: [[u8; LONGEST]; OPTIONS.len()] = {
     let mut lower = [[0u8; LONGEST]; OPTIONS.len()];
     let mut i = 0;
@@ -281,20 +373,32 @@ static LOWER: [[u8; LONGEST]; OPTIONS.len()] = {
     lower
 };
 
+/// [`NameKey`] of every name of the table, built when compiling.
+static KEYS: [NameKey; OPTIONS.len()] = {
+    let mut keys = [NameKey {
+        len: 0,
+        ends: [0; 2],
+        middle: [0; 2],
+    }; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        keys[i] = NameKey::of_option(OPTIONS[i].name.as_bytes());
+        i += 1;
+    }
+    keys
+};
+
 /// Slots of the hash index: a power of two above twice the table's 112 names.
 const SLOT_COUNT: usize = 256;
 
 /// A hash index over the names, ASCII case ignored, built when compiling: the position + 1 of
-/// the name in each slot, 0 for an empty slot. A lookup hashes four bytes of the name and
-/// compares one or two candidates, where a binary search through the sorted names made a dozen
-/// comparisons.
+/// the name in each slot, 0 for an empty slot. A lookup hashes the name's key and compares one
+/// or two candidates, where a binary search through the sorted names made a dozen comparisons.
 static SLOTS: [u8; SLOT_COUNT] = {
     let mut slots = [0u8; SLOT_COUNT];
     let mut i = 0;
     while i < OPTIONS.len() {
-        let Some(mut slot) = slot_of(OPTIONS[i].name.as_bytes()) else {
-            panic!("an option without a name")
-        };
+        let mut slot = KEYS[i].slot();
         while slots[slot] != 0 {
             slot = (slot + 1) % SLOT_COUNT;
         }
@@ -303,19 +407,6 @@ static SLOTS: [u8; SLOT_COUNT] = {
     }
     slots
 };
-
-/// Where the name, ASCII case ignored, starts its probe: a hash of its length and of its first,
-/// middle and last bytes. `None` for an empty name, which no option has.
-const fn slot_of(name: &[u8]) -> Option<usize> {
-    let Some(last) = name.last() else {
-        return None;
-    };
-    let key = (name.len() as u32 & 0xff)
-        | (name[0].to_ascii_lowercase() as u32) << 8
-        | (name[name.len() / 2].to_ascii_lowercase() as u32) << 16
-        | (last.to_ascii_lowercase() as u32) << 24;
-    Some((key.wrapping_mul(0x9E37_79B1) >> 24) as usize % SLOT_COUNT)
-}
 
 /// The place of the option's lowercased name among all of them in string order: options listed
 /// by rank are listed by name (see [`crate::OptionMap`]).
@@ -356,19 +447,24 @@ const fn padded_less(a: &[u8; LONGEST], b: &[u8; LONGEST]) -> bool {
 
 /// The option's name lowercased (`replicaset`), the key the driver's option map uses.
 pub(crate) fn lowercase_name(i: usize) -> &'static str {
-    &lowercase_names()[i]
+    LOWERCASE_NAMES[i]
 }
 
-/// The table's names lowercased, by position.
-fn lowercase_names() -> &'static [String] {
-    static LOWER: OnceLock<Vec<String>> = OnceLock::new();
-    LOWER.get_or_init(|| {
-        OPTIONS
-            .iter()
-            .map(|o| o.name.to_ascii_lowercase())
-            .collect()
-    })
-}
+/// The table's names lowercased, by position: [`LOWER`]'s names without their padding, worked
+/// out when compiling.
+static LOWERCASE_NAMES: [&str; OPTIONS.len()] = {
+    let mut names = [""; OPTIONS.len()];
+    let mut i = 0;
+    while i < OPTIONS.len() {
+        let (name, _) = LOWER[i].split_at(OPTIONS[i].name.len());
+        names[i] = match std::str::from_utf8(name) {
+            Ok(name) => name,
+            Err(_) => panic!("an option name that is not ASCII"),
+        };
+        i += 1;
+    }
+    names
+};
 
 /// The position in [`OPTIONS`] of the option spelt exactly `name` (`at!("tls")`), worked out
 /// when compiling: a name not in the table fails the build.
@@ -413,7 +509,7 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     let shared = SharedLetters::of(&lower);
     // The lowercased names of the table; a tie goes to the later option of the table.
-    lowercase_names()
+    LOWERCASE_NAMES
         .iter()
         .enumerate()
         .filter(|(_, option)| shared.may_reach_suggestion(option))
@@ -570,6 +666,33 @@ mod tests {
             ..OPTIONS[3]
         };
         assert_eq!(index_of(&renamed), OPTIONS.len());
+    }
+
+    /// Every name with any one byte replaced by any other value (near misses in every place of
+    /// every word, bytes a case flip would confuse such as `@` and `` ` ``, non-ASCII bytes)
+    /// is found exactly where a scan of the table finds it.
+    #[test]
+    fn lookup_agrees_with_a_scan_for_every_one_byte_change() {
+        let scan = |name: &[u8]| {
+            OPTIONS
+                .iter()
+                .position(|o| o.name.as_bytes().eq_ignore_ascii_case(name))
+        };
+        for o in OPTIONS {
+            let mut name = o.name.as_bytes().to_vec();
+            for at in 0..name.len() {
+                let kept = name[at];
+                for b in 0..=255u8 {
+                    name[at] = b;
+                    // A byte that is not ASCII is looked up with its neighbours as a `str`.
+                    let Ok(text) = std::str::from_utf8(&name) else {
+                        continue;
+                    };
+                    assert_eq!(position(text), scan(&name), "{text:?}");
+                }
+                name[at] = kept;
+            }
+        }
     }
 
     #[test]

@@ -22,9 +22,24 @@ impl OptionValues {
         self.map.at(i)
     }
 
-    /// Sets the value of the option at position `i`.
+    /// Sets the value of the option at position `i`. The map is put in name order once, by
+    /// [`OptionValues::into_map`].
+    #[inline]
     pub(super) fn set(&mut self, i: usize, value: OptionValue) {
-        self.map.set(i, value);
+        if self.contains(i) {
+            self.map.set(i, value);
+        } else {
+            self.map.push_unsorted(i, value);
+            self.set.insert(i);
+        }
+    }
+
+    /// Sets the value of the option at position `i`, which has none yet: the validation reads
+    /// each option once.
+    #[inline]
+    pub(super) fn add(&mut self, i: usize, value: OptionValue) {
+        debug_assert!(!self.contains(i));
+        self.map.push_unsorted(i, value);
         self.set.insert(i);
     }
 
@@ -48,7 +63,8 @@ impl OptionValues {
     }
 
     /// The values keyed by lowercased option name, as [`crate::MongoUrl::options`] holds them.
-    pub(super) fn into_map(self) -> OptionMap {
+    pub(super) fn into_map(mut self) -> OptionMap {
+        self.map.sort();
         self.map
     }
 }

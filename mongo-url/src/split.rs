@@ -69,6 +69,28 @@ struct Matched<'a> {
     password: Option<&'a str>,
     hosts: &'a str,
     rest: &'a str,
+    /// The classes of the user name's and the password's bytes, read once for the checks that
+    /// follow.
+    username_bytes: Classes,
+    password_bytes: Classes,
+}
+
+impl<'a> Matched<'a> {
+    fn new(
+        username: Option<&'a str>,
+        password: Option<&'a str>,
+        hosts: &'a str,
+        rest: &'a str,
+    ) -> Self {
+        Matched {
+            username,
+            password,
+            hosts,
+            rest,
+            username_bytes: Classes::of(username.unwrap_or("")),
+            password_bytes: Classes::of(password.unwrap_or("")),
+        }
+    }
 }
 
 /// Where the host list starts at `after[start..]`: `None` when it would start with `:`.
@@ -112,21 +134,11 @@ fn match_authority(after: &str) -> Option<Matched<'_>> {
     });
     if let Some((username, password, start)) = userinfo {
         if let Some((hosts, rest)) = hosts_at(after, start) {
-            return Some(Matched {
-                username: Some(username),
-                password,
-                hosts,
-                rest,
-            });
+            return Some(Matched::new(Some(username), password, hosts, rest));
         }
     }
     let (hosts, rest) = hosts_at(after, 0)?;
-    Some(Matched {
-        username: None,
-        password: None,
-        hosts,
-        rest,
-    })
+    Some(Matched::new(None, None, hosts, rest))
 }
 
 /// `%XX` for every reserved character of `s`.
@@ -160,20 +172,22 @@ fn escapes_needed(s: &str) -> String {
 
 fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
     if let Some(u) = m.username {
-        if !whatwg::is_uri_component(u) {
+        if m.username_bytes.any(PERCENT) && !whatwg::is_uri_component(u) {
             return Err(MongoUrlError::userinfo(
                 "the username has a `%` that does not start a valid percent-escape",
                 "write a literal `%` in the username as %25 (percent-encode the username)",
             ));
         }
     }
-    if m.password.is_some_and(|p| !whatwg::is_uri_component(p)) {
+    if m.password
+        .is_some_and(|p| m.password_bytes.any(PERCENT) && !whatwg::is_uri_component(p))
+    {
         return Err(MongoUrlError::userinfo(
             "the password has a `%` that does not start a valid percent-escape",
             "write a literal `%` in the password as %25 (percent-encode the password)",
         ));
     }
-    if let Some(u) = m.username.filter(|u| has_reserved(u)) {
+    if let Some(u) = m.username.filter(|_| m.username_bytes.any(RESERVED)) {
         return Err(MongoUrlError::userinfo(
             "the username contains unescaped reserved characters",
             format!("percent-encode {} in the username", escapes_needed(u)),
@@ -188,7 +202,7 @@ fn check_userinfo(m: &Matched<'_>, after: &str) -> Result<(), MongoUrlError> {
             "remove the stray `@`/`:` or write `user:password@` in full",
         ));
     }
-    if let Some(p) = m.password.filter(|p| has_reserved(p)) {
+    if let Some(p) = m.password.filter(|_| m.password_bytes.any(RESERVED)) {
         return Err(MongoUrlError::userinfo(
             "the password contains unescaped reserved characters",
             format!(
@@ -303,6 +317,7 @@ const fn kept_in_segment(b: u8) -> bool {
 const USERINFO: u8 = 1;
 const SEGMENT: u8 = 2;
 const RESERVED: u8 = 4;
+const PERCENT: u8 = 8;
 
 /// Each byte's classes above, worked out when compiling: the tests of every character of a URL
 /// become one table lookup each.
@@ -317,7 +332,8 @@ static CLASSES: [u8; 256] = {
                 RESERVED
             } else {
                 0
-            };
+            }
+            | if byte == b'%' { PERCENT } else { 0 };
         b += 1;
     }
     table
@@ -328,9 +344,34 @@ fn all_of(s: &str, class: u8) -> bool {
     s.bytes().all(|b| CLASSES[usize::from(b)] & class != 0)
 }
 
-/// Whether `s` holds a character that must be percent-encoded in userinfo.
-fn has_reserved(s: &str) -> bool {
-    s.bytes().any(|b| CLASSES[usize::from(b)] & RESERVED != 0)
+/// The classes of a text's bytes: those all its bytes are of, and those any is of. A user name
+/// or password is read once, in one loop, rather than once for each question asked of it.
+#[derive(Debug, Clone, Copy)]
+struct Classes {
+    all: u8,
+    any: u8,
+}
+
+impl Classes {
+    fn of(s: &str) -> Classes {
+        s.bytes().fold(Classes { all: !0, any: 0 }, |c, b| {
+            let class = CLASSES[usize::from(b)];
+            Classes {
+                all: c.all & class,
+                any: c.any | class,
+            }
+        })
+    }
+
+    /// Whether every byte is of `class`.
+    fn all(self, class: u8) -> bool {
+        self.all & class != 0
+    }
+
+    /// Whether a byte is of `class`.
+    fn any(self, class: u8) -> bool {
+        self.any & class != 0
+    }
 }
 
 /// The tail read straight from the string when a URL parser would give it back unchanged: the
@@ -340,7 +381,7 @@ fn has_reserved(s: &str) -> bool {
 /// take this way; the tests hold it to `parse_tail`'s result on every corpus and spec-test URL.
 fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
     let username = m.username.unwrap_or("");
-    if !all_of(username, USERINFO) || !all_of(m.password.unwrap_or(""), USERINFO) {
+    if !m.username_bytes.all(USERINFO) || !m.password_bytes.all(USERINFO) {
         return None;
     }
     let (path, query_text) = match memchr::memchr(b'?', m.rest.as_bytes()) {
@@ -533,12 +574,7 @@ mod tests {
         for rest in [
             "/.", "/..", "/%2e", "/.%2E", "/a/b", "/db#x", "?a=b#c", "/d b", "/\u{e9}", "/a@b",
         ] {
-            let m = Matched {
-                username: None,
-                password: None,
-                hosts: "h",
-                rest,
-            };
+            let m = Matched::new(None, None, "h", rest);
             assert_eq!(plain_tail(&m, &mut Query::new()), None, "{rest}");
         }
     }

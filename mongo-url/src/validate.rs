@@ -415,14 +415,15 @@ struct State<'p> {
 }
 
 /// Reads the value of the option at position `i` as the driver does for its kind, into `st`.
+/// `first` is its first value ([`Given::first_value`], `""` for none).
 fn apply<'p>(
     i: usize,
+    first: &'p str,
     given: &Given<'p>,
     parts: &'p Parts<'_>,
     st: &mut State<'p>,
 ) -> Result<(), MongoUrlError> {
     let o = &OPTIONS[i];
-    let first = given.first_value(i).unwrap_or("");
     let value = match o.kind {
         OptionKind::String if i == at!("w") => Some(w_value(first)),
         OptionKind::String | OptionKind::Any => Some(shown(o, first).into()),
@@ -460,7 +461,8 @@ fn apply<'p>(
         OptionKind::LogPath => Some(log_path(first)?),
     };
     if let Some(value) = value {
-        st.out.set(i, value);
+        // Each option of the table is read once.
+        st.out.add(i, value);
     }
     Ok(())
 }
@@ -860,7 +862,8 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
     for i in given.known() {
         let o = &OPTIONS[i];
         let is_db_name = i == at!("dbName");
-        if o.kind != OptionKind::Auth && !is_db_name && given.first_value(i).is_none() {
+        let first = given.first_value(i);
+        if o.kind != OptionKind::Auth && !is_db_name && first.is_none() {
             continue;
         }
         if let Some(note) = o.deprecated {
@@ -870,7 +873,7 @@ pub(super) fn validate(parts: &Parts<'_>) -> Result<Validated, MongoUrlError> {
         if is_db_name && parts.database.is_some() {
             continue; // the path's database wins
         }
-        apply(i, &given, parts, &mut st)?;
+        apply(i, first.unwrap_or(""), &given, parts, &mut st)?;
     }
     let db_name_option = if parts.database.is_none() {
         st.out.str(at!("dbName")).map(CompactString::from)

@@ -122,10 +122,12 @@ fn pair(text: &str) -> (Cow<'_, str>, Cow<'_, str>) {
     cut_pair(text, equals, decoded)
 }
 
-/// A pair whose first `=` (if any) and need for decoding are known.
+/// A pair whose first `=` (if any) and need for decoding are known. Inlined: most pairs need
+/// no decoding and are cut in a few instructions where the call and its return cost more.
+#[inline(always)]
 fn cut_pair(text: &str, equals: Option<usize>, decoded: bool) -> (Cow<'_, str>, Cow<'_, str>) {
     if decoded {
-        if let Some(pair) = form_urlencoded::parse(text.as_bytes()).next() {
+        if let Some(pair) = decode_pair(text) {
             return pair;
         }
     }
@@ -133,6 +135,12 @@ fn cut_pair(text: &str, equals: Option<usize>, decoded: bool) -> (Cow<'_, str>, 
         Some(i) => (Cow::Borrowed(&text[..i]), Cow::Borrowed(&text[i + 1..])),
         None => (Cow::Borrowed(text), Cow::Borrowed("")),
     }
+}
+
+/// A pair with an escape or a `+`, decoded by `form_urlencoded`.
+#[inline(never)]
+fn decode_pair(text: &str) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+    form_urlencoded::parse(text.as_bytes()).next()
 }
 
 /// [`parse_query`] of a query a URL parser gives back unchanged (every byte printable ASCII but

@@ -37,6 +37,14 @@ pub(super) const fn not_lowercase_name(word: u64) -> u64 {
     !kept & HIGH
 }
 
+/// `word` with each ASCII uppercase letter turned lowercase, as `u8::to_ascii_lowercase` does
+/// byte by byte: every other byte, non-ASCII ones included, is kept.
+pub(super) const fn ascii_lowercase(word: u64) -> u64 {
+    let upper = low7_at_least(word, b'A' as u64) & !low7_at_least(word, b'Z' as u64 + 1) & !word;
+    // The high bit shifted down to 0x20, the bit that tells `a` from `A`.
+    word | (upper & HIGH) >> 2
+}
+
 /// The positions of the bytes of `bytes` that `flag` marks, in order. The last, short word is
 /// padded with `pad`, a byte `flag` does not mark.
 pub(super) struct Flagged<'b, F> {
@@ -141,6 +149,20 @@ mod tests {
                         assert_eq!(flagged == 0x80, !kept(byte), "{byte:#x} in {word:?}");
                         assert!(flagged == 0 || flagged == 0x80);
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lowercases_exactly_the_ascii_uppercase_letters() {
+        for b in 0..=255u8 {
+            for other in 0..=255u8 {
+                for place in 0..8 {
+                    let mut word = [other; 8];
+                    word[place] = b;
+                    let lower = ascii_lowercase(u64::from_le_bytes(word));
+                    assert_eq!(lower.to_le_bytes(), word.map(|b| b.to_ascii_lowercase()));
                 }
             }
         }
