@@ -50,18 +50,31 @@ impl Builder {
         self.wave().instances.push(id.to_string());
     }
 
-    pub(crate) fn push(&mut self, ops: Vec<Op>) {
+    /// Notes each of `ids`, in order, in a list grown once.
+    pub(crate) fn note_instances<'i>(&mut self, ids: impl ExactSizeIterator<Item = &'i str>) {
+        let instances = &mut self.wave().instances;
+        instances.reserve(ids.len());
+        instances.extend(ids.map(str::to_string));
+    }
+
+    /// Room for `more` steps in the plan: a phase that knows about how many it adds grows the
+    /// list once, where growing by doubling copied every step made so far each time. Room never
+    /// written costs no memory.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.steps.reserve(more);
+    }
+
+    /// Where the open wave's steps go: sequences write them into the plan as they make them.
+    pub(crate) fn out(&mut self) -> Out<'_> {
         let wave = self.wave().wave;
-        for (host, action, description) in ops {
-            let id = self.steps.len() as u32 + 1;
-            self.steps.push(Step {
-                id,
-                wave,
-                host,
-                action,
-                description,
-            });
+        Out {
+            steps: &mut self.steps,
+            wave,
         }
+    }
+
+    pub(crate) fn push(&mut self, ops: Vec<Op>) {
+        self.out().extend(ops);
     }
 
     /// Marks the open wave's rollback as a restore or a refusal, with the reason.
@@ -72,8 +85,8 @@ impl Builder {
     }
 
     /// Replaces the rollback of wave `wave` (restores and refusals after a migration) with
-    /// `steps` from [`numbered`], which several waves may share: `same_as` is the earlier wave
-    /// that has the same steps.
+    /// `steps` (numbered for the first of them), which several waves may share: `same_as` is
+    /// the earlier wave that has the same steps.
     pub(crate) fn replace_rollback(
         &mut self,
         wave: u32,
@@ -92,45 +105,58 @@ impl Builder {
         w.rollback_same_as = same_as;
     }
 
-    pub(crate) fn rollback(&mut self, ops: Vec<Op>) {
+    /// Where the open wave's rollback steps go, after those it has: sequences write them into
+    /// its list as they make them.
+    pub(crate) fn undo(&mut self) -> Out<'_> {
         let w = self.wave();
-        let mut steps = w.rollback.steps().into_owned();
-        steps.extend(numbered(w.wave, steps.len(), ops));
-        w.rollback = Rollback::new(w.wave, Arc::new(steps));
-    }
-}
-
-/// The sequences of `parts`, in order, in one vector allocated at its full size: extending one
-/// sequence by the next would grow and copy it several times over a wave of hundreds of
-/// instances.
-pub(crate) fn concat(parts: Vec<Vec<Op>>) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        ops.extend(part);
-    }
-    ops
-}
-
-/// The sequences of `parts`, in order, as steps of `wave` numbered from 1, in one vector
-/// allocated at its full size (see [`concat`]), without joining the sequences first.
-pub(crate) fn numbered_parts(wave: u32, parts: Vec<Vec<Op>>) -> Vec<Step> {
-    let mut steps = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        let before = steps.len();
-        steps.extend(numbered(wave, before, part));
-    }
-    steps
-}
-
-/// `ops` as steps of `wave`, numbered on from `before` steps.
-pub(crate) fn numbered(wave: u32, before: usize, ops: Vec<Op>) -> impl Iterator<Item = Step> {
-    ops.into_iter()
-        .enumerate()
-        .map(move |(n, (host, action, description))| Step {
-            id: (before + n) as u32 + 1,
+        let wave = w.wave;
+        Out {
+            steps: w.rollback.steps_mut(wave),
             wave,
+        }
+    }
+
+    pub(crate) fn rollback(&mut self, ops: Vec<Op>) {
+        self.undo().extend(ops);
+    }
+}
+
+/// A list of steps being written: the plan's, a wave's rollback or a restore. Each step is
+/// numbered by its place in the list and placed in `wave`. The planner's sequences write their
+/// steps here directly: made in a vector of their own first, every step of a 15,000-instance
+/// plan was copied once more into fresh memory, and the vectors' large frees made the
+/// allocator sweep its free lists.
+pub(crate) struct Out<'v> {
+    steps: &'v mut Vec<Step>,
+    wave: u32,
+}
+
+impl<'v> Out<'v> {
+    /// Steps of `wave` appended to `steps`, numbered on from those it holds.
+    pub(crate) fn new(steps: &'v mut Vec<Step>, wave: u32) -> Out<'v> {
+        Out { steps, wave }
+    }
+
+    pub(crate) fn push(&mut self, host: Arc<str>, action: Action, description: Description) {
+        let id = self.steps.len() as u32 + 1;
+        self.steps.push(Step {
+            id,
+            wave: self.wave,
             host,
             action,
             description,
-        })
+        });
+    }
+
+    pub(crate) fn extend(&mut self, ops: Vec<Op>) {
+        self.steps.reserve(ops.len());
+        for (host, action, description) in ops {
+            self.push(host, action, description);
+        }
+    }
+
+    /// Room for `more` steps, so a long sequence grows the list once.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.steps.reserve(more);
+    }
 }

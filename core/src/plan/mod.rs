@@ -115,4 +115,23 @@ mod tests {
             assert!(wave.iter().all(|s| s.wave == plan.summary.waves[n].wave));
         }
     }
+
+    #[test]
+    fn rollback_steps_are_written_in_the_wave_they_undo() {
+        let current = crate::Layout::resolve(&crate::example::topology());
+        let mut next = crate::example::topology();
+        next.rocketchat.version = "7.11.0".into();
+        let desired = crate::Layout::resolve(&next);
+        let json = plan(Some(&current), &desired, &Policy::default())
+            .unwrap()
+            .to_json();
+        let mut undone = 0;
+        for wave in json["summary"]["waves"].as_array().unwrap() {
+            for step in wave["rollback"].as_array().unwrap() {
+                assert_eq!(step["wave"], wave["wave"]);
+                undone += 1;
+            }
+        }
+        assert!(undone > 0);
+    }
 }

@@ -3,10 +3,10 @@
 //! same sequences with the sides swapped.
 
 use super::action::{Action, FileSource, Side};
-use super::builder::Op;
+use super::builder::{Op, Out};
 use super::description::Description;
 use super::id_hash::IdHash;
-use super::planned_instance::{is_upstream_of, Names, Parts, PlannedInstance, Reach};
+use super::planned_instance::{is_upstream_of, Common, Names, Parts, PlannedInstance, Reach};
 use super::policy::Policy;
 use crate::layout::{Instance, Layout};
 use crate::model::ProxyKind;
@@ -65,6 +65,8 @@ pub(crate) struct Ctx<'a> {
     pub positions: [OnceCell<HashMap<&'a str, usize, IdHash>>; 2],
     /// The buffer planned instances' strings are written in before they are shared.
     pub scratch: RefCell<String>,
+    /// The names planned instances have in common.
+    pub common: RefCell<Common>,
 }
 
 impl<'a> Ctx<'a> {
@@ -108,20 +110,23 @@ impl<'a> Ctx<'a> {
     }
 
     /// The [`Parts`] of `i` on `side`. The strings that follow from its id come from `other`,
-    /// the same instance on the other side when it was planned there, and so do its upstream
-    /// and health URL when they are the same: an instance the plan restarts in place keeps its
-    /// address, and both sides usually share the health path, so a rolling upgrade would
+    /// the same instance on the other side when it was planned there, and so does its upstream
+    /// when it is the same, and its health URL when both sides also share the health path: an
+    /// instance the plan restarts in place keeps its address, so a rolling upgrade would
     /// otherwise write every instance's strings twice.
     fn parts_of(&self, side: Side, i: &Instance, other: Option<&Parts>) -> Parts {
         let scratch = &mut self.scratch.borrow_mut();
-        let names = other.map_or_else(|| Names::of(i, scratch), Parts::names);
-        let same_reach = |o: &&Parts| {
-            self.health_paths[0] == self.health_paths[1] && is_upstream_of(&o.upstream, i)
-        };
-        let reach = other.filter(same_reach).map_or_else(
-            || Reach::of(i, self.health_path(side), scratch),
-            Parts::reach,
+        let names = other.map_or_else(
+            || Names::of(i, scratch, &mut self.common.borrow_mut()),
+            Parts::names,
         );
+        // An upgrade may change the health path (7.11 serves `/readyz`), rarely the address.
+        let health_path = self.health_path(side);
+        let reach = match other.filter(|o| is_upstream_of(&o.upstream, i)) {
+            Some(o) if self.health_paths[0] == self.health_paths[1] => o.reach(),
+            Some(o) => Reach::at(o.upstream.clone(), health_path, scratch),
+            None => Reach::of(i, health_path, scratch),
+        };
         Parts::of(names, reach, &self.release(side).version, side)
     }
 
@@ -166,35 +171,48 @@ impl<'a> Ctx<'a> {
 
     /// The members leave the proxy (one reload), then requests in flight get `drain_delay` to
     /// finish.
-    pub(crate) fn leave(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        self.swap(&[], members)
+    pub(crate) fn leave(&self, members: &[PlannedInstance], out: &mut Out) {
+        self.swap(&[], members, out);
     }
 
     /// `joining` (healthy members whose join was deferred) enter the proxy and `leaving` leave
     /// it in one edit and one reload, then requests in flight on `leaving` get `drain_delay`.
-    pub(crate) fn swap(&self, joining: &[PlannedInstance], leaving: &[PlannedInstance]) -> Vec<Op> {
-        let edits = joining.iter().map(add).chain(leaving.iter().map(remove));
-        let Some((machine, mut ops)) = self.edit_proxy(edits.collect()) else {
-            return Vec::new();
+    /// Nothing when there is no proxy or no member: nothing to reload then.
+    pub(crate) fn swap(
+        &self,
+        joining: &[PlannedInstance],
+        leaving: &[PlannedInstance],
+        out: &mut Out,
+    ) {
+        let Some((_, machine)) = &self.proxy else {
+            return;
         };
-        if leaving.is_empty() {
-            return ops;
+        if joining.is_empty() && leaving.is_empty() {
+            return;
         }
-        if self.policy.drain_delay_seconds > 0 {
-            ops.push((
-                machine,
+        // The edits, the validation and reload, the wait.
+        out.reserve(joining.len() + leaving.len() + 3);
+        for m in joining {
+            out.push(machine.clone(), add(m), Description::OfAction);
+        }
+        for m in leaving {
+            out.push(machine.clone(), remove(m), Description::OfAction);
+        }
+        out.extend(self.reload_proxy());
+        if !leaving.is_empty() && self.policy.drain_delay_seconds > 0 {
+            out.push(
+                machine.clone(),
                 Action::WaitDrained {
                     seconds: self.policy.drain_delay_seconds,
                 },
                 drain_description(self.policy.drain_delay_seconds, leaving).into(),
-            ));
+            );
         }
-        ops
     }
 
     /// Healthy members join the proxy (one reload).
-    pub(crate) fn join(&self, members: &[PlannedInstance]) -> Vec<Op> {
-        self.swap(members, &[])
+    pub(crate) fn join(&self, members: &[PlannedInstance], out: &mut Out) {
+        self.swap(members, &[], out);
     }
 
     /// Whether reloading the proxy costs clients something. An nginx or Apache reload closes
@@ -206,21 +224,6 @@ impl<'a> Ctx<'a> {
         self.proxy
             .as_ref()
             .is_some_and(|(kind, _)| *kind == ProxyKind::Nginx)
-    }
-
-    /// The edits of the proxy configuration, then one validated reload, with the proxy's
-    /// machine. `None` when there is no proxy or no edit: nothing to reload then.
-    fn edit_proxy(&self, edits: Vec<Action>) -> Option<(Arc<str>, Vec<Op>)> {
-        let (_, machine) = self.proxy.as_ref()?;
-        if edits.is_empty() {
-            return None;
-        }
-        let mut ops: Vec<Op> = edits
-            .into_iter()
-            .map(|action| (machine.clone(), action, Description::OfAction))
-            .collect();
-        ops.extend(self.reload_proxy());
-        Some((machine.clone(), ops))
     }
 
     /// Validate, then reload, the proxy.
@@ -255,66 +258,64 @@ impl<'a> Ctx<'a> {
     }
 
     /// Stops members; `retire` also disables them and removes their env files.
-    pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool) -> Vec<Op> {
-        let mut ops = Vec::with_capacity(members.len() * if retire { 3 } else { 1 });
+    pub(crate) fn stop(&self, members: &[PlannedInstance], retire: bool, out: &mut Out) {
+        out.reserve(members.len() * if retire { 3 } else { 1 });
         for m in members {
             let instance = Some(m.id.clone());
-            ops.push((
+            out.push(
                 m.host.clone(),
                 Action::StopUnit {
                     unit: m.unit.clone(),
                     instance: instance.clone(),
                 },
                 Description::OfAction,
-            ));
+            );
             if retire {
                 if m.enabled {
-                    ops.push((
+                    out.push(
                         m.host.clone(),
                         Action::DisableUnit {
                             unit: m.unit.clone(),
                             instance: instance.clone(),
                         },
                         Description::OfAction,
-                    ));
+                    );
                 }
-                ops.push((
+                out.push(
                     m.host.clone(),
                     Action::RemoveFile {
                         path: m.env_path.clone(),
                         instance,
                     },
                     Description::OfAction,
-                ));
+                );
             }
         }
-        ops
     }
 
     /// Installs each member's env file, enables it when new, starts it, then waits until every
     /// one is healthy. The leader (the first desired instance to start) starts and passes its
     /// gate before the others start.
-    pub(crate) fn start(&self, members: &[PlannedInstance]) -> Vec<Op> {
+    pub(crate) fn start(&self, members: &[PlannedInstance], out: &mut Out) {
         let leads = self.leader_pending.get()
             && members.first().is_some_and(|m| m.env.side == Side::Desired);
-        if leads && members.len() > 1 {
-            self.leader_pending.set(false);
-            let mut ops = self.start_together(&members[..1]);
-            ops.extend(self.start_together(&members[1..]));
-            return ops;
-        }
         if leads {
             self.leader_pending.set(false);
         }
-        self.start_together(members)
+        if leads && members.len() > 1 {
+            self.start_together(&members[..1], out);
+            self.start_together(&members[1..], out);
+            return;
+        }
+        self.start_together(members, out);
     }
 
-    fn start_together(&self, members: &[PlannedInstance]) -> Vec<Op> {
+    fn start_together(&self, members: &[PlannedInstance], out: &mut Out) {
         // At most: env file, release, enable, start, wait healthy.
-        let mut ops = Vec::with_capacity(members.len() * 5);
+        out.reserve(members.len() * 5);
         for m in members {
             let instance = Some(m.id.clone());
-            ops.push((
+            out.push(
                 m.host.clone(),
                 Action::WriteFile {
                     path: m.env_path.clone(),
@@ -323,32 +324,34 @@ impl<'a> Ctx<'a> {
                     instance: instance.clone(),
                 },
                 Description::OfAction,
-            ));
+            );
             if self.stages {
-                ops.push(super::upgrade::use_release(self.release(m.env.side), m));
+                let (host, action, description) =
+                    super::upgrade::use_release(self.release(m.env.side), m);
+                out.push(host, action, description);
             }
             if m.enable_on_start {
-                ops.push((
+                out.push(
                     m.host.clone(),
                     Action::EnableUnit {
                         unit: m.unit.clone(),
                         instance: instance.clone(),
                     },
                     Description::OfAction,
-                ));
+                );
             }
-            ops.push((
+            out.push(
                 m.host.clone(),
                 Action::StartUnit {
                     unit: m.unit.clone(),
                     instance,
                 },
                 Description::OfAction,
-            ));
+            );
         }
         let h = &self.policy.health;
         for m in members {
-            ops.push((
+            out.push(
                 m.host.clone(),
                 Action::WaitHealthy {
                     instance: m.id.clone(),
@@ -359,9 +362,8 @@ impl<'a> Ctx<'a> {
                     expect_version: self.stages.then(|| m.version.clone()),
                 },
                 Description::OfAction,
-            ));
+            );
         }
-        ops
     }
 
     /// Writes the unit files of `host` from `side` (user, directories, units), reloads systemd

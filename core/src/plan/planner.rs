@@ -4,7 +4,7 @@
 
 use super::action::{Action, Side};
 use super::budget::{self, Resolved};
-use super::builder::{concat, numbered_parts, Builder};
+use super::builder::{Builder, Out};
 use super::description::Description;
 use super::diff::{self, Diff};
 use super::error::PlanError;
@@ -65,6 +65,7 @@ pub fn plan(
         ]),
         positions: Default::default(),
         scratch: Default::default(),
+        common: Default::default(),
     };
     let mut b = Builder::default();
     match current {
@@ -437,13 +438,13 @@ fn scale_out_wave(
     for m in &members {
         b.note_instance(&m.id);
     }
-    b.push(ctx.start(&members));
+    ctx.start(&members, &mut b.out());
     if !install {
         let joining: Vec<PlannedInstance> = unjoined
             .into_iter()
             .chain(members.iter().cloned())
             .collect();
-        b.push(ctx.join(&joining));
+        ctx.join(&joining, &mut b.out());
     }
     if ctx.restores_from_here() {
         b.close();
@@ -451,13 +452,11 @@ fn scale_out_wave(
     }
     // A fresh install writes the proxy configuration only in its last wave: before that there
     // is no proxy configuration to take the instances out of.
-    let mut undo = if install {
-        Vec::new()
-    } else {
-        ctx.leave(&members)
-    };
-    undo.extend(ctx.stop(&members, true));
-    b.rollback(undo);
+    let undo = &mut b.undo();
+    if !install {
+        ctx.leave(&members, undo);
+    }
+    ctx.stop(&members, true, undo);
     b.close();
     Vec::new()
 }
@@ -471,15 +470,16 @@ fn surge_wave(ctx: &Ctx, surge: &[PlannedInstance], b: &mut Builder) {
     for m in surge {
         b.note_instance(&m.id);
     }
-    b.push(ctx.start(surge));
-    b.push(ctx.join(surge));
+    let out = &mut b.out();
+    ctx.start(surge, out);
+    ctx.join(surge, out);
     if ctx.restores_from_here() {
         b.close();
         return;
     }
-    let mut undo = ctx.leave(surge);
-    undo.extend(ctx.stop(surge, true));
-    b.rollback(undo);
+    let undo = &mut b.undo();
+    ctx.leave(surge, undo);
+    ctx.stop(surge, true, undo);
     b.close();
 }
 
@@ -503,6 +503,9 @@ fn rolling_waves(
     schedule: &Schedule,
     b: &mut Builder,
 ) -> (usize, Vec<PlannedInstance>) {
+    // At most: an item's edits of the proxy, its stop (three steps to retire) and its start
+    // (five); a late instance's start and join; each wave's reloads, wait and gate.
+    b.reserve(11 * work.items.len() + 10 * work.late.len() + 16 * schedule.waves.len());
     let mut unjoined = Vec::new();
     let mut after_canary = false;
     for wave in &schedule.waves {
@@ -586,23 +589,21 @@ fn rolling_wave(
             })
         })
         .collect();
-    for item in chunk {
-        b.note_instance(&item.predecessor().id);
-    }
+    b.note_instances(chunk.iter().map(|item| item.predecessor().id.as_str()));
     // Most waves retire nothing: their restarted instances are all that leave the proxy.
     let olds: std::borrow::Cow<[PlannedInstance]> = if retired.is_empty() {
         std::borrow::Cow::Borrowed(&restarted)
     } else {
         restarted.iter().chain(&retired).cloned().collect()
     };
-    // Each sequence goes into the plan as it comes: gathering them in one vector first would
-    // grow and copy it several times in a wave of hundreds of instances.
-    b.push(ctx.swap(&unjoined, &olds));
-    b.push(ctx.stop(&restarted, false));
-    b.push(ctx.stop(&retired, true));
-    b.push(ctx.start(&news));
+    // Each sequence writes its steps into the plan as it makes them.
+    let out = &mut b.out();
+    ctx.swap(&unjoined, &olds, out);
+    ctx.stop(&restarted, false, out);
+    ctx.stop(&retired, true, out);
+    ctx.start(&news, out);
     if !defer {
-        b.push(ctx.join(&news));
+        ctx.join(&news, out);
     }
     if ctx.restores_from_here() {
         b.close();
@@ -618,28 +619,39 @@ fn rolling_wave(
         .iter()
         .cloned()
         .partition(|m| replaced.contains(&*m.id));
-    let mut undo = vec![
-        ctx.leave(&news),
-        ctx.stop(&news_restarted, false),
-        ctx.stop(&news_retired, true),
-    ];
-    if diff.unit_changed {
-        let hosts: BTreeSet<&str> = chunk
+    let hosts: BTreeSet<&str> = if diff.unit_changed {
+        chunk
             .iter()
             .map(|i| i.predecessor().host.as_str())
-            .collect();
-        for host in hosts {
-            undo.push(ctx.install_units(&host.into(), Side::Current));
-        }
-    }
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let olds_back: Vec<PlannedInstance> = restarted
         .iter()
         .cloned()
         .chain(retired.iter().cloned().map(PlannedInstance::fresh))
         .collect();
-    undo.push(ctx.start(&olds_back));
-    undo.push(ctx.join(&olds_back));
-    b.rollback(concat(undo));
+    let undo = &mut b.undo();
+    // The list at its full size at once (see `Out::reserve`): the new instances leave (one
+    // step each, then the reload and wait) and stop (three to retire), each host's units go
+    // back, the old ones start (at most five) and join (one, then the reload).
+    undo.reserve(
+        news.len()
+            + news_restarted.len()
+            + 3 * news_retired.len()
+            + (paths::HOST_UNIT_FILES.len() + 2) * hosts.len()
+            + 6 * olds_back.len()
+            + 5,
+    );
+    ctx.leave(&news, undo);
+    ctx.stop(&news_restarted, false, undo);
+    ctx.stop(&news_retired, true, undo);
+    for host in hosts {
+        undo.extend(ctx.install_units(&host.into(), Side::Current));
+    }
+    ctx.start(&olds_back, undo);
+    ctx.join(&olds_back, undo);
     b.close();
     if defer {
         news
@@ -669,16 +681,17 @@ fn scale_in_wave(
     for m in &leaving {
         b.note_instance(&m.id);
     }
-    b.push(ctx.swap(&unjoined, &leaving));
-    b.push(ctx.stop(&leaving, true));
+    let out = &mut b.out();
+    ctx.swap(&unjoined, &leaving, out);
+    ctx.stop(&leaving, true, out);
     if ctx.restores_from_here() {
         b.close();
         return;
     }
     let back: Vec<PlannedInstance> = removed.into_iter().map(PlannedInstance::fresh).collect();
-    let mut undo = ctx.start(&back);
-    undo.extend(ctx.join(&back));
-    b.rollback(undo);
+    let undo = &mut b.undo();
+    ctx.start(&back, undo);
+    ctx.join(&back, undo);
     b.close();
 }
 
@@ -796,23 +809,23 @@ fn migration_rollbacks(
         .filter(|w| *w >= leader.1)
         .collect();
     // Every wave from the leader's on rolls back the same way: one list of steps, shared.
-    let (kind, reason, steps) = if ctx.policy.backup {
+    let mut steps = Vec::new();
+    let (kind, reason) = if ctx.policy.backup {
+        upgrade::restore_rollback(ctx, surge, from, to, &mut Out::new(&mut steps, leader.1));
         (
             RollbackKind::Restore,
             format!(
                 "{} migrated the database to {to}: the way back to {from} is the backup",
                 leader.0
             ),
-            upgrade::restore_rollback(ctx, surge, from, to),
         )
     } else {
         (
             RollbackKind::Refused,
             format!("{} migrated the database to {to} and the plan took no backup (backup = false): {from} cannot run on it; restore a backup of your own, then plan {from} as a fresh start", leader.0),
-            Vec::new(),
         )
     };
-    let steps = Arc::new(numbered_parts(leader.1, steps));
+    let steps = Arc::new(steps);
     // A refusal has no steps to share.
     let shared = !steps.is_empty();
     for (n, &wave) in waves.iter().enumerate() {

@@ -139,6 +139,13 @@ impl Rollback {
         )
     }
 
+    /// Its own list, to append steps of `wave` to, the wave it now undoes (a rollback being
+    /// built is shared by no other wave).
+    pub(crate) fn steps_mut(&mut self, wave: u32) -> &mut Vec<Step> {
+        self.wave = wave;
+        Arc::make_mut(&mut self.steps)
+    }
+
     /// How many steps.
     pub fn len(&self) -> usize {
         self.steps.len()
