@@ -68,20 +68,35 @@ struct Matched<'a> {
     username: Option<&'a str>,
     password: Option<&'a str>,
     hosts: &'a str,
+    /// What follows the host list, to the end of the URL. The reader's regular expression stops
+    /// it at the first line terminator ([`Matched::line`]); a rest that [`plain_tail`] reads
+    /// has none (its bytes are all printable ASCII), so the search for one is left to the URLs
+    /// that take the URL parser's way and to the rare `@` after the host list.
     rest: &'a str,
     /// The classes of the user name's and the password's bytes, read once for the checks that
     /// follow.
     username_bytes: Classes,
     password_bytes: Classes,
+    /// Where the rest's query or fragment starts (its first `?` or `#`; its length when it has
+    /// neither), and the first `@` before that: one search finds both, which [`split`] and
+    /// [`plain_tail`] ask.
+    query_at: usize,
+    at_sign: Option<usize>,
 }
 
 impl<'a> Matched<'a> {
+    /// The rest as the reader's regular expression matches it: up to the first line terminator.
+    fn line(&self) -> &'a str {
+        &self.rest[..line_end(self.rest)]
+    }
+
     fn new(
         username: Option<&'a str>,
         password: Option<&'a str>,
         hosts: &'a str,
         rest: &'a str,
     ) -> Self {
+        let (at_sign, query_at) = at_sign_and_query(rest);
         Matched {
             username,
             password,
@@ -89,19 +104,36 @@ impl<'a> Matched<'a> {
             rest,
             username_bytes: Classes::of(username.unwrap_or("")),
             password_bytes: Classes::of(password.unwrap_or("")),
+            query_at,
+            at_sign,
         }
     }
 }
 
-/// Where the host list starts at `after[start..]`: `None` when it would start with `:`.
+/// The first `@` of `rest` before its query or fragment, and where that starts (the first `?`
+/// or `#`, or the end).
+fn at_sign_and_query(rest: &str) -> (Option<usize>, usize) {
+    let bytes = rest.as_bytes();
+    match memchr::memchr3(b'?', b'#', b'@', bytes) {
+        Some(at) if bytes[at] == b'@' => {
+            let after = &bytes[at + 1..];
+            let query = memchr::memchr2(b'?', b'#', after).unwrap_or(after.len());
+            (Some(at), at + 1 + query)
+        }
+        Some(query) => (None, query),
+        None => (None, bytes.len()),
+    }
+}
+
+/// Where the host list starts at `after[start..]`: `None` when it would start with `:`. The
+/// rest is given whole, not yet cut at a line terminator (see [`Matched::rest`]).
 fn hosts_at(after: &str, start: usize) -> Option<(&str, &str)> {
     let tail = &after[start..];
     if tail.starts_with(':') {
         return None;
     }
     let end = memchr::memchr3(b'/', b'?', b'@', tail.as_bytes()).unwrap_or(tail.len());
-    let rest = &tail[end..];
-    Some((&tail[..end], &rest[..line_end(rest)]))
+    Some(tail.split_at(end))
 }
 
 /// Where the reader's regular expression stops the rest: at the first line terminator (`\n`,
@@ -227,6 +259,10 @@ fn invalid_url() -> MongoUrlError {
 struct Tail<'a> {
     userinfo: Option<(Cow<'a, str>, Option<Cow<'a, str>>)>,
     pathname: Cow<'a, str>,
+    /// Whether the userinfo and the pathname may hold a `%`, as read when they were cut: one
+    /// without is copied as it is, not read again for escapes to decode.
+    userinfo_percent: bool,
+    pathname_percent: bool,
 }
 
 /// Query pairs in order, names as written.
@@ -265,7 +301,7 @@ fn parse_tail<'a>(
     if !auth.is_empty() {
         auth.push('@');
     }
-    let url = url::Url::parse(&format!("{scheme}://{auth}{PLACEHOLDER_HOST}{}", m.rest))
+    let url = url::Url::parse(&format!("{scheme}://{auth}{PLACEHOLDER_HOST}{}", m.line()))
         .map_err(|_| invalid_url())?;
     let username = url.username();
     // `url` reports the empty password of `user:@` as none; the driver's parser (whatwg-url)
@@ -288,6 +324,8 @@ fn parse_tail<'a>(
     Ok(Tail {
         userinfo,
         pathname: Cow::Owned(url.path().to_string()),
+        userinfo_percent: true,
+        pathname_percent: true,
     })
 }
 
@@ -339,11 +377,6 @@ static CLASSES: [u8; 256] = {
     table
 };
 
-/// Whether every byte of `s` is of `class`.
-fn all_of(s: &str, class: u8) -> bool {
-    s.bytes().all(|b| CLASSES[usize::from(b)] & class != 0)
-}
-
 /// The classes of a text's bytes: those all its bytes are of, and those any is of. A user name
 /// or password is read once, in one loop, rather than once for each question asked of it.
 #[derive(Debug, Clone, Copy)]
@@ -379,13 +412,16 @@ impl Classes {
 /// space, fragment or non-ASCII), the path one segment that is not `.` or `..` (in any
 /// spelling). `None` sends the URL to [`parse_tail`], with `query` left empty. Most real URLs
 /// take this way; the tests hold it to `parse_tail`'s result on every corpus and spec-test URL.
+/// It reads the rest whole: a rest it accepts has no line terminator, so it is the matched one.
 fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
     let username = m.username.unwrap_or("");
     if !m.username_bytes.all(USERINFO) || !m.password_bytes.all(USERINFO) {
         return None;
     }
-    let (path, query_text) = match memchr::memchr(b'?', m.rest.as_bytes()) {
-        Some(q) => (&m.rest[..q], Some(&m.rest[q + 1..])),
+    let (path, query_text) = match m.rest.as_bytes().get(m.query_at) {
+        Some(b'?') => (&m.rest[..m.query_at], Some(&m.rest[m.query_at + 1..])),
+        // A fragment is the URL parser's.
+        Some(_) => return None,
         None => (m.rest, None),
     };
     let segment = match path.strip_prefix('/') {
@@ -394,7 +430,8 @@ fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
         None => return None,
     };
     let maybe_dots = segment.bytes().all(|b| b"%.2eE".contains(&b));
-    if !all_of(segment, SEGMENT) || (maybe_dots && !segment.is_empty()) {
+    let segment_bytes = Classes::of(segment);
+    if !segment_bytes.all(SEGMENT) || (maybe_dots && !segment.is_empty()) {
         return None;
     }
     // The query is checked and cut into pairs in the same pass.
@@ -407,19 +444,31 @@ fn plain_tail<'a>(m: &Matched<'a>, query: &mut Query<'a>) -> Option<Tail<'a>> {
     Some(Tail {
         userinfo,
         pathname: Cow::Borrowed(path),
+        userinfo_percent: m.username_bytes.any(PERCENT) || m.password_bytes.any(PERCENT),
+        pathname_percent: segment_bytes.any(PERCENT),
     })
 }
 
 type Userinfo = (Option<CompactString>, Option<CompactString>);
 
+/// `s` percent-decoded, or copied as it is when it holds no `%` (`percent` false).
+fn decode(s: &str, percent: bool) -> Option<CompactString> {
+    if percent {
+        whatwg::decode_uri_component(s)
+    } else {
+        Some(CompactString::from(s))
+    }
+}
+
 fn decode_userinfo(
     raw: Option<(Cow<'_, str>, Option<Cow<'_, str>>)>,
+    percent: bool,
 ) -> Result<Userinfo, MongoUrlError> {
     let Some((u, p)) = raw else {
         return Ok((None, None));
     };
     let decode = |s: &str| {
-        whatwg::decode_uri_component(s).ok_or_else(|| {
+        decode(s, percent).ok_or_else(|| {
             MongoUrlError::userinfo(
                 "the userinfo has a `%` that does not start a valid percent-escape",
                 "write a literal `%` as %25",
@@ -434,12 +483,17 @@ fn decode_userinfo(
     Ok((Some(username), password))
 }
 
-/// The database of the path. `quote` says whether an error may repeat the path.
-fn database(pathname: &str, quote: bool) -> Result<Option<CompactString>, MongoUrlError> {
+/// The database of the path. `percent` says whether the path may hold a `%`, `quote` whether
+/// an error may repeat the path.
+fn database(
+    pathname: &str,
+    percent: bool,
+    quote: bool,
+) -> Result<Option<CompactString>, MongoUrlError> {
     if pathname == "/" || pathname.is_empty() {
         return Ok(None);
     }
-    let name = whatwg::decode_uri_component(&pathname[1..]).ok_or_else(|| {
+    let name = decode(&pathname[1..], percent).ok_or_else(|| {
         MongoUrlError::database(
             if quote {
                 format!(
@@ -488,10 +542,9 @@ pub(super) fn split<'a, 'q>(
         ));
     }
     check_userinfo(&m, after)?;
-    let before_query =
-        &m.rest[..memchr::memchr2(b'?', b'#', m.rest.as_bytes()).unwrap_or(m.rest.len())];
+    // An `@` counts when no line terminator comes before it (the matched rest ends there).
     let unescaped_at =
-        m.username.is_some() && memchr::memchr(b'@', before_query.as_bytes()).is_some();
+        m.username.is_some() && m.at_sign.is_some_and(|at| line_end(&m.rest[..at]) == at);
     let tail = read_tail(&m, srv, query)?;
     if srv && m.hosts.contains(',') {
         return Err(MongoUrlError::syntax(
@@ -505,8 +558,8 @@ pub(super) fn split<'a, 'q>(
             "remove the port: the SRV record gives the ports",
         ));
     }
-    let (username, password) = decode_userinfo(tail.userinfo)?;
-    let database = database(&tail.pathname, !unescaped_at)?;
+    let (username, password) = decode_userinfo(tail.userinfo, tail.userinfo_percent)?;
+    let database = database(&tail.pathname, tail.pathname_percent, !unescaped_at)?;
     let query: &'q Query<'a> = query;
     Ok(Parts {
         srv,
@@ -546,7 +599,17 @@ mod tests {
             if let Some(direct) = plain_tail(&m, &mut direct_query) {
                 plain += 1;
                 let mut parsed_query = Query::new();
-                assert_eq!(Ok(direct), parse_tail(&m, srv, &mut parsed_query), "{uri}");
+                let parsed = parse_tail(&m, srv, &mut parsed_query).expect(&uri);
+                assert_eq!(direct.userinfo, parsed.userinfo, "{uri}");
+                assert_eq!(direct.pathname, parsed.pathname, "{uri}");
+                // A text said to hold no `%` is copied undecoded: it must hold none.
+                let (u, p) = direct.userinfo.clone().unwrap_or_default();
+                let userinfo = format!("{u}{}", p.unwrap_or_default());
+                assert!(direct.userinfo_percent || !userinfo.contains('%'), "{uri}");
+                assert!(
+                    direct.pathname_percent || !direct.pathname.contains('%'),
+                    "{uri}"
+                );
                 assert_eq!(direct_query, parsed_query, "{uri}");
             } else {
                 assert!(direct_query.is_empty(), "{uri}");
