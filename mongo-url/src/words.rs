@@ -114,58 +114,54 @@ fn word_at(bytes: &[u8], base: usize, pad: u8) -> u64 {
 mod tests {
     use super::*;
 
+    /// Calls `check` with every word that holds one byte value in one place and another value
+    /// in the seven others: each value, in each place, next to every other value.
+    fn every_word(mut check: impl FnMut([u8; 8])) {
+        for b in 0..=255u8 {
+            for other in 0..=255u8 {
+                for place in 0..8 {
+                    let mut word = [other; 8];
+                    word[place] = b;
+                    check(word);
+                }
+            }
+        }
+    }
+
     /// Each byte value, in each place of a word and next to every other value, is flagged
     /// exactly when it is outside the plain ranges.
     #[test]
     fn flags_exactly_the_bytes_outside_the_plain_ranges() {
         let plain = |b: u8| matches!(b, b','..=b';' | b'?'..=b'~');
-        for b in 0..=255u8 {
-            for other in 0..=255u8 {
-                for place in 0..8 {
-                    let mut word = [other; 8];
-                    word[place] = b;
-                    let mask = not_plain_in_query(u64::from_le_bytes(word));
-                    for (i, &byte) in word.iter().enumerate() {
-                        let flagged = mask >> (i * 8) & 0xFF;
-                        assert_eq!(flagged == 0x80, !plain(byte), "{byte:#x} in {word:?}");
-                        assert!(flagged == 0 || flagged == 0x80);
-                    }
-                }
+        every_word(|word| {
+            let mask = not_plain_in_query(u64::from_le_bytes(word));
+            for (i, &byte) in word.iter().enumerate() {
+                let flagged = mask >> (i * 8) & 0xFF;
+                assert_eq!(flagged == 0x80, !plain(byte), "{byte:#x} in {word:?}");
+                assert!(flagged == 0 || flagged == 0x80);
             }
-        }
+        });
     }
 
     #[test]
     fn flags_exactly_the_bytes_outside_lowercase_names() {
         let kept = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.';
-        for b in 0..=255u8 {
-            for other in 0..=255u8 {
-                for place in 0..8 {
-                    let mut word = [other; 8];
-                    word[place] = b;
-                    let mask = not_lowercase_name(u64::from_le_bytes(word));
-                    for (i, &byte) in word.iter().enumerate() {
-                        let flagged = mask >> (i * 8) & 0xFF;
-                        assert_eq!(flagged == 0x80, !kept(byte), "{byte:#x} in {word:?}");
-                        assert!(flagged == 0 || flagged == 0x80);
-                    }
-                }
+        every_word(|word| {
+            let mask = not_lowercase_name(u64::from_le_bytes(word));
+            for (i, &byte) in word.iter().enumerate() {
+                let flagged = mask >> (i * 8) & 0xFF;
+                assert_eq!(flagged == 0x80, !kept(byte), "{byte:#x} in {word:?}");
+                assert!(flagged == 0 || flagged == 0x80);
             }
-        }
+        });
     }
 
     #[test]
     fn lowercases_exactly_the_ascii_uppercase_letters() {
-        for b in 0..=255u8 {
-            for other in 0..=255u8 {
-                for place in 0..8 {
-                    let mut word = [other; 8];
-                    word[place] = b;
-                    let lower = ascii_lowercase(u64::from_le_bytes(word));
-                    assert_eq!(lower.to_le_bytes(), word.map(|b| b.to_ascii_lowercase()));
-                }
-            }
-        }
+        every_word(|word| {
+            let lower = ascii_lowercase(u64::from_le_bytes(word));
+            assert_eq!(lower.to_le_bytes(), word.map(|b| b.to_ascii_lowercase()));
+        });
     }
 
     #[test]
